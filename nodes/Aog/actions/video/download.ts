@@ -1,0 +1,206 @@
+import { sleepWithAbort, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
+
+import { describeNetworkFailure, ItemFailure, type GatewayFailure, type NetworkErrorKind } from '../../helpers/gatewayResponse';
+import { formatBytes } from '../../helpers/image';
+import { Mp4Error, Mp4Inspector, type VideoMetadata } from '../../helpers/mp4';
+import { redactUrl } from '../../helpers/url';
+import { headerValue, openDownload, type StreamResponse } from '../../transport';
+
+const MAX_REDIRECTS = 5;
+const MAX_DOWNLOAD_ATTEMPTS = 3;
+
+export interface DownloadedVideo {
+	binary: IBinaryData;
+	fileSize: number;
+	metadata: VideoMetadata;
+}
+
+interface DownloadSettings {
+	timeoutSeconds: number;
+	maxVideoBytes: number;
+}
+
+/** A download failure; `retryable` when a new GET may succeed (a GET never creates a video). */
+class DownloadFailure extends Error {
+	constructor(
+		message: string,
+		readonly description: string,
+		readonly retryable: boolean,
+		readonly httpCode?: string,
+	) {
+		super(message);
+	}
+}
+
+/**
+ * Streams the MP4 from its signed URL into n8n's binary storage, checking on the way that the bytes are a whole
+ * MP4 no larger than the cap. Only the moov index is kept in memory.
+ */
+export async function downloadVideo(this: IExecuteFunctions, url: string, fileName: string, settings: DownloadSettings): Promise<DownloadedVideo> {
+	for (let attempt = 1; ; attempt++) {
+		let failure: DownloadFailure;
+		try {
+			return await downloadOnce.call(this, url, fileName, settings);
+		} catch (error) {
+			failure = error instanceof DownloadFailure ? error : toDownloadFailure(this, error, settings.timeoutSeconds);
+		}
+		if (failure.retryable && attempt < MAX_DOWNLOAD_ATTEMPTS) {
+			await sleepWithAbort(1000 * attempt, this.getExecutionCancelSignal());
+			continue;
+		}
+		throw new ItemFailure({
+			message: `The video was generated but could not be downloaded: ${failure.message}`,
+			description: `${failure.description} The video's address (valid about 24 hours) is ${redactUrl(url)}.`,
+			retryable: false,
+			mayHaveBilled: true,
+			httpCode: failure.httpCode,
+		});
+	}
+}
+
+async function downloadOnce(this: IExecuteFunctions, url: string, fileName: string, settings: DownloadSettings): Promise<DownloadedVideo> {
+	const response = await followRedirects.call(this, url, settings.timeoutSeconds * 1000);
+	const contentLength = Number(headerValue(response.headers, 'content-length') || NaN);
+	if (contentLength > settings.maxVideoBytes) {
+		response.body.destroy();
+		throw tooLarge(contentLength, settings.maxVideoBytes);
+	}
+
+	const inspector = new Mp4Inspector();
+	let tapError: DownloadFailure | undefined;
+	const body = response.body;
+	// The tap sees every chunk whichever way n8n consumes the stream; pausing keeps the first chunks buffered
+	// until prepareBinaryData starts reading.
+	body.on('data', (chunk: Uint8Array) => {
+		if (tapError) return;
+		try {
+			inspector.push(chunk);
+			if (inspector.bytesReceived > settings.maxVideoBytes) throw tooLarge(inspector.bytesReceived, settings.maxVideoBytes);
+		} catch (error) {
+			tapError = error instanceof DownloadFailure ? error : notMp4(error);
+			body.destroy(tapError);
+		}
+	});
+	body.on('error', () => {}); // reported through prepareBinaryData's rejection
+	body.pause();
+
+	let binary: IBinaryData;
+	try {
+		binary = await this.helpers.prepareBinaryData(body as unknown as Buffer, fileName, 'video/mp4');
+	} catch (error) {
+		throw tapError ?? toDownloadFailure(this, error, settings.timeoutSeconds, inspector.bytesReceived);
+	}
+	if (tapError) throw tapError;
+	if (Number.isFinite(contentLength) && inspector.bytesReceived !== contentLength) {
+		throw new DownloadFailure(`the download stopped after ${inspector.bytesReceived} of ${contentLength} bytes`, 'The connection to the storage host broke.', true);
+	}
+	let metadata: VideoMetadata;
+	try {
+		metadata = inspector.finish();
+	} catch (error) {
+		const incomplete = error instanceof Mp4Error && /incomplete/.test(error.message);
+		throw incomplete ? new DownloadFailure(error.message, 'The connection to the storage host broke before the end of the file.', true) : notMp4(error);
+	}
+	binary.fileName = fileName;
+	return { binary, fileSize: inspector.bytesReceived, metadata };
+}
+
+/** Follows at most MAX_REDIRECTS http(s) redirects, then checks the final answer is a video. */
+async function followRedirects(this: IExecuteFunctions, url: string, timeoutMs: number): Promise<StreamResponse> {
+	let current = url;
+	for (let hop = 0; ; hop++) {
+		const response = await openDownload.call(this, current, timeoutMs);
+		const { statusCode } = response;
+		if (statusCode >= 300 && statusCode < 400 && headerValue(response.headers, 'location')) {
+			response.body.destroy();
+			if (hop >= MAX_REDIRECTS) {
+				throw new DownloadFailure(`the storage host redirected more than ${MAX_REDIRECTS} times`, 'The video link leads into a redirect loop; the storage or a proxy is misconfigured.', false, String(statusCode));
+			}
+			const next = new URL(headerValue(response.headers, 'location'), current);
+			if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+				throw new DownloadFailure(`the storage host redirected to a ${next.protocol} address`, 'Only http and https downloads are allowed.', false, String(statusCode));
+			}
+			current = next.toString();
+			continue;
+		}
+		if (statusCode !== 200) {
+			response.body.destroy();
+			throw statusFailure(statusCode);
+		}
+		const contentType = headerValue(response.headers, 'content-type').toLowerCase();
+		if (/text\/|json|xml/.test(contentType)) {
+			response.body.destroy();
+			throw new DownloadFailure(
+				`the video address served ${contentType.split(';')[0]} instead of an MP4`,
+				'The link no longer points at the video (an error page or a proxy answered instead). Generate the video again.',
+				false,
+			);
+		}
+		return response;
+	}
+}
+
+function statusFailure(statusCode: number): DownloadFailure {
+	if (statusCode === 403) {
+		return new DownloadFailure('the storage host refused it (403): the signed link has expired or was altered', 'Links from DashScope expire about 24 hours after generation; download at once, or generate the video again.', false, '403');
+	}
+	if (statusCode === 404) {
+		return new DownloadFailure('the storage host has no such file (404)', 'The video was removed or the link was altered. Generate the video again.', false, '404');
+	}
+	return new DownloadFailure(`the storage host answered ${statusCode}`, 'The storage host failed; the node tried again.', statusCode >= 500 || statusCode === 429, String(statusCode));
+}
+
+function tooLarge(bytes: number, max: number): DownloadFailure {
+	return new DownloadFailure(
+		`the video is larger than the ${formatBytes(max)} limit (${formatBytes(bytes)} so far); the download was stopped`,
+		'Raise Options → Max Video Size (MB) if such a large file is expected.',
+		false,
+	);
+}
+
+function notMp4(error: unknown): DownloadFailure {
+	const detail = error instanceof Error ? error.message : String(error);
+	return new DownloadFailure(`the file is not a valid MP4: ${detail}`, 'The storage host returned something other than the generated video.', false);
+}
+
+function toDownloadFailure(context: IExecuteFunctions, error: unknown, timeoutSeconds: number, bytesSoFar?: number): DownloadFailure {
+	const kind = networkErrorKind(context, error);
+	if (kind === 'cancelled') throw new DownloadFailure('the execution was cancelled', 'Nothing was stored.', false);
+	const progress = bytesSoFar ? ` after ${formatBytes(bytesSoFar)}` : '';
+	if (kind === 'timeout') return new DownloadFailure(`the storage host sent nothing for ${timeoutSeconds} s${progress}`, 'The connection stalled.', true, 'ETIMEDOUT');
+	return new DownloadFailure(`the connection failed${progress} (${errorCode(error) ?? 'network error'})`, 'The connection to the storage host broke.', true, errorCode(error));
+}
+
+/** Classifies a failed POST to AOG. Cancelling the execution is not a failure to report: it is rethrown. */
+export function classifyRequestError(context: IExecuteFunctions, error: unknown, baseUrl: string, timeoutSeconds: number): GatewayFailure {
+	const kind = networkErrorKind(context, error);
+	if (kind === 'cancelled') {
+		throw new ItemFailure({ message: 'The execution was cancelled while waiting for AOG', description: 'The request to AOG was aborted.', retryable: false, mayHaveBilled: true });
+	}
+	const detail = error instanceof Error ? error.message : String(error);
+	return describeNetworkFailure(kind, redactUrl(baseUrl), timeoutSeconds, detail);
+}
+
+function networkErrorKind(context: IExecuteFunctions, error: unknown): NetworkErrorKind | 'cancelled' {
+	if (context.getExecutionCancelSignal()?.aborted) return 'cancelled';
+	const code = errorCode(error) ?? '';
+	const text = error instanceof Error ? error.message : '';
+	if (code === 'ECONNREFUSED') return 'refused';
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'notFound';
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout of \d+ms exceeded/.test(text)) return 'timeout';
+	if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE' || /socket hang up|aborted/i.test(text)) return 'reset';
+	if (/CERT|SSL|TLS/.test(code)) return 'tls';
+	return 'other';
+}
+
+/** n8n wraps request errors (NodeApiError → AxiosError → system error): the code may sit at any depth. */
+function errorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && /^E[A-Z_]+$|^ERR_/.test(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+

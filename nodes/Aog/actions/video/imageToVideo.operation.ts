@@ -1,0 +1,261 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	sleepWithAbort,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { backoffDelayMs, mapWithConcurrency, SharedBackoff } from '../../helpers/concurrency';
+import { outputFileName } from '../../helpers/fileName';
+import {
+	interpretNativeAnswer,
+	interpretStandardAnswer,
+	ItemFailure,
+	type GatewayFailure,
+	type GenerationResult,
+} from '../../helpers/gatewayResponse';
+import { InputError } from '../../helpers/imageInput';
+import { parseUrl, redactText, signedUrlExpiry } from '../../helpers/url';
+import { aogRequest, gatewayBaseUrl, headerValue, NATIVE_ROUTE, STANDARD_ROUTE } from '../../transport';
+import { classifyRequestError, downloadVideo, type DownloadedVideo } from './download';
+import { DEFAULT_MODEL, description as properties, LIMITS, MAX_PROMPT_LENGTH } from './imageToVideo.description';
+import { readImage } from './readImage';
+
+export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['imageToVideo'] } }, properties);
+
+/** Attempts of the job-creating POST when the gateway proves it created nothing (refused, rate-limited). */
+const MAX_SUBMIT_ATTEMPTS = 4;
+
+interface Settings {
+	imageSource: string;
+	prompt: string;
+	model: string;
+	route: 'standard' | 'native';
+	outputBinaryPropertyName: string;
+	fileName: string;
+	downloadVideo: boolean;
+	timeoutSeconds: number;
+	maxVideoBytes: number;
+	validateImage: boolean;
+	native: { resolution?: string; negativePrompt?: string; seed?: number; promptExtend?: boolean; watermark?: boolean };
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const concurrency = readNumber.call(this, 0, 'concurrency', LIMITS.concurrency);
+	const backoff = new SharedBackoff();
+	const baseUrl = await gatewayBaseUrl.call(this);
+	checkBaseUrl.call(this, baseUrl);
+	const secrets = await knownSecrets.call(this);
+	let stopLaunching = false;
+	let firstError: Error | undefined;
+
+	const results = await mapWithConcurrency(items, concurrency, async (_item, itemIndex) => {
+		if (stopLaunching) return undefined;
+		try {
+			return await processItem.call(this, itemIndex, backoff, baseUrl);
+		} catch (caught) {
+			const error = toNodeError.call(this, caught, itemIndex, secrets);
+			if (this.continueOnFail()) {
+				const json: IDataObject = { error: error.message };
+				if (error.description) json.message = error.description;
+				return { json, pairedItem: { item: itemIndex } } satisfies INodeExecutionData;
+			}
+			// Let items already in flight finish (their videos are being billed) but start no new ones.
+			stopLaunching = true;
+			firstError ??= error;
+			return undefined;
+		}
+	});
+	if (firstError) throw firstError;
+	return results.filter((result): result is INodeExecutionData => result !== undefined);
+}
+
+async function processItem(this: IExecuteFunctions, itemIndex: number, backoff: SharedBackoff, baseUrl: string): Promise<INodeExecutionData> {
+	const settings = readSettings.call(this, itemIndex);
+	const image = await readImage.call(this, itemIndex, settings.imageSource, settings.validateImage);
+	if (settings.route === 'native' && image.imageType === 'path') {
+		throw new InputError('The native route cannot read a path on the AOG host', 'Use the standard route for "Path on AOG Host", or send the picture as Binary File or Base64.');
+	}
+	const body = settings.route === 'native' ? nativeBody(settings, image.image) : standardBody(settings, image.image, image.imageType);
+	const result = await submit.call(this, settings, body, backoff, baseUrl);
+
+	const fileName = outputFileName(settings.fileName, result.id, itemIndex);
+	const json: IDataObject = {
+		id: result.id,
+		videoUrl: result.videoUrl,
+		videoUrlExpiresAt: signedUrlExpiry(result.videoUrl) ?? null,
+		model: settings.model,
+		prompt: settings.prompt,
+		imageSource: settings.imageSource,
+		route: settings.route,
+		fileName: settings.downloadVideo ? fileName : null,
+		mimeType: 'video/mp4',
+		fileSize: null,
+	};
+	if (settings.route === 'native') {
+		Object.assign(json, { taskId: result.taskId ?? null, actualPrompt: result.actualPrompt ?? null, usage: result.usage ?? null });
+	}
+	if (!settings.downloadVideo) return { json, pairedItem: { item: itemIndex } };
+
+	const video: DownloadedVideo = await downloadVideo.call(this, result.videoUrl, fileName, settings);
+	Object.assign(json, { fileSize: video.fileSize, ...video.metadata });
+	return {
+		json,
+		binary: { [settings.outputBinaryPropertyName]: video.binary },
+		pairedItem: { item: itemIndex },
+	};
+}
+
+function standardBody(settings: Settings, image: string, imageType: string): string {
+	const nativeOptions = Object.entries(settings.native).filter(([, value]) => value !== undefined).map(([name]) => name);
+	if (nativeOptions.length > 0) {
+		throw new InputError(
+			`Option${nativeOptions.length > 1 ? 's' : ''} ${nativeOptions.join(', ')} only work${nativeOptions.length > 1 ? '' : 's'} on the native route`,
+			"AOG's standard route drops everything but the image and the prompt (and always makes 1080P). Set Options → Route to Native, or remove the option.",
+		);
+	}
+	return JSON.stringify({ model: settings.model, image, image_type: imageType, ...(settings.prompt ? { prompt: settings.prompt } : {}) });
+}
+
+function nativeBody(settings: Settings, image: string): string {
+	const { resolution, negativePrompt, seed, promptExtend, watermark } = settings.native;
+	const input: IDataObject = { img_url: image };
+	if (settings.prompt) input.prompt = settings.prompt;
+	if (negativePrompt) input.negative_prompt = negativePrompt;
+	const parameters: IDataObject = { resolution: resolution ?? '1080P' };
+	if (promptExtend !== undefined) parameters.prompt_extend = promptExtend;
+	if (seed !== undefined) parameters.seed = seed;
+	if (watermark !== undefined) parameters.watermark = watermark;
+	return JSON.stringify({ model: settings.model, input, parameters });
+}
+
+/**
+ * Sends the job-creating POST. It is repeated only when the answer proves no task exists upstream
+ * (connection refused, rate-limited): after a 500, a reset or a timeout a new POST could bill a second video.
+ */
+async function submit(this: IExecuteFunctions, settings: Settings, body: string, backoff: SharedBackoff, baseUrl: string): Promise<GenerationResult> {
+	const signal = this.getExecutionCancelSignal();
+	const deadline = Date.now() + settings.timeoutSeconds * 1000;
+	for (let attempt = 1; ; attempt++) {
+		await sleepWithAbort(backoff.remainingMs(), signal);
+		const remainingMs = deadline - Date.now();
+		if (remainingMs <= 0) throw new ItemFailure(timeoutWhileWaiting(settings.timeoutSeconds));
+		let failure: GatewayFailure;
+		try {
+			const answer = await aogRequest.call(this, 'POST', settings.route === 'native' ? NATIVE_ROUTE : STANDARD_ROUTE, { body, timeoutMs: remainingMs });
+			const interpreted = (settings.route === 'native' ? interpretNativeAnswer : interpretStandardAnswer)({
+				statusCode: answer.statusCode,
+				contentType: headerValue(answer.headers, 'content-type'),
+				body: answer.body,
+				retryAfterHeader: headerValue(answer.headers, 'retry-after'),
+			});
+			if (!('message' in interpreted)) return interpreted;
+			failure = interpreted;
+		} catch (error) {
+			failure = classifyRequestError(this, error, baseUrl, settings.timeoutSeconds);
+		}
+		if (!failure.retryable || attempt >= MAX_SUBMIT_ATTEMPTS) throw new ItemFailure(failure);
+		const delay = backoffDelayMs(attempt, failure.retryAfterMs);
+		if (Date.now() + delay >= deadline) throw new ItemFailure(failure);
+		// A rate limit is the account's, so every item waits; a refused connection only delays this one.
+		if (failure.httpCode === 'ECONNREFUSED' || failure.httpCode === 'ENOTFOUND') await sleepWithAbort(delay, signal);
+		else backoff.pauseFor(delay);
+	}
+}
+
+function timeoutWhileWaiting(timeoutSeconds: number): GatewayFailure {
+	return {
+		message: `The node's timeout of ${timeoutSeconds} s ran out while waiting to retry`,
+		description: 'DashScope kept rate-limiting the account. Lower Options → Concurrency or raise Options → Timeout.',
+		retryable: false,
+		mayHaveBilled: false,
+	};
+}
+
+function readSettings(this: IExecuteFunctions, itemIndex: number): Settings {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const prompt = String(this.getNodeParameter('prompt', itemIndex, '') ?? '');
+	if (prompt.length > MAX_PROMPT_LENGTH) {
+		throw new InputError(`The prompt has ${prompt.length} characters; DashScope takes at most ${MAX_PROMPT_LENGTH}`, `DashScope would cut it off silently. Shorten it to ${MAX_PROMPT_LENGTH} characters.`);
+	}
+	const model = String(this.getNodeParameter('model', itemIndex, DEFAULT_MODEL, { extractValue: true }) ?? '').trim();
+	const route = (options.route as Settings['route']) ?? 'standard';
+	const native: Settings['native'] = {};
+	for (const name of ['resolution', 'negativePrompt', 'seed', 'promptExtend', 'watermark'] as const) {
+		if (options[name] !== undefined && options[name] !== '') (native as IDataObject)[name] = options[name];
+	}
+	const outputBinaryPropertyName = String(options.outputBinaryPropertyName ?? 'data').trim();
+	if (!outputBinaryPropertyName) throw new InputError('Output Binary Field is empty', 'Name the binary field the MP4 is written to, for example "data".');
+	return {
+		imageSource: this.getNodeParameter('imageSource', itemIndex) as string,
+		prompt,
+		model: model || DEFAULT_MODEL,
+		route,
+		outputBinaryPropertyName,
+		fileName: String(options.fileName ?? ''),
+		downloadVideo: options.downloadVideo !== false,
+		timeoutSeconds: readNumber.call(this, itemIndex, 'timeout', LIMITS.timeoutSeconds),
+		maxVideoBytes: readNumber.call(this, itemIndex, 'maxVideoSizeMB', LIMITS.maxVideoSizeMB) * 1024 * 1024,
+		validateImage: options.validateImage !== false,
+		native,
+	};
+}
+
+function readNumber(this: IExecuteFunctions, itemIndex: number, name: string, limits: { min: number; max: number; default: number }): number {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const raw = options[name] ?? limits.default;
+	const value = typeof raw === 'number' ? raw : Number(raw);
+	if (!Number.isFinite(value) || value < limits.min || value > limits.max) {
+		throw new NodeOperationError(this.getNode(), `Option "${name}" is ${String(raw)}, outside ${limits.min}–${limits.max}`, {
+			itemIndex,
+			description: `Set ${name} to a number between ${limits.min} and ${limits.max} (default ${limits.default}).`,
+		});
+	}
+	return value;
+}
+
+function checkBaseUrl(this: IExecuteFunctions, baseUrl: string) {
+	const url = parseUrl(baseUrl);
+	const problem = !url || !/^https?:$/.test(url.protocol)
+		? `"${redactText(baseUrl)}" is not an http(s) URL`
+		: url.search || url.hash
+			? 'it contains a query string or fragment'
+			: undefined;
+	if (problem) {
+		throw new NodeOperationError(this.getNode(), `The AOG credential's Base URL is invalid: ${problem}`, {
+			description: 'Use the gateway root with its scheme, for example http://127.0.0.1:16688 (a path prefix for a proxy is fine, a query string is not).',
+		});
+	}
+}
+
+async function knownSecrets(this: IExecuteFunctions): Promise<string[]> {
+	const credentials = await this.getCredentials<{ apiKey?: string }>('aogApi');
+	return credentials.apiKey ? [String(credentials.apiKey)] : [];
+}
+
+/** The one place errors become n8n errors: phrased for the user, naming the item, with no secret in them. */
+function toNodeError(this: IExecuteFunctions, caught: unknown, itemIndex: number, secrets: string[]): NodeOperationError | NodeApiError {
+	const where = ` [item ${itemIndex}]`;
+	if (caught instanceof ItemFailure) {
+		const { failure } = caught;
+		const message = redactText(failure.message, secrets) + where;
+		const description = redactText(failure.description, secrets);
+		return new NodeApiError(this.getNode(), { message, description } as JsonObject, { message, description, httpCode: failure.httpCode, itemIndex });
+	}
+	if (caught instanceof InputError) {
+		return new NodeOperationError(this.getNode(), redactText(caught.message, secrets) + where, { itemIndex, description: redactText(caught.description, secrets) });
+	}
+	// Anything else (an expression or binary-storage error) is rebuilt from its text alone, so no request
+	// details it may carry (headers with the key) reach the output.
+	const text = (caught instanceof Error ? caught.message : String(caught)).replace(/ \[item \d+\]$/, '');
+	const description = (caught as { description?: unknown })?.description;
+	return new NodeOperationError(this.getNode(), redactText(text, secrets) + where, {
+		itemIndex,
+		description: typeof description === 'string' ? redactText(description, secrets) : undefined,
+	});
+}

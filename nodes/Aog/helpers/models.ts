@@ -1,0 +1,27 @@
+// Reads AOG's two model-discovery answers (see AOG-CONTRACT.md) into one list of image-to-video models.
+
+export interface DiscoveredModel {
+	name: string;
+	installed: boolean;
+}
+
+const SERVICE = 'image-to-video';
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** GET /aog/v0.2/control_panel/modellist → data.data[] with can_select. */
+export function modelsFromControlPanel(json: unknown): DiscoveredModel[] | undefined {
+	const rows = isObject(json) && isObject(json.data) ? json.data.data : undefined;
+	if (!Array.isArray(rows)) return undefined;
+	return rows
+		.filter((row) => isObject(row) && typeof row.name === 'string' && (row.service_name === undefined || row.service_name === SERVICE))
+		.map((row) => ({ name: String(row.name), installed: row.can_select === true }));
+}
+
+/** GET /aog/v0.2/model → data[]; the server ignores filters, so filter by service and status here. */
+export function modelsFromModelList(json: unknown): DiscoveredModel[] | undefined {
+	const rows = isObject(json) ? json.data : undefined;
+	if (!Array.isArray(rows)) return undefined;
+	return rows
+		.filter((row) => isObject(row) && row.service_name === SERVICE && typeof row.model_name === 'string')
+		.map((row) => ({ name: String(row.model_name), installed: row.status === 'downloaded' }));
+}
