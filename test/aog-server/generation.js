@@ -1,0 +1,213 @@
+'use strict';
+// The two generation routes: AOG's standard image-to-video service and the native DashScope flavour.
+const crypto = require('crypto');
+const { AogError, UpstreamError, AOG_ERRORS, parseJsonObject, wrapUpstreamError } = require('./aog-format');
+const { checkDashScopeImage, loadImgUrl, readLocalImage } = require('./image-check');
+const { sendGoJson, sendRawJson, sendAogError, sendHtmlTrap } = require('./responses');
+const { I2V_MODEL } = require('./discovery');
+
+const IMAGE_TYPES = new Set(['url', 'path', 'base64']);
+const RESOLUTION_HEIGHTS = { '480P': 480, '1080P': 1080 };
+const PROMPT_EXTENSION = 'The camera pushes in slowly with smooth, steady motion; soft natural light, rich detail and a calm cinematic atmosphere.';
+
+function invalidParameter(message) {
+	return new UpstreamError(400, 'InvalidParameter', message);
+}
+
+/** DashScope prints times like "2025-09-01 10:00:00.123", in Beijing time. */
+function dashScopeTime(date = new Date()) {
+	return new Date(date.getTime() + 8 * 3600 * 1000).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function checkModel(model) {
+	const given = model !== undefined && model !== null && model !== '';
+	if (given && model !== I2V_MODEL) throw AOG_ERRORS.modelNotFound();
+}
+
+/** AOG's middleware checks on the standard body; returns what DashScope will get: {bytes} or {imgUrl}. */
+function standardImageSource(body, fileRoot) {
+	const { image, image_type: imageType } = body;
+	if (typeof image !== 'string' || image === '') throw AOG_ERRORS.imageLost();
+	if (typeof imageType !== 'string' || imageType === '') throw AOG_ERRORS.imageTypeLost();
+	if (!IMAGE_TYPES.has(imageType)) throw AOG_ERRORS.unsupportedImageType();
+	checkModel(body.model);
+	// `path` is read by AOG itself; `url` and `base64` are passed to DashScope unchanged as img_url.
+	return imageType === 'path' ? { bytes: readLocalImage(image, fileRoot) } : { imgUrl: image };
+}
+
+async function loadImage(source) {
+	if (source.bytes) return { bytes: source.bytes, info: checkDashScopeImage(source.bytes) };
+	return loadImgUrl(source.imgUrl);
+}
+
+/** The video as the video store keeps it: an encoded file, or a synthetic padded MP4. */
+async function makeVideo(state, image, height) {
+	const syntheticBytes = state.options.syntheticVideoBytes;
+	if (syntheticBytes > 0) return { type: 'synthetic', bytes: syntheticBytes, base: await state.videoMaker.syntheticBaseBytes() };
+	const file = await state.videoMaker.videoFor(image.bytes, image.info, height);
+	return { type: 'file', ...file };
+}
+
+/**
+ * What DashScope does with a submitted task: reject the image at once (throws UpstreamError), or run
+ * for generationDelayMs and end with {videoUrl} or {failed: {code, message}} when the encoder fails.
+ */
+async function runTask(state, source, height) {
+	const image = await loadImage(source);
+	await state.sleep(state.options.generationDelayMs);
+	try {
+		return { videoUrl: state.videos.add(await makeVideo(state, image, height)) };
+	} catch (error) {
+		if (state.closed) throw error;
+		state.log(`video generation failed: ${error.message}`);
+		return { failed: { code: 'InternalError.Algo', message: 'An internal error occurred while generating the video.' } };
+	}
+}
+
+async function handleStandardPost(state, ctx) {
+	const failure = state.failures.take('standard');
+	if (failure) return applyGenerationFailure(state, ctx, failure, 'standard');
+	const body = parseJsonObject(ctx.text);
+	const source = standardImageSource(body, state.options.fileRoot);
+	const id = crypto.randomUUID();
+	const outcome = await runTask(state, source, 1080); // this route is fixed at 1080P
+	// A FAILED task comes back as 200 with no data and no reason.
+	sendGoJson(ctx.res, 200, outcome.failed ? { id } : { id, data: outcome.videoUrl });
+}
+
+function optionalString(value, field, maxLength) {
+	if (value === undefined || value === null) return '';
+	if (typeof value !== 'string') throw invalidParameter(`Input should be a valid string: ${field}`);
+	if (value.length > maxLength) throw invalidParameter(`The length of ${field} exceeds the limit of ${maxLength} characters.`);
+	return value;
+}
+
+function optionalBoolean(value, field, fallback) {
+	if (value === undefined || value === null) return fallback;
+	if (typeof value !== 'boolean') throw invalidParameter(`Input should be a valid boolean: parameters.${field}`);
+	return value;
+}
+
+function checkNativeParameters(parameters = {}) {
+	if (typeof parameters !== 'object' || Array.isArray(parameters) || parameters === null) throw invalidParameter('Input should be a valid dictionary: parameters');
+	const resolution = parameters.resolution ?? '1080P';
+	if (!RESOLUTION_HEIGHTS[resolution]) throw invalidParameter(`The parameter resolution is invalid: ${JSON.stringify(resolution)}; supported values for ${I2V_MODEL} are 480P and 1080P.`);
+	if (parameters.duration !== undefined && parameters.duration !== 5) throw invalidParameter(`The parameter duration is invalid: ${JSON.stringify(parameters.duration)}; ${I2V_MODEL} only supports 5.`);
+	const { seed } = parameters;
+	if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 2147483647)) throw invalidParameter('The parameter seed must be an integer between 0 and 2147483647.');
+	optionalBoolean(parameters.watermark, 'watermark', false);
+	return { resolution, height: RESOLUTION_HEIGHTS[resolution], promptExtend: optionalBoolean(parameters.prompt_extend, 'prompt_extend', true) };
+}
+
+/** DashScope's own checks on the native body. Returns the settings the task runs with. */
+function checkNativeBody(body) {
+	if (body.model === undefined || body.model === null || body.model === '') throw invalidParameter('Model not exist.');
+	checkModel(body.model);
+	const input = body.input;
+	if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalidParameter('Field required: input');
+	const prompt = optionalString(input.prompt, 'input.prompt', 800);
+	optionalString(input.negative_prompt, 'input.negative_prompt', 500);
+	return { prompt, imgUrl: input.img_url, ...checkNativeParameters(body.parameters) };
+}
+
+function actualPrompt(prompt, promptExtend) {
+	if (!promptExtend) return prompt;
+	const trimmed = prompt.trim();
+	if (!trimmed) return PROMPT_EXTENSION;
+	return `${trimmed}${/[.!?。！？]$/.test(trimmed) ? '' : '.'} ${PROMPT_EXTENSION}`;
+}
+
+function nativeSucceeded({ taskId, submitTime, videoUrl, prompt, promptExtend, height }) {
+	return {
+		request_id: crypto.randomUUID(),
+		output: {
+			task_id: taskId,
+			task_status: 'SUCCEEDED',
+			submit_time: dashScopeTime(submitTime),
+			scheduled_time: dashScopeTime(new Date(submitTime.getTime() + 37)),
+			end_time: dashScopeTime(),
+			video_url: videoUrl,
+			orig_prompt: prompt,
+			actual_prompt: actualPrompt(prompt, promptExtend),
+		},
+		usage: { video_duration: 5, video_count: 1, SR: height },
+	};
+}
+
+function nativeFailed({ taskId, submitTime, code, message }) {
+	const output = { task_id: taskId, task_status: 'FAILED', submit_time: dashScopeTime(submitTime), scheduled_time: dashScopeTime(new Date(submitTime.getTime() + 37)), end_time: dashScopeTime() };
+	if (code) Object.assign(output, { code, message });
+	return { request_id: crypto.randomUUID(), output };
+}
+
+async function handleNativePost(state, ctx) {
+	const failure = state.failures.take('native');
+	if (failure) return applyGenerationFailure(state, ctx, failure, 'native');
+	const submitTime = new Date();
+	const settings = checkNativeBody(parseJsonObject(ctx.text));
+	const outcome = await runTask(state, { imgUrl: settings.imgUrl }, settings.height);
+	const taskId = crypto.randomUUID();
+	if (outcome.failed) return sendGoJson(ctx.res, 200, nativeFailed({ taskId, submitTime, ...outcome.failed }));
+	sendGoJson(ctx.res, 200, nativeSucceeded({ taskId, submitTime, videoUrl: outcome.videoUrl, ...settings }));
+}
+
+/** Failures that answer at once, as soon as the request has been read. Returns false if not one of them. */
+function answerImmediateFailure(state, ctx, failure) {
+	const { res } = ctx;
+	const answers = {
+		html200: () => sendHtmlTrap(res),
+		empty200: () => sendRawJson(res, 200, ''),
+		malformedJson200: () => sendRawJson(res, 200, `{"id":"${crypto.randomUUID()}","data":"${state.url}/videos/`),
+		empty500: () => sendRawJson(res, 500, '{}'),
+		upstream: () => sendAogError(res, wrapUpstreamError(failure)),
+		modelNotFound: () => sendAogError(res, AOG_ERRORS.modelNotFound()),
+		serviceNotFound: () => sendAogError(res, AOG_ERRORS.serviceNotFound()),
+		paramLost: () => sendAogError(res, AOG_ERRORS.imageTypeLost()),
+		reset: () => ctx.req.socket.destroy(),
+		hang: () => {}, // never answer; the socket stays open until the client gives up or the server closes
+	};
+	const answer = answers[failure.kind];
+	if (answer) answer();
+	return Boolean(answer);
+}
+
+/** Failures that come after the task "ran" (generationDelayMs): polling gave up, or the task ended badly. */
+async function answerTaskFailure(state, ctx, failure, route) {
+	await state.sleep(state.options.generationDelayMs);
+	const { res } = ctx;
+	const id = crypto.randomUUID();
+	const task = { taskId: crypto.randomUUID(), submitTime: new Date(Date.now() - state.options.generationDelayMs) };
+	const ftpUrl = `ftp://aog-dev-bucket.oss-cn-beijing.aliyuncs.com/${crypto.randomBytes(16).toString('hex')}.mp4`;
+	switch (failure.kind) {
+		case 'pollExhausted':
+			return sendAogError(res, AOG_ERRORS.pollExhausted());
+		case 'noData200':
+			return sendGoJson(res, 200, route === 'native' ? nativeFailed(task) : { id });
+		case 'nonHttpData':
+			return sendGoJson(res, 200, route === 'native' ? nativeSucceeded({ ...task, videoUrl: ftpUrl, prompt: '', promptExtend: false, height: 1080 }) : { id, data: ftpUrl });
+		case 'nativeTaskFailed':
+			return sendGoJson(res, 200, nativeFailed({ ...task, code: failure.code, message: failure.message }));
+		default:
+			throw new Error(`unhandled scripted failure ${failure.kind}`);
+	}
+}
+
+async function applyGenerationFailure(state, ctx, failure, route) {
+	state.log(`scripted failure: ${failure.kind}`);
+	if (!answerImmediateFailure(state, ctx, failure)) await answerTaskFailure(state, ctx, failure, route);
+}
+
+/** Send an AogError, or an UpstreamError in AOG's 500 wrapping. Returns false for other errors. */
+function sendGenerationError(res, error) {
+	if (error instanceof UpstreamError) {
+		sendAogError(res, wrapUpstreamError({ status: error.status, code: error.code, message: error.message }));
+		return true;
+	}
+	if (error instanceof AogError) {
+		sendAogError(res, error);
+		return true;
+	}
+	return false;
+}
+
+module.exports = { handleStandardPost, handleNativePost, sendGenerationError, dashScopeTime, PROMPT_EXTENSION };

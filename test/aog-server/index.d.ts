@@ -1,0 +1,127 @@
+// Types of the AOG-compatible dev server (test/aog-server/index.js).
+import type { IncomingHttpHeaders } from 'http';
+
+export interface AogServerOptions {
+	/** 0 = any free port. The host is always 127.0.0.1. */
+	port?: number;
+	/** Extra wait before a generation call answers (simulated upstream time). */
+	generationDelayMs?: number;
+	/** How long a served video URL stays valid; after that it answers 403 AccessDenied (XML), like a signed OSS link. */
+	videoTtlSeconds?: number;
+	/** Only allow `image_type: path` files under this folder. */
+	fileRoot?: string;
+	/** > 0: serve a valid MP4 of exactly this many bytes instead of an ffmpeg-made one. */
+	syntheticVideoBytes?: number;
+	/** false: log every request to stdout. */
+	quiet?: boolean;
+}
+
+export type RuntimeOptions = Omit<AogServerOptions, 'port' | 'fileRoot'> & { fileRoot?: string | null };
+
+export interface AogCounters {
+	health: number;
+	version: number;
+	/** Every POST to /aog/v0.2/services/image-to-video, success or failure. */
+	i2vPosts: number;
+	/** Every POST to /aog/v0.2/api_flavors/aliyun/v1/image-to-video. */
+	nativePosts: number;
+	modelList: number;
+	models: number;
+	/** Every GET of /videos/… (HEADs count in `other`). */
+	downloads: number;
+	/** /__control/… calls; they count nowhere else, not even in `total`. */
+	control: number;
+	other: number;
+	/** Every request except control calls. */
+	total: number;
+}
+
+export interface RecordedRequest {
+	method: string;
+	/** Path and query string, as sent. */
+	path: string;
+	headers: IncomingHttpHeaders;
+	/** Parsed JSON (long base64 strings shortened), or the raw text ('' when empty). */
+	body: unknown;
+}
+
+export type GenerationFailure =
+	| { kind: 'html200' | 'empty200' | 'malformedJson200' | 'noData200' | 'nonHttpData' | 'empty500' | 'pollExhausted' }
+	| { kind: 'modelNotFound' | 'serviceNotFound' | 'paramLost' | 'reset' | 'hang' }
+	/** 500 wrapping of a DashScope error. status defaults from code (401 InvalidApiKey, 403 AccessDenied, 429 Throttling*, else 400). */
+	| { kind: 'upstream'; status?: number; code?: string; message?: string; prefix?: boolean }
+	/** Native route only: 200 with output.task_status FAILED and this code/message. */
+	| { kind: 'nativeTaskFailed'; code?: string; message?: string };
+
+export type DownloadFailure =
+	| { kind: 'video403' | 'video404' | 'videoHtml' | 'videoJson' | 'videoTruncated' | 'videoChunkedCut' | 'videoRedirectLoop' }
+	| { kind: 'videoRedirect'; times?: number }
+	| { kind: 'videoOversize'; bytes?: number; noContentLength?: boolean }
+	/** Headers at once, body after delayMs (never, without delayMs). */
+	| { kind: 'videoSlow'; delayMs?: number };
+
+export type ScriptedFailure = GenerationFailure | DownloadFailure;
+
+export interface EncoderStats {
+	/** ffmpeg encodes done by this server (cache misses). */
+	encodes: number;
+	/** Videos found in the on-disk cache (or joined while being encoded). */
+	cacheHits: number;
+	lastEncodeMs: number;
+}
+
+export interface AogServer {
+	/** 'http://127.0.0.1:<port>' */
+	readonly url: string;
+	readonly port: number;
+	/** Live object: keep a reference and read it later. */
+	readonly counters: AogCounters;
+	/** Live array of the last 50 requests (control calls excluded). */
+	readonly lastRequests: RecordedRequest[];
+	readonly encoderStats: EncoderStats;
+	readonly options: Required<Omit<AogServerOptions, 'port' | 'fileRoot'>> & { fileRoot?: string };
+	resetCounters(): void;
+	/** Clears counters, queued failures and lastRequests (options stay). */
+	reset(): void;
+	/** Change options at run time; returns the options now in force. Throws on unknown names. */
+	setOptions(options: RuntimeOptions): AogServer['options'];
+	/** Append to the failure queue (each used by the next request it applies to); returns the queue length. */
+	scriptFailures(failures: ScriptedFailure[]): number;
+	pendingFailures(): ScriptedFailure[];
+	close(): Promise<void>;
+}
+
+export function startAogServer(options?: AogServerOptions): Promise<AogServer>;
+
+export const DEFAULT_OPTIONS: Required<Omit<AogServerOptions, 'port' | 'fileRoot'>> & { fileRoot?: string };
+export const COUNTER_NAMES: Array<keyof AogCounters>;
+export const GENERATION_FAILURE_KINDS: string[];
+export const DOWNLOAD_FAILURE_KINDS: string[];
+
+export { makeImage, imageFile, toDataUri, mimeType, IMAGE_FORMATS, ImageFormat, MakeImageOptions } from './images';
+
+export interface ImageInfo {
+	format: 'png' | 'jpeg' | 'bmp' | 'webp' | 'gif' | 'tiff' | 'unknown';
+	width?: number;
+	height?: number;
+}
+/** Format from the magic bytes and size from the header, as the server's DashScope checks see them. */
+export function detectImage(bytes: Buffer): ImageInfo;
+
+export interface VideoProbe {
+	formatName: string;
+	duration: number;
+	codec: string;
+	pixelFormat: string;
+	width: number;
+	height: number;
+	fps: number;
+	frames: number;
+	hasAudio: boolean;
+}
+/** Path of an executable ffmpeg (an executable copy under .cache/bin if the npm binary lacks the x bit). */
+export function ffmpegPath(): string;
+/** Path of an executable ffprobe (same fallback as ffmpegPath). */
+export function ffprobePath(): string;
+/** ffprobe a video file. */
+export function probeVideo(file: string): Promise<VideoProbe>;

@@ -1,0 +1,33 @@
+'use strict';
+// Request bodies as kept in lastRequests: parsed JSON when possible, with long base64 shortened.
+
+const LONG_STRING = 256;
+const DATA_URI_PREFIX = /^data:[^;,]+;base64,/i;
+const BASE64_ONLY = /^[A-Za-z0-9+/=\s]+$/;
+
+function shortenString(text) {
+	if (text.length <= LONG_STRING) return text;
+	const prefix = (DATA_URI_PREFIX.exec(text) || [''])[0];
+	const payload = text.slice(prefix.length);
+	if (prefix || BASE64_ONLY.test(payload)) return `${prefix}${payload.slice(0, 32)}…[${payload.length} base64 chars]`;
+	return text.length > 4096 ? `${text.slice(0, 4096)}…[${text.length} chars]` : text;
+}
+
+function shortenDeep(value) {
+	if (typeof value === 'string') return shortenString(value);
+	if (Array.isArray(value)) return value.map(shortenDeep);
+	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shortenDeep(item)]));
+	return value;
+}
+
+/** Parsed JSON (base64 strings shortened) or the raw text (shortened when huge). */
+function describeBody(text) {
+	if (text === '') return '';
+	try {
+		return shortenDeep(JSON.parse(text));
+	} catch {
+		return shortenString(text);
+	}
+}
+
+module.exports = { describeBody };
