@@ -146,7 +146,8 @@ export function checkImageLimits(info: ImageInfo, size: number): string[] {
 			problems.push(`the image is ${width}×${height} px; DashScope needs each side between ${minSide} and ${maxSide} px`);
 		}
 	}
-	if (info.hasAlpha) {
+	// DashScope's rule is "PNG without transparency"; WEBP with alpha is accepted.
+	if (info.hasAlpha && info.format === 'png') {
 		problems.push('the PNG has an alpha (transparency) channel, which DashScope rejects; save it without transparency or as JPEG');
 	}
 	return problems;
