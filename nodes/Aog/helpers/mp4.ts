@@ -24,6 +24,7 @@ export class Mp4Inspector {
 	private boxEnd: number | undefined;
 	private boxType = '';
 	private moovParts: Uint8Array[] | undefined;
+	private moovBytes = 0;
 	private moov: Uint8Array | undefined;
 	private boxTypes: string[] = [];
 	private headerStart = 0;
@@ -41,7 +42,11 @@ export class Mp4Inspector {
 				continue;
 			}
 			const take = Math.min(chunk.length - offset, this.boxEnd - (this.received + offset));
-			if (this.moovParts) this.moovParts.push(chunk.slice(offset, offset + take));
+			if (this.moovParts) {
+				this.moovParts.push(chunk.slice(offset, offset + take));
+				this.moovBytes += take;
+				if (this.moovBytes > MAX_MOOV_BYTES) throw new Mp4Error(`the moov box is over ${MAX_MOOV_BYTES} bytes, larger than any real video index`);
+			}
 			offset += take;
 			if (this.received + offset === this.boxEnd) this.closeBox();
 		}
@@ -59,7 +64,8 @@ export class Mp4Inspector {
 		let size = this.header32(0);
 		const headerLength = size === 1 ? 16 : 8;
 		if (size === 1) size = this.header32(8) * 2 ** 32 + this.header32(12);
-		if (size === 0) size = Number.MAX_SAFE_INTEGER - boxStart; // box runs to the end of the file
+		const runsToEnd = size === 0;
+		if (runsToEnd) size = Number.MAX_SAFE_INTEGER - boxStart; // box runs to the end of the file
 		if (size < headerLength) throw new Mp4Error(`the "${type}" box at offset ${boxStart} has an impossible size ${size}`);
 		this.boxTypes.push(type);
 		this.boxType = type;
@@ -67,7 +73,8 @@ export class Mp4Inspector {
 		this.header = [];
 		if (type === 'moov') {
 			if (this.moov) throw new Mp4Error('the file has two moov boxes');
-			if (size > MAX_MOOV_BYTES) throw new Mp4Error(`the moov box is ${size} bytes, larger than any real video index`);
+			// A moov that runs to the end of the file has no size yet: push() caps it as its bytes arrive.
+			if (size > MAX_MOOV_BYTES && !runsToEnd) throw new Mp4Error(`the moov box is ${size} bytes, larger than any real video index`);
 			this.moovParts = [];
 		}
 		if (this.received + offset === this.boxEnd) this.closeBox();
