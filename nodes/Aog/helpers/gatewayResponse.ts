@@ -191,12 +191,13 @@ function describeErrorStatus(answer: GatewayAnswer, json: Json): GatewayFailure 
 		};
 	}
 	if (status === 429) {
-		const seconds = Number(answer.retryAfterHeader);
+		// Delta-seconds only: Number('') is 0, and the transport gives '' for a missing header.
+		const seconds = /^\s*\d+\s*$/.test(answer.retryAfterHeader ?? '') ? Number(answer.retryAfterHeader) : undefined;
 		return {
 			message: 'The gateway is rate-limiting requests (429)',
 			description: 'A proxy in front of AOG asked the node to slow down. Lower Options → Concurrency.',
 			retryable: true,
-			retryAfterMs: Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined,
+			retryAfterMs: seconds !== undefined ? seconds * 1000 : undefined,
 			mayHaveBilled: false, httpCode,
 		};
 	}
