@@ -33,7 +33,8 @@ export function parseUrl(value: string): URL | undefined {
 
 /** True for loopback, private, link-local and unique-local addresses and local-only host names. */
 export function isPrivateHost(hostname: string): boolean {
-	const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+	// A trailing dot ("localhost.") is the same fully-qualified name.
+	const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
 	if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal')) return true;
 	const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
 	if (ipv4) {
@@ -43,6 +44,12 @@ export function isPrivateHost(hostname: string): boolean {
 	if (host.includes(':')) {
 		const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
 		if (mapped) return isPrivateHost(mapped[1]);
+		// WHATWG URL writes IPv4-mapped addresses in hex: [::ffff:127.0.0.1] has the hostname [::ffff:7f00:1].
+		const mappedHex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+		if (mappedHex) {
+			const [high, low] = [parseInt(mappedHex[1], 16), parseInt(mappedHex[2], 16)];
+			return isPrivateHost(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
+		}
 		return host === '::' || host === '::1' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host);
 	}
 	return false;
