@@ -12,6 +12,8 @@ export interface ImageInfo {
 	hasAlpha?: boolean;
 	/** Set when the format was recognised but its header is cut short or corrupt. */
 	corrupt?: string;
+	/** Set with `corrupt` when the header ran past the end of the bytes given: more of the file may hold it. */
+	truncated?: boolean;
 }
 
 /** DashScope's input limits for wan2.x image-to-video (see AOG-CONTRACT.md). */
@@ -114,7 +116,7 @@ function readJpegSize(bytes: Uint8Array, view: DataView): Omit<ImageInfo, 'forma
 			offset += 2; // markers without a length
 			continue;
 		}
-		if (marker === 0xd9 || marker === 0xda) break; // end of image or start of scan before any frame header
+		if (marker === 0xd9 || marker === 0xda) return { corrupt: NO_FRAME_HEADER }; // end of image or start of scan before any frame header
 		const length = view.getUint16(offset + 2);
 		const isFrameHeader = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 		if (isFrameHeader) {
@@ -124,8 +126,10 @@ function readJpegSize(bytes: Uint8Array, view: DataView): Omit<ImageInfo, 'forma
 		if (length < 2) return { corrupt: `the JPEG segment at byte ${offset} has an impossible length` };
 		offset += 2 + length;
 	}
-	return { corrupt: 'the JPEG has no frame header (SOF) in its first bytes: the file is cut short or corrupt' };
+	return { corrupt: NO_FRAME_HEADER, truncated: true };
 }
+
+const NO_FRAME_HEADER = 'the JPEG has no frame header (SOF) in its first bytes: the file is cut short or corrupt';
 
 /** How many header bytes sniffImage needs at most for a typical image (JPEG EXIF blocks can be large). */
 export const SNIFF_BYTES = 256 * 1024;

@@ -45,7 +45,8 @@ export function inspectImageBytes(
 			`${ACCEPTED}. Convert the file first (for example with the Edit Image node to JPEG), or pick the right binary field.`,
 		);
 	}
-	if (info.corrupt) {
+	// A header that runs past the bytes given (a JPEG with large metadata) is checked again on the whole file.
+	if (info.corrupt && !(info.truncated && head.length < totalSize)) {
 		throw new InputError(`The ${FORMAT_NAMES[info.format]} image is corrupt: ${info.corrupt}`, 'Re-export or re-download the image; the file as given cannot be decoded.');
 	}
 	const problems = checkImageLimits(info, totalSize);
@@ -95,7 +96,10 @@ export function base64ToDataUri(input: string, validate: boolean): { dataUri: st
 	const totalSize = (compact.length * 3) / 4 - (compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0);
 	const headChars = Math.min(compact.length, Math.ceil(SNIFF_BYTES / 3) * 4);
 	const head = Buffer.from(compact.slice(0, headChars), 'base64');
-	const { mimeType, info } = inspectImageBytes(head, totalSize, validate, declaredMimeType);
+	let { mimeType, info } = inspectImageBytes(head, totalSize, validate, declaredMimeType);
+	if (info.truncated && head.length < totalSize) {
+		({ mimeType, info } = inspectImageBytes(Buffer.from(compact, 'base64'), totalSize, validate, declaredMimeType));
+	}
 	if (validate && declaredMimeType && !sameImageType(declaredMimeType, mimeType)) {
 		throw new InputError(
 			`The data URI says ${declaredMimeType} but the bytes are ${mimeType}`,
