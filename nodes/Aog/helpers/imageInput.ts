@@ -59,8 +59,11 @@ export function inspectImageBytes(
 	return { mimeType: info.mimeType, info };
 }
 
-/** Longest base64 text accepted before decoding anything: 10 MB of image, plus slack for line breaks. */
-export const MAX_BASE64_CHARS = Math.ceil((IMAGE_LIMITS.maxBytes * 4) / 3) + 64 * 1024;
+/**
+ * Longest base64 text accepted before decoding anything: 10 MB of image wrapped with CRLF every 64 characters
+ * (PEM; MIME and GNU base64 wrap at 76), plus slack. The exact size is checked once the whitespace is gone.
+ */
+export const MAX_BASE64_CHARS = Math.ceil(((IMAGE_LIMITS.maxBytes * 4) / 3) * (66 / 64)) + 64 * 1024;
 /** Hard cap even with validation off, so a runaway expression cannot exhaust memory. */
 export const ABSOLUTE_MAX_BASE64_CHARS = 64 * 1024 * 1024;
 
