@@ -175,6 +175,7 @@ describe('JPEG headers', () => {
 			expect(info.format).toBe('jpeg');
 			expect(info.width).toBeUndefined();
 			expect(info.corrupt).toMatch(/no frame header \(SOF\).*cut short or corrupt/);
+			expect(info.truncated).toBe(true); // more bytes could hold the frame header
 		}
 		expect(() => imageSize(baseline.subarray(0, sof))).toThrow();
 	});
@@ -193,6 +194,7 @@ describe('JPEG headers', () => {
 		for (const marker of [0xda, 0xd9]) {
 			const bytes = Buffer.from([0xff, 0xd8, 0xff, marker, 0x00, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xc0, 0, 17, 8, 1, 0, 2, 0]);
 			expect(sniffImage(bytes)).toMatchObject({ format: 'jpeg', corrupt: expect.stringMatching(/no frame header/) });
+			expect(sniffImage(bytes).truncated).toBeUndefined(); // more bytes would not help
 		}
 	});
 });
