@@ -12,7 +12,7 @@ export interface AogServerOptions {
 	fileRoot?: string;
 	/** > 0: serve a valid MP4 of exactly this many bytes instead of an ffmpeg-made one. */
 	syntheticVideoBytes?: number;
-	/** false: log every request to stdout. */
+	/** false: log every request to stdout. (Env AOG_SERVER_DEBUG=1: log to stderr whatever this says; jest shows it at once.) */
 	quiet?: boolean;
 }
 

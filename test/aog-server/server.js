@@ -66,6 +66,14 @@ function readBody(req) {
 	});
 }
 
+// AOG_SERVER_DEBUG=1 logs every request to stderr even when quiet (jest buffers console.log, not stderr).
+const DEBUG_TO_STDERR = Boolean(process.env.AOG_SERVER_DEBUG);
+
+function writeLog(state, line) {
+	if (DEBUG_TO_STDERR) process.stderr.write(`[aog-server ${state.url}] ${line}\n`);
+	else if (!state.options.quiet) console.log(`[aog-server] ${line}`);
+}
+
 function createState(options) {
 	const state = {
 		options,
@@ -78,7 +86,7 @@ function createState(options) {
 		timers: new Set(),
 		sockets: new Set(),
 		videoMaker: new VideoMaker(),
-		log: (line) => options.quiet || console.log(`[aog-server] ${line}`),
+		log: (line) => writeLog(state, line),
 	};
 	state.videos = new VideoStore(state);
 	// Waits that end early when the server closes would answer on dead sockets, so they simply never end.
@@ -98,8 +106,9 @@ function recordRequest(state, req, text) {
 }
 
 function logWhenDone(state, req, res) {
-	if (state.options.quiet) return;
+	if (state.options.quiet && !DEBUG_TO_STDERR) return;
 	const started = Date.now();
+	if (DEBUG_TO_STDERR) state.log(`${req.method} ${req.url.slice(0, 120)} received`);
 	res.on('close', () => state.log(`${req.method} ${req.url.slice(0, 120)} -> ${res.headersSent ? res.statusCode : 'no answer'} (${Date.now() - started} ms)`));
 }
 
