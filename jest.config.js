@@ -1,11 +1,17 @@
 // Three suites: pure helpers (unit), the node inside n8n-core's engine (engine), the real n8n CLI (e2e).
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
-const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest } };
+// Only test/ is crawled: .cache/ holds the n8n CLI (hundreds of thousands of files) and generated media.
+const common = {
+	testEnvironment: 'node',
+	transform: { '^.+\\.ts$': tsJest },
+	roots: ['<rootDir>/test'],
+	modulePathIgnorePatterns: ['<rootDir>/.cache/', '<rootDir>/dist/'],
+};
 
 module.exports = {
 	projects: [
 		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['\\.engine\\.test\\.ts$', '\\.e2e\\.test\\.ts$'] },
-		{ ...common, displayName: 'engine', testMatch: ['<rootDir>/test/**/*.engine.test.ts'], testTimeout: 120000 },
-		{ ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.test.ts'], testTimeout: 900000 },
+		{ ...common, displayName: 'engine', testMatch: ['<rootDir>/test/**/*.engine.test.ts'], setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeout.js'] },
+		{ ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.test.ts'], setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeout.js'] },
 	],
 };

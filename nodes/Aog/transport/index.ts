@@ -11,6 +11,7 @@ export const NATIVE_ROUTE = '/aog/v0.2/api_flavors/aliyun/v1/image-to-video';
 export interface ByteStream {
 	on(event: 'data', listener: (chunk: Uint8Array) => void): this;
 	on(event: 'error', listener: (error: Error) => void): this;
+	on(event: 'newListener', listener: (event: string) => void): this;
 	pause(): this;
 	destroy(error?: Error): this;
 	resume(): this;

@@ -69,8 +69,8 @@ async function downloadOnce(this: IExecuteFunctions, url: string, fileName: stri
 	const inspector = new Mp4Inspector();
 	let tapError: DownloadFailure | undefined;
 	const body = response.body;
-	// The tap sees every chunk whichever way n8n consumes the stream; pausing keeps the first chunks buffered
-	// until prepareBinaryData starts reading.
+	// The tap sees every chunk whichever way n8n consumes the stream (pipe, 'data' events or async iteration).
+	// The stream stays paused, buffering, until n8n's storage attaches its own reader.
 	body.on('data', (chunk: Uint8Array) => {
 		if (tapError) return;
 		try {
@@ -83,6 +83,9 @@ async function downloadOnce(this: IExecuteFunctions, url: string, fileName: stri
 	});
 	body.on('error', () => {}); // reported through prepareBinaryData's rejection
 	body.pause();
+	body.on('newListener', (event: string) => {
+		if (event === 'data') body.resume(); // a paused stream does not restart for a new 'data' listener by itself
+	});
 
 	let binary: IBinaryData;
 	try {

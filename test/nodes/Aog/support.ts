@@ -1,0 +1,53 @@
+// Shared set-up of the node's engine tests: the AOG node and credential run inside n8n-core's real engine
+// (test/harness/engine.ts) against the AOG-compatible dev server (test/aog-server).
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { AogApi } from '../../../credentials/AogApi.credentials';
+import { Aog } from '../../../nodes/Aog/Aog.node';
+import { makeImage, probeVideo, startAogServer, type AogServer } from '../../aog-server';
+import { runNode, type InjectItem, type RunNodeOptions, type RunNodeResult } from '../../harness/engine';
+
+export { makeImage, startAogServer, type AogServer };
+
+export interface RunAogOptions extends Omit<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters'> {
+	server: AogServer;
+	/** Credential fields; baseUrl defaults to the dev server. */
+	credentials?: { baseUrl?: string; apiKey?: string };
+}
+
+/** Runs the AOG node (Image to Video) on `items` with `parameters` layered over the operation's defaults. */
+export async function runAog(parameters: INodeParameters, options: RunAogOptions): Promise<RunNodeResult> {
+	const { server, credentials, ...rest } = options;
+	return await runNode({
+		...rest,
+		nodeType: new Aog(),
+		credentialType: new AogApi(),
+		credentials: { baseUrl: server.url, apiKey: '', ...credentials },
+		parameters: { resource: 'video', operation: 'imageToVideo', ...parameters },
+	});
+}
+
+/** A 16:9 JPEG the size of a typical product photo, as an Inject item with binary field `data`. */
+export function jpegItem(variant = 0, json: Record<string, unknown> = {}): InjectItem {
+	return {
+		json,
+		binary: { data: { data: makeImage({ width: 1280, height: 720, format: 'jpeg', variant }), mimeType: 'image/jpeg', fileName: `photo-${variant}.jpg` } },
+	};
+}
+
+/** Writes an output item's MP4 to a temp file and probes it with ffprobe. */
+export async function probeOutputVideo(result: RunNodeResult, item: INodeExecutionData, property = 'data') {
+	const bytes = await result.readBinary(item, property);
+	const file = path.join(mkdtempSync(path.join(tmpdir(), 'aog-out-')), 'video.mp4');
+	writeFileSync(file, bytes);
+	return { bytes, probe: await probeVideo(file), file };
+}
+
+const run = promisify(execFile);
+export { run as execFileAsync };
