@@ -1,0 +1,166 @@
+#!/usr/bin/env node
+'use strict';
+// npm run demo: builds the package (npm script), then runs examples/image-to-video.json with the
+// real n8n CLI against the AOG dev server (or a real AOG: AOG_BASE_URL, AOG_API_KEY), with the
+// package packed and installed the way users get it, and reports the MP4 it wrote.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { REPO, ensureN8n, packPackage, installPackage, makeUserFolder, runWorkflow, nodeOutput, runError } = require('./lib/n8n-cli');
+
+const EXAMPLE_WORKFLOW = path.join(REPO, 'examples', 'image-to-video.json');
+const SAMPLE_IMAGE = path.join(REPO, 'examples', 'sample.jpg');
+const DEMO_DIR = path.join(REPO, '.cache', 'demo');
+const N8N_VERSION = process.env.N8N_VERSION || '2.8.4';
+
+const NODES = {
+	trigger: "When clicking 'Execute workflow'",
+	read: 'Read picture from disk',
+	aog: 'AOG Image to Video',
+	write: 'Write MP4 to disk',
+};
+const CREDENTIAL = { id: 'aogAccountExample1', name: 'AOG account', type: 'aogApi' };
+
+/**
+ * The example workflow with its file paths pointed at `imagePath` and `outputDir`
+ * (the example uses ~/.n8n-files, n8n 2.x's default file folder, of the Docker image).
+ * `mutate(workflow)` may change anything else (AOG node parameters …).
+ */
+function prepareWorkflow({ imagePath = SAMPLE_IMAGE, outputDir = DEMO_DIR, id, aogParameters, aogOptions } = {}) {
+	const workflow = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW, 'utf8'));
+	if (id) workflow.id = id;
+	const byName = Object.fromEntries(workflow.nodes.map((node) => [node.name, node]));
+	for (const name of Object.values(NODES)) {
+		if (!byName[name]) throw new Error(`examples/image-to-video.json has no node named "${name}"`);
+	}
+	byName[NODES.read].parameters.fileSelector = path.resolve(imagePath);
+	const dir = path.resolve(outputDir).replace(/\\/g, '/').replace(/'/g, "\\'");
+	byName[NODES.write].parameters.fileName = `={{ '${dir}/' + $json.fileName }}`;
+	if (aogParameters) Object.assign(byName[NODES.aog].parameters, aogParameters);
+	if (aogOptions) byName[NODES.aog].parameters.options = { ...byName[NODES.aog].parameters.options, ...aogOptions };
+	return workflow;
+}
+
+/** The credential the example workflow references ("AOG account", type aogApi), ready for import:credentials. */
+function exampleCredentials({ baseUrl, apiKey = '' }) {
+	return [{ ...CREDENTIAL, data: { baseUrl, apiKey } }];
+}
+
+function formatBytes(bytes) {
+	if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+	if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+	return `${bytes} B`;
+}
+
+function step(message) {
+	process.stdout.write(`• ${message}\n`);
+}
+
+class DemoError extends Error {}
+
+async function main() {
+	const started = Date.now();
+	const realAog = process.env.AOG_BASE_URL;
+	let server;
+	let userFolder;
+	let ok = false;
+	try {
+		let baseUrl = realAog;
+		const apiKey = process.env.AOG_API_KEY ?? '';
+		if (realAog) {
+			step(`Using the AOG at ${realAog}${apiKey ? ' (with an API key)' : ''}; this can take a minute or more per video`);
+		} else {
+			const { startAogServer } = require('../test/aog-server');
+			server = await startAogServer({ port: 0, generationDelayMs: 0, quiet: true });
+			baseUrl = server.url;
+			step(`Started the AOG dev server at ${baseUrl} (set AOG_BASE_URL to use a real AOG)`);
+		}
+
+		step(`Ensuring the n8n ${N8N_VERSION} CLI (installed once into .cache/n8n-${N8N_VERSION}/)`);
+		const n8nBin = await ensureN8n(N8N_VERSION);
+
+		step('Packing the package and installing it into a fresh n8n user folder');
+		const tgz = await packPackage(REPO);
+		userFolder = await makeUserFolder('n8n-aog-demo-');
+		await installPackage(userFolder, tgz);
+		fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
+
+		fs.mkdirSync(DEMO_DIR, { recursive: true });
+		const workflow = prepareWorkflow({ imagePath: SAMPLE_IMAGE, outputDir: DEMO_DIR });
+		const aogNode = workflow.nodes.find((node) => node.name === NODES.aog);
+		const expectedFile = path.join(DEMO_DIR, aogNode.parameters.options.fileName);
+		fs.rmSync(expectedFile, { force: true });
+
+		step(`Running "${workflow.name}" with n8n execute (${path.relative(REPO, SAMPLE_IMAGE)} -> AOG -> MP4)`);
+		const run = await runWorkflow({
+			n8nBin,
+			workflow,
+			credentials: exampleCredentials({ baseUrl, apiKey }),
+			userFolder,
+			fileAccess: [path.dirname(SAMPLE_IMAGE), DEMO_DIR],
+			timeoutMs: 15 * 60_000,
+		});
+
+		const error = runError(run.result);
+		if (run.timedOut) throw new DemoError(`n8n execute did not finish within 15 minutes`);
+		if (run.exitCode !== 0 || error || !run.result) {
+			const lines = [`The workflow failed (n8n exit code ${run.exitCode}).`];
+			if (error) {
+				lines.push(`  ${error.node ? `${error.node}: ` : ''}${error.message}`);
+				if (error.description) lines.push(`  ${error.description}`);
+			} else {
+				lines.push(run.stderr.trim().split('\n').slice(-15).map((l) => `  ${l}`).join('\n'));
+			}
+			lines.push(`  n8n user folder kept for inspection: ${userFolder}`);
+			throw new DemoError(lines.join('\n'));
+		}
+
+		const [item] = nodeOutput(run.result, NODES.aog);
+		if (!item) throw new DemoError(`The workflow ran, but "${NODES.aog}" produced no item`);
+		const [written] = nodeOutput(run.result, NODES.write);
+		const file = written?.json?.fileName ?? expectedFile;
+		if (!fs.existsSync(file)) throw new DemoError(`The workflow ran, but ${file} does not exist`);
+		const bytes = fs.statSync(file).size;
+
+		const { probeVideo } = require('../test/aog-server');
+		const probe = await probeVideo(file);
+		if (probe.codec !== 'h264' || !(probe.duration > 0)) {
+			throw new DemoError(`${file} is not a playable H.264 MP4 (ffprobe: ${JSON.stringify(probe)})`);
+		}
+
+		const json = item.json;
+		const requests = server ? server.counters.i2vPosts : undefined;
+		const seconds = ((Date.now() - started) / 1000).toFixed(1);
+		process.stdout.write(
+			[
+				'',
+				`✔ Demo finished in ${seconds} s (n8n execute: ${(run.executeMs / 1000).toFixed(1)} s)`,
+				`  MP4:         ${file}`,
+				`  Size:        ${formatBytes(bytes)} (${bytes.toLocaleString('en-US')} bytes)`,
+				`  Duration:    ${probe.duration.toFixed(2)} s`,
+				`  Resolution:  ${probe.width}x${probe.height} (${probe.codec}, ${Math.round(probe.fps)} fps${probe.hasAudio ? ', with audio' : ', no audio'})`,
+				`  Model:       ${json.model}`,
+				`  Prompt:      ${json.prompt}`,
+				`  Result ID:   ${json.id}`,
+				`  AOG:         ${server ? `dev server ${baseUrl}, ${requests} generation request${requests === 1 ? '' : 's'}` : baseUrl}`,
+				'',
+			].join('\n'),
+		);
+		ok = true;
+	} finally {
+		if (server) await server.close().catch(() => {});
+		if (ok && userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
+	}
+}
+
+if (require.main === module) {
+	main().then(
+		() => process.exit(0),
+		(error) => {
+			process.stderr.write(`\n✘ Demo failed: ${error instanceof DemoError ? error.message : error.stack || error}\n`);
+			process.exit(1);
+		},
+	);
+}
+
+module.exports = { prepareWorkflow, exampleCredentials, NODES, CREDENTIAL, EXAMPLE_WORKFLOW, SAMPLE_IMAGE, DEMO_DIR };
