@@ -1,5 +1,5 @@
 // Three suites: pure helpers (unit), the node inside n8n-core's engine (engine), the real n8n CLI (e2e).
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 // Only test/ is crawled: .cache/ holds the n8n CLI (hundreds of thousands of files) and generated media.
 const common = {
 	testEnvironment: 'node',
