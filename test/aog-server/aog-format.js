@@ -35,9 +35,11 @@ const RETRY_PREFIX = 'max retries exceeded: retryable error: ';
  * AOG prints DashScope's error with Go's %+v of its HTTPErrorResponse struct, then JSON-encodes that string:
  * {"business_code":500,"message":"HTTPErrorResponse{StatusCode: 400, Header: map[...], Body: {\"code\":...}}"}.
  */
-function wrapUpstreamError({ status, code, message, requestId = crypto.randomUUID(), prefix = false }) {
+function wrapUpstreamError({ status, code, message, requestId = crypto.randomUUID(), prefix = false, retryAfter }) {
 	const dashScopeBody = JSON.stringify({ code, message, request_id: requestId });
-	const printed = `HTTPErrorResponse{StatusCode: ${status}, Header: map[Content-Type:[application/json]], Body: ${dashScopeBody}}`;
+	// Go prints a map's keys sorted: Content-Type before Retry-After.
+	const header = `map[Content-Type:[application/json]${retryAfter !== undefined ? ` Retry-After:[${retryAfter}]` : ''}]`;
+	const printed = `HTTPErrorResponse{StatusCode: ${status}, Header: ${header}, Body: ${dashScopeBody}}`;
 	return new AogError(500, 500, (prefix ? RETRY_PREFIX : '') + printed);
 }
 

@@ -504,6 +504,15 @@ describe('scripted generation failures', () => {
 		expect(wrapped.body.message.length).toBeGreaterThan(5);
 	});
 
+	it('upstream retryAfter prints Retry-After:[n] in the Go header map, after Content-Type', async () => {
+		server.scriptFailures([{ kind: 'upstream', code: 'Throttling', retryAfter: 1, prefix: true }, { kind: 'upstream', code: 'Throttling' }]);
+		const withHeader = json(await post(STANDARD, base64Body()));
+		expect(withHeader.message).toMatch(/^max retries exceeded: retryable error: HTTPErrorResponse\{StatusCode: 429, Header: map\[Content-Type:\[application\/json\] Retry-After:\[1\]\], Body: \{"code":"Throttling",/);
+		const without = json(await post(STANDARD, base64Body()));
+		expect(without.message).not.toContain('Retry-After');
+		expect(() => server.scriptFailures([{ kind: 'upstream', code: 'Throttling', retryAfter: -1 }])).toThrow(/retryAfter/);
+	});
+
 	it('modelNotFound, serviceNotFound, paramLost', async () => {
 		server.scriptFailures([{ kind: 'modelNotFound' }, { kind: 'serviceNotFound' }, { kind: 'paramLost' }]);
 		const model = await post(STANDARD, base64Body());
@@ -519,6 +528,7 @@ describe('scripted generation failures', () => {
 		server.scriptFailures([{ kind: 'reset' }]);
 		await expect(post(STANDARD, base64Body())).rejects.toThrow(/ECONNRESET|socket hang up/);
 		expect(server.counters.i2vPosts).toBe(1);
+		expect(server.counters.clientAborts).toBe(0); // the server dropped it, not the client
 		expect((await get('/health')).status).toBe(200);
 	});
 
@@ -528,6 +538,7 @@ describe('scripted generation failures', () => {
 		await expect(call('POST', server.url + STANDARD, { body: JSON.stringify(base64Body()), timeoutMs: 300 })).rejects.toThrow('client timeout');
 		expect(Date.now() - started).toBeGreaterThanOrEqual(290);
 		expect((await get('/health')).status).toBe(200);
+		expect(server.counters.clientAborts).toBe(1); // the client closed the hanging request
 	});
 
 	it('nativeTaskFailed is left for the native route; the standard route skips it', async () => {
@@ -648,6 +659,25 @@ describe('scripted download failures', () => {
 		expect(chunked.headers['transfer-encoding']).toBe('chunked');
 		expect(chunked.body.length).toBe(bytes);
 		expect(chunked.error).toBeUndefined();
+	});
+
+	it('videoServerError answers an OSS InternalError with the status, once', async () => {
+		server.scriptFailures([{ kind: 'videoServerError' }, { kind: 'videoServerError', status: 500 }]);
+		const unavailable = await call('GET', videoUrl);
+		expect([unavailable.status, unavailable.headers['content-type']]).toEqual([503, 'application/xml']);
+		expect(unavailable.text).toContain('<Code>InternalError</Code>');
+		expect((await call('GET', videoUrl)).status).toBe(500);
+		expect((await call('GET', videoUrl)).status).toBe(200);
+		expect(server.counters.downloads).toBe(3);
+	});
+
+	it('counts a download the client stops as a client abort, but not a scripted cut', async () => {
+		server.scriptFailures([{ kind: 'videoTruncated' }, { kind: 'videoSlow' }]);
+		await call('GET', videoUrl);
+		expect(server.counters.clientAborts).toBe(0);
+		await call('GET', videoUrl, { timeoutMs: 200 }).catch((error: Error) => error); // resolves or rejects, depending on when the timeout hits
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(server.counters.clientAborts).toBe(1);
 	});
 
 	it('videoSlow sends headers, then stalls before the body', async () => {

@@ -9,7 +9,7 @@ const GENERATION_KINDS = new Set([
 const NATIVE_ONLY_KINDS = new Set(['nativeTaskFailed']);
 const DOWNLOAD_KINDS = new Set([
 	'video403', 'video404', 'videoHtml', 'videoJson', 'videoTruncated', 'videoChunkedCut',
-	'videoRedirectLoop', 'videoRedirect', 'videoOversize', 'videoSlow',
+	'videoRedirectLoop', 'videoRedirect', 'videoOversize', 'videoSlow', 'videoServerError',
 ]);
 
 // DashScope's usual HTTP status and message for each error code.
@@ -29,7 +29,11 @@ const UPSTREAM_DEFAULTS = {
 function upstreamDefaults(failure) {
 	const code = failure.code || 'InvalidParameter';
 	const [status, message] = UPSTREAM_DEFAULTS[code] || [400, `${code}.`];
-	return { ...failure, code, status: failure.status ?? status, message: failure.message ?? message, prefix: Boolean(failure.prefix) };
+	const normalized = { ...failure, code, status: failure.status ?? status, message: failure.message ?? message, prefix: Boolean(failure.prefix) };
+	if (failure.retryAfter !== undefined) {
+		if (!(Number.isInteger(failure.retryAfter) && failure.retryAfter >= 0)) throw new Error(`upstream retryAfter must be whole seconds >= 0: ${JSON.stringify(failure)}`);
+	}
+	return normalized;
 }
 
 /** Validate one failure and fill in defaults. Throws on unknown kinds so typos are not silently ignored. */
@@ -45,6 +49,7 @@ function normalizeFailure(failure) {
 	}
 	if (kind === 'videoRedirect') return { ...failure, times: Math.max(0, Number(failure.times ?? 1)) };
 	if (kind === 'videoOversize') return { bytes: 64 * 1024 * 1024, noContentLength: false, ...failure };
+	if (kind === 'videoServerError') return { ...failure, status: Number(failure.status ?? 503) };
 	return { ...failure };
 }
 

@@ -163,7 +163,7 @@ function answerImmediateFailure(state, ctx, failure) {
 		modelNotFound: () => sendAogError(res, AOG_ERRORS.modelNotFound()),
 		serviceNotFound: () => sendAogError(res, AOG_ERRORS.serviceNotFound()),
 		paramLost: () => sendAogError(res, AOG_ERRORS.imageTypeLost()),
-		reset: () => ctx.req.socket.destroy(),
+		reset: () => ctx.dropConnection(),
 		hang: () => {}, // never answer; the socket stays open until the client gives up or the server closes
 	};
 	const answer = answers[failure.kind];

@@ -34,6 +34,11 @@ export interface AogCounters {
 	other: number;
 	/** Every request except control calls. */
 	total: number;
+	/**
+	 * Requests whose connection the client closed before the server's answer was complete (a client timeout,
+	 * a cancelled execution, a download stopped on purpose). Scripted resets and cut-off downloads do not count.
+	 */
+	clientAborts: number;
 }
 
 export interface RecordedRequest {
@@ -48,8 +53,11 @@ export interface RecordedRequest {
 export type GenerationFailure =
 	| { kind: 'html200' | 'empty200' | 'malformedJson200' | 'noData200' | 'nonHttpData' | 'empty500' | 'pollExhausted' }
 	| { kind: 'modelNotFound' | 'serviceNotFound' | 'paramLost' | 'reset' | 'hang' }
-	/** 500 wrapping of a DashScope error. status defaults from code (401 InvalidApiKey, 403 AccessDenied, 429 Throttling*, else 400). */
-	| { kind: 'upstream'; status?: number; code?: string; message?: string; prefix?: boolean }
+	/**
+	 * 500 wrapping of a DashScope error. status defaults from code (401 InvalidApiKey, 403 AccessDenied, 429 Throttling*, else 400).
+	 * retryAfter (whole seconds) adds `Retry-After:[n]` to the printed Go header map, as DashScope sends on 429s.
+	 */
+	| { kind: 'upstream'; status?: number; code?: string; message?: string; prefix?: boolean; retryAfter?: number }
 	/** Native route only: 200 with output.task_status FAILED and this code/message. */
 	| { kind: 'nativeTaskFailed'; code?: string; message?: string };
 
@@ -57,6 +65,8 @@ export type DownloadFailure =
 	| { kind: 'video403' | 'video404' | 'videoHtml' | 'videoJson' | 'videoTruncated' | 'videoChunkedCut' | 'videoRedirectLoop' }
 	| { kind: 'videoRedirect'; times?: number }
 	| { kind: 'videoOversize'; bytes?: number; noContentLength?: boolean }
+	/** An OSS error document (InternalError) with this status, default 503. */
+	| { kind: 'videoServerError'; status?: number }
 	/** Headers at once, body after delayMs (never, without delayMs). */
 	| { kind: 'videoSlow'; delayMs?: number };
 

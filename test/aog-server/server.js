@@ -13,7 +13,7 @@ const { describeBody } = require('./request-log');
 const HOST = '127.0.0.1';
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const MAX_LOGGED_REQUESTS = 50;
-const COUNTER_NAMES = ['health', 'version', 'i2vPosts', 'nativePosts', 'modelList', 'models', 'downloads', 'control', 'other', 'total'];
+const COUNTER_NAMES = ['health', 'version', 'i2vPosts', 'nativePosts', 'modelList', 'models', 'downloads', 'control', 'other', 'total', 'clientAborts'];
 const DEFAULT_OPTIONS = { generationDelayMs: 0, videoTtlSeconds: 86400, fileRoot: undefined, syntheticVideoBytes: 0, quiet: true };
 
 const NUMBER_OPTIONS = new Set(['generationDelayMs', 'videoTtlSeconds', 'syntheticVideoBytes']);
@@ -115,7 +115,10 @@ function logWhenDone(state, req, res) {
 function answerUnexpected(state, res, error) {
 	if (sendGenerationError(res, error)) return;
 	state.log(`internal error: ${error.stack || error}`);
-	if (res.headersSent) res.destroy();
+	if (res.headersSent) {
+		res.serverDropped = true;
+		res.destroy();
+	}
 	else sendGoJson(res, 500, { business_code: 500, message: String(error.message || error) });
 }
 
@@ -125,8 +128,16 @@ async function handleRequest(state, api, req, res) {
 	state.counters[counter] += 1;
 	if (counter !== 'control') state.counters.total += 1;
 	logWhenDone(state, req, res);
+	// A connection closed before the answer was complete, by the client (not by a scripted reset or cut).
+	res.on('close', () => {
+		if (counter !== 'control' && !res.writableFinished && !res.serverDropped && !state.closed) state.counters.clientAborts += 1;
+	});
 	const { text, tooLarge } = await readBody(req);
-	const ctx = { req, res, text, query: url.searchParams };
+	const dropConnection = () => {
+		res.serverDropped = true;
+		req.socket.destroy();
+	};
+	const ctx = { req, res, text, query: url.searchParams, dropConnection };
 	if (counter === 'control') return handleControl(api, ctx);
 	recordRequest(state, req, text);
 	if (tooLarge) return sendGoJson(res, 500, { business_code: 500, message: 'http: request body too large' });

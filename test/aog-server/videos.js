@@ -93,7 +93,7 @@ async function sendCut(state, ctx, entry, withContentLength) {
 	res.writeHead(200, videoHeaders(withContentLength ? source.size : undefined, entry));
 	await writeBody(res, source, Math.max(1, Math.floor(source.size / 2)));
 	await flushed(res);
-	ctx.req.socket.destroy();
+	ctx.dropConnection();
 }
 
 async function sendOversize(state, ctx, failure) {
@@ -136,6 +136,8 @@ async function applyDownloadFailure(state, ctx, token, failure) {
 			return failure.times > 0 ? redirect(res, withHop(state, req, 1, failure.times)) : serveVideo(state, ctx, token);
 		case 'videoOversize':
 			return sendOversize(state, ctx, failure);
+		case 'videoServerError':
+			return sendOssError(res, failure.status, 'InternalError', 'We encountered an internal error. Please try again.');
 	}
 	if (!entry) return serveVideo(state, ctx, token);
 	if (failure.kind === 'videoTruncated') return sendCut(state, ctx, entry, true);
