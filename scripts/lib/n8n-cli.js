@@ -32,12 +32,13 @@ function log(message) {
 
 /**
  * Environment for child processes: the caller's, minus the npm_* variables an `npm run` parent
- * exports (npm_config_prefix, npm_config_ignore_scripts … would silently change what npm does).
+ * exports (npm_config_prefix, npm_config_ignore_scripts … would silently change what npm does),
+ * and minus what jest sets: under NODE_ENV=test `n8n execute` prints nothing and exits 0.
  */
 function cleanEnv(extra = {}) {
 	const env = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		if (/^npm_/i.test(key)) continue;
+		if (/^npm_/i.test(key) || /^JEST_/.test(key) || key === 'NODE_ENV') continue;
 		env[key] = value;
 	}
 	return { ...env, ...extra };
