@@ -742,3 +742,58 @@ describe('lifecycle', () => {
 		await expect(pending).rejects.toThrow(/socket hang up|ECONNRESET/);
 	});
 });
+
+describe('generation gauge', () => {
+	const base64Body = () => ({ image: toDataUri(landscapePng()), image_type: 'base64' });
+
+	it('counts generation requests in flight, the most at once, and when each came and went', async () => {
+		server.setOptions({ generationDelayMs: 300 });
+		expect(server.generation).toMatchObject({ inFlight: 0, maxInFlight: 0, requests: [] });
+		const replies = Promise.all([post(STANDARD, base64Body()), post(STANDARD, base64Body()), post(NATIVE, { model: 'wan2.2-i2v-plus', input: { img_url: toDataUri(landscapePng()) } })]);
+		await new Promise((resolve) => setTimeout(resolve, 150));
+		expect(server.generation.inFlight).toBe(3);
+		await get('/health'); // other routes are not generation requests
+		expect((await replies).map((reply) => reply.status)).toEqual([200, 200, 200]);
+		expect(server.generation).toMatchObject({ inFlight: 0, maxInFlight: 3 });
+		const { requests } = server.generation;
+		expect(requests.map((r) => r.route).sort()).toEqual(['native', 'standard', 'standard']);
+		expect(requests.map((r) => r.index)).toEqual([0, 1, 2]);
+		for (const request of requests) {
+			expect(request).toMatchObject({ status: 200, delayMs: 300 });
+			expect(request.answeredAt! - request.receivedAt).toBeGreaterThanOrEqual(290);
+		}
+
+		await post(STANDARD, base64Body());
+		expect(server.generation.maxInFlight).toBe(3);
+		server.reset();
+		expect(server.generation).toMatchObject({ inFlight: 0, maxInFlight: 0, requests: [] });
+	});
+
+	it('records failed and unanswered generation requests, and is readable over HTTP', async () => {
+		server.scriptFailures([{ kind: 'modelNotFound' }, { kind: 'reset' }]);
+		await post(STANDARD, base64Body());
+		await expect(post(STANDARD, base64Body())).rejects.toThrow(/ECONNRESET|socket hang up/);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		const gauge = json(await get('/__control/generation'));
+		expect(gauge).toMatchObject({ inFlight: 0, maxInFlight: 1 });
+		expect(gauge.requests.map((r: { status?: number }) => r.status ?? null)).toEqual([404, null]);
+		expect(gauge.requests.every((r: { answeredAt?: number }) => typeof r.answeredAt === 'number')).toBe(true);
+	});
+
+	it('gives each generation its own delay from generationDelaysMs, in arrival order, cycling', async () => {
+		server.setOptions({ generationDelaysMs: [400, 50] });
+		try {
+			const first = post(STANDARD, base64Body());
+			await new Promise((resolve) => setTimeout(resolve, 30));
+			const second = post(STANDARD, base64Body());
+			const order: string[] = [];
+			await Promise.all([first.then(() => order.push('first')), second.then(() => order.push('second'))]);
+			expect(order).toEqual(['second', 'first']);
+			await post(STANDARD, base64Body()); // third: 400 again
+			expect(server.generation.requests.map((r) => r.delayMs)).toEqual([400, 50, 400]);
+			expect(() => server.setOptions({ generationDelaysMs: [-1] as number[] })).toThrow(/generationDelaysMs/);
+		} finally {
+			server.setOptions({ generationDelaysMs: [] });
+		}
+	});
+});

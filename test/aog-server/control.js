@@ -26,6 +26,7 @@ const CONTROL_ROUTES = {
 		return { ok: true };
 	},
 	'GET /__control/counters': (api) => api.counters,
+	'GET /__control/generation': (api) => api.generation,
 	'GET /__control/requests': (api) => api.lastRequests,
 };
 

@@ -52,9 +52,9 @@ async function makeVideo(state, image, height) {
  * What DashScope does with a submitted task: reject the image at once (throws UpstreamError), or run
  * for generationDelayMs and end with {videoUrl} or {failed: {code, message}} when the encoder fails.
  */
-async function runTask(state, source, height) {
+async function runTask(state, source, height, delayMs = state.options.generationDelayMs) {
 	const image = await loadImage(source);
-	await state.sleep(state.options.generationDelayMs);
+	await state.sleep(delayMs);
 	try {
 		return { videoUrl: state.videos.add(await makeVideo(state, image, height)) };
 	} catch (error) {
@@ -70,7 +70,7 @@ async function handleStandardPost(state, ctx) {
 	const body = parseJsonObject(ctx.text);
 	const source = standardImageSource(body, state.options.fileRoot);
 	const id = crypto.randomUUID();
-	const outcome = await runTask(state, source, 1080); // this route is fixed at 1080P
+	const outcome = await runTask(state, source, 1080, ctx.delayMs); // this route is fixed at 1080P
 	// A FAILED task comes back as 200 with no data and no reason.
 	sendGoJson(ctx.res, 200, outcome.failed ? { id } : { id, data: outcome.videoUrl });
 }
@@ -145,7 +145,7 @@ async function handleNativePost(state, ctx) {
 	if (failure) return applyGenerationFailure(state, ctx, failure, 'native');
 	const submitTime = new Date();
 	const settings = checkNativeBody(parseJsonObject(ctx.text));
-	const outcome = await runTask(state, { imgUrl: settings.imgUrl }, settings.height);
+	const outcome = await runTask(state, { imgUrl: settings.imgUrl }, settings.height, ctx.delayMs);
 	const taskId = crypto.randomUUID();
 	if (outcome.failed) return sendGoJson(ctx.res, 200, nativeFailed({ taskId, submitTime, ...outcome.failed }));
 	sendGoJson(ctx.res, 200, nativeSucceeded({ taskId, submitTime, videoUrl: outcome.videoUrl, ...settings }));
@@ -173,10 +173,11 @@ function answerImmediateFailure(state, ctx, failure) {
 
 /** Failures that come after the task "ran" (generationDelayMs): polling gave up, or the task ended badly. */
 async function answerTaskFailure(state, ctx, failure, route) {
-	await state.sleep(state.options.generationDelayMs);
+	const delayMs = ctx.delayMs ?? state.options.generationDelayMs;
+	await state.sleep(delayMs);
 	const { res } = ctx;
 	const id = crypto.randomUUID();
-	const task = { taskId: crypto.randomUUID(), submitTime: new Date(Date.now() - state.options.generationDelayMs) };
+	const task = { taskId: crypto.randomUUID(), submitTime: new Date(Date.now() - delayMs) };
 	const ftpUrl = `ftp://aog-dev-bucket.oss-cn-beijing.aliyuncs.com/${crypto.randomBytes(16).toString('hex')}.mp4`;
 	switch (failure.kind) {
 		case 'pollExhausted':

@@ -6,6 +6,11 @@ export interface AogServerOptions {
 	port?: number;
 	/** Extra wait before a generation call answers (simulated upstream time). */
 	generationDelayMs?: number;
+	/**
+	 * Per-request generation times instead of generationDelayMs: the n-th generation request since the last
+	 * reset (by arrival) waits the n-th value, cycling. [] (default) = use generationDelayMs.
+	 */
+	generationDelaysMs?: number[];
 	/** How long a served video URL stays valid; after that it answers 403 AccessDenied (XML), like a signed OSS link. */
 	videoTtlSeconds?: number;
 	/** Only allow `image_type: path` files under this folder. */
@@ -39,6 +44,30 @@ export interface AogCounters {
 	 * a cancelled execution, a download stopped on purpose). Scripted resets and cut-off downloads do not count.
 	 */
 	clientAborts: number;
+}
+
+/** One generation POST (either route), as the gauge saw it. Times are Date.now() of the server's process. */
+export interface GenerationRequest {
+	route: 'standard' | 'native';
+	/** Arrival order since the last reset, from 0. */
+	index: number;
+	/** When the request's headers arrived. */
+	receivedAt: number;
+	/** When the answer was handed to the socket, or the connection closed; undefined while in flight. */
+	answeredAt?: number;
+	/** Status sent, undefined when no answer was sent (reset, hang, client gave up). */
+	status?: number;
+	/** The simulated generation time this request was given. */
+	delayMs?: number;
+}
+
+export interface GenerationGauge {
+	/** Generation requests the server is working on right now. */
+	inFlight: number;
+	/** The most at once since the last reset (reset sets it to the current inFlight). */
+	maxInFlight: number;
+	/** The last 1000 generation requests, in arrival order. */
+	requests: GenerationRequest[];
 }
 
 export interface RecordedRequest {
@@ -89,9 +118,12 @@ export interface AogServer {
 	/** Live array of the last 50 requests (control calls excluded). */
 	readonly lastRequests: RecordedRequest[];
 	readonly encoderStats: EncoderStats;
+	/** Live gauge of the generation routes (also GET /__control/generation). */
+	readonly generation: GenerationGauge;
 	readonly options: Required<Omit<AogServerOptions, 'port' | 'fileRoot'>> & { fileRoot?: string };
+	/** Zeroes the counters and the generation gauge's history. */
 	resetCounters(): void;
-	/** Clears counters, queued failures and lastRequests (options stay). */
+	/** Clears counters, the generation gauge's history, queued failures and lastRequests (options stay). */
 	reset(): void;
 	/** Change options at run time; returns the options now in force. Throws on unknown names. */
 	setOptions(options: RuntimeOptions): AogServer['options'];

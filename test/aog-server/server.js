@@ -9,12 +9,14 @@ const { sendHealth, sendVersion, sendModelList, sendModels } = require('./discov
 const { handleControl } = require('./control');
 const { sendHtmlTrap, sendNotFound, sendGoJson } = require('./responses');
 const { describeBody } = require('./request-log');
+const { GenerationGauge, generationDelay } = require('./gauges');
 
 const HOST = '127.0.0.1';
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const MAX_LOGGED_REQUESTS = 50;
 const COUNTER_NAMES = ['health', 'version', 'i2vPosts', 'nativePosts', 'modelList', 'models', 'downloads', 'control', 'other', 'total', 'clientAborts'];
-const DEFAULT_OPTIONS = { generationDelayMs: 0, videoTtlSeconds: 86400, fileRoot: undefined, syntheticVideoBytes: 0, quiet: true };
+const DEFAULT_OPTIONS = { generationDelayMs: 0, generationDelaysMs: [], videoTtlSeconds: 86400, fileRoot: undefined, syntheticVideoBytes: 0, quiet: true };
+const GENERATION_ROUTES = { i2vPosts: 'standard', nativePosts: 'native' };
 
 const NUMBER_OPTIONS = new Set(['generationDelayMs', 'videoTtlSeconds', 'syntheticVideoBytes']);
 
@@ -24,8 +26,9 @@ function mergeOptions(current, patch = {}) {
 	for (const [name, value] of Object.entries(patch)) {
 		if (!(name in DEFAULT_OPTIONS)) throw new Error(`unknown option "${name}"; known: ${Object.keys(DEFAULT_OPTIONS).join(', ')}`);
 		if (NUMBER_OPTIONS.has(name) && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw new Error(`option ${name} must be a number >= 0`);
+		if (name === 'generationDelaysMs' && !(Array.isArray(value) && value.every((ms) => typeof ms === 'number' && Number.isFinite(ms) && ms >= 0))) throw new Error('option generationDelaysMs must be an array of numbers >= 0');
 		if (name === 'fileRoot' && value !== undefined && value !== null && typeof value !== 'string') throw new Error('option fileRoot must be a folder path or null');
-		merged[name] = name === 'quiet' ? Boolean(value) : name === 'fileRoot' ? value ?? undefined : value;
+		merged[name] = name === 'quiet' ? Boolean(value) : name === 'fileRoot' ? value ?? undefined : name === 'generationDelaysMs' ? [...value] : value;
 	}
 	return merged;
 }
@@ -86,6 +89,7 @@ function createState(options) {
 		timers: new Set(),
 		sockets: new Set(),
 		videoMaker: new VideoMaker(),
+		generation: new GenerationGauge(),
 		log: (line) => writeLog(state, line),
 	};
 	state.videos = new VideoStore(state);
@@ -128,6 +132,7 @@ async function handleRequest(state, api, req, res) {
 	state.counters[counter] += 1;
 	if (counter !== 'control') state.counters.total += 1;
 	logWhenDone(state, req, res);
+	const generation = GENERATION_ROUTES[counter] ? state.generation.track(GENERATION_ROUTES[counter], res) : undefined;
 	// A connection closed before the answer was complete, by the client (not by a scripted reset or cut).
 	res.on('close', () => {
 		if (counter !== 'control' && !res.writableFinished && !res.serverDropped && !state.closed) state.counters.clientAborts += 1;
@@ -138,6 +143,7 @@ async function handleRequest(state, api, req, res) {
 		req.socket.destroy();
 	};
 	const ctx = { req, res, text, query: url.searchParams, dropConnection };
+	if (generation) ctx.delayMs = generation.delayMs = generationDelay(state.options, generation.index);
 	if (counter === 'control') return handleControl(api, ctx);
 	recordRequest(state, req, text);
 	if (tooLarge) return sendGoJson(res, 500, { business_code: 500, message: 'http: request body too large' });
@@ -176,10 +182,15 @@ function createApi(state, server) {
 		counters: state.counters,
 		lastRequests: state.lastRequests,
 		encoderStats: state.videoMaker.stats,
+		generation: state.generation.view,
 		get options() { return { ...state.options }; },
-		resetCounters: () => void zeroCounters(state.counters),
+		resetCounters: () => {
+			zeroCounters(state.counters);
+			state.generation.reset();
+		},
 		reset: () => {
 			zeroCounters(state.counters);
+			state.generation.reset();
 			state.failures.clear();
 			state.lastRequests.length = 0;
 			state.loopingUrls.clear();
