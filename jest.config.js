@@ -9,6 +9,8 @@ const common = {
 };
 
 module.exports = {
+	// n8n-core keeps process-wide handles (keep-alive agents, DI singletons) open after the last test.
+	forceExit: true,
 	projects: [
 		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['\\.engine\\.test\\.ts$', '\\.e2e\\.test\\.ts$'] },
 		{ ...common, displayName: 'engine', testMatch: ['<rootDir>/test/**/*.engine.test.ts'], setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeout.js'] },

@@ -1,0 +1,118 @@
+// The model list (resource locator "From List") runs in n8n-core's real LoadOptionsContext, with the real
+// credential and httpRequestWithAuthentication, against the dev server and against gateways whose discovery fails.
+import '../../../harness/setup';
+
+import http from 'node:http';
+
+import { LoadOptionsContext } from 'n8n-core';
+import { Workflow, type INode, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+
+import { AogApi } from '../../../../credentials/AogApi.credentials';
+import { Aog } from '../../../../nodes/Aog/Aog.node';
+import { HarnessCredentialsHelper, HarnessNodeTypes } from '../../../harness/engine';
+import { startAogServer, type AogServer } from '../support';
+
+async function searchModels(baseUrl: string, filter?: string) {
+	const node: INode = {
+		id: 'aog',
+		name: 'AOG',
+		type: 'n8n-nodes-aog.aog',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { resource: 'video', operation: 'imageToVideo' },
+		credentials: { aogApi: { id: 'cred-1', name: 'AOG account' } },
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new HarnessNodeTypes().add(node.type, new Aog()) });
+	const additionalData = {
+		credentialsHelper: new HarnessCredentialsHelper([new AogApi()], { aogApi: { baseUrl, apiKey: '' } }),
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.model');
+	return await new Aog().methods.listSearch.searchModels.call(context, filter);
+}
+
+/** A gateway answering every request with the given status, content type and body. */
+async function fakeGateway(answer: (path: string) => { status: number; type: string; body: string }) {
+	const seen: string[] = [];
+	const server = http.createServer((request, response) => {
+		seen.push(request.url ?? '');
+		const { status, type, body } = answer(request.url ?? '');
+		response.writeHead(status, { 'Content-Type': type });
+		response.end(body);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as { port: number };
+	return { url: `http://127.0.0.1:${port}`, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+let aog: AogServer;
+beforeAll(async () => {
+	aog = await startAogServer({ port: 0 });
+});
+afterAll(async () => await aog.close());
+beforeEach(() => aog.reset());
+
+it('lists the installed image-to-video models from the control panel list', async () => {
+	const { results } = await searchModels(aog.url);
+	expect(results).toEqual([{ name: 'wan2.2-i2v-plus', value: 'wan2.2-i2v-plus' }]);
+	expect(aog.counters).toMatchObject({ modelList: 1, models: 0 });
+	const request = aog.lastRequests.at(-1)!;
+	expect(request.path).toMatch(/^\/aog\/v0\.2\/control_panel\/modellist\?/);
+	expect(request.path).toContain('service_name=image-to-video');
+});
+
+it('filters by the search text', async () => {
+	expect((await searchModels(aog.url, 'I2V')).results).toHaveLength(1);
+	expect((await searchModels(aog.url, 'kling')).results).toHaveLength(0);
+});
+
+it('falls back to /aog/v0.2/model, keeping only image-to-video models and marking ones not downloaded', async () => {
+	const gateway = await fakeGateway((path) =>
+		path.startsWith('/aog/v0.2/model')
+			? {
+					status: 200,
+					type: 'application/json; charset=utf-8',
+					body: JSON.stringify({
+						business_code: 30000,
+						message: 'ok',
+						data: [
+							{ model_name: 'wan2.2-i2v-plus', service_name: 'image-to-video', status: 'downloaded' },
+							{ model_name: 'wan2.5-i2v-preview', service_name: 'image-to-video', status: 'downloading' },
+							{ model_name: 'qwen-max', service_name: 'chat', status: 'downloaded' },
+						],
+					}),
+				}
+			: { status: 404, type: 'application/json', body: '{}' },
+	);
+	try {
+		const { results } = await searchModels(gateway.url);
+		expect(results).toEqual([
+			{ name: 'wan2.2-i2v-plus', value: 'wan2.2-i2v-plus' },
+			{ name: 'wan2.5-i2v-preview (not installed)', value: 'wan2.5-i2v-preview' },
+		]);
+		expect(gateway.seen.map((path) => path.split('?')[0])).toEqual(['/aog/v0.2/control_panel/modellist', '/aog/v0.2/model']);
+	} finally {
+		await gateway.close();
+	}
+});
+
+it('says why the list is empty when discovery fails (HTML answers), still offering the default model', async () => {
+	const gateway = await fakeGateway(() => ({ status: 200, type: 'text/html; charset=utf-8', body: '<!doctype html><title>AOG</title>' }));
+	try {
+		const { results } = await searchModels(gateway.url);
+		expect(results).toHaveLength(1);
+		expect(results[0].value).toBe('wan2.2-i2v-plus');
+		expect(results[0].name).toContain('model list unavailable');
+		expect(results[0].name).toContain('answered 200 without JSON');
+		expect(results[0].name).toContain('use "By Name"');
+	} finally {
+		await gateway.close();
+	}
+});
+
+it('says so when the gateway cannot be reached at all', async () => {
+	const gateway = await fakeGateway(() => ({ status: 200, type: 'text/plain', body: '' }));
+	await gateway.close();
+	const { results } = await searchModels(gateway.url);
+	expect(results).toHaveLength(1);
+	expect(results[0].name).toMatch(/model list unavailable: \/aog\/v0\.2\/control_panel\/modellist failed: .*refused/i);
+});
