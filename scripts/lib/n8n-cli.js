@@ -256,6 +256,21 @@ async function ensureN8n(version = DEFAULT_VERSION, { timeoutMs = INSTALL_TIMEOU
 			await fsp.rm(aside, { recursive: true, force: true });
 		}
 
+		// Temp folders of our own installs that were interrupted (their process is gone), and
+		// unfinished installs moved aside whose removal was interrupted.
+		const prefix = `${path.basename(dir)}.tmp-`;
+		for (const name of fs.readdirSync(path.dirname(dir))) {
+			if (name.startsWith(`${path.basename(dir)}.broken-`)) {
+				await fsp.rm(path.join(path.dirname(dir), name), { recursive: true, force: true });
+				continue;
+			}
+			if (!name.startsWith(prefix)) continue;
+			const owner = Number(name.slice(prefix.length));
+			if (owner && owner !== process.pid && pidAlive(owner)) continue;
+			log(`removing ${name}, left by an interrupted install`);
+			await fsp.rm(path.join(path.dirname(dir), name), { recursive: true, force: true });
+		}
+
 		const tmp = `${dir}.tmp-${process.pid}`;
 		await fsp.rm(tmp, { recursive: true, force: true });
 		fs.mkdirSync(tmp, { recursive: true });

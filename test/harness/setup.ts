@@ -10,13 +10,17 @@ let ownUserFolder: string | undefined;
 if (!process.env.N8N_USER_FOLDER) {
 	ownUserFolder = mkdtempSync(path.join(tmpdir(), 'n8n-aog-engine-'));
 	process.env.N8N_USER_FOLDER = ownUserFolder;
-	process.on('exit', () => {
+	const remove = () => {
 		try {
 			rmSync(ownUserFolder!, { recursive: true, force: true });
 		} catch {
 			// best effort
 		}
-	});
+	};
+	// Under jest every test file gets its own process.env copy (so its own folder): remove it when
+	// the file's tests are done; outside jest, when the process exits.
+	if (typeof afterAll === 'function') afterAll(remove);
+	else process.on('exit', remove);
 }
 process.env.N8N_DIAGNOSTICS_ENABLED ??= 'false';
 process.env.N8N_VERSION_NOTIFICATIONS_ENABLED ??= 'false';
