@@ -68,7 +68,9 @@ export function redactUrl(raw: string): string {
 		for (const key of [...url.searchParams.keys()]) {
 			if (!KEEP_QUERY_KEYS.has(key.toLowerCase())) url.searchParams.set(key, '***');
 		}
-		return url.toString().replace(/%2A%2A%2A/g, '***');
+		const redacted = url.toString().replace(/%2A%2A%2A/g, '***');
+		// URL adds "/" to a bare origin ("http://host:1" becomes "http://host:1/"): keep what the user wrote.
+		return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*$/i.test(raw.trim()) ? redacted.replace(/\/$/, '') : redacted;
 	} catch {
 		return raw.replace(/\/\/[^/@\s]*@/g, '//***@').replace(/\?.*$/, '?***');
 	}

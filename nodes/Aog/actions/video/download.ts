@@ -63,22 +63,37 @@ async function downloadOnce(this: IExecuteFunctions, url: string, fileName: stri
 	const contentLength = Number(headerValue(response.headers, 'content-length') || NaN);
 	if (contentLength > settings.maxVideoBytes) {
 		response.body.destroy();
-		throw tooLarge(contentLength, settings.maxVideoBytes);
+		throw new DownloadFailure(
+			`the video is ${formatBytes(contentLength)}, larger than the ${formatBytes(settings.maxVideoBytes)} limit; nothing was downloaded`,
+			'Raise Options → Max Video Size (MB) if such a large file is expected.',
+			false,
+		);
 	}
 
 	const inspector = new Mp4Inspector();
 	let tapError: DownloadFailure | undefined;
 	const body = response.body;
+	const stop = (failure: DownloadFailure) => {
+		tapError ??= failure;
+		body.destroy(tapError);
+	};
+	let lastChunkAt = Date.now();
 	// The tap sees every chunk whichever way n8n consumes the stream (pipe, 'data' events or async iteration).
 	// The stream stays paused, buffering, until n8n's storage attaches its own reader.
 	body.on('data', (chunk: Uint8Array) => {
+		lastChunkAt = Date.now();
 		if (tapError) return;
 		try {
 			inspector.push(chunk);
-			if (inspector.bytesReceived > settings.maxVideoBytes) throw tooLarge(inspector.bytesReceived, settings.maxVideoBytes);
+			if (inspector.bytesReceived > settings.maxVideoBytes) {
+				throw new DownloadFailure(
+					`the video passed the ${formatBytes(settings.maxVideoBytes)} limit after ${formatBytes(inspector.bytesReceived)} (the storage host sent no size); the download was stopped`,
+					'Raise Options → Max Video Size (MB) if such a large file is expected.',
+					false,
+				);
+			}
 		} catch (error) {
-			tapError = error instanceof DownloadFailure ? error : notMp4(error);
-			body.destroy(tapError);
+			stop(error instanceof DownloadFailure ? error : notMp4(error));
 		}
 	});
 	body.on('error', () => {}); // reported through prepareBinaryData's rejection
@@ -87,11 +102,24 @@ async function downloadOnce(this: IExecuteFunctions, url: string, fileName: stri
 		if (event === 'data') body.resume(); // a paused stream does not restart for a new 'data' listener by itself
 	});
 
+	// The request's timeout ends once the headers arrive: a body that stalls, or an execution cancelled
+	// mid-download, is stopped here.
+	const idleMs = settings.timeoutSeconds * 1000;
+	const cancelSignal = this.getExecutionCancelSignal();
+	const onCancel = () => stop(new DownloadFailure('the execution was canceled', 'Nothing was stored.', false));
+	cancelSignal?.addEventListener('abort', onCancel, { once: true });
+	const watchdog = watchStall(idleMs, () => lastChunkAt, () =>
+		stop(new DownloadFailure(`the storage host sent nothing for ${settings.timeoutSeconds} s after ${formatBytes(inspector.bytesReceived)}`, 'The connection stalled; the node tried again. Raise Options → Timeout for a slow network.', true, 'ETIMEDOUT')),
+	);
+
 	let binary: IBinaryData;
 	try {
 		binary = await this.helpers.prepareBinaryData(body as unknown as Buffer, fileName, 'video/mp4');
 	} catch (error) {
 		throw tapError ?? toDownloadFailure(this, error, settings.timeoutSeconds, inspector.bytesReceived);
+	} finally {
+		watchdog.stop();
+		cancelSignal?.removeEventListener('abort', onCancel);
 	}
 	if (tapError) throw tapError;
 	if (Number.isFinite(contentLength) && inspector.bytesReceived !== contentLength) {
@@ -106,6 +134,36 @@ async function downloadOnce(this: IExecuteFunctions, url: string, fileName: stri
 	}
 	binary.fileName = fileName;
 	return { binary, fileSize: inspector.bytesReceived, metadata };
+}
+
+/**
+ * Calls `onStall` once when `lastActivity()` is older than `idleMs`. Waits with sleepWithAbort (nodes may not use
+ * timers), one abort controller per wait so no listeners pile up.
+ */
+function watchStall(idleMs: number, lastActivity: () => number, onStall: () => void): { stop: () => void } {
+	let stopped = false;
+	let tick: AbortController | undefined;
+	const interval = Math.max(50, Math.min(1000, idleMs / 4));
+	void (async () => {
+		while (!stopped) {
+			tick = new AbortController();
+			try {
+				await sleepWithAbort(interval, tick.signal);
+			} catch {
+				return;
+			}
+			if (!stopped && Date.now() - lastActivity() >= idleMs) {
+				onStall();
+				return;
+			}
+		}
+	})();
+	return {
+		stop: () => {
+			stopped = true;
+			tick?.abort();
+		},
+	};
 }
 
 /** Follows at most MAX_REDIRECTS http(s) redirects, then checks the final answer is a video. */
@@ -153,14 +211,6 @@ function statusFailure(statusCode: number): DownloadFailure {
 	return new DownloadFailure(`the storage host answered ${statusCode}`, 'The storage host failed; the node tried again.', statusCode >= 500 || statusCode === 429, String(statusCode));
 }
 
-function tooLarge(bytes: number, max: number): DownloadFailure {
-	return new DownloadFailure(
-		`the video is larger than the ${formatBytes(max)} limit (${formatBytes(bytes)} so far); the download was stopped`,
-		'Raise Options → Max Video Size (MB) if such a large file is expected.',
-		false,
-	);
-}
-
 function notMp4(error: unknown): DownloadFailure {
 	const detail = error instanceof Error ? error.message : String(error);
 	return new DownloadFailure(`the file is not a valid MP4: ${detail}`, 'The storage host returned something other than the generated video.', false);
@@ -168,7 +218,7 @@ function notMp4(error: unknown): DownloadFailure {
 
 function toDownloadFailure(context: IExecuteFunctions, error: unknown, timeoutSeconds: number, bytesSoFar?: number): DownloadFailure {
 	const kind = networkErrorKind(context, error);
-	if (kind === 'cancelled') throw new DownloadFailure('the execution was cancelled', 'Nothing was stored.', false);
+	if (kind === 'cancelled') throw new DownloadFailure('the execution was canceled', 'Nothing was stored.', false);
 	const progress = bytesSoFar ? ` after ${formatBytes(bytesSoFar)}` : '';
 	if (kind === 'timeout') return new DownloadFailure(`the storage host sent nothing for ${timeoutSeconds} s${progress}`, 'The connection stalled.', true, 'ETIMEDOUT');
 	return new DownloadFailure(`the connection failed${progress} (${errorCode(error) ?? 'network error'})`, 'The connection to the storage host broke.', true, errorCode(error));
@@ -178,7 +228,8 @@ function toDownloadFailure(context: IExecuteFunctions, error: unknown, timeoutSe
 export function classifyRequestError(context: IExecuteFunctions, error: unknown, baseUrl: string, timeoutSeconds: number): GatewayFailure {
 	const kind = networkErrorKind(context, error);
 	if (kind === 'cancelled') {
-		throw new ItemFailure({ message: 'The execution was cancelled while waiting for AOG', description: 'The request to AOG was aborted.', retryable: false, mayHaveBilled: true });
+		// "canceled" (n8n's spelling) in the message makes n8n record the run as canceled rather than failed.
+		throw new ItemFailure({ message: 'The execution was canceled while waiting for AOG', description: 'The request to AOG was aborted. AOG may still finish the video upstream (and it is billed).', retryable: false, mayHaveBilled: true });
 	}
 	const detail = error instanceof Error ? error.message : String(error);
 	return describeNetworkFailure(kind, redactUrl(baseUrl), timeoutSeconds, detail);
@@ -196,12 +247,17 @@ function networkErrorKind(context: IExecuteFunctions, error: unknown): NetworkEr
 	return 'other';
 }
 
-/** n8n wraps request errors (NodeApiError → AxiosError → system error): the code may sit at any depth. */
+/**
+ * n8n wraps request errors (NodeApiError → AxiosError → system error): the code may sit at any depth, and
+ * httpRequestWithAuthentication's NodeApiError keeps it only as `httpCode` (its `cause` is not set).
+ */
 function errorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
-		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^E[A-Z_]+$|^ERR_/.test(code)) return code;
+		for (const key of ['code', 'httpCode'] as const) {
+			const code = (current as Record<string, unknown>)[key];
+			if (typeof code === 'string' && /^E[A-Z_]+$|^ERR_/.test(code)) return code;
+		}
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 export const DEFAULT_MODEL = 'wan2.2-i2v-plus';
 export const MAX_PROMPT_LENGTH = 800;
 export const LIMITS = {
-	timeoutSeconds: { min: 10, max: 3600, default: 600 },
+	timeoutSeconds: { min: 1, max: 3600, default: 600 },
 	concurrency: { min: 1, max: 10, default: 1 },
 	maxVideoSizeMB: { min: 1, max: 10240, default: 1024 },
 };

@@ -141,8 +141,10 @@ function nativeBody(settings: Settings, image: string): string {
 async function submit(this: IExecuteFunctions, settings: Settings, body: string, backoff: SharedBackoff, baseUrl: string): Promise<GenerationResult> {
 	const signal = this.getExecutionCancelSignal();
 	const deadline = Date.now() + settings.timeoutSeconds * 1000;
+	const started = Date.now();
 	for (let attempt = 1; ; attempt++) {
-		await sleepWithAbort(backoff.remainingMs(), signal);
+		const wait = backoff.remainingMs();
+		if (wait > 0) await sleepWithAbort(wait, signal);
 		const remainingMs = deadline - Date.now();
 		if (remainingMs <= 0) throw new ItemFailure(timeoutWhileWaiting(settings.timeoutSeconds));
 		let failure: GatewayFailure;
@@ -159,13 +161,19 @@ async function submit(this: IExecuteFunctions, settings: Settings, body: string,
 		} catch (error) {
 			failure = classifyRequestError(this, error, baseUrl, settings.timeoutSeconds);
 		}
-		if (!failure.retryable || attempt >= MAX_SUBMIT_ATTEMPTS) throw new ItemFailure(failure);
+		if (!failure.retryable) throw new ItemFailure(failure);
 		const delay = backoffDelayMs(attempt, failure.retryAfterMs);
-		if (Date.now() + delay >= deadline) throw new ItemFailure(failure);
+		if (attempt >= MAX_SUBMIT_ATTEMPTS || Date.now() + delay >= deadline) throw new ItemFailure(afterRetries(failure, attempt, Date.now() - started));
 		// A rate limit is the account's, so every item waits; a refused connection only delays this one.
 		if (failure.httpCode === 'ECONNREFUSED' || failure.httpCode === 'ENOTFOUND') await sleepWithAbort(delay, signal);
 		else backoff.pauseFor(delay);
 	}
+}
+
+/** A retryable failure that outlasted the retries: say how often and how long the node tried. */
+function afterRetries(failure: GatewayFailure, attempts: number, elapsedMs: number): GatewayFailure {
+	if (attempts < 2) return failure;
+	return { ...failure, description: `${failure.description} The node tried ${attempts} times over ${Math.round(elapsedMs / 1000)} s.` };
 }
 
 function timeoutWhileWaiting(timeoutSeconds: number): GatewayFailure {
@@ -241,11 +249,19 @@ async function knownSecrets(this: IExecuteFunctions): Promise<string[]> {
 /** The one place errors become n8n errors: phrased for the user, naming the item, with no secret in them. */
 function toNodeError(this: IExecuteFunctions, caught: unknown, itemIndex: number, secrets: string[]): NodeOperationError | NodeApiError {
 	const where = ` [item ${itemIndex}]`;
+	if (this.getExecutionCancelSignal()?.aborted && !(caught instanceof ItemFailure)) {
+		// A wait or a download interrupted by the stop button. "canceled" (n8n's spelling) in the message makes
+		// n8n record the run as canceled rather than failed.
+		return new NodeOperationError(this.getNode(), `The execution was canceled${where}`, { itemIndex, description: 'Nothing was stored for this item.' });
+	}
 	if (caught instanceof ItemFailure) {
 		const { failure } = caught;
 		const message = redactText(failure.message, secrets) + where;
 		const description = redactText(failure.description, secrets);
-		return new NodeApiError(this.getNode(), { message, description } as JsonObject, { message, description, httpCode: failure.httpCode, itemIndex });
+		const error = new NodeApiError(this.getNode(), { message, description } as JsonObject, { message, description, httpCode: failure.httpCode, itemIndex });
+		// NodeApiError swaps the message for a generic one when httpCode is a network code (ECONNRESET, ECONNREFUSED…).
+		error.message = message;
+		return error;
 	}
 	if (caught instanceof InputError) {
 		return new NodeOperationError(this.getNode(), redactText(caught.message, secrets) + where, { itemIndex, description: redactText(caught.description, secrets) });

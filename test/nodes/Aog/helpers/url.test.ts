@@ -145,6 +145,12 @@ describe('redactUrl', () => {
 		expect(redactUrl('http://127.0.0.1:16688/aog/v0.2/services/image-to-video')).toBe('http://127.0.0.1:16688/aog/v0.2/services/image-to-video');
 	});
 
+	it('does not add a slash to a bare origin', () => {
+		expect(redactUrl('http://127.0.0.1:16688')).toBe('http://127.0.0.1:16688');
+		expect(redactUrl('https://u:p@aog.example.com')).toBe('https://***@aog.example.com');
+		expect(redactUrl('http://127.0.0.1:16688/')).toBe('http://127.0.0.1:16688/');
+	});
+
 	it('still hides credentials and query of text that does not parse as a URL', () => {
 		expect(redactUrl('http://user:pw@bad host/?sig=abc')).toBe('http://***@bad host/?***');
 	});

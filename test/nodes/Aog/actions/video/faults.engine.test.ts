@@ -1,0 +1,541 @@
+// The fault matrix of issue 3: whatever the gateway, the network or the video host does, the node ends with a clear
+// error naming the item, its cause and its fix, or succeeds after a retry that cannot create a second video.
+// The dev server's counters prove it: the job-creating POST is sent exactly once after a 500, a reset or a timeout.
+import { readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+import type { INodeParameters } from 'n8n-workflow';
+
+import type { ScriptedFailure } from '../../../../aog-server';
+import { userFolder } from '../../../../harness/engine';
+import { jpegItem, runAog, startAogServer, type AogServer } from '../../support';
+import type { RunAogOptions } from '../../support';
+import type { RunNodeResult } from '../../../../harness/engine';
+
+let server: AogServer;
+
+beforeAll(async () => {
+	server = await startAogServer({ port: 0 });
+});
+afterAll(async () => await server.close());
+beforeEach(() => server.reset());
+
+type Options = INodeParameters;
+
+/** One item (a 1280×720 JPEG) through Image to Video with these options. */
+async function run(options: Options = {}, extra: Partial<RunAogOptions> = {}): Promise<RunNodeResult> {
+	return await runAog({ imageSource: 'binary', prompt: 'A slow push-in', options }, { server, items: [jpegItem()], ...extra });
+}
+
+interface Expected {
+	/** The whole message, item index included. */
+	message: string | RegExp;
+	/** What the description must say: the cause, then the fix (one pattern each, at least). */
+	description: RegExp[];
+	httpCode?: string;
+}
+
+function expectError(result: RunNodeResult, expected: Expected) {
+	expect(result.output).toEqual([]);
+	expect(result.error).toBeDefined();
+	const { message, description, httpCode } = result.error!;
+	if (typeof expected.message === 'string') expect(message).toBe(expected.message);
+	else expect(message).toMatch(expected.message);
+	expect(message).toMatch(/ \[item 0\]$/);
+	for (const pattern of expected.description) expect(description ?? '').toMatch(pattern);
+	expect(httpCode ?? undefined).toBe(expected.httpCode);
+}
+
+/** Waits (briefly) for a counter the server updates when a socket closes. */
+async function eventually(check: () => boolean, withinMs = 1000) {
+	const until = Date.now() + withinMs;
+	while (!check() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+	return check();
+}
+
+const BILLED = /may still be generated and billed upstream, so the node does not resubmit it automatically/;
+const CHECK_CONSOLE = /check the DashScope console \(Beijing region\) before running this item again/;
+const INSTALL = /aog install image-to-video --remote --flavor aliyun/;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Generation: the job-creating POST fails; it is sent once and never repeated.
+
+describe('generation faults: a clear error, the POST sent exactly once', () => {
+	const cases: Array<[string, ScriptedFailure, Expected]> = [
+		[
+			'200 with HTML (the control panel page)',
+			{ kind: 'html200' },
+			{
+				message: 'AOG answered with a web page (HTML) instead of JSON [item 0]',
+				description: [/every unknown \/aog\/v0\.2\/… path with its control panel's page/, /Set the credential's Base URL to the gateway root/],
+				httpCode: '200',
+			},
+		],
+		[
+			'200 with an empty body',
+			{ kind: 'empty200' },
+			{
+				message: 'AOG answered 200 with an empty body [item 0]',
+				description: [/not an answer AOG normally gives/, /check that the credential's Base URL points at AOG/, CHECK_CONSOLE],
+			},
+		],
+		[
+			'200 with malformed JSON',
+			{ kind: 'malformedJson200' },
+			{
+				message: /^AOG answered 200 with text that is not valid JSON: \{"id":"[0-9a-f-]+","data":"http:\/\/127\.0\.0\.1:\d+\/videos\/ \[item 0\]$/,
+				description: [/not an answer AOG normally gives/, /check that the credential's Base URL points at AOG/, CHECK_CONSOLE],
+			},
+		],
+		[
+			'200 JSON without data (task FAILED upstream)',
+			{ kind: 'noData200' },
+			{
+				message: 'The generation task failed upstream; AOG does not say why [item 0]',
+				description: [/DashScope ended the task as FAILED or UNKNOWN \(request id [0-9a-f-]+\)/, /Try another image or prompt, or set Options → Route to "Native"/],
+			},
+		],
+		[
+			'data that is not an http(s) URL',
+			{ kind: 'nonHttpData' },
+			{
+				message: /^AOG returned a video address that is not an http\(s\) URL \(ftp:\/\/aog-dev-bucket\.oss-cn-beijing\.aliyuncs\.com\/[0-9a-f]+…\) \[item 0\]$/,
+				description: [/not an answer AOG normally gives/, /check that the credential's Base URL points at AOG/, CHECK_CONSOLE],
+			},
+		],
+		[
+			'500 with an empty {}',
+			{ kind: 'empty500' },
+			{
+				message: 'AOG failed with status 500 and gave no details [item 0]',
+				description: [/AOG's logs on the gateway host have the cause/, BILLED, CHECK_CONSOLE],
+				httpCode: '500',
+			},
+		],
+		[
+			'poll exhaustion (AOG gave up after 100 polls)',
+			{ kind: 'pollExhausted' },
+			{
+				message: 'AOG stopped waiting for the video after about one minute [item 0]',
+				description: [/gives up without returning the task id, so this video cannot be fetched/, BILLED, CHECK_CONSOLE],
+				httpCode: '500',
+			},
+		],
+		[
+			'embedded 400 InvalidParameter',
+			{ kind: 'upstream', code: 'InvalidParameter' },
+			{
+				message: 'DashScope rejected the request (InvalidParameter) [item 0]',
+				description: [/DashScope said: "The request parameter is invalid\."/, /Check the image \(JPEG, PNG, BMP or WEBP; sides 360–2000 px; at most 10 MB; a public URL\) and the prompt/, /DashScope request id [0-9a-f-]+/],
+				httpCode: '400',
+			},
+		],
+		[
+			'embedded 400 DataInspectionFailed (moderation)',
+			{ kind: 'upstream', code: 'DataInspectionFailed' },
+			{
+				message: 'Content moderation blocked the request (DataInspectionFailed) [item 0]',
+				description: [/moderation flagged the input image, the prompt or the generated video/, /Use another image or reword the prompt/],
+				httpCode: '400',
+			},
+		],
+		[
+			'embedded 400 InvalidParameter.DataInspection (unreadable image)',
+			{ kind: 'upstream', code: 'InvalidParameter.DataInspection' },
+			{
+				message: 'DashScope could not read the image (InvalidParameter.DataInspection) [item 0]',
+				description: [/could not be downloaded or decoded upstream/, /Re-encode it as JPEG or PNG/],
+				httpCode: '400',
+			},
+		],
+		[
+			'embedded 400 Arrearage (account unpaid)',
+			{ kind: 'upstream', code: 'Arrearage' },
+			{
+				message: 'The Alibaba Cloud account is in arrears (Arrearage) [item 0]',
+				description: [/refuses work while the account has an overdue payment/, /Top up the account/],
+				httpCode: '400',
+			},
+		],
+		[
+			'embedded 401 InvalidApiKey',
+			{ kind: 'upstream', code: 'InvalidApiKey' },
+			{
+				message: 'The DashScope API key configured in AOG is invalid (InvalidApiKey) [item 0]',
+				description: [/AOG holds the DashScope key, not n8n/, /Re-install the service on the AOG host with a valid Beijing-region key/, INSTALL],
+				httpCode: '401',
+			},
+		],
+		[
+			'embedded 403 AccessDenied',
+			{ kind: 'upstream', code: 'AccessDenied' },
+			{
+				message: 'DashScope denied access (AccessDenied) [item 0]',
+				description: [/may not use this model/, /Activate Tongyi Wanxiang image-to-video in Alibaba Cloud Model Studio/],
+				httpCode: '403',
+			},
+		],
+		[
+			'404 model not installed',
+			{ kind: 'modelNotFound' },
+			{
+				message: 'The chosen model is not installed in AOG [item 0]',
+				description: [/Pick a model from the list \(today only wan2\.2-i2v-plus\)/, INSTALL],
+				httpCode: '404',
+			},
+		],
+		[
+			'404 service not installed',
+			{ kind: 'serviceNotFound' },
+			{
+				message: "AOG's image-to-video service is not installed [item 0]",
+				description: [/Install it on the AOG host with/, INSTALL],
+				httpCode: '404',
+			},
+		],
+		[
+			'500 image_type request param lost',
+			{ kind: 'paramLost' },
+			{
+				message: 'AOG rejected the request: middleware execution failed: image_type request param lost [item 0]',
+				description: [/AOG did not find the image fields the node sent/, /make sure it passes JSON through unchanged/],
+				httpCode: '500',
+			},
+		],
+		[
+			'connection reset mid-request',
+			{ kind: 'reset' },
+			{
+				message: 'The connection to AOG broke while the video was being generated [item 0]',
+				description: [/closed the connection without an answer; it may have restarted/, BILLED, CHECK_CONSOLE],
+				httpCode: 'ECONNRESET',
+			},
+		],
+	];
+
+	test.each(cases)('%s', async (_name, failure, expected) => {
+		server.scriptFailures([failure]);
+		const result = await run();
+		expectError(result, expected);
+		expect(server.counters).toMatchObject({ i2vPosts: 1, nativePosts: 0, downloads: 0 });
+		expect(server.pendingFailures()).toEqual([]);
+	});
+
+	test('no answer within the node timeout (1 s): the POST is aborted, not repeated', async () => {
+		server.scriptFailures([{ kind: 'hang' }]);
+		const started = Date.now();
+		const result = await run({ timeout: 1 });
+		const elapsed = Date.now() - started;
+		expectError(result, {
+			message: 'AOG did not answer within 1 s [item 0]',
+			description: [/Generation usually takes one to a few minutes\. Raise Options → Timeout/, BILLED, CHECK_CONSOLE],
+			httpCode: 'ETIMEDOUT',
+		});
+		expect(elapsed).toBeGreaterThanOrEqual(1000);
+		expect(elapsed).toBeLessThan(3000);
+		expect(await eventually(() => server.counters.clientAborts === 1)).toBe(true);
+		expect(server.counters).toMatchObject({ i2vPosts: 1, downloads: 0 });
+	});
+});
+
+describe.each(['standard', 'native'] as const)('never a second POST after a 500, a reset or a timeout (%s route)', (route) => {
+	const posts = () => (route === 'native' ? server.counters.nativePosts : server.counters.i2vPosts);
+
+	test.each([
+		['500 {}', { kind: 'empty500' }, 'AOG failed with status 500 and gave no details [item 0]'],
+		['poll exhaustion', { kind: 'pollExhausted' }, 'AOG stopped waiting for the video after about one minute [item 0]'],
+		['reset', { kind: 'reset' }, 'The connection to AOG broke while the video was being generated [item 0]'],
+		['timeout', { kind: 'hang' }, 'AOG did not answer within 1 s [item 0]'],
+	] as Array<[string, ScriptedFailure, string]>)('%s', async (_name, failure, message) => {
+		// A retryable failure queued behind it would be used by a second POST: it must still be there afterwards.
+		server.scriptFailures([failure, { kind: 'upstream', code: 'Throttling', retryAfter: 0 }]);
+		const result = await run({ route, timeout: 1 });
+		expect(result.error?.message).toBe(message);
+		expect(result.error?.description).toMatch(BILLED);
+		expect(posts()).toBe(1);
+		expect(server.pendingFailures()).toHaveLength(1);
+	});
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Safe retries: only answers that prove no task exists upstream.
+
+describe('safe retries of the POST', () => {
+	test('429 Throttling (no prefix, Retry-After:[0]): retried, then success; 2 POSTs', async () => {
+		server.scriptFailures([{ kind: 'upstream', code: 'Throttling', retryAfter: 0 }]);
+		const result = await run();
+		expect(result.error).toBeUndefined();
+		expect(result.output).toHaveLength(1);
+		expect(result.output[0].binary?.data.mimeType).toBe('video/mp4');
+		expect(server.counters).toMatchObject({ i2vPosts: 2, downloads: 1 });
+	});
+
+	test('429 Throttling behind "max retries exceeded: retryable error:" (Retry-After:[1]): waits 1 s, retried, then success; 2 POSTs', async () => {
+		server.scriptFailures([{ kind: 'upstream', code: 'Throttling', prefix: true, retryAfter: 1 }]);
+		const started = Date.now();
+		const result = await run();
+		expect(result.error).toBeUndefined();
+		expect(result.output).toHaveLength(1);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+		expect(server.counters).toMatchObject({ i2vPosts: 2, downloads: 1 });
+	});
+
+	test('429 Throttling.RateQuota that never clears: 4 POSTs (bounded), then a clear error', async () => {
+		server.scriptFailures(Array.from({ length: 5 }, () => ({ kind: 'upstream', code: 'Throttling.RateQuota', retryAfter: 0 }) as ScriptedFailure));
+		const result = await run();
+		expectError(result, {
+			message: 'DashScope is rate-limiting the account (Throttling.RateQuota) [item 0]',
+			description: [/allows about 2 submissions per second and 2 running tasks per account/, /lower Options → Concurrency to 1 or 2/, /The node tried 4 times/],
+			httpCode: '429',
+		});
+		expect(server.counters.i2vPosts).toBe(4);
+		expect(server.pendingFailures()).toHaveLength(1);
+	});
+
+	test('connection refused that persists: retried until the timeout, then a clear error', async () => {
+		const port = await closedPort();
+		const started = Date.now();
+		const result = await run({ timeout: 3 }, { credentials: { baseUrl: `http://127.0.0.1:${port}` } });
+		expectError(result, {
+			message: `Cannot reach AOG at http://127.0.0.1:${port}: connection refused [item 0]`,
+			description: [/AOG is not running or listens elsewhere/, /Start it with "aog server start"/, /host networking or a reverse proxy/, /The node tried 2 times over 2 s/],
+			httpCode: 'ECONNREFUSED',
+		});
+		expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+		expect(server.counters.total).toBe(0);
+	});
+
+	test('connection refused, then the gateway comes up: the retry succeeds with 1 POST', async () => {
+		const port = await closedPort();
+		const late = new Promise<AogServer>((resolve, reject) => {
+			setTimeout(() => startAogServer({ port }).then(resolve, reject), 500);
+		});
+		try {
+			const result = await run({}, { credentials: { baseUrl: `http://127.0.0.1:${port}` } });
+			const lateServer = await late;
+			expect(result.error).toBeUndefined();
+			expect(result.output).toHaveLength(1);
+			expect(result.output[0].binary?.data.mimeType).toBe('video/mp4');
+			expect(lateServer.counters).toMatchObject({ i2vPosts: 1, downloads: 1 });
+		} finally {
+			await (await late).close();
+		}
+	});
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Download of the video: a GET never creates a video, so transient failures are retried; the rest are reported.
+
+describe('download faults that are reported (no retry can help)', () => {
+	const ADDRESS = /The video's address \(valid about 24 hours\) is http:\/\/127\.0\.0\.1:\d+\/videos\/[0-9a-f]+\.mp4\?Expires=\d+&OSSAccessKeyId=\*\*\*&Signature=\*\*\*$/;
+	const cases: Array<[string, ScriptedFailure, Expected, number]> = [
+		[
+			'video URL answering 403 (expired link)',
+			{ kind: 'video403' },
+			{
+				message: 'The video was generated but could not be downloaded: the storage host refused it (403): the signed link has expired or was altered [item 0]',
+				description: [/Links from DashScope expire about 24 hours after generation/, /download at once, or generate the video again/, ADDRESS],
+				httpCode: '403',
+			},
+			1,
+		],
+		[
+			'video URL answering 404',
+			{ kind: 'video404' },
+			{
+				message: 'The video was generated but could not be downloaded: the storage host has no such file (404) [item 0]',
+				description: [/The video was removed or the link was altered/, /Generate the video again/, ADDRESS],
+				httpCode: '404',
+			},
+			1,
+		],
+		[
+			'video URL serving HTML',
+			{ kind: 'videoHtml' },
+			{
+				message: 'The video was generated but could not be downloaded: the video address served text/html instead of an MP4 [item 0]',
+				description: [/an error page or a proxy answered instead/, /Generate the video again/, ADDRESS],
+			},
+			1,
+		],
+		[
+			'video URL serving JSON',
+			{ kind: 'videoJson' },
+			{
+				message: 'The video was generated but could not be downloaded: the video address served application/json instead of an MP4 [item 0]',
+				description: [/an error page or a proxy answered instead/, /Generate the video again/, ADDRESS],
+			},
+			1,
+		],
+		[
+			'redirect loop: at most 5 hops followed',
+			{ kind: 'videoRedirectLoop' },
+			{
+				message: 'The video was generated but could not be downloaded: the storage host redirected more than 5 times [item 0]',
+				description: [/leads into a redirect loop; the storage or a proxy is misconfigured/, ADDRESS],
+				httpCode: '302',
+			},
+			6, // the first GET and 5 redirects followed
+		],
+	];
+
+	test.each(cases)('%s', async (_name, failure, expected, downloads) => {
+		server.scriptFailures([failure]);
+		const result = await run();
+		expectError(result, expected);
+		expect(server.counters).toMatchObject({ i2vPosts: 1, downloads });
+	});
+
+	test('a 5xx on the video link that persists: 3 GETs, then a clear error', async () => {
+		server.scriptFailures([{ kind: 'videoServerError' }, { kind: 'videoServerError' }, { kind: 'videoServerError' }]);
+		const result = await run();
+		expectError(result, {
+			message: 'The video was generated but could not be downloaded: the storage host answered 503 [item 0]',
+			description: [/The storage host failed; the node tried again/, /The video's address \(valid about 24 hours\) is/],
+			httpCode: '503',
+		});
+		expect(server.counters).toMatchObject({ i2vPosts: 1, downloads: 3 });
+	});
+});
+
+describe('download faults retried with a new GET, then success', () => {
+	test.each([
+		['cut off before Content-Length', { kind: 'videoTruncated' }],
+		['no Content-Length and stops early (chunked, cut)', { kind: 'videoChunkedCut' }],
+		['503 on the video link', { kind: 'videoServerError' }],
+		['500 on the video link', { kind: 'videoServerError', status: 500 }],
+	] as Array<[string, ScriptedFailure]>)('%s', async (_name, failure) => {
+		server.scriptFailures([failure]);
+		const result = await run();
+		expect(result.error).toBeUndefined();
+		expect(result.output).toHaveLength(1);
+		const [item] = result.output;
+		const bytes = await result.readBinary(item);
+		expect(item.json.fileSize).toBe(bytes.length);
+		expect(item.json).toMatchObject({ videoCodec: 'h264', width: 1920, height: 1080 });
+		expect(server.counters).toMatchObject({ i2vPosts: 1, downloads: 2 });
+	});
+
+	test('a body that stalls past the timeout (1 s): the stalled GET is dropped and retried', async () => {
+		server.scriptFailures([{ kind: 'videoSlow' }]); // headers, then nothing
+		const result = await run({ timeout: 1 });
+		expect(result.error).toBeUndefined();
+		expect(result.output).toHaveLength(1);
+		expect(result.output[0].json.videoCodec).toBe('h264');
+		expect(server.counters).toMatchObject({ i2vPosts: 1, downloads: 2, clientAborts: 1 });
+	});
+
+	test('up to 5 redirects are followed', async () => {
+		server.scriptFailures([{ kind: 'videoRedirect', times: 5 }]);
+		const result = await run();
+		expect(result.error).toBeUndefined();
+		expect(result.output[0].binary?.data.mimeType).toBe('video/mp4');
+		expect(server.counters).toMatchObject({ i2vPosts: 1, downloads: 6 });
+	});
+});
+
+describe('a video larger than options.maxVideoSizeMB (1 MB here)', () => {
+	test('with Content-Length: refused before reading the body; nothing output or stored', async () => {
+		server.scriptFailures([{ kind: 'videoOversize', bytes: 64 * 1024 * 1024 }]);
+		const before = storedFiles();
+		const result = await run({ maxVideoSizeMB: 1 }, { binaryMode: 'filesystem' });
+		expectError(result, {
+			message: 'The video was generated but could not be downloaded: the video is 64.0 MB, larger than the 1.0 MB limit; nothing was downloaded [item 0]',
+			description: [/Raise Options → Max Video Size \(MB\) if such a large file is expected/],
+		});
+		expect(await eventually(() => server.counters.clientAborts === 1)).toBe(true); // the 64 MB were never all sent
+		expect(server.counters).toMatchObject({ i2vPosts: 1, downloads: 1 });
+		expect(newVideoBytes(before)).toBe(0);
+	});
+
+	test('without Content-Length: aborted mid-stream once past the cap; nothing output', async () => {
+		server.scriptFailures([{ kind: 'videoOversize', bytes: 64 * 1024 * 1024, noContentLength: true }]);
+		const before = storedFiles();
+		const result = await run({ maxVideoSizeMB: 1 }, { binaryMode: 'filesystem' });
+		expectError(result, {
+			message: /^The video was generated but could not be downloaded: the video passed the 1\.0 MB limit after 1\.\d MB \(the storage host sent no size\); the download was stopped \[item 0\]$/,
+			description: [/Raise Options → Max Video Size \(MB\) if such a large file is expected/],
+		});
+		expect(await eventually(() => server.counters.clientAborts === 1)).toBe(true);
+		expect(server.counters).toMatchObject({ i2vPosts: 1, downloads: 1 });
+		// n8n's file store may keep the bytes written before the abort (attached to no item, removed with the
+		// execution): never more than the cap and one chunk.
+		expect(newVideoBytes(before)).toBeLessThanOrEqual(1024 * 1024 + 256 * 1024);
+	});
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cancelling the execution.
+
+describe('the execution cancelled while waiting', () => {
+	test('during generation: the node stops within 2 s and the POST is aborted', async () => {
+		server.scriptFailures([{ kind: 'hang' }]);
+		const result = await run({}, { cancelAfterMs: 300 });
+		expect(result.cancelled).toBe(true);
+		expect(result.status).toBe('canceled');
+		expect(result.cancelToEndMs!).toBeLessThan(2000);
+		expect(result.output).toEqual([]);
+		expect(await eventually(() => server.counters.clientAborts === 1)).toBe(true);
+		expect(server.counters).toMatchObject({ i2vPosts: 1, downloads: 0 });
+	});
+
+	test('during the download: the node stops within 2 s and the GET is aborted', async () => {
+		server.scriptFailures([{ kind: 'videoSlow' }]);
+		const result = await run({}, { cancelAfterMs: 300 });
+		expect(result.cancelled).toBe(true);
+		expect(result.status).toBe('canceled');
+		expect(result.cancelToEndMs!).toBeLessThan(2000);
+		expect(result.output).toEqual([]);
+		expect(await eventually(() => server.counters.clientAborts === 1)).toBe(true);
+		expect(server.counters).toMatchObject({ i2vPosts: 1, downloads: 1 });
+	});
+
+	test('while waiting to retry a 429: the node stops within 2 s without a second POST', async () => {
+		server.scriptFailures([{ kind: 'upstream', code: 'Throttling', retryAfter: 30 }]);
+		const result = await run({}, { cancelAfterMs: 300 });
+		expect(result.cancelled).toBe(true);
+		expect(result.cancelToEndMs!).toBeLessThan(2000);
+		expect(server.counters.i2vPosts).toBe(1);
+	});
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A port on 127.0.0.1 that nothing listens on (taken, then released). */
+async function closedPort(): Promise<number> {
+	const probe = createServer();
+	await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+	const { port } = probe.address() as { port: number };
+	await new Promise<void>((resolve) => probe.close(() => resolve()));
+	return port;
+}
+
+/** Every file under n8n's user folder (binary storage included) with its size. */
+function storedFiles(dir = userFolder!): Map<string, number> {
+	const files = new Map<string, number>();
+	for (const entry of readdirSync(dir, { withFileTypes: true })) {
+		const full = path.join(dir, entry.name);
+		if (entry.isDirectory()) for (const [file, size] of storedFiles(full)) files.set(file, size);
+		else files.set(full, statSync(full).size);
+	}
+	return files;
+}
+
+/** Bytes of binary files in n8n's storage (not metadata, not the input picture) written since `before`. */
+function newVideoBytes(before: Map<string, number>): number {
+	let total = 0;
+	for (const [file, size] of storedFiles()) {
+		if (before.has(file) || file.endsWith('.metadata')) continue;
+		if (!file.includes(`${path.sep}binary_data${path.sep}`)) continue;
+		if (size === jpegItemSize()) continue; // the input picture the Inject node stored
+		total += size;
+	}
+	return total;
+}
+
+let inputSize: number | undefined;
+function jpegItemSize(): number {
+	inputSize ??= (jpegItem().binary!.data.data as Buffer).length;
+	return inputSize;
+}
