@@ -19,7 +19,7 @@ import {
 	type GenerationResult,
 } from '../../helpers/gatewayResponse';
 import { InputError } from '../../helpers/imageInput';
-import { parseUrl, redactText, signedUrlExpiry } from '../../helpers/url';
+import { parseUrl, redactText, redactUrl, signedUrlExpiry } from '../../helpers/url';
 import { aogRequest, gatewayBaseUrl, headerValue, NATIVE_ROUTE, STANDARD_ROUTE } from '../../transport';
 import { classifyRequestError, downloadVideo, type DownloadedVideo } from './download';
 import { DEFAULT_MODEL, description as properties, LIMITS, MAX_PROMPT_LENGTH } from './imageToVideo.description';
@@ -214,14 +214,17 @@ function readSettings(this: IExecuteFunctions, itemIndex: number): Settings {
 	};
 }
 
+const OPTION_LABELS: Record<string, string> = { timeout: 'Timeout (Seconds)', concurrency: 'Concurrency', maxVideoSizeMB: 'Max Video Size (MB)' };
+
 function readNumber(this: IExecuteFunctions, itemIndex: number, name: string, limits: { min: number; max: number; default: number }): number {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const raw = options[name] ?? limits.default;
 	const value = typeof raw === 'number' ? raw : Number(raw);
 	if (!Number.isFinite(value) || value < limits.min || value > limits.max) {
-		throw new NodeOperationError(this.getNode(), `Option "${name}" is ${String(raw)}, outside ${limits.min}–${limits.max}`, {
+		const label = `Options → ${OPTION_LABELS[name] ?? name}`;
+		throw new NodeOperationError(this.getNode(), `${label} is ${redactText(String(raw)).slice(0, 40)}, outside ${limits.min}–${limits.max}`, {
 			itemIndex,
-			description: `Set ${name} to a number between ${limits.min} and ${limits.max} (default ${limits.default}).`,
+			description: `Set ${label} to a number between ${limits.min} and ${limits.max} (default ${limits.default}).`,
 		});
 	}
 	return value;
@@ -230,7 +233,7 @@ function readNumber(this: IExecuteFunctions, itemIndex: number, name: string, li
 function checkBaseUrl(this: IExecuteFunctions, baseUrl: string) {
 	const url = parseUrl(baseUrl);
 	const problem = !url || !/^https?:$/.test(url.protocol)
-		? `"${redactText(baseUrl)}" is not an http(s) URL`
+		? `"${redactUrl(baseUrl)}" is not an http(s) URL`
 		: url.search || url.hash
 			? 'it contains a query string or fragment'
 			: undefined;
