@@ -39,7 +39,8 @@ export async function aogRequest(
 	this: AogContext,
 	method: IHttpRequestMethods,
 	path: string,
-	options: { body?: string; timeoutMs: number; qs?: Record<string, string | number> },
+	/** A Buffer body is sent as it is (no copy); a string one is encoded as UTF-8. */
+	options: { body?: string | Buffer; timeoutMs: number; qs?: Record<string, string | number> },
 ): Promise<TextResponse> {
 	const baseUrl = await gatewayBaseUrl.call(this);
 	const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'aogApi', {

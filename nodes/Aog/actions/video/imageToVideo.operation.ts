@@ -19,6 +19,7 @@ import {
 	type GenerationResult,
 } from '../../helpers/gatewayResponse';
 import { InputError } from '../../helpers/imageInput';
+import { IMAGE_SLOT, isInlineImage, jsonBody, type InlineImage } from '../../helpers/jsonBody';
 import { parseUrl, redactText, redactUrl, signedUrlExpiry } from '../../helpers/url';
 import { aogRequest, gatewayBaseUrl, headerValue, NATIVE_ROUTE, STANDARD_ROUTE } from '../../transport';
 import { classifyRequestError, downloadVideo, type DownloadedVideo } from './download';
@@ -77,11 +78,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 async function processItem(this: IExecuteFunctions, itemIndex: number, backoff: SharedBackoff, baseUrl: string): Promise<INodeExecutionData> {
 	const settings = readSettings.call(this, itemIndex);
-	const image = await readImage.call(this, itemIndex, settings.imageSource, settings.validateImage);
-	if (settings.route === 'native' && image.imageType === 'path') {
-		throw new InputError('The native route cannot read a path on the AOG host', 'Use the standard route for "Path on AOG Host", or send the picture as Binary File or Base64.');
-	}
-	const body = settings.route === 'native' ? nativeBody(settings, image.image) : standardBody(settings, image.image, image.imageType);
+	const body = await requestBody.call(this, itemIndex, settings);
 	const result = await submit.call(this, settings, body, backoff, baseUrl);
 
 	const fileName = outputFileName(settings.fileName, result.id, itemIndex);
@@ -111,7 +108,24 @@ async function processItem(this: IExecuteFunctions, itemIndex: number, backoff: 
 	};
 }
 
-function standardBody(settings: Settings, image: string, imageType: string): string {
+/**
+ * The POST body, built once per item and reused by every retry. Only the body outlives this function: the picture's
+ * bytes are garbage once encoded into it, not kept for the minute the generation takes.
+ */
+async function requestBody(this: IExecuteFunctions, itemIndex: number, settings: Settings): Promise<string | Buffer> {
+	const { image, imageType } = await readImage.call(this, itemIndex, settings.imageSource, settings.validateImage);
+	if (settings.route === 'native' && imageType === 'path') {
+		throw new InputError('The native route cannot read a path on the AOG host', 'Use the standard route for "Path on AOG Host", or send the picture as Binary File or Base64.');
+	}
+	return settings.route === 'native' ? nativeBody(settings, image) : standardBody(settings, image, imageType);
+}
+
+/** JSON text, or bytes with the picture's data URI encoded straight into them. */
+function serialise(fields: IDataObject, image: string | InlineImage): string | Buffer {
+	return isInlineImage(image) ? jsonBody(fields, image) : JSON.stringify(fields);
+}
+
+function standardBody(settings: Settings, image: string | InlineImage, imageType: string): string | Buffer {
 	const nativeOptions = Object.entries(settings.native).filter(([, value]) => value !== undefined).map(([name]) => name);
 	if (nativeOptions.length > 0) {
 		throw new InputError(
@@ -119,26 +133,27 @@ function standardBody(settings: Settings, image: string, imageType: string): str
 			"AOG's standard route drops everything but the image and the prompt (and always makes 1080P). Set Options → Route to Native, or remove the option.",
 		);
 	}
-	return JSON.stringify({ model: settings.model, image, image_type: imageType, ...(settings.prompt ? { prompt: settings.prompt } : {}) });
+	const fields = { model: settings.model, image: isInlineImage(image) ? IMAGE_SLOT : image, image_type: imageType, ...(settings.prompt ? { prompt: settings.prompt } : {}) };
+	return serialise(fields, image);
 }
 
-function nativeBody(settings: Settings, image: string): string {
+function nativeBody(settings: Settings, image: string | InlineImage): string | Buffer {
 	const { resolution, negativePrompt, seed, promptExtend, watermark } = settings.native;
-	const input: IDataObject = { img_url: image };
+	const input: IDataObject = { img_url: isInlineImage(image) ? IMAGE_SLOT : image };
 	if (settings.prompt) input.prompt = settings.prompt;
 	if (negativePrompt) input.negative_prompt = negativePrompt;
 	const parameters: IDataObject = { resolution: resolution ?? '1080P' };
 	if (promptExtend !== undefined) parameters.prompt_extend = promptExtend;
 	if (seed !== undefined) parameters.seed = seed;
 	if (watermark !== undefined) parameters.watermark = watermark;
-	return JSON.stringify({ model: settings.model, input, parameters });
+	return serialise({ model: settings.model, input, parameters }, image);
 }
 
 /**
  * Sends the job-creating POST. It is repeated only when the answer proves no task exists upstream
  * (connection refused, rate-limited): after a 500, a reset or a timeout a new POST could bill a second video.
  */
-async function submit(this: IExecuteFunctions, settings: Settings, body: string, backoff: SharedBackoff, baseUrl: string): Promise<GenerationResult> {
+async function submit(this: IExecuteFunctions, settings: Settings, body: string | Buffer, backoff: SharedBackoff, baseUrl: string): Promise<GenerationResult> {
 	const signal = this.getExecutionCancelSignal();
 	const deadline = Date.now() + settings.timeoutSeconds * 1000;
 	const started = Date.now();

@@ -1,18 +1,22 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { SNIFF_BYTES } from '../../helpers/image';
-import { base64ToDataUri, bytesToDataUri, InputError, inspectImageBytes } from '../../helpers/imageInput';
+import { base64ToDataUri, InputError, inspectImageBytes } from '../../helpers/imageInput';
+import type { InlineImage } from '../../helpers/jsonBody';
 import { checkImageUrl } from '../../helpers/url';
 
 export type ImageType = 'url' | 'path' | 'base64';
 
-/** Reads the picture of one item into the `image` / `image_type` pair AOG expects. */
+/**
+ * Reads the picture of one item into the `image` / `image_type` pair AOG expects. A binary comes back as its bytes,
+ * for the request body to encode once (helpers/jsonBody.ts); the other sources as the string to send.
+ */
 export async function readImage(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	source: string,
 	validate: boolean,
-): Promise<{ image: string; imageType: ImageType }> {
+): Promise<{ image: string | InlineImage; imageType: ImageType }> {
 	switch (source) {
 		case 'binary':
 			return { image: await readBinaryImage.call(this, itemIndex, validate), imageType: 'base64' };
@@ -33,10 +37,10 @@ export async function readImage(
 }
 
 /**
- * Turns an input binary into a data URI whose MIME type comes from the bytes. A file n8n keeps on disk is first
- * checked from its first bytes and its stored size, so a large non-image is refused without loading it.
+ * Reads an input binary and the MIME type its bytes show. A file n8n keeps on disk is first checked from its first
+ * bytes and its stored size, so a large non-image is refused without loading it.
  */
-async function readBinaryImage(this: IExecuteFunctions, itemIndex: number, validate: boolean): Promise<string> {
+async function readBinaryImage(this: IExecuteFunctions, itemIndex: number, validate: boolean): Promise<InlineImage> {
 	const name = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim();
 	const binaries = this.getInputData()[itemIndex]?.binary ?? {};
 	const binary = binaries[name];
@@ -61,5 +65,5 @@ async function readBinaryImage(this: IExecuteFunctions, itemIndex: number, valid
 	}
 	const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, name);
 	const { mimeType } = inspectImageBytes(bytes, bytes.length, validate, binary.mimeType);
-	return bytesToDataUri(bytes, mimeType);
+	return { bytes, mimeType };
 }
