@@ -70,10 +70,18 @@ export function redactUrl(raw: string): string {
 		}
 		const redacted = url.toString().replace(/%2A%2A%2A/g, '***');
 		// URL adds "/" to a bare origin ("http://host:1" becomes "http://host:1/"): keep what the user wrote.
-		return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*$/i.test(raw.trim()) ? redacted.replace(/\/$/, '') : redacted;
+		return hideUserInfo(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*$/i.test(raw.trim()) ? redacted.replace(/\/$/, '') : redacted);
 	} catch {
-		return raw.replace(/\/\/[^/@\s]*@/g, '//***@').replace(/\?.*$/, '?***');
+		return hideUserInfo(raw.replace(/\/\/[^/@\s]*@/g, '//***@').replace(/\?.*$/, '?***'));
 	}
+}
+
+/**
+ * Hides "user:password@" before the host even when there is no "//" ("admin:pw@host:1/" parses as scheme "admin:"
+ * with the password in its path, so URL finds no user name to clear).
+ */
+function hideUserInfo(text: string): string {
+	return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s@]*@/i, (_match, scheme: string | undefined) => `${scheme ?? ''}***@`);
 }
 
 /** Replaces every known secret and every URL in a text with a redacted form. */

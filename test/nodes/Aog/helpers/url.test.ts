@@ -145,6 +145,12 @@ describe('redactUrl', () => {
 		expect(redactUrl('http://127.0.0.1:16688/aog/v0.2/services/image-to-video')).toBe('http://127.0.0.1:16688/aog/v0.2/services/image-to-video');
 	});
 
+	it('hides user:password written without a scheme (it would parse as scheme "admin:")', () => {
+		expect(redactUrl('admin:hunter2@127.0.0.1:16688/?token=abc')).toBe('***@127.0.0.1:16688/?token=***');
+		expect(redactUrl('admin:hunter2@bad host/x')).toBe('***@bad host/x');
+		expect(redactUrl('https://aog.example.com/a@b')).toBe('https://aog.example.com/a@b');
+	});
+
 	it('does not add a slash to a bare origin', () => {
 		expect(redactUrl('http://127.0.0.1:16688')).toBe('http://127.0.0.1:16688');
 		expect(redactUrl('https://u:p@aog.example.com')).toBe('https://***@aog.example.com');

@@ -1,0 +1,345 @@
+// Security (issue 3): the credential's API key never shows up in anything the node produces (output items, error
+// messages and descriptions, the run data n8n stores, log lines), across the whole fault matrix and a success;
+// it is sent to the gateway and never to the video host; credentials inside URLs are redacted in messages.
+//
+// Set-up, as a real deployment would have it: AOG checks no key, so a reverse proxy in front of it does (the only
+// way to protect AOG, see AOG-CONTRACT.md). The proxy (below) checks `Authorization: Bearer <key>` and forwards
+// to the dev server. The video links the dev server hands out point at the dev server itself: another origin than
+// the gateway's (the proxy), like DashScope's OSS links.
+import http from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+import type { INodeParameters } from 'n8n-workflow';
+
+import type { ScriptedFailure } from '../../aog-server';
+import type { RunNodeResult } from '../../harness/engine';
+import { jpegItem, runAog, startAogServer, type AogServer } from './support';
+import type { RunAogOptions } from './support';
+
+// n8n's logger drops levels below its own at construction: log everything, so the scan sees every line n8n could write.
+process.env.N8N_LOG_LEVEL = 'debug';
+
+const KEY = 'sk-test-SECRET-4f9d2c';
+/** Every form the key could leak in: as is, its distinctive part, and inside a Bearer header. */
+const KEY_FORMS = [KEY, 'SECRET-4f9d2c', `Bearer ${KEY}`];
+const URL_PASSWORD = 'hunter2-pw';
+const URL_SECRETS = [URL_PASSWORD, Buffer.from(`admin:${URL_PASSWORD}`).toString('base64')];
+
+let aog: AogServer;
+let proxy: AuthProxy;
+const logged: string[] = [];
+const restore: Array<() => void> = [];
+
+beforeAll(async () => {
+	aog = await startAogServer({ port: 0 });
+	proxy = await startAuthProxy(aog.url, KEY);
+	captureLogs();
+});
+afterAll(async () => {
+	for (const undo of restore.reverse()) undo();
+	await proxy.close();
+	await aog.close();
+});
+beforeEach(() => {
+	aog.reset();
+	proxy.requests.length = 0;
+});
+
+/** Everything a run produced that a user, a log reader or n8n's database could see. */
+function producedText(result: RunNodeResult): string {
+	return safeJson({
+		output: result.outputs,
+		error: result.error && { message: result.error.message, description: result.error.description, serialized: result.error.error },
+		run: result.run,
+	});
+}
+
+function expectNoSecret(text: string, secrets: string[] = KEY_FORMS) {
+	for (const secret of secrets) expect(text).not.toContain(secret);
+}
+
+async function run(options: INodeParameters = {}, extra: Partial<RunAogOptions> = {}): Promise<RunNodeResult> {
+	return await runAog(
+		{ imageSource: 'binary', prompt: 'A slow push-in', options },
+		{ server: aog, items: [jpegItem()], credentials: { baseUrl: proxy.url, apiKey: KEY }, ...extra },
+	);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Scenario {
+	failures?: ScriptedFailure[];
+	options?: INodeParameters;
+	extra?: Partial<RunAogOptions>;
+	/** The proxy's next answers, instead of forwarding (a gateway that echoes what it got). */
+	proxyAnswers?: ProxyAnswer[];
+	outcome: 'success' | 'error' | 'canceled';
+}
+
+const generationFaults: ScriptedFailure[] = [
+	{ kind: 'html200' }, { kind: 'empty200' }, { kind: 'malformedJson200' }, { kind: 'noData200' }, { kind: 'nonHttpData' },
+	{ kind: 'empty500' }, { kind: 'pollExhausted' }, { kind: 'modelNotFound' }, { kind: 'serviceNotFound' }, { kind: 'paramLost' },
+	{ kind: 'reset' },
+	{ kind: 'upstream', code: 'InvalidParameter' }, { kind: 'upstream', code: 'DataInspectionFailed' },
+	{ kind: 'upstream', code: 'InvalidApiKey' }, { kind: 'upstream', code: 'AccessDenied' }, { kind: 'upstream', code: 'Arrearage' },
+];
+const downloadFaults: ScriptedFailure[] = [
+	{ kind: 'video403' }, { kind: 'video404' }, { kind: 'videoHtml' }, { kind: 'videoJson' }, { kind: 'videoRedirectLoop' },
+];
+
+const SCENARIOS: Array<[string, Scenario]> = [
+	['success', { outcome: 'success' }],
+	['success after 5 redirects of the video link', { failures: [{ kind: 'videoRedirect', times: 5 }], outcome: 'success' }],
+	...generationFaults.map((failure): [string, Scenario] => [`${failureName(failure)}`, { failures: [failure], outcome: 'error' }]),
+	...generationFaults.map((failure): [string, Scenario] => [`${failureName(failure)} (continue on fail: error output)`, { failures: [failure], extra: { onError: 'continueErrorOutput' }, outcome: 'success' }]),
+	['429 Throttling, retried, then success', { failures: [{ kind: 'upstream', code: 'Throttling', prefix: true, retryAfter: 0 }], outcome: 'success' }],
+	['429 Throttling that never clears', { failures: Array.from({ length: 4 }, () => ({ kind: 'upstream', code: 'Throttling', retryAfter: 0 }) as ScriptedFailure), outcome: 'error' }],
+	['no answer within the timeout', { failures: [{ kind: 'hang' }], options: { timeout: 1 }, outcome: 'error' }],
+	['execution canceled while waiting', { failures: [{ kind: 'hang' }], extra: { cancelAfterMs: 300 }, outcome: 'canceled' }],
+	...downloadFaults.map((failure): [string, Scenario] => [failureName(failure), { failures: [failure], outcome: 'error' }]),
+	['video 5xx, retried, then success', { failures: [{ kind: 'videoServerError' }], outcome: 'success' }],
+	['video cut off, retried, then success', { failures: [{ kind: 'videoTruncated' }], outcome: 'success' }],
+	['video over the size cap (Content-Length)', { failures: [{ kind: 'videoOversize', bytes: 8 * 1024 * 1024 }], options: { maxVideoSizeMB: 1 }, outcome: 'error' }],
+	['video over the size cap (no Content-Length)', { failures: [{ kind: 'videoOversize', bytes: 8 * 1024 * 1024, noContentLength: true }], options: { maxVideoSizeMB: 1 }, outcome: 'error' }],
+	['video body stalls, retried, then success', { failures: [{ kind: 'videoSlow' }], options: { timeout: 1 }, outcome: 'success' }],
+	['execution canceled during the download', { failures: [{ kind: 'videoSlow' }], extra: { cancelAfterMs: 300 }, outcome: 'canceled' }],
+	['gateway echoes the key in a 500 message', { proxyAnswers: [echoKeyIn500], outcome: 'error' }],
+	['gateway echoes the key in a 401 (proxy rejecting it)', { proxyAnswers: [echoKeyIn401], outcome: 'error' }],
+	['gateway echoes the key in a 200 that is not JSON', { proxyAnswers: [echoKeyInBrokenJson], outcome: 'error' }],
+	['bad input (refused before any request)', { extra: { items: [{ json: {}, binary: { data: { data: Buffer.from('%PDF-1.7\n'), mimeType: 'application/pdf' } } }] }, outcome: 'error' }],
+];
+
+describe('the API key never appears in what the node produces', () => {
+	test.each(SCENARIOS)('%s', async (_name, scenario) => {
+		if (scenario.failures) aog.scriptFailures(scenario.failures);
+		proxy.answers.push(...(scenario.proxyAnswers ?? []));
+		const logStart = logged.length;
+		const result = await run(scenario.options, scenario.extra);
+
+		if (scenario.outcome === 'success') expect(result.error).toBeUndefined();
+		if (scenario.outcome === 'error') expect(result.error?.message).toMatch(/ \[item 0\]$/);
+		if (scenario.outcome === 'canceled') expect(result.status).toBe('canceled');
+		if (scenario.extra?.onError === 'continueErrorOutput') expect(result.errorOutput[0].json.error).toMatch(/ \[item 0\]$/);
+
+		expectNoSecret(producedText(result));
+		// Give sockets a moment to close (aborted requests log nothing later).
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expectNoSecret(logged.slice(logStart).join('\n'));
+
+		// The key went to the gateway with every POST, and never to the video host.
+		for (const request of proxy.requests) expect(request.headers.authorization).toBe(`Bearer ${KEY}`);
+		for (const request of aog.lastRequests) {
+			if (request.method === 'POST') expect(request.headers.authorization).toBe(`Bearer ${KEY}`);
+			if (request.path.startsWith('/videos/')) expect(request.headers.authorization).toBeUndefined();
+		}
+	});
+
+	test('the scan saw the key in flight: it reached the gateway, not the video host', async () => {
+		const result = await run();
+		expect(result.error).toBeUndefined();
+		const posts = aog.lastRequests.filter((request) => request.method === 'POST');
+		const downloads = aog.lastRequests.filter((request) => request.path.startsWith('/videos/'));
+		expect(posts).toHaveLength(1);
+		expect(downloads).toHaveLength(1);
+		expect(posts[0].headers.authorization).toBe(`Bearer ${KEY}`);
+		expect(downloads[0].headers.authorization).toBeUndefined();
+		expect(JSON.stringify(downloads[0].headers)).not.toContain(KEY);
+		expect(proxy.requests.map((request) => request.headers.authorization)).toEqual([`Bearer ${KEY}`]);
+	});
+
+	test('a wrong key is refused by the proxy with a clear error, and the right key is not in it', async () => {
+		const result = await run({}, { credentials: { baseUrl: proxy.url, apiKey: 'sk-wrong-key' } });
+		expect(result.error?.message).toBe('The gateway refused access (401) [item 0]');
+		expect(result.error?.description).toBe('AOG itself checks no credentials, so this comes from a proxy in front of it: check the API Key in the AOG credential.');
+		expect(aog.counters.total).toBe(0);
+		expectNoSecret(producedText(result));
+	});
+
+	test('the log capture works (a control: n8n logged the failed runs, with the node errors in them)', () => {
+		expect(logged.some((line) => line.startsWith('n8n.debug: Workflow execution finished with error') && line.includes('[item 0]'))).toBe(true);
+	});
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('credentials inside URLs are redacted in messages', () => {
+	test('user:password in the credential Base URL (gateway unreachable)', async () => {
+		const port = await closedPort();
+		const result = await run({ timeout: 1 }, { credentials: { baseUrl: `http://admin:${URL_PASSWORD}@127.0.0.1:${port}`, apiKey: KEY } });
+		expect(result.error?.message).toBe(`Cannot reach AOG at http://***@127.0.0.1:${port}: connection refused [item 0]`);
+		expectNoSecret(producedText(result), [...KEY_FORMS, ...URL_SECRETS]);
+	});
+
+	test('user:password in a credential Base URL that is not valid', async () => {
+		const result = await run({}, { credentials: { baseUrl: `admin:${URL_PASSWORD}@127.0.0.1:16688/?token=abc123`, apiKey: KEY } });
+		expect(result.error?.message).toMatch(/^The AOG credential's Base URL is invalid: /);
+		expectNoSecret(producedText(result), [...KEY_FORMS, URL_PASSWORD, 'abc123']);
+	});
+
+	test('the signed video link in a download error keeps its expiry but hides its signature and key id', async () => {
+		aog.scriptFailures([{ kind: 'video403' }]);
+		const result = await run();
+		const videoPath = aog.lastRequests.find((request) => request.path.startsWith('/videos/'))!.path;
+		const query = new URL(videoPath, aog.url).searchParams;
+		const text = `${result.error?.message}\n${result.error?.description}`;
+		expect(text).toContain(`Expires=${query.get('Expires')}`);
+		expect(text).toContain('OSSAccessKeyId=***&Signature=***');
+		expect(text).not.toContain(query.get('Signature')!);
+		expect(text).not.toContain(encodeURIComponent(query.get('Signature')!));
+		expect(text).not.toContain(query.get('OSSAccessKeyId')!);
+	});
+
+	test("credentials and signatures inside the gateway's own error text", async () => {
+		proxy.answers.push((_request, response) =>
+			sendJson(response, 500, { business_code: 500, message: 'upload to https://ak:sk-upstream-77@oss.example.com/v/x.mp4?Signature=zzTopSecret&Expires=1 failed' }),
+		);
+		const result = await run();
+		expect(result.error?.message).toBe('AOG failed (500): upload to https://***@oss.example.com/v/x.mp4?Signature=***&Expires=1 failed [item 0]');
+		expectNoSecret(producedText(result), ['sk-upstream-77', 'zzTopSecret', ...KEY_FORMS]);
+	});
+
+	test.each([
+		['an ftp URL with user:password and a token', `ftp://user:${URL_PASSWORD}@files.example.com/p.jpg?token=abc123`],
+		['a private https URL with user:password and a signature', `https://user:${URL_PASSWORD}@10.0.0.5/p.jpg?Signature=abc123`],
+		['text that is not a URL', `user:${URL_PASSWORD}@host name/p.jpg?token=abc123`],
+	])('the image URL: %s', async (_name, imageUrl) => {
+		const result = await runAog({ imageSource: 'url', imageUrl }, { server: aog, credentials: { baseUrl: proxy.url, apiKey: KEY } });
+		expect(result.error?.message).toMatch(/ \[item 0\]$/);
+		expect(aog.counters.total).toBe(0);
+		expectNoSecret(`${result.error?.message}\n${result.error?.description}`, [URL_PASSWORD, 'abc123']);
+	});
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The proxy: checks the Bearer key, forwards to the dev server, passes resets and client aborts through.
+
+type ProxyAnswer = (request: http.IncomingMessage, response: http.ServerResponse, body: Buffer) => void;
+
+interface AuthProxy {
+	url: string;
+	requests: Array<{ method: string; path: string; headers: http.IncomingHttpHeaders }>;
+	/** Answers used (once each, in order) instead of forwarding, after the key check passed or failed. */
+	answers: ProxyAnswer[];
+	close(): Promise<void>;
+}
+
+function sendJson(response: http.ServerResponse, status: number, value: unknown) {
+	const body = JSON.stringify(value);
+	response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+	response.end(body);
+}
+
+function echoKeyIn500(request: http.IncomingMessage, response: http.ServerResponse) {
+	sendJson(response, 500, { business_code: 500, message: `upstream rejected the request with header ${String(request.headers.authorization)}` });
+}
+
+function echoKeyIn401(request: http.IncomingMessage, response: http.ServerResponse) {
+	sendJson(response, 401, { message: `token ${String(request.headers.authorization)} is not allowed here` });
+}
+
+function echoKeyInBrokenJson(request: http.IncomingMessage, response: http.ServerResponse) {
+	const body = `{"id":"x","data":"http://proxy/videos/a.mp4","auth":"${String(request.headers.authorization)}`;
+	response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+	response.end(body);
+}
+
+async function startAuthProxy(upstream: string, key: string): Promise<AuthProxy> {
+	const sockets = new Set<import('node:net').Socket>();
+	const proxyState: AuthProxy = { url: '', requests: [], answers: [], close: async () => {} };
+	const server = http.createServer((request, response) => {
+		const chunks: Buffer[] = [];
+		request.on('data', (chunk: Buffer) => chunks.push(chunk));
+		request.on('end', () => {
+			const body = Buffer.concat(chunks);
+			proxyState.requests.push({ method: request.method!, path: request.url!, headers: { ...request.headers } });
+			const scripted = proxyState.answers.shift();
+			if (scripted) return scripted(request, response, body);
+			if (request.headers.authorization !== `Bearer ${key}`) return sendJson(response, 401, { message: 'missing or wrong bearer token' });
+			const forward = http.request(`${upstream}${request.url}`, { method: request.method, headers: { ...request.headers, host: new URL(upstream).host }, agent: false }, (answer) => {
+				response.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(response);
+				answer.on('aborted', () => response.destroy());
+			});
+			forward.on('error', () => request.socket.destroy()); // upstream reset: reset the client too
+			response.on('close', () => {
+				if (!response.writableFinished) forward.destroy(); // the client gave up: so does the proxy
+			});
+			forward.end(body);
+		});
+	});
+	server.on('connection', (socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	proxyState.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+	proxyState.close = async () => {
+		const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+		for (const socket of sockets) socket.destroy();
+		await closed;
+	};
+	return proxyState;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Log capture: console, stdout/stderr, and n8n's logger (LoggerProxy forwards to the same Logger class).
+
+function captureLogs() {
+	const record = (source: string) => (...args: unknown[]) => {
+		logged.push(`${source}: ${args.map((arg) => (typeof arg === 'string' ? arg : safeJson(arg))).join(' ')}`);
+	};
+	for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+		const spy = jest.spyOn(console, method).mockImplementation(record(`console.${method}`));
+		restore.push(() => spy.mockRestore());
+	}
+	for (const stream of [process.stdout, process.stderr]) {
+		const original = stream.write.bind(stream);
+		const name = stream === process.stdout ? 'stdout' : 'stderr';
+		stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+			logged.push(`${name}: ${String(chunk)}`);
+			return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
+		}) as typeof stream.write;
+		restore.push(() => (stream.write = original as typeof stream.write));
+	}
+	// Recorded instead of printed (the debug level is loud). The root logger is made after the patch is in place;
+	// LoggerProxy, which WorkflowExecute uses, forwards to it, and scoped loggers share the prototype.
+	const prototype = Logger.prototype as unknown as Record<string, (...args: unknown[]) => void>;
+	for (const level of ['error', 'warn', 'info', 'debug']) {
+		const original = prototype[level];
+		prototype[level] = record(`n8n.${level}`);
+		restore.push(() => (prototype[level] = original));
+	}
+	const root = Container.get(Logger);
+	if (Object.getOwnPropertyNames(root).includes('debug')) throw new Error('n8n logger built before N8N_LOG_LEVEL=debug: debug lines would be dropped');
+}
+
+/** JSON of anything, with Errors' message/stack/own fields and circular references cut. */
+function safeJson(value: unknown): string {
+	const seen = new WeakSet<object>();
+	return JSON.stringify(value, (_key, item: unknown) => {
+		if (item instanceof Error) {
+			return { name: item.name, message: item.message, stack: item.stack, ...(item as unknown as Record<string, unknown>), cause: (item as { cause?: unknown }).cause };
+		}
+		if (typeof item === 'object' && item !== null) {
+			if (seen.has(item)) return '[circular]';
+			seen.add(item);
+		}
+		if (typeof item === 'bigint') return String(item);
+		return item;
+	});
+}
+
+function failureName(failure: ScriptedFailure): string {
+	const { kind, ...rest } = failure as { kind: string } & Record<string, unknown>;
+	return Object.keys(rest).length ? `${kind} ${JSON.stringify(rest)}` : kind;
+}
+
+async function closedPort(): Promise<number> {
+	const probe = createNetServer();
+	await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+	const { port } = probe.address() as { port: number };
+	await new Promise<void>((resolve) => probe.close(() => resolve()));
+	return port;
+}
