@@ -164,6 +164,57 @@ describe('the API key never appears in what the node produces', () => {
 
 // ---------------------------------------------------------------------------------------------------------------
 
+describe('downloads: only http(s), and the key stays with the gateway origin across redirects', () => {
+	/** A real video on the dev server (another origin than the proxy). */
+	async function videoOnDevServer(): Promise<string> {
+		const result = await runAog({ imageSource: 'binary', options: { downloadVideo: false } }, { server: aog, items: [jpegItem()] });
+		return String(result.output[0].json.videoUrl);
+	}
+
+	/** The gateway answers with a video link on its own origin, which then answers `redirect`. */
+	function videoLinkOnGateway(redirect: (response: http.ServerResponse) => void) {
+		proxy.answers.push(
+			(_request, response) => sendJson(response, 200, { id: 'req-1', data: `${proxy.url}/videos/own-origin.mp4?Expires=1&Signature=abc` }),
+			(_request, response) => redirect(response),
+		);
+	}
+
+	test('a link on the gateway origin redirecting to another origin: the key goes to the first hop only', async () => {
+		const target = await videoOnDevServer();
+		aog.reset();
+		videoLinkOnGateway((response) => {
+			response.writeHead(302, { Location: target });
+			response.end();
+		});
+		const result = await run();
+		expect(result.error).toBeUndefined();
+		expect(result.output[0].binary?.data.mimeType).toBe('video/mp4');
+		const [post, firstHop] = proxy.requests;
+		expect([post.method, firstHop.method, firstHop.path]).toEqual(['POST', 'GET', '/videos/own-origin.mp4?Expires=1&Signature=abc']);
+		expect(firstHop.headers.authorization).toBe(`Bearer ${KEY}`); // same origin as the gateway: by design
+		const download = aog.lastRequests.find((request) => request.path.startsWith('/videos/'))!;
+		expect(download.headers.authorization).toBeUndefined();
+		expectNoSecret(producedText(result));
+	});
+
+	test.each([
+		['file:', 'file:///etc/passwd'],
+		['ftp:', 'ftp://files.example.com/video.mp4'],
+		['data:', 'data:video/mp4;base64,AAAA'],
+	])('a redirect to a %s address is refused', async (scheme, location) => {
+		videoLinkOnGateway((response) => {
+			response.writeHead(302, { Location: location });
+			response.end();
+		});
+		const result = await run();
+		expect(result.error?.message).toBe(`The video was generated but could not be downloaded: the storage host redirected to a ${scheme} address [item 0]`);
+		expect(result.error?.description).toMatch(/^Only http and https downloads are allowed\. The video's address \(valid about 24 hours\) is http:\/\/127\.0\.0\.1:\d+\/videos\/own-origin\.mp4\?Expires=1&Signature=\*\*\*$/);
+		expect(proxy.requests).toHaveLength(2); // the POST and one GET: nothing followed
+	});
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
 describe('credentials inside URLs are redacted in messages', () => {
 	test('user:password in the credential Base URL (gateway unreachable)', async () => {
 		const port = await closedPort();
