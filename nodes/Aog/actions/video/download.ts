@@ -50,7 +50,7 @@ export async function downloadVideo(this: IExecuteFunctions, url: string, fileNa
 		}
 		throw new ItemFailure({
 			message: `The video was generated but could not be downloaded: ${failure.message}`,
-			description: `${failure.description} The video's address (valid about 24 hours) is ${redactUrl(url)}.`,
+			description: `${failure.description}${attempt > 1 ? ` The node tried ${attempt} times.` : ''} The video's address (valid about 24 hours) is ${redactUrl(url)}.`,
 			retryable: false,
 			mayHaveBilled: true,
 			httpCode: failure.httpCode,
@@ -109,7 +109,7 @@ async function downloadOnce(this: IExecuteFunctions, url: string, fileName: stri
 	const onCancel = () => stop(new DownloadFailure('the execution was canceled', 'Nothing was stored.', false));
 	cancelSignal?.addEventListener('abort', onCancel, { once: true });
 	const watchdog = watchStall(idleMs, () => lastChunkAt, () =>
-		stop(new DownloadFailure(`the storage host sent nothing for ${settings.timeoutSeconds} s after ${formatBytes(inspector.bytesReceived)}`, 'The connection stalled; the node tried again. Raise Options → Timeout for a slow network.', true, 'ETIMEDOUT')),
+		stop(new DownloadFailure(`the storage host sent nothing for ${settings.timeoutSeconds} s after ${formatBytes(inspector.bytesReceived)}`, 'The connection stalled. Raise Options → Timeout for a slow network.', true, 'ETIMEDOUT')),
 	);
 
 	let binary: IBinaryData;
@@ -208,7 +208,13 @@ function statusFailure(statusCode: number): DownloadFailure {
 	if (statusCode === 404) {
 		return new DownloadFailure('the storage host has no such file (404)', 'The video was removed or the link was altered. Generate the video again.', false, '404');
 	}
-	return new DownloadFailure(`the storage host answered ${statusCode}`, 'The storage host failed; the node tried again.', statusCode >= 500 || statusCode === 429, String(statusCode));
+	const retryable = statusCode >= 500 || statusCode === 429;
+	return new DownloadFailure(
+		`the storage host answered ${statusCode}`,
+		retryable ? 'The storage host failed or is overloaded; try again later.' : 'The storage host refused the download. Generate the video again.',
+		retryable,
+		String(statusCode),
+	);
 }
 
 function notMp4(error: unknown): DownloadFailure {

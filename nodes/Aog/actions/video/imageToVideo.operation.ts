@@ -157,11 +157,15 @@ async function submit(this: IExecuteFunctions, settings: Settings, body: string 
 	const signal = this.getExecutionCancelSignal();
 	const deadline = Date.now() + settings.timeoutSeconds * 1000;
 	const started = Date.now();
+	let previous: GatewayFailure | undefined;
 	for (let attempt = 1; ; attempt++) {
 		const wait = backoff.remainingMs();
 		if (wait > 0) await sleepWithAbort(wait, signal);
 		const remainingMs = deadline - Date.now();
-		if (remainingMs <= 0) throw new ItemFailure(timeoutWhileWaiting(settings.timeoutSeconds));
+		if (remainingMs <= 0) {
+			// The wait ran past the deadline: report this item's own last failure, else the account's rate limit.
+			throw new ItemFailure(previous ? afterRetries(previous, attempt - 1, Date.now() - started) : timeoutWhileWaiting(settings.timeoutSeconds));
+		}
 		let failure: GatewayFailure;
 		try {
 			const answer = await aogRequest.call(this, 'POST', settings.route === 'native' ? NATIVE_ROUTE : STANDARD_ROUTE, { body, timeoutMs: remainingMs });
@@ -177,6 +181,7 @@ async function submit(this: IExecuteFunctions, settings: Settings, body: string 
 			failure = classifyRequestError(this, error, baseUrl, settings.timeoutSeconds);
 		}
 		if (!failure.retryable) throw new ItemFailure(failure);
+		previous = failure;
 		const delay = backoffDelayMs(attempt, failure.retryAfterMs);
 		if (attempt >= MAX_SUBMIT_ATTEMPTS || Date.now() + delay >= deadline) throw new ItemFailure(afterRetries(failure, attempt, Date.now() - started));
 		// A rate limit is the account's, so every item waits; a refused connection only delays this one.
