@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+'use strict';
+// Runs the reliability tests (fault matrix, bad-input matrix, security) with jest and writes into
+// docs/RELIABILITY.md the status of every case row and the totals. Each row's "Proven by" cell names its tests as
+// `<file> › <describe> › … › <test>` in backticks, `*` standing for any text. The script fails (exit 1) when a test
+// fails, or a row names a test that does not exist.
+//
+//   node scripts/reliability-report.js               run jest, update the doc
+//   node scripts/reliability-report.js --from x.json  use an earlier `jest --json` result instead of running jest
+//   node scripts/reliability-report.js --check       run and report, but do not write the doc
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..');
+const DOC = path.join(ROOT, 'docs', 'RELIABILITY.md');
+const FILES = {
+	faults: 'test/nodes/Aog/actions/video/faults.engine.test.ts',
+	badInput: 'test/nodes/Aog/actions/video/badInput.engine.test.ts',
+	security: 'test/nodes/Aog/security.engine.test.ts',
+};
+
+function runJest() {
+	const output = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aog-reliability-')), 'jest.json');
+	const started = Date.now();
+	const jest = spawnSync(
+		process.execPath,
+		[require.resolve('jest/bin/jest', { paths: [ROOT] }), '--selectProjects', 'engine', '--json', '--outputFile', output, '--', ...Object.values(FILES)],
+		{ cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
+	);
+	if (!fs.existsSync(output)) throw new Error(`jest wrote no results (exit ${jest.status})`);
+	return { results: JSON.parse(fs.readFileSync(output, 'utf8')), wallMs: Date.now() - started };
+}
+
+/** Every test as {file key, name "describe › … › test", status, durationMs}. */
+function listTests(results) {
+	const tests = [];
+	for (const file of results.testResults) {
+		const key = Object.keys(FILES).find((name) => file.name.endsWith(FILES[name]));
+		if (!key) continue;
+		for (const test of file.assertionResults) {
+			tests.push({ key, name: [...test.ancestorTitles, test.title].join(' › '), status: test.status, durationMs: test.duration ?? 0 });
+		}
+	}
+	return tests;
+}
+
+function globToRegExp(pattern) {
+	return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+/** The tests a reference `file › pattern` stands for. */
+function resolveReference(reference, tests) {
+	const match = /^(\w+) › (.+)$/.exec(reference);
+	if (!match || !FILES[match[1]]) return { error: `bad reference "${reference}" (expected <${Object.keys(FILES).join('|')}> › <test name>)` };
+	const pattern = globToRegExp(match[2]);
+	return { tests: tests.filter((test) => test.key === match[1] && pattern.test(test.name)) };
+}
+
+function splitRow(line) {
+	// Table cells never contain "|" here (test names and messages do not use it).
+	return line.trim().replace(/^\||\|$/g, '').split('|').map((cell) => cell.trim());
+}
+
+function updateDoc(doc, tests) {
+	const problems = [];
+	const rows = { total: 0, passing: 0 };
+	const covered = new Set();
+	const lines = doc.split('\n').map((line) => {
+		if (!/^\| [A-Z]\d+ \|/.test(line)) return line;
+		const cells = splitRow(line);
+		const id = cells[0];
+		const references = [...cells[3].matchAll(/`([^`]+)`/g)].map((m) => m[1]).filter((text) => /^(\w+) › /.test(text));
+		let ok = references.length > 0;
+		if (!ok) problems.push(`${id}: names no test`);
+		for (const reference of references) {
+			const { tests: matched, error } = resolveReference(reference, tests);
+			if (error) {
+				problems.push(`${id}: ${error}`);
+				ok = false;
+				continue;
+			}
+			if (matched.length === 0) {
+				problems.push(`${id}: no test matches \`${reference}\``);
+				ok = false;
+			}
+			for (const test of matched) {
+				covered.add(`${test.key} › ${test.name}`);
+				if (test.status !== 'passed') {
+					problems.push(`${id}: ${test.key} › ${test.name} is ${test.status}`);
+					ok = false;
+				}
+			}
+		}
+		rows.total += 1;
+		if (ok) rows.passing += 1;
+		cells[4] = ok ? 'pass' : '**FAIL**';
+		return `| ${cells.join(' | ')} |`;
+	});
+	const uncovered = tests.filter((test) => !covered.has(`${test.key} › ${test.name}`));
+	return { doc: lines.join('\n'), rows, problems, uncovered };
+}
+
+function totalsBlock({ rows, tests, wallMs, uncovered, results }) {
+	const passed = tests.filter((test) => test.status === 'passed').length;
+	const byFile = Object.keys(FILES).map((key) => {
+		const own = tests.filter((test) => test.key === key);
+		const seconds = own.reduce((sum, test) => sum + test.durationMs, 0) / 1000;
+		return `| ${key} | \`${FILES[key]}\` | ${own.filter((test) => test.status === 'passed').length} / ${own.length} | ${seconds.toFixed(1)} s |`;
+	});
+	const date = new Date(results.startTime || Date.now()).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+	return [
+		'<!-- totals:start -->',
+		`**Totals** (generated by \`node scripts/reliability-report.js\`, run of ${date}, Node ${process.version}):`,
+		`**${rows.passing} of ${rows.total} cases pass**; ${passed} of ${tests.length} tests pass` +
+			(wallMs ? `; the jest run of the three files took ${(wallMs / 1000).toFixed(1)} s of wall time.` : '.') +
+			(uncovered.length ? ` ${uncovered.length} tests are not named by any row.` : ''),
+		'',
+		'| file | path | tests passing | time in tests |',
+		'|---|---|---|---|',
+		...byFile,
+		'<!-- totals:end -->',
+	].join('\n');
+}
+
+function main() {
+	const args = process.argv.slice(2);
+	const fromIndex = args.indexOf('--from');
+	const { results, wallMs } = fromIndex >= 0 ? { results: JSON.parse(fs.readFileSync(args[fromIndex + 1], 'utf8')), wallMs: 0 } : runJest();
+	const tests = listTests(results);
+	const original = fs.readFileSync(DOC, 'utf8');
+	const { doc, rows, problems, uncovered } = updateDoc(original, tests);
+	const block = totalsBlock({ rows, tests, wallMs, uncovered, results });
+	const updated = doc.replace(/<!-- totals:start -->[\s\S]*?<!-- totals:end -->/, block);
+	if (!args.includes('--check')) fs.writeFileSync(DOC, updated);
+	console.log(`${rows.passing}/${rows.total} cases pass; ${tests.filter((test) => test.status === 'passed').length}/${tests.length} tests pass`);
+	for (const test of uncovered) console.log(`not named by any row: ${test.key} › ${test.name}`);
+	for (const problem of problems) console.error(`problem: ${problem}`);
+	process.exitCode = problems.length || rows.passing !== rows.total || tests.some((test) => test.status !== 'passed') ? 1 : 0;
+}
+
+main();
