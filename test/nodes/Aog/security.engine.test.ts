@@ -19,6 +19,8 @@ import { jpegItem, runAog, startAogServer, type AogServer } from './support';
 import type { RunAogOptions } from './support';
 
 // n8n's logger drops levels below its own at construction: log everything, so the scan sees every line n8n could write.
+// (Restored after the file: jest reuses its worker processes for other test files.)
+const previousLogLevel = process.env.N8N_LOG_LEVEL;
 process.env.N8N_LOG_LEVEL = 'debug';
 
 const KEY = 'sk-test-SECRET-4f9d2c';
@@ -39,6 +41,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	for (const undo of restore.reverse()) undo();
+	if (previousLogLevel === undefined) delete process.env.N8N_LOG_LEVEL;
+	else process.env.N8N_LOG_LEVEL = previousLogLevel;
 	await proxy.close();
 	await aog.close();
 });
