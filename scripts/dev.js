@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+'use strict';
+// npm run dev: builds the package (npm script), then starts the AOG dev server and the real n8n editor
+// (n8n 2.8.4, `n8n start`) at http://localhost:5678 with this package installed, an owner account, the
+// AOG credential and every examples/*.json imported. Ctrl-C stops both. The user folder .cache/dev/
+// persists (database, owner, executions); `--fresh` starts from an empty one.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { REPO } = require('./lib/n8n-cli');
+const { DEV_DIR, DEFAULT_N8N_PORT, DEFAULT_AOG_PORT, startDev } = require('./lib/dev-env');
+
+const N8N_VERSION = '2.8.4';
+
+const USAGE = `Usage: npm run dev -- [options]
+  --port <n>         n8n editor port (default ${DEFAULT_N8N_PORT})
+  --aog-port <n>     AOG dev server port (default ${DEFAULT_AOG_PORT}, else any free port)
+  --delay <ms>       simulated generation time of the dev server (default 3000)
+  --fresh            delete .cache/dev/ first (new database, owner, examples)
+  --reimport         re-import every example even if unchanged (overwrites your edits to them)
+  --verbose          print n8n's log here too (it always goes to .cache/dev/n8n.log)
+  --exit-after <s>   stop by itself after s seconds (for scripts)
+  --help
+Environment: AOG_BASE_URL (and AOG_API_KEY) to use a real AOG instead of the dev server.`;
+
+function parseArgs(argv) {
+	const options = {};
+	for (let i = 0; i < argv.length; i += 1) {
+		const flag = argv[i];
+		const number = () => {
+			const value = Number(argv[i + 1]);
+			if (argv[i + 1] === undefined || !Number.isFinite(value) || value < 0) throw new Error(`${flag} needs a number`);
+			i += 1;
+			return value;
+		};
+		if (flag === '--help' || flag === '-h') return null;
+		else if (flag === '--port') options.n8nPort = number();
+		else if (flag === '--aog-port') options.aogPort = number();
+		else if (flag === '--delay') options.generationDelayMs = number();
+		else if (flag === '--exit-after') options.exitAfter = number();
+		else if (flag === '--fresh') options.fresh = true;
+		else if (flag === '--reimport') options.reimportExamples = true;
+		else if (flag === '--verbose') options.verbose = true;
+		else throw new Error(`unknown option: ${flag}`);
+	}
+	return options;
+}
+
+async function main() {
+	let options;
+	try {
+		options = parseArgs(process.argv.slice(2));
+	} catch (error) {
+		console.error(`${error.message}\n${USAGE}`);
+		process.exit(2);
+	}
+	if (!options) {
+		console.log(USAGE);
+		return;
+	}
+	const { fresh, verbose, exitAfter, ...devOptions } = options;
+	if (fresh) {
+		console.log(`• Deleting ${path.relative(REPO, DEV_DIR)}/`);
+		fs.rmSync(DEV_DIR, { recursive: true, force: true });
+	}
+
+	let dev;
+	let stopping = false;
+	const stop = async (reason, code = 0) => {
+		if (stopping) return;
+		stopping = true;
+		console.log(`\n${reason}: stopping n8n and the dev server…`);
+		if (dev) await dev.stop();
+		console.log('Stopped.');
+		process.exit(code);
+	};
+	// Ctrl-C before n8n is up: exit at once (the exit hook kills anything already started).
+	const early = () => process.exit(130);
+	process.once('SIGINT', early);
+	process.once('SIGTERM', early);
+
+	dev = await startDev({
+		...devOptions,
+		n8nVersion: N8N_VERSION,
+		aogBaseUrl: process.env.AOG_BASE_URL || undefined,
+		apiKey: process.env.AOG_API_KEY || '',
+		quietAog: false,
+		onProgress: (message) => console.log(`• ${message}`),
+		onN8nOutput: verbose ? (chunk) => process.stdout.write(chunk.replace(/^(?=.)/gm, '[n8n] ')) : undefined,
+	});
+	process.removeListener('SIGINT', early);
+	process.removeListener('SIGTERM', early);
+	process.once('SIGINT', () => stop('Ctrl-C'));
+	process.once('SIGTERM', () => stop('SIGTERM'));
+	dev.exited.then((info) => {
+		if (!stopping) stop(`n8n exited unexpectedly (code ${info.code}${info.signal ? `, ${info.signal}` : ''}; see ${dev.logFile})`, 1);
+	});
+
+	const demo = dev.workflows.find((workflow) => workflow.file.endsWith('image-to-video.json')) ?? dev.workflows[0];
+	console.log(
+		[
+			'',
+			`✔ n8n ${N8N_VERSION} is ready: ${dev.n8nUrl}`,
+			`  Log in with  ${dev.owner.email}  /  ${dev.owner.password}`,
+			demo ? `  Then open "${demo.name}": ${demo.url}` : '',
+			'  and click "Execute workflow"; the AOG node\'s output panel shows the video (Binary tab).',
+			'',
+			`  Workflows:   ${dev.workflows.map((workflow) => workflow.name).join(' · ')}`,
+			`  Credential:  "AOG account" → ${dev.aogUrl}${dev.server ? ' (the AOG dev server in this process; requests are logged below)' : ''}`,
+			`  Files:       reads ${path.relative(REPO, path.join(REPO, 'examples'))}/sample.jpg, writes ${path.relative(REPO, dev.outputDir)}/`,
+			`  n8n log:     ${path.relative(REPO, dev.logFile)}`,
+			'',
+			'Ctrl-C stops n8n and the dev server.',
+			'',
+		]
+			.filter((line, index, lines) => line !== '' || lines[index - 1] !== '')
+			.join('\n'),
+	);
+	if (exitAfter) setTimeout(() => stop(`--exit-after ${exitAfter}`), exitAfter * 1000);
+}
+
+main().catch((error) => {
+	console.error(`\n✘ npm run dev failed: ${error.stack || error}`);
+	process.exit(1);
+});
