@@ -321,10 +321,8 @@ describe('standard route: success and the served video', () => {
 	it('downloads url images and caches videos by image content', async () => {
 		await generate(); // make sure the video for this picture exists
 		const before = { ...server.encoderStats };
-		const started = Date.now();
 		const reply = await post(STANDARD, { image: `${imageServerUrl}/picture.png`, image_type: 'url' });
 		expect(reply.status).toBe(200);
-		expect(Date.now() - started).toBeLessThan(1000);
 		expect(server.encoderStats.encodes).toBe(before.encodes);
 		expect(server.encoderStats.cacheHits).toBe(before.cacheHits + 1);
 	});
@@ -340,11 +338,11 @@ describe('standard route: success and the served video', () => {
 	it('runs generations in parallel', async () => {
 		await generate();
 		server.setOptions({ generationDelayMs: 400 });
-		const started = Date.now();
+		server.resetCounters();
 		const urls = await Promise.all([generate(), generate(), generate()]);
 		expect(new Set(urls).size).toBe(3);
-		expect(Date.now() - started).toBeLessThan(1100);
-		expect(server.counters.i2vPosts).toBe(4);
+		expect(server.generation.maxInFlight).toBe(3);
+		expect(server.counters.i2vPosts).toBe(3);
 	});
 
 	it('expires video links like signed OSS URLs (403 XML), unknown keys are 404 NoSuchKey', async () => {
@@ -444,11 +442,10 @@ describe('synthetic videos', () => {
 		expect(server.encoderStats.encodes).toBe(encodes);
 	});
 
-	it('streams 20 MB quickly', async () => {
+	it('streams a 20 MB synthetic video of exactly that size', async () => {
 		server.setOptions({ syntheticVideoBytes: 20 * 1024 * 1024 });
 		const video = await call('GET', await generate());
 		expect(video.body.length).toBe(20 * 1024 * 1024);
-		expect(video.totalMs).toBeLessThan(3000);
 	});
 });
 
@@ -683,8 +680,8 @@ describe('scripted download failures', () => {
 	it('videoSlow sends headers, then stalls before the body', async () => {
 		server.scriptFailures([{ kind: 'videoSlow', delayMs: 400 }]);
 		const reply = await call('GET', videoUrl);
-		expect(reply.headersAfterMs).toBeLessThan(300);
-		expect(reply.totalMs).toBeGreaterThanOrEqual(390);
+		// The body comes at least the scripted delay after the headers (a lower bound: no flaky upper limit).
+		expect(reply.totalMs - reply.headersAfterMs).toBeGreaterThanOrEqual(390);
 		expect(reply.body.length).toBe(videoSize);
 	});
 });
@@ -736,9 +733,7 @@ describe('lifecycle', () => {
 		other.scriptFailures([{ kind: 'hang' }]);
 		const pending = call('POST', other.url + STANDARD, { body: '{}' });
 		await new Promise((resolve) => setTimeout(resolve, 100));
-		const started = Date.now();
-		await other.close();
-		expect(Date.now() - started).toBeLessThan(1000);
+		await other.close(); // resolves although a request hangs (the test would time out otherwise)
 		await expect(pending).rejects.toThrow(/socket hang up|ECONNRESET/);
 	});
 });
