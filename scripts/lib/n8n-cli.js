@@ -49,7 +49,7 @@ function cleanEnv(extra = {}) {
  * also ends what it started (n8n starts a task-runner process); only that group is signalled.
  * Resolves { code, signal, stdout, stderr, timedOut, durationMs }; never rejects on exit codes.
  */
-function run(command, args, { cwd = REPO, env = cleanEnv(), timeoutMs = 5 * MINUTE, input, onStdout, onStderr } = {}) {
+function run(command, args, { cwd = REPO, env = cleanEnv(), timeoutMs = 5 * MINUTE, input, onStdout, onStderr, signal } = {}) {
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
 		const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
@@ -75,6 +75,13 @@ function run(command, args, { cwd = REPO, env = cleanEnv(), timeoutMs = 5 * MINU
 		// If this process is interrupted, do not leave the child's group behind.
 		const onExit = () => killGroup('SIGKILL');
 		process.once('exit', onExit);
+		// An abort (the caller is done with a server it started) ends the group like a timeout.
+		const onAbort = () => {
+			killGroup('SIGTERM');
+			setTimeout(() => killGroup('SIGKILL'), 5000).unref();
+		};
+		if (signal?.aborted) onAbort();
+		else signal?.addEventListener('abort', onAbort, { once: true });
 		child.stdout.setEncoding('utf8');
 		child.stderr.setEncoding('utf8');
 		child.stdout.on('data', (chunk) => {
@@ -88,14 +95,16 @@ function run(command, args, { cwd = REPO, env = cleanEnv(), timeoutMs = 5 * MINU
 		child.on('error', (error) => {
 			clearTimeout(timer);
 			process.removeListener('exit', onExit);
+			signal?.removeEventListener('abort', onAbort);
 			reject(new Error(`could not start ${command}: ${error.message}`));
 		});
-		child.on('close', (code, signal) => {
+		child.on('close', (code, exitSignal) => {
 			clearTimeout(timer);
 			process.removeListener('exit', onExit);
+			signal?.removeEventListener('abort', onAbort);
 			// The group may still hold stragglers (a task runner); end them.
 			killGroup('SIGKILL');
-			resolve({ code, signal, stdout, stderr, timedOut, durationMs: Date.now() - started });
+			resolve({ code, signal: exitSignal, stdout, stderr, timedOut, durationMs: Date.now() - started });
 		});
 		if (input !== undefined) child.stdin.end(input);
 		else child.stdin.end();
@@ -108,6 +117,102 @@ function npmCommand() {
 
 function tail(text, lines = 25) {
 	return String(text).trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Other Node.js versions (the npm package `node@<major>`, installed on demand)
+
+function nodeCacheDirFor(major) {
+	return path.join(REPO, '.cache', `node-${major}`);
+}
+
+/**
+ * { nodeBin, binDir, nodeDir, version } of a Node.js installed in `dir` from the npm package `node`
+ * (node_modules/node/bin/node; its headers, for native modules, in node-<platform>-<arch>/include).
+ */
+function describeNodeInstall(dir) {
+	const pkgDir = path.join(dir, 'node_modules', 'node');
+	const nodeBin = path.join(pkgDir, 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
+	if (!fs.existsSync(nodeBin)) return undefined;
+	const archPkg = path.join(pkgDir, 'node_modules', `node-${process.platform}-${process.arch}`);
+	let version;
+	try {
+		version = JSON.parse(fs.readFileSync(path.join(archPkg, 'package.json'), 'utf8')).version;
+	} catch {
+		version = undefined;
+	}
+	return {
+		nodeBin,
+		binDir: path.dirname(nodeBin),
+		nodeDir: fs.existsSync(path.join(archPkg, 'include', 'node')) ? archPkg : undefined,
+		version,
+	};
+}
+
+/**
+ * Installs the newest Node.js <major> from the npm package `node@<major>` into
+ * <repo>/.cache/node-<major>/ on first use (about 130 MB, seconds), no system install, and returns
+ * { nodeBin, binDir, nodeDir, version }. Pass the result as the `node` option of ensureN8n and
+ * runWorkflow. Interrupted installs are redone (temp folder renamed into place when complete).
+ */
+async function ensureNode(major = '24', { timeoutMs = 5 * MINUTE } = {}) {
+	const dir = nodeCacheDirFor(major);
+	const ready = () => {
+		const found = fs.existsSync(path.join(dir, MARKER)) ? describeNodeInstall(dir) : undefined;
+		return found && String(found.version ?? '').split('.')[0] === String(major) ? found : undefined;
+	};
+	const existing = ready();
+	if (existing) return existing;
+	fs.mkdirSync(path.dirname(dir), { recursive: true });
+	return await withInstallLock(`${dir}.lock`, async () => {
+		const again = ready();
+		if (again) return again;
+		const tmp = `${dir}.tmp-${process.pid}`;
+		await fsp.rm(tmp, { recursive: true, force: true });
+		fs.mkdirSync(tmp, { recursive: true });
+		fs.writeFileSync(path.join(tmp, 'package.json'), '{"private":true}\n');
+		log(`installing node@${major} (npm package) into ${path.relative(REPO, dir)}`);
+		// The package's preinstall fetches the platform binary (node-<platform>-<arch>): scripts must run.
+		const result = await run(
+			npmCommand(),
+			['install', '--no-audit', '--no-fund', '--ignore-scripts=false', '--loglevel=error', `node@${major}`],
+			{ cwd: tmp, timeoutMs },
+		);
+		const found = describeNodeInstall(tmp);
+		if (result.code !== 0 || result.timedOut || !found) {
+			throw new Error(`npm install node@${major} failed (exit ${result.code}${result.timedOut ? ', timed out' : ''}):\n${tail(result.stderr || result.stdout)}`);
+		}
+		const probe = await run(found.nodeBin, ['--version'], { cwd: tmp, timeoutMs: MINUTE });
+		if (probe.code !== 0 || !probe.stdout.trim().startsWith(`v${major}.`)) {
+			throw new Error(`${found.nodeBin} --version printed "${probe.stdout.trim()}" (exit ${probe.code}), not v${major}.x`);
+		}
+		fs.writeFileSync(path.join(tmp, MARKER), `${JSON.stringify({ node: probe.stdout.trim(), at: new Date().toISOString() }, null, 2)}\n`);
+		await fsp.rm(dir, { recursive: true, force: true });
+		fs.renameSync(tmp, dir);
+		log(`node ${probe.stdout.trim()} installed`);
+		return describeNodeInstall(dir);
+	});
+}
+
+/** Normalises the `node` option (a path to a node binary, or what ensureNode returned). */
+function nodeInfo(node) {
+	if (!node) return undefined;
+	if (typeof node === 'string') return { nodeBin: node, binDir: path.dirname(node), nodeDir: undefined };
+	if (!node.nodeBin) throw new Error('the node option needs a nodeBin (see ensureNode)');
+	return { binDir: path.dirname(node.nodeBin), ...node };
+}
+
+/**
+ * Environment additions that make children use `node`: its folder first on PATH (the n8n bin and
+ * npm start with `#!/usr/bin/env node`; n8n's task runner uses the same binary), and its headers
+ * for node-gyp (this machine's npmrc points nodedir at the system Node's headers).
+ */
+function nodeEnv(node, base = process.env) {
+	const info = nodeInfo(node);
+	if (!info) return {};
+	const extra = { PATH: [info.binDir, base.PATH ?? ''].filter(Boolean).join(path.delimiter) };
+	if (info.nodeDir) extra.npm_config_nodedir = info.nodeDir;
+	return extra;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -163,10 +268,10 @@ function folderState(dir, version) {
 	return hasBin && versionOk ? 'complete' : 'broken';
 }
 
-function writeMarker(dir, version) {
+function writeMarker(dir, version, extra = {}) {
 	fs.writeFileSync(
 		path.join(dir, MARKER),
-		`${JSON.stringify({ version, bin: path.relative(dir, binPath(dir)), at: new Date().toISOString() }, null, 2)}\n`,
+		`${JSON.stringify({ version, bin: path.relative(dir, binPath(dir)), ...extra, at: new Date().toISOString() }, null, 2)}\n`,
 	);
 }
 
@@ -217,8 +322,16 @@ async function withInstallLock(lockDir, fn) {
  * that is renamed into place only once it is complete (with a marker file written last), so a
  * half-installed final folder never appears. A folder being filled by someone else (an install.log
  * without its final "done 0") is waited for, never deleted; only a dead, unfinished one is moved aside.
+ *
+ * options:
+ *   node         install (and build native modules) with this Node.js: a node binary path, or what
+ *                ensureNode() returned; n8n ≥ 2.10 needs Node ≥ 22, the latest 2.x Node 24
+ *   rebuildOnly  run no install scripts except those of these packages (e.g. ['sqlite3', 'isolated-vm']),
+ *                for n8n versions whose other native modules download from GitHub at install time
+ *   timeoutMs    limit for the whole install (default 25 min)
+ * The cache folder is keyed by the n8n version only: install each version with one Node major.
  */
-async function ensureN8n(version = DEFAULT_VERSION, { timeoutMs = INSTALL_TIMEOUT_MS } = {}) {
+async function ensureN8n(version = DEFAULT_VERSION, { timeoutMs = INSTALL_TIMEOUT_MS, node, rebuildOnly } = {}) {
 	const dir = cacheDirFor(version);
 	const quick = folderState(dir, version);
 	if (quick === 'complete') {
@@ -280,14 +393,32 @@ async function ensureN8n(version = DEFAULT_VERSION, { timeoutMs = INSTALL_TIMEOU
 		fs.writeFileSync(path.join(tmp, 'package.json'), `${JSON.stringify(template, null, 2)}\n`);
 		const logFile = path.join(tmp, 'install.log');
 		fs.writeFileSync(logFile, `npm install n8n@${version} (${new Date().toISOString()})\n`);
-		log(`installing n8n@${version} into ${path.relative(REPO, dir)} (about 3 minutes, 2.3 GB; output in install.log)`);
+		const nodeNote = node ? ` with ${nodeInfo(node).nodeBin}` : '';
+		fs.appendFileSync(logFile, `node: ${nodeInfo(node)?.nodeBin ?? process.execPath}\n`);
+		log(`installing n8n@${version} into ${path.relative(REPO, dir)}${nodeNote} (about 3 minutes, 2.3 GB; output in install.log)`);
 		const append = (chunk) => fs.appendFileSync(logFile, chunk);
-		const result = await run(
+		// With `node`, npm itself and node-gyp run on that Node, so native modules match its ABI.
+		const npmEnv = cleanEnv(nodeEnv(node));
+		const installStarted = Date.now();
+		// n8n needs its native modules (sqlite3, isolated-vm) built: scripts must run, whatever .npmrc
+		// says. With rebuildOnly, no install script runs except those of the named packages, rebuilt
+		// afterwards: newer n8n pulls native modules (Kafka's librdkafka…) whose install scripts
+		// download from GitHub and fail where only the npm registry is reachable.
+		let result = await run(
 			npmCommand(),
-			// n8n needs its native modules (sqlite3) built: scripts must run, whatever .npmrc says.
-			['install', '--no-audit', '--no-fund', '--ignore-scripts=false', '--loglevel=warn'],
-			{ cwd: tmp, timeoutMs, onStdout: append, onStderr: append },
+			['install', '--no-audit', '--no-fund', `--ignore-scripts=${rebuildOnly ? 'true' : 'false'}`, '--loglevel=warn'],
+			{ cwd: tmp, timeoutMs, env: npmEnv, onStdout: append, onStderr: append },
 		);
+		if (rebuildOnly && result.code === 0 && !result.timedOut) {
+			// every copy of each named package, nested ones included
+			fs.appendFileSync(logFile, `npm rebuild ${rebuildOnly.join(' ')} (install scripts of these packages only)\n`);
+			result = await run(
+				npmCommand(),
+				['rebuild', ...rebuildOnly, '--ignore-scripts=false', '--foreground-scripts', '--loglevel=warn'],
+				{ cwd: tmp, timeoutMs: Math.max(MINUTE, timeoutMs - (Date.now() - installStarted)), env: npmEnv, onStdout: append, onStderr: append },
+			);
+		}
+		result.durationMs = Date.now() - installStarted;
 		fs.appendFileSync(logFile, `done ${result.timedOut ? 'timeout' : result.code}\n`);
 		if (result.code !== 0 || result.timedOut) {
 			throw new Error(
@@ -298,11 +429,11 @@ async function ensureN8n(version = DEFAULT_VERSION, { timeoutMs = INSTALL_TIMEOU
 		if (installedVersion(tmp) !== version || !fs.existsSync(binPath(tmp))) {
 			throw new Error(`npm install finished but ${tmp} holds no n8n ${version} bin; see ${logFile}`);
 		}
-		writeMarker(tmp, version);
+		writeMarker(tmp, version, { node: nodeInfo(node)?.nodeBin ?? process.execPath, rebuildOnly, installMs: result.durationMs });
 		fs.renameSync(tmp, dir);
 		log(`n8n@${version} installed`);
 		return binPath(dir);
-	}).then(async (bin) => bin ?? (await ensureN8n(version, { timeoutMs })));
+	}).then(async (bin) => bin ?? (await ensureN8n(version, { timeoutMs, node, rebuildOnly })));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -398,73 +529,138 @@ function parseRawOutput(stdout) {
 	return undefined;
 }
 
+/** The n8n version a bin from ensureN8n() belongs to (its node_modules/n8n/package.json). */
+function n8nVersionOf(n8nBin) {
+	const dir = path.dirname(path.dirname(path.dirname(n8nBin)));
+	return installedVersion(dir);
+}
+
+function majorOf(version) {
+	return Number(String(version ?? '').split('.')[0]) || undefined;
+}
+
+/**
+ * The command line that runs the n8n bin: `<nodeBin> <n8nBin> …` with `node`, else the bin itself
+ * (its shebang picks whatever `node` is first on PATH).
+ */
+function n8nCommand(n8nBin, node, args) {
+	const info = nodeInfo(node);
+	return info ? { command: info.nodeBin, args: [n8nBin, ...args] } : { command: n8nBin, args };
+}
+
+/**
+ * Environment for n8n commands in `folder`. Differences between n8n lines are left at their
+ * defaults unless asked for (binaryDataMode): 1.x keeps binary data in memory by default and runs
+ * Code nodes in-process; 2.x stores binaries on disk and always starts a task runner.
+ */
+function n8nEnv({ folder, node, fileFolders = [], runnersBrokerPort, binaryDataMode, env = {} }) {
+	const extra = {
+		N8N_USER_FOLDER: folder,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_RESTRICT_FILE_ACCESS_TO: fileFolders.join(';'),
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		...nodeEnv(node),
+	};
+	if (runnersBrokerPort) extra.N8N_RUNNERS_BROKER_PORT = String(runnersBrokerPort);
+	if (binaryDataMode) extra.N8N_DEFAULT_BINARY_DATA_MODE = binaryDataMode;
+	return cleanEnv({ ...extra, ...env });
+}
+
+/** Runs one n8n CLI command (import, publish …) and throws with its output when it fails. */
+async function n8nCli(n8nBin, args, { node, folder, env, timeoutMs = 3 * MINUTE }) {
+	const { command, args: argv } = n8nCommand(n8nBin, node, args);
+	const result = await run(command, argv, { cwd: folder, env, timeoutMs });
+	if (result.code !== 0 || result.timedOut) {
+		throw new Error(`n8n ${args[0]} failed (exit ${result.code}${result.timedOut ? ', timed out' : ''}):\n${tail(result.stderr || result.stdout)}`);
+	}
+	return result;
+}
+
+/**
+ * Fills a user folder for the n8n CLI: installs the packed package (packageTgz), imports the
+ * credentials and every workflow (each needs a fixed "id" of at most 21 characters). Returns
+ * { folder, env, fileAccess, runnersBrokerPort } for later n8n commands in that folder.
+ */
+async function prepareUserFolder({
+	n8nBin,
+	node,
+	workflows = [],
+	credentials = [],
+	userFolder,
+	packageTgz,
+	fileAccess,
+	binaryDataMode,
+	env = {},
+} = {}) {
+	if (!n8nBin) throw new Error('n8nBin is required (see ensureN8n)');
+	for (const workflow of workflows) {
+		if (!workflow?.id) throw new Error('every workflow needs a fixed "id"');
+		if (String(workflow.id).length > 21) throw new Error(`workflow id "${workflow.id}" is longer than 21 characters`);
+	}
+	const folder = userFolder ?? (await makeUserFolder());
+	if (packageTgz) await installPackage(folder, packageTgz);
+
+	const ioDir = path.join(folder, 'cli-input');
+	fs.mkdirSync(ioDir, { recursive: true });
+	const fileFolders = (fileAccess ?? workflows.flatMap(fileFoldersOf)).map(realFolder);
+	const runnersBrokerPort = await freePort();
+	const childEnv = n8nEnv({ folder, node, fileFolders, runnersBrokerPort, binaryDataMode, env });
+
+	if (credentials.length) {
+		const credentialsFile = path.join(ioDir, 'credentials.json');
+		fs.writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2));
+		await n8nCli(n8nBin, ['import:credentials', `--input=${credentialsFile}`], { node, folder, env: childEnv });
+	}
+	for (const workflow of workflows) {
+		const workflowFile = path.join(ioDir, `workflow-${workflow.id}.json`);
+		fs.writeFileSync(workflowFile, JSON.stringify(workflow, null, 2));
+		await n8nCli(n8nBin, ['import:workflow', `--input=${workflowFile}`], { node, folder, env: childEnv });
+	}
+	return { folder, env: childEnv, fileAccess: fileFolders, runnersBrokerPort };
+}
+
 /**
  * Runs `workflow` with the real n8n CLI in a fresh N8N_USER_FOLDER:
- * import:credentials, import:workflow, then `execute --id=<id> --rawOutput`.
+ * import:credentials, import:workflow, then `execute --id=<id> --rawOutput`
+ * (the same command in n8n 1.x and 2.x; it starts at the workflow's Manual Trigger).
  *
  * options:
  *   n8nBin           path returned by ensureN8n()
+ *   node             run n8n (and its task runner) with this Node.js: a node binary path, or what
+ *                    ensureNode() returned; default: the `node` on PATH
  *   workflow         workflow JSON (with a fixed "id" of at most 21 characters)
  *   credentials      [{ id, name, type, data }] (plain data; n8n encrypts it on import)
  *   userFolder       use this user folder (e.g. one installPackage() filled); default: a new temp folder
  *   packageTgz       install this packed package into the user folder first
  *   fileAccess       folders nodes may read/write (N8N_RESTRICT_FILE_ACCESS_TO); default: the folders of
  *                    the Read/Write Files nodes' literal paths
+ *   binaryDataMode   N8N_DEFAULT_BINARY_DATA_MODE (default: n8n's own: in memory in 1.x, filesystem in 2.x)
  *   env              extra environment variables
  *   timeoutMs        limit for `n8n execute` (default 10 min); imports get 3 min each
- * Resolves { exitCode, result, stdout, stderr, userFolder, durationMs, timedOut, runnersBrokerPort }.
+ * Resolves { exitCode, result, stdout, stderr, userFolder, durationMs, timedOut, runnersBrokerPort, n8nVersion }.
  */
 async function runWorkflow({
 	n8nBin,
+	node,
 	workflow,
 	credentials = [],
 	userFolder,
 	packageTgz,
 	fileAccess,
+	binaryDataMode,
 	env = {},
 	timeoutMs = 10 * MINUTE,
 } = {}) {
 	if (!n8nBin) throw new Error('runWorkflow: n8nBin is required (see ensureN8n)');
 	if (!workflow?.id) throw new Error('runWorkflow: the workflow needs a fixed "id"');
 	if (String(workflow.id).length > 21) throw new Error(`runWorkflow: workflow id "${workflow.id}" is longer than 21 characters`);
-	const folder = userFolder ?? (await makeUserFolder());
-	if (packageTgz) await installPackage(folder, packageTgz);
-
-	const ioDir = path.join(folder, 'cli-input');
-	fs.mkdirSync(ioDir, { recursive: true });
-	const credentialsFile = path.join(ioDir, 'credentials.json');
-	const workflowFile = path.join(ioDir, 'workflow.json');
-	fs.writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2));
-	fs.writeFileSync(workflowFile, JSON.stringify(workflow, null, 2));
-
-	const folders = (fileAccess ?? fileFoldersOf(workflow)).map(realFolder);
-	const runnersBrokerPort = await freePort();
-	const childEnv = cleanEnv({
-		N8N_USER_FOLDER: folder,
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_RUNNERS_BROKER_PORT: String(runnersBrokerPort),
-		N8N_RESTRICT_FILE_ACCESS_TO: folders.join(';'),
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		...env,
-	});
-
 	const started = Date.now();
-	const importTimeout = 3 * MINUTE;
-	if (credentials.length) {
-		const imported = await run(n8nBin, ['import:credentials', `--input=${credentialsFile}`], { cwd: folder, env: childEnv, timeoutMs: importTimeout });
-		if (imported.code !== 0 || imported.timedOut) {
-			throw new Error(`n8n import:credentials failed (exit ${imported.code}${imported.timedOut ? ', timed out' : ''}):\n${tail(imported.stderr || imported.stdout)}`);
-		}
-	}
-	const importedWf = await run(n8nBin, ['import:workflow', `--input=${workflowFile}`], { cwd: folder, env: childEnv, timeoutMs: importTimeout });
-	if (importedWf.code !== 0 || importedWf.timedOut) {
-		throw new Error(`n8n import:workflow failed (exit ${importedWf.code}${importedWf.timedOut ? ', timed out' : ''}):\n${tail(importedWf.stderr || importedWf.stdout)}`);
-	}
-
-	const executed = await run(n8nBin, ['execute', `--id=${workflow.id}`, '--rawOutput'], { cwd: folder, env: childEnv, timeoutMs });
+	const prepared = await prepareUserFolder({ n8nBin, node, workflows: [workflow], credentials, userFolder, packageTgz, fileAccess, binaryDataMode, env });
+	const { command, args } = n8nCommand(n8nBin, node, ['execute', `--id=${workflow.id}`, '--rawOutput']);
+	const executed = await run(command, args, { cwd: prepared.folder, env: prepared.env, timeoutMs });
 	return {
 		exitCode: executed.code,
 		signal: executed.signal,
@@ -472,12 +668,81 @@ async function runWorkflow({
 		result: parseRawOutput(executed.stdout),
 		stdout: executed.stdout,
 		stderr: executed.stderr,
-		userFolder: folder,
+		userFolder: prepared.folder,
 		durationMs: Date.now() - started,
 		executeMs: executed.durationMs,
-		runnersBrokerPort,
-		fileAccess: folders,
+		runnersBrokerPort: prepared.runnersBrokerPort,
+		fileAccess: prepared.fileAccess,
+		n8nVersion: n8nVersionOf(n8nBin),
 	};
+}
+
+/**
+ * Makes an imported workflow active so that `n8n start` registers its production triggers and
+ * webhooks: `publish:workflow --id` in 2.x, `update:workflow --id --active=true` in 1.x.
+ * Run it before `n8n start` (a running n8n does not notice).
+ */
+async function activateWorkflow({ n8nBin, node, folder, env, id }) {
+	const args = majorOf(n8nVersionOf(n8nBin)) >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
+	return await n8nCli(n8nBin, args, { node, folder, env });
+}
+
+/**
+ * Starts `n8n start` in a prepared user folder (see prepareUserFolder) on a free port of
+ * 127.0.0.1 and waits until it has printed its editor's address (`readyPattern`: by then the
+ * active workflows are registered) and /healthz answers. Production webhooks and forms are then served under
+ * url + '/webhook/…' and url + '/form/…'. Resolves { url, port, output(), stop() }; stop() ends the
+ * process group (and its task runner). The process is killed after `timeoutMs` in any case.
+ */
+async function startN8n({ n8nBin, node, folder, env, startTimeoutMs = 3 * MINUTE, timeoutMs = 15 * MINUTE, readyPattern = /Editor is now accessible via/ }) {
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const childEnv = {
+		...env,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		WEBHOOK_URL: `${url}/`,
+		N8N_EDITOR_BASE_URL: `${url}/`,
+		N8N_SECURE_COOKIE: 'false',
+	};
+	let output = '';
+	const keep = (chunk) => {
+		output += chunk;
+		if (output.length > 200_000) output = output.slice(-100_000);
+	};
+	const { command, args } = n8nCommand(n8nBin, node, ['start']);
+	const controller = new AbortController();
+	let exited;
+	const finished = run(command, args, { cwd: folder, env: childEnv, timeoutMs, onStdout: keep, onStderr: keep, signal: controller.signal }).then((result) => {
+		exited = result;
+		return result;
+	});
+	const stop = async () => {
+		controller.abort();
+		return await finished;
+	};
+	const deadline = Date.now() + startTimeoutMs;
+	for (;;) {
+		if (exited) throw new Error(`n8n start exited (code ${exited.code}) before it was ready:\n${tail(output, 40)}`);
+		// /healthz answers before the routes for webhooks and forms exist and before the active
+		// workflows are registered; n8n prints the editor's address once all of that is done.
+		if (readyPattern.test(output)) {
+			try {
+				const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+				if (response.ok) break;
+			} catch {
+				// not listening yet
+			}
+		}
+		if (Date.now() > deadline) {
+			await stop();
+			throw new Error(`n8n start was not ready within ${Math.round(startTimeoutMs / 1000)} s:\n${tail(output, 40)}`);
+		}
+		await sleep(500);
+	}
+	return { url, port, output: () => output, finished, stop };
 }
 
 /**
@@ -499,6 +764,13 @@ module.exports = {
 	REPO,
 	DEFAULT_VERSION,
 	ensureN8n,
+	ensureNode,
+	nodeEnv,
+	n8nVersionOf,
+	prepareUserFolder,
+	n8nCli,
+	activateWorkflow,
+	startN8n,
 	packPackage,
 	installPackage,
 	runWorkflow,
