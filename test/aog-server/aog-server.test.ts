@@ -775,6 +775,20 @@ describe('generation gauge', () => {
 		expect(gauge.requests.every((r: { answeredAt?: number }) => typeof r.answeredAt === 'number')).toBe(true);
 	});
 
+	it('holds a scripted failure with holdUntilArrivals until that many generation requests have arrived', async () => {
+		server.scriptFailures([{ kind: 'modelNotFound', holdUntilArrivals: 2 }]);
+		const held = post(STANDARD, base64Body());
+		let answered = false;
+		void held.then(() => (answered = true));
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(answered).toBe(false); // alone in flight: still held
+		const second = post(STANDARD, base64Body());
+		expect((await held).status).toBe(404);
+		expect((await second).status).toBe(200);
+		const [first, other] = server.generation.requests;
+		expect(first.answeredAt!).toBeGreaterThanOrEqual(other.receivedAt);
+	});
+
 	it('gives each generation its own delay from generationDelaysMs, in arrival order, cycling', async () => {
 		server.setOptions({ generationDelaysMs: [400, 50] });
 		try {

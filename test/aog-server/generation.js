@@ -193,7 +193,17 @@ async function answerTaskFailure(state, ctx, failure, route) {
 	}
 }
 
+/**
+ * Holds a scripted answer until `count` generation requests, this one included, have arrived since it did (at
+ * most 10 s), so a test knows exactly which requests the client had sent before it saw the answer.
+ */
+async function waitForArrivals(state, ctx, count) {
+	const enough = () => state.generation.arrivals >= ctx.generationIndex + count;
+	for (let waited = 0; !enough() && waited < 10_000; waited += 5) await state.sleep(5);
+}
+
 async function applyGenerationFailure(state, ctx, failure, route) {
+	if (failure.holdUntilArrivals) await waitForArrivals(state, ctx, failure.holdUntilArrivals);
 	state.log(`scripted failure: ${failure.kind}`);
 	if (!answerImmediateFailure(state, ctx, failure)) await answerTaskFailure(state, ctx, failure, route);
 }

@@ -99,7 +99,11 @@ export type DownloadFailure =
 	/** Headers at once, body after delayMs (never, without delayMs). */
 	| { kind: 'videoSlow'; delayMs?: number };
 
-export type ScriptedFailure = GenerationFailure | DownloadFailure;
+/**
+ * Any generation failure may add holdUntilArrivals: answer only once that many generation requests, this one
+ * included, have arrived since it did (at most 10 s).
+ */
+export type ScriptedFailure = (GenerationFailure & { holdUntilArrivals?: number }) | DownloadFailure;
 
 export interface EncoderStats {
 	/** ffmpeg encodes done by this server (cache misses). */

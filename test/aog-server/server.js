@@ -143,7 +143,10 @@ async function handleRequest(state, api, req, res) {
 		req.socket.destroy();
 	};
 	const ctx = { req, res, text, query: url.searchParams, dropConnection };
-	if (generation) ctx.delayMs = generation.delayMs = generationDelay(state.options, generation.index);
+	if (generation) {
+		ctx.generationIndex = generation.index;
+		ctx.delayMs = generation.delayMs = generationDelay(state.options, generation.index);
+	}
 	if (counter === 'control') return handleControl(api, ctx);
 	recordRequest(state, req, text);
 	if (tooLarge) return sendGoJson(res, 500, { business_code: 500, message: 'http: request body too large' });

@@ -232,8 +232,9 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			description: [/Generation usually takes one to a few minutes\. Raise Options → Timeout/, BILLED, CHECK_CONSOLE],
 			httpCode: 'ETIMEDOUT',
 		});
+		// It waited the 1 s asked for, not the 600 s default (the upper bound is loose: CI machines are loaded).
 		expect(elapsed).toBeGreaterThanOrEqual(1000);
-		expect(elapsed).toBeLessThan(3000);
+		expect(elapsed).toBeLessThan(15_000);
 		expect(await eventually(() => server.counters.clientAborts === 1)).toBe(true);
 		expect(server.counters).toMatchObject({ i2vPosts: 1, downloads: 0 });
 	});
