@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 
-const { REPO, ensureN8n, packPackage, installPackage, freePort, run, cleanEnv } = require('./n8n-cli');
+const { REPO, ensureN8n, packPackage, installPackage, freePort, run, cleanEnv, pidAlive } = require('./n8n-cli');
 const { N8nClient } = require('./dev-client');
 
 const DEV_DIR = path.join(REPO, '.cache', 'dev');
@@ -390,15 +390,6 @@ async function startDev({
 	} catch (error) {
 		await cleanup();
 		throw error;
-	}
-}
-
-function pidAlive(pid) {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return error.code === 'EPERM';
 	}
 }
 

@@ -275,6 +275,7 @@ function writeMarker(dir, version, extra = {}) {
 	);
 }
 
+/** Whether a process with this id exists (EPERM: it does, but belongs to someone else). */
 function pidAlive(pid) {
 	try {
 		process.kill(pid, 0);
@@ -654,9 +655,7 @@ async function runWorkflow({
 	env = {},
 	timeoutMs = 10 * MINUTE,
 } = {}) {
-	if (!n8nBin) throw new Error('runWorkflow: n8nBin is required (see ensureN8n)');
-	if (!workflow?.id) throw new Error('runWorkflow: the workflow needs a fixed "id"');
-	if (String(workflow.id).length > 21) throw new Error(`runWorkflow: workflow id "${workflow.id}" is longer than 21 characters`);
+	if (!workflow) throw new Error('runWorkflow: workflow is required');
 	const started = Date.now();
 	const prepared = await prepareUserFolder({ n8nBin, node, workflows: [workflow], credentials, userFolder, packageTgz, fileAccess, binaryDataMode, env });
 	const { command, args } = n8nCommand(n8nBin, node, ['execute', `--id=${workflow.id}`, '--rawOutput']);
@@ -761,6 +760,7 @@ function runError(result) {
 }
 
 module.exports = {
+	pidAlive,
 	REPO,
 	DEFAULT_VERSION,
 	ensureN8n,

@@ -1,16 +1,15 @@
 // End to end: every workflow in examples/, as it is in the repository, inside the real n8n 2.8.4 CLI
 // with the packed package installed like a user's community node, against the AOG dev server.
 // - all three import (and export back unchanged), with node types and versions n8n 2.8.4 has;
-// - the two that start by hand run with `n8n execute` (image-to-video, schedule-to-upload);
+// - schedule-to-upload runs with `n8n execute` (image-to-video, the demo, runs in image-to-video.e2e.test.ts);
 // - the form one runs in `n8n start`: its production form is fetched and submitted as a browser
 //   does, and the completion page hands back the MP4.
 // `npm test` builds first; on its own: npm run build && npx jest test/e2e/examples --selectProjects e2e
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { imageFile, probeVideo, startAogServer, type AogServer, type VideoProbe } from '../aog-server';
-import { exampleCredentials, NODES, prepareWorkflow, SAMPLE_IMAGE } from '../../scripts/demo';
+import { exampleCredentials } from '../../scripts/demo';
 import {
 	activateWorkflow,
 	ensureN8n,
@@ -26,6 +25,7 @@ import {
 	type RunWorkflowResult,
 } from '../../scripts/lib/n8n-cli';
 import { startSiteServer, type SiteServer } from './site-server';
+import { expectFiveSecondH264, explain, requireBuild, TempDirs } from './support';
 
 jest.setTimeout(15 * 60_000);
 
@@ -62,52 +62,29 @@ let server: AogServer;
 let site: SiteServer;
 let n8nBin: string;
 let tgz: string;
-const cleanup: string[] = [];
+const temp = new TempDirs();
 
 beforeAll(async () => {
-	if (!existsSync(path.join(REPO, 'dist', 'nodes', 'Aog', 'Aog.node.js'))) {
-		throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
-	}
+	requireBuild();
 	[server, site, n8nBin, tgz] = await Promise.all([
 		startAogServer({ port: 0, generationDelayMs: 0 }),
 		startSiteServer(),
 		ensureN8n(N8N_VERSION),
 		packPackage(REPO),
 	]);
-	cleanup.push(path.dirname(tgz));
+	temp.add(path.dirname(tgz));
 }, 30 * 60_000);
 
 afterAll(async () => {
 	await server?.close();
 	await site?.close();
-	for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
+	temp.removeAll();
 });
 
-function explain(run: RunWorkflowResult): string {
-	const error = runError(run.result);
-	return (
-		`exit ${run.exitCode}${run.timedOut ? ' (timed out)' : ''}; error: ${error ? `${error.message} [${error.node}] — ${error.description ?? ''}` : 'none'}\n` +
-		`stderr:\n${run.stderr.split('\n').slice(-20).join('\n')}\nstdout:\n${run.stdout.split('\n').slice(0, 20).join('\n')}`
-	);
-}
-
-async function tempDir(label: string): Promise<string> {
-	const dir = mkdtempSync(path.join(tmpdir(), `n8n-aog-examples-${label}-`));
-	cleanup.push(dir);
-	return dir;
-}
-
 async function probeBytes(bytes: Buffer, name: string): Promise<VideoProbe> {
-	const file = path.join(await tempDir('probe'), name);
+	const file = path.join(temp.make('examples-probe'), name);
 	writeFileSync(file, bytes);
 	return await probeVideo(file);
-}
-
-function expectFiveSecondH264(probe: VideoProbe, width = 1920, height = 1080) {
-	expect(probe).toEqual(expect.objectContaining({ codec: 'h264', width, height, hasAudio: false }));
-	expect(probe.duration).toBeGreaterThan(4.8);
-	expect(probe.duration).toBeLessThan(5.2);
-	expect(Math.round(probe.fps)).toBe(30);
 }
 
 describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
@@ -158,7 +135,7 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 			userFolder: await makeUserFolder('n8n-aog-examples-import-'),
 			packageTgz: tgz,
 		});
-		cleanup.push(prepared.folder);
+		temp.add(prepared.folder);
 		const exportFile = path.join(prepared.folder, 'exported.json');
 		await n8nCli(n8nBin, ['export:workflow', '--all', `--output=${exportFile}`], { folder: prepared.folder, env: prepared.env });
 		const exported = JSON.parse(readFileSync(exportFile, 'utf8')) as Workflow[];
@@ -173,26 +150,6 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 			expect(shape(back)).toEqual(shape(original));
 			expect(back.connections).toEqual(original.connections);
 		}
-	});
-
-	test('image-to-video.json runs by hand: reads the picture, makes the video, writes the MP4', async () => {
-		const outputDir = await tempDir('i2v-out');
-		server.resetCounters();
-		const run = await runWorkflow({
-			n8nBin,
-			workflow: prepareWorkflow({ imagePath: SAMPLE_IMAGE, outputDir }),
-			credentials: exampleCredentials({ baseUrl: server.url }),
-			userFolder: await makeUserFolder('n8n-aog-examples-i2v-'),
-			packageTgz: tgz,
-			fileAccess: [path.dirname(SAMPLE_IMAGE), outputDir],
-		});
-		cleanup.push(run.userFolder);
-		if (run.exitCode !== 0) throw new Error(`the workflow failed: ${explain(run)}`);
-		expect(server.counters.i2vPosts).toBe(1);
-		expect(readdirSync(outputDir)).toEqual(['sunset-push-in.mp4']);
-		const file = path.join(outputDir, 'sunset-push-in.mp4');
-		expect(nodeOutput(run.result, NODES.aog)[0].json.fileSize).toBe(statSync(file).size);
-		expectFiveSecondH264(await probeVideo(file));
 	});
 
 	test('schedule-to-upload.json runs by hand: three image URLs, two at a time, each MP4 uploaded as multipart with its name and video/mp4', async () => {
@@ -238,7 +195,7 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 		} finally {
 			server.setOptions({ generationDelayMs: 0 });
 		}
-		cleanup.push(run.userFolder);
+		temp.add(run.userFolder);
 		if (run.exitCode !== 0) throw new Error(`the workflow failed: ${explain(run)}`);
 		expect(runError(run.result)).toBeUndefined();
 
@@ -294,7 +251,7 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 			userFolder: await makeUserFolder('n8n-aog-examples-form-'),
 			packageTgz: tgz,
 		});
-		cleanup.push(prepared.folder);
+		temp.add(prepared.folder);
 		await activateWorkflow({ n8nBin, folder: prepared.folder, env: prepared.env, id: workflow.id });
 		const n8n = await startN8n({ n8nBin, folder: prepared.folder, env: prepared.env });
 		const timeout = () => AbortSignal.timeout(60_000);
