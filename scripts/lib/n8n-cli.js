@@ -405,18 +405,26 @@ async function ensureN8n(version = DEFAULT_VERSION, { timeoutMs = INSTALL_TIMEOU
 		// says. With rebuildOnly, no install script runs except those of the named packages, rebuilt
 		// afterwards: newer n8n pulls native modules (Kafka's librdkafka…) whose install scripts
 		// download from GitHub and fail where only the npm registry is reachable.
-		let result = await run(
-			npmCommand(),
-			['install', '--no-audit', '--no-fund', `--ignore-scripts=${rebuildOnly ? 'true' : 'false'}`, '--loglevel=warn'],
-			{ cwd: tmp, timeoutMs, env: npmEnv, onStdout: append, onStderr: append },
-		);
+		const remainingMs = () => Math.max(MINUTE, timeoutMs - (Date.now() - installStarted));
+		let result;
+		// A second try after a failed (not timed-out) install: a registry hiccup should not fail a CI run.
+		for (let attempt = 1; attempt <= 2; attempt++) {
+			result = await run(
+				npmCommand(),
+				['install', '--no-audit', '--no-fund', `--ignore-scripts=${rebuildOnly ? 'true' : 'false'}`, '--loglevel=warn'],
+				{ cwd: tmp, timeoutMs: remainingMs(), env: npmEnv, onStdout: append, onStderr: append },
+			);
+			if (result.code === 0 || result.timedOut || attempt === 2) break;
+			fs.appendFileSync(logFile, `npm install failed (exit ${result.code}); trying once more\n`);
+			log(`npm install n8n@${version} failed (exit ${result.code}; see install.log); trying once more`);
+		}
 		if (rebuildOnly && result.code === 0 && !result.timedOut) {
 			// every copy of each named package, nested ones included
 			fs.appendFileSync(logFile, `npm rebuild ${rebuildOnly.join(' ')} (install scripts of these packages only)\n`);
 			result = await run(
 				npmCommand(),
 				['rebuild', ...rebuildOnly, '--ignore-scripts=false', '--foreground-scripts', '--loglevel=warn'],
-				{ cwd: tmp, timeoutMs: Math.max(MINUTE, timeoutMs - (Date.now() - installStarted)), env: npmEnv, onStdout: append, onStderr: append },
+				{ cwd: tmp, timeoutMs: remainingMs(), env: npmEnv, onStdout: append, onStderr: append },
 			);
 		}
 		result.durationMs = Date.now() - installStarted;
