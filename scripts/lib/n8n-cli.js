@@ -115,6 +115,21 @@ function npmCommand() {
 	return process.platform === 'win32' ? 'npm.cmd' : 'npm';
 }
 
+/**
+ * `npm install <args>`, tried once more if it fails without timing out (both tries within timeoutMs): a registry
+ * hiccup should not fail a CI run.
+ */
+async function npmInstall(args, options, what) {
+	const started = Date.now();
+	for (let attempt = 1; ; attempt++) {
+		const timeoutMs = Math.max(MINUTE, options.timeoutMs - (Date.now() - started));
+		const result = await run(npmCommand(), ['install', ...args], { ...options, timeoutMs });
+		if (result.code === 0 || result.timedOut || attempt === 2) return result;
+		options.onStderr?.(`npm install failed (exit ${result.code}); trying once more\n`);
+		log(`npm install ${what} failed (exit ${result.code}); trying once more`);
+	}
+}
+
 function tail(text, lines = 25) {
 	return String(text).trimEnd().split('\n').slice(-lines).join('\n');
 }
@@ -173,11 +188,7 @@ async function ensureNode(major = '24', { timeoutMs = 5 * MINUTE } = {}) {
 		fs.writeFileSync(path.join(tmp, 'package.json'), '{"private":true}\n');
 		log(`installing node@${major} (npm package) into ${path.relative(REPO, dir)}`);
 		// The package's preinstall fetches the platform binary (node-<platform>-<arch>): scripts must run.
-		const result = await run(
-			npmCommand(),
-			['install', '--no-audit', '--no-fund', '--ignore-scripts=false', '--loglevel=error', `node@${major}`],
-			{ cwd: tmp, timeoutMs },
-		);
+		const result = await npmInstall(['--no-audit', '--no-fund', '--ignore-scripts=false', '--loglevel=error', `node@${major}`], { cwd: tmp, timeoutMs }, `node@${major}`);
 		const found = describeNodeInstall(tmp);
 		if (result.code !== 0 || result.timedOut || !found) {
 			throw new Error(`npm install node@${major} failed (exit ${result.code}${result.timedOut ? ', timed out' : ''}):\n${tail(result.stderr || result.stdout)}`);
@@ -405,26 +416,18 @@ async function ensureN8n(version = DEFAULT_VERSION, { timeoutMs = INSTALL_TIMEOU
 		// says. With rebuildOnly, no install script runs except those of the named packages, rebuilt
 		// afterwards: newer n8n pulls native modules (Kafka's librdkafka…) whose install scripts
 		// download from GitHub and fail where only the npm registry is reachable.
-		const remainingMs = () => Math.max(MINUTE, timeoutMs - (Date.now() - installStarted));
-		let result;
-		// A second try after a failed (not timed-out) install: a registry hiccup should not fail a CI run.
-		for (let attempt = 1; attempt <= 2; attempt++) {
-			result = await run(
-				npmCommand(),
-				['install', '--no-audit', '--no-fund', `--ignore-scripts=${rebuildOnly ? 'true' : 'false'}`, '--loglevel=warn'],
-				{ cwd: tmp, timeoutMs: remainingMs(), env: npmEnv, onStdout: append, onStderr: append },
-			);
-			if (result.code === 0 || result.timedOut || attempt === 2) break;
-			fs.appendFileSync(logFile, `npm install failed (exit ${result.code}); trying once more\n`);
-			log(`npm install n8n@${version} failed (exit ${result.code}; see install.log); trying once more`);
-		}
+		let result = await npmInstall(
+			['--no-audit', '--no-fund', `--ignore-scripts=${rebuildOnly ? 'true' : 'false'}`, '--loglevel=warn'],
+			{ cwd: tmp, timeoutMs, env: npmEnv, onStdout: append, onStderr: append },
+			`n8n@${version}`,
+		);
 		if (rebuildOnly && result.code === 0 && !result.timedOut) {
 			// every copy of each named package, nested ones included
 			fs.appendFileSync(logFile, `npm rebuild ${rebuildOnly.join(' ')} (install scripts of these packages only)\n`);
 			result = await run(
 				npmCommand(),
 				['rebuild', ...rebuildOnly, '--ignore-scripts=false', '--foreground-scripts', '--loglevel=warn'],
-				{ cwd: tmp, timeoutMs: remainingMs(), env: npmEnv, onStdout: append, onStderr: append },
+				{ cwd: tmp, timeoutMs: Math.max(MINUTE, timeoutMs - (Date.now() - installStarted)), env: npmEnv, onStdout: append, onStderr: append },
 			);
 		}
 		result.durationMs = Date.now() - installStarted;
