@@ -112,7 +112,7 @@ function loadEngine() {
 	const { AogApi } = require('../dist/credentials/AogApi.credentials.js');
 	const { Container } = require('@n8n/di');
 	const { BinaryDataConfig } = require('n8n-core');
-	engine = { harness, Aog, AogApi, storagePath: () => Container.get(BinaryDataConfig).localStoragePath };
+	engine = { harness, Aog, AogApi, binaryDataConfig: Container.get(BinaryDataConfig) };
 	return engine;
 }
 
@@ -121,10 +121,7 @@ function loadEngine() {
  * every run); returns the previous folder.
  */
 function setEngineStorage(dir) {
-	const { Container } = require('@n8n/di');
-	const { BinaryDataConfig } = require('n8n-core');
-	loadEngine();
-	const config = Container.get(BinaryDataConfig);
+	const config = loadEngine().binaryDataConfig;
 	const previous = config.localStoragePath;
 	fs.mkdirSync(dir, { recursive: true });
 	config.localStoragePath = dir;
@@ -139,8 +136,7 @@ function ramFolder(prefix) {
 
 /** Deletes what earlier runs left in n8n's binary storage (1 GB per overhead run). */
 async function clearBinaryStorage() {
-	const { storagePath } = loadEngine();
-	await fsp.rm(path.join(storagePath(), 'workflows'), { recursive: true, force: true });
+	await fsp.rm(path.join(loadEngine().binaryDataConfig.localStoragePath, 'workflows'), { recursive: true, force: true });
 }
 
 function imageItems(images) {

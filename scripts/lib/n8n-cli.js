@@ -654,21 +654,11 @@ async function prepareUserFolder({
  *   timeoutMs        limit for `n8n execute` (default 10 min); imports get 3 min each
  * Resolves { exitCode, result, stdout, stderr, userFolder, durationMs, timedOut, runnersBrokerPort, n8nVersion }.
  */
-async function runWorkflow({
-	n8nBin,
-	node,
-	workflow,
-	credentials = [],
-	userFolder,
-	packageTgz,
-	fileAccess,
-	binaryDataMode,
-	env = {},
-	timeoutMs = 10 * MINUTE,
-} = {}) {
+async function runWorkflow({ workflow, timeoutMs = 10 * MINUTE, ...folderOptions } = {}) {
 	if (!workflow) throw new Error('runWorkflow: workflow is required');
+	const { n8nBin, node } = folderOptions;
 	const started = Date.now();
-	const prepared = await prepareUserFolder({ n8nBin, node, workflows: [workflow], credentials, userFolder, packageTgz, fileAccess, binaryDataMode, env });
+	const prepared = await prepareUserFolder({ ...folderOptions, workflows: [workflow] });
 	const { command, args } = n8nCommand(n8nBin, node, ['execute', `--id=${workflow.id}`, '--rawOutput']);
 	const executed = await run(command, args, { cwd: prepared.folder, env: prepared.env, timeoutMs });
 	return {

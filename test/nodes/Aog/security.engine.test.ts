@@ -7,7 +7,6 @@
 // to the dev server. The video links the dev server hands out point at the dev server itself: another origin than
 // the gateway's (the proxy), like DashScope's OSS links.
 import http from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
@@ -15,7 +14,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import type { ScriptedFailure } from '../../aog-server';
 import type { RunNodeResult } from '../../harness/engine';
-import { jpegItem, runAog, startAogServer, type AogServer } from './support';
+import { closedPort, jpegItem, runAog, startAogServer, type AogServer } from './support';
 import type { RunAogOptions } from './support';
 
 // n8n's logger drops levels below its own at construction: log everything, so the scan sees every line n8n could write.
@@ -389,12 +388,4 @@ function safeJson(value: unknown): string {
 function failureName(failure: ScriptedFailure): string {
 	const { kind, ...rest } = failure as { kind: string } & Record<string, unknown>;
 	return Object.keys(rest).length ? `${kind} ${JSON.stringify(rest)}` : kind;
-}
-
-async function closedPort(): Promise<number> {
-	const probe = createNetServer();
-	await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-	const { port } = probe.address() as { port: number };
-	await new Promise<void>((resolve) => probe.close(() => resolve()));
-	return port;
 }

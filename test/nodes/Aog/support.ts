@@ -14,6 +14,8 @@ import { makeImage, probeVideo, startAogServer, type AogServer } from '../../aog
 import { runNode, type InjectItem, type RunNodeOptions, type RunNodeResult } from '../../harness/engine';
 
 export { makeImage, startAogServer, type AogServer };
+/** A port on 127.0.0.1 that nothing listens on (taken, then released): connecting to it is refused. */
+export { freePort as closedPort } from '../../../scripts/lib/n8n-cli';
 
 export interface RunAogOptions extends Omit<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters'> {
 	server: AogServer;

@@ -8,6 +8,7 @@ import { headerValue, openDownload, type StreamResponse } from '../../transport'
 
 const MAX_REDIRECTS = 5;
 const MAX_DOWNLOAD_ATTEMPTS = 3;
+const RAISE_SIZE_LIMIT = 'Raise Options → Max Video Size (MB) if such a large file is expected.';
 
 export interface DownloadedVideo {
 	binary: IBinaryData;
@@ -65,7 +66,7 @@ async function downloadOnce(this: IExecuteFunctions, url: string, fileName: stri
 		response.body.destroy();
 		throw new DownloadFailure(
 			`the video is ${formatBytes(contentLength)}, larger than the ${formatBytes(settings.maxVideoBytes)} limit; nothing was downloaded`,
-			'Raise Options → Max Video Size (MB) if such a large file is expected.',
+			RAISE_SIZE_LIMIT,
 			false,
 		);
 	}
@@ -88,7 +89,7 @@ async function downloadOnce(this: IExecuteFunctions, url: string, fileName: stri
 			if (inspector.bytesReceived > settings.maxVideoBytes) {
 				throw new DownloadFailure(
 					`the video passed the ${formatBytes(settings.maxVideoBytes)} limit after ${formatBytes(inspector.bytesReceived)} (the storage host sent no size); the download was stopped`,
-					'Raise Options → Max Video Size (MB) if such a large file is expected.',
+					RAISE_SIZE_LIMIT,
 					false,
 				);
 			}

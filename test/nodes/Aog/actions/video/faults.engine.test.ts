@@ -2,14 +2,13 @@
 // error naming the item, its cause and its fix, or succeeds after a retry that cannot create a second video.
 // The dev server's counters prove it: the job-creating POST is sent exactly once after a 500, a reset or a timeout.
 import { readdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { ScriptedFailure } from '../../../../aog-server';
 import { userFolder } from '../../../../harness/engine';
-import { jpegItem, runAog, startAogServer, type AogServer } from '../../support';
+import { closedPort, jpegItem, runAog, startAogServer, type AogServer } from '../../support';
 import type { RunAogOptions } from '../../support';
 import type { RunNodeResult } from '../../../../harness/engine';
 
@@ -503,15 +502,6 @@ describe('the execution cancelled while waiting', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-
-/** A port on 127.0.0.1 that nothing listens on (taken, then released). */
-async function closedPort(): Promise<number> {
-	const probe = createServer();
-	await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-	const { port } = probe.address() as { port: number };
-	await new Promise<void>((resolve) => probe.close(() => resolve()));
-	return port;
-}
 
 /** Every file under n8n's user folder (binary storage included) with its size. */
 function storedFiles(dir = userFolder!): Map<string, number> {
