@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // Runs the AOG-compatible dev server in the foreground: npm run aog-server -- [--port 16688] [--delay ms]
-const { startAogServer } = require('../test/aog-server');
+const { startAogServer } = require('../tools/aog-server');
 
 const USAGE = `Usage: node scripts/aog-server.js [options]
   --port <n>             port on 127.0.0.1 (default 16688, like AOG; 0 = any free port)

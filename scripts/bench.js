@@ -10,7 +10,7 @@
 //                   of the same items, the CLI's fixed start-up cost measured separately (trigger-only run)
 // Prints a table and writes docs/BENCHMARKS.md. The dev server runs in a child process of its own, so the
 // measured process is the client only (as with a real AOG). The engine parts load the compiled node from
-// dist/ and the engine harness (test/harness, TypeScript) compiled on the fly with the typescript package.
+// dist/ and the engine harness (tools/harness, compiled by npm run build into dist/tools).
 //
 //   node scripts/bench.js [--only=overhead,concurrency,memory,n8n] [--quick] [--no-write] [--out=file.md]
 //   --quick  one repetition of everything (a smoke run)   --no-write  leave docs/BENCHMARKS.md alone
@@ -77,37 +77,21 @@ function gitCommit() {
 	const git = (...args) => execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 	try {
 		const head = git('rev-parse', '--short', 'HEAD');
-		const dirty = git('status', '--porcelain', '--', 'nodes', 'credentials', 'test/harness', 'test/aog-server', 'scripts/bench.js', 'scripts/lib', 'examples');
+		const dirty = git('status', '--porcelain', '--', 'nodes', 'credentials', 'tools', 'scripts/bench.js', 'examples');
 		return dirty ? `${head} + local changes (${dirty.split('\n').length} files)` : head;
 	} catch {
 		return 'unknown (not a git checkout)';
 	}
 }
 
-// ---------------------------------------------------------------------------------------------
-// TypeScript on the fly (only the engine harness under test/ is TypeScript; the node comes from dist/)
-
-function registerTypeScript() {
-	if (require.extensions['.ts']) return;
-	const ts = require('typescript');
-	require.extensions['.ts'] = (module, filename) => {
-		const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
-			fileName: filename,
-			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true },
-		});
-		module._compile(outputText, filename);
-	};
-}
-
 let engine;
 /** The engine harness, the compiled node and credential, and n8n's binary storage folder. */
 function loadEngine() {
 	if (engine) return engine;
-	for (const file of ['dist/nodes/Aog/Aog.node.js', 'dist/credentials/AogApi.credentials.js']) {
+	for (const file of ['dist/nodes/Aog/Aog.node.js', 'dist/credentials/AogApi.credentials.js', 'dist/tools/harness/engine.js']) {
 		if (!fs.existsSync(path.join(REPO, file))) throw new Error(`${file} is missing: run "npm run build" (npm run bench does)`);
 	}
-	registerTypeScript();
-	const harness = require('../test/harness/engine.ts');
+	const harness = require('../dist/tools/harness/engine.js');
 	const { Aog } = require('../dist/nodes/Aog/Aog.node.js');
 	const { AogApi } = require('../dist/credentials/AogApi.credentials.js');
 	const { Container } = require('@n8n/di');
@@ -198,7 +182,7 @@ async function startServerProcess(options) {
 }
 
 async function serverChild(optionsJson) {
-	const { startAogServer } = require('../test/aog-server');
+	const { startAogServer } = require('../tools/aog-server');
 	const server = await startAogServer({ port: 0, quiet: true, ...JSON.parse(optionsJson) });
 	process.stdout.write(`listening ${server.url}\n`);
 	const stop = async () => {
@@ -478,7 +462,7 @@ const UPLOAD_ITEMS = 10;
  * same download the Gemini way, 'upload' = the node sending UPLOAD_ITEMS pictures of 9 MB at once (no download).
  */
 async function memoryChild(mode, serverUrl) {
-	const { makeImage } = require('../test/aog-server');
+	const { makeImage } = require('../tools/aog-server');
 	const upload = mode === 'upload';
 	const picture = upload ? { data: makeImage({ width: 2000, height: 1500, format: 'bmp' }), mimeType: 'image/bmp' } : { data: makeImage({ width: 1280, height: 720, format: 'jpeg' }), mimeType: 'image/jpeg' };
 	const items = Array.from({ length: upload ? UPLOAD_ITEMS : 1 }, () => ({ json: {}, binary: { data: picture } }));
@@ -563,8 +547,8 @@ async function benchMemory({ reps }) {
 async function benchN8n({ reps, tmp, images }) {
 	const ITEMS = 10;
 	const VIDEO = 20 * MiB;
-	const cli = require('./lib/n8n-cli');
-	const { prepareWorkflow, exampleCredentials, NODES } = require('./demo');
+	const cli = require('../tools/n8n-cli');
+	const { prepareWorkflow, exampleCredentials, NODES } = require('../tools/examples');
 	log(`n8n: the example workflow with ${ITEMS} pictures (${mib(VIDEO)} MP4 each, no generation delay) through the n8n 2.8.4 CLI vs the engine, ${reps} runs; fixed cost from a trigger-only run`);
 	const n8nBin = await cli.ensureN8n('2.8.4');
 	const tgz = await cli.packPackage(REPO);
@@ -654,7 +638,7 @@ function report(results, meta) {
 	const push = (...more) => lines.push(...more);
 	push('# Benchmarks', '');
 	push('Written by `npm run bench` (scripts/bench.js); this is the output of the last full run. All measurements run against the');
-	push('AOG dev server (test/aog-server) on loopback, in a process of its own, so the measured process is the client only.');
+	push('AOG dev server (tools/aog-server) on loopback, in a process of its own, so the measured process is the client only.');
 	push('Each comparison is measured in the same run, alternating the two sides; figures are medians with the min–max spread');
 	push('over n runs. Absolute times on this shared machine are noisy: the ratios are the result. No test asserts a time.', '');
 	push('## Machine', '');
@@ -893,7 +877,7 @@ async function main() {
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aog-bench-'));
 	process.env.N8N_USER_FOLDER ??= path.join(tmp, 'engine-user-folder');
 	fs.mkdirSync(process.env.N8N_USER_FOLDER, { recursive: true });
-	const { makeImage } = require('../test/aog-server');
+	const { makeImage } = require('../tools/aog-server');
 	const images = Array.from({ length: 10 }, (_, variant) => makeImage({ width: 1280, height: 720, format: 'jpeg', variant }));
 	const results = {};
 	try {

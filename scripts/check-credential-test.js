@@ -13,9 +13,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { freePort } = require('./lib/n8n-cli');
-const { N8nClient } = require('./lib/dev-client');
-const { findRunningDev, startDev } = require('./lib/dev-env');
+const { freePort } = require('../tools/n8n-cli');
+const { N8nClient } = require('../tools/n8n-cli/rest-client');
+const { findRunningDev, startDev } = require('../tools/dev-env');
 
 const CREDENTIAL = { id: 'aogAccountExample1', name: 'AOG account', type: 'aogApi' };
 /** The start of the message of the credential's responseSuccessBody rule (credentials/AogApi.credentials.ts). */

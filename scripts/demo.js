@@ -6,45 +6,10 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { REPO, ensureN8n, packPackage, installPackage, makeUserFolder, runWorkflow, nodeOutput, runError } = require('./lib/n8n-cli');
+const { prepareWorkflow, exampleCredentials, NODES, CREDENTIAL, EXAMPLE_WORKFLOW, SAMPLE_IMAGE, DEMO_DIR } = require('../tools/examples');
+const { REPO, ensureN8n, packPackage, installPackage, makeUserFolder, runWorkflow, nodeOutput, runError } = require('../tools/n8n-cli');
 
-const EXAMPLE_WORKFLOW = path.join(REPO, 'examples', 'image-to-video.json');
-const SAMPLE_IMAGE = path.join(REPO, 'examples', 'sample.jpg');
-const DEMO_DIR = path.join(REPO, '.cache', 'demo');
 const N8N_VERSION = process.env.N8N_VERSION || '2.8.4';
-
-const NODES = {
-	trigger: "When clicking 'Execute workflow'",
-	read: 'Read picture from disk',
-	aog: 'AOG Image to Video',
-	write: 'Write MP4 to disk',
-};
-const CREDENTIAL = { id: 'aogAccountExample1', name: 'AOG account', type: 'aogApi' };
-
-/**
- * The example workflow with its file paths pointed at `imagePath` and `outputDir`
- * (the example uses ~/.n8n-files, n8n 2.x's default file folder, of the Docker image).
- * `mutate(workflow)` may change anything else (AOG node parameters …).
- */
-function prepareWorkflow({ imagePath = SAMPLE_IMAGE, outputDir = DEMO_DIR, id, aogParameters, aogOptions } = {}) {
-	const workflow = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW, 'utf8'));
-	if (id) workflow.id = id;
-	const byName = Object.fromEntries(workflow.nodes.map((node) => [node.name, node]));
-	for (const name of Object.values(NODES)) {
-		if (!byName[name]) throw new Error(`examples/image-to-video.json has no node named "${name}"`);
-	}
-	byName[NODES.read].parameters.fileSelector = path.resolve(imagePath);
-	const dir = path.resolve(outputDir).replace(/\\/g, '/').replace(/'/g, "\\'");
-	byName[NODES.write].parameters.fileName = `={{ '${dir}/' + $json.fileName }}`;
-	if (aogParameters) Object.assign(byName[NODES.aog].parameters, aogParameters);
-	if (aogOptions) byName[NODES.aog].parameters.options = { ...byName[NODES.aog].parameters.options, ...aogOptions };
-	return workflow;
-}
-
-/** The credential the example workflow references ("AOG account", type aogApi), ready for import:credentials. */
-function exampleCredentials({ baseUrl, apiKey = '' }) {
-	return [{ ...CREDENTIAL, data: { baseUrl, apiKey } }];
-}
 
 function formatBytes(bytes) {
 	if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
@@ -70,7 +35,7 @@ async function main() {
 		if (realAog) {
 			step(`Using the AOG at ${realAog}${apiKey ? ' (with an API key)' : ''}; this can take a minute or more per video`);
 		} else {
-			const { startAogServer } = require('../test/aog-server');
+			const { startAogServer } = require('../tools/aog-server');
 			server = await startAogServer({ port: 0, generationDelayMs: 0, quiet: true });
 			baseUrl = server.url;
 			step(`Started the AOG dev server at ${baseUrl} (set AOG_BASE_URL to use a real AOG)`);
@@ -122,7 +87,7 @@ async function main() {
 		if (!fs.existsSync(file)) throw new DemoError(`The workflow ran, but ${file} does not exist`);
 		const bytes = fs.statSync(file).size;
 
-		const { probeVideo } = require('../test/aog-server');
+		const { probeVideo } = require('../tools/aog-server');
 		const probe = await probeVideo(file);
 		if (probe.codec !== 'h264' || !(probe.duration > 0)) {
 			throw new DemoError(`${file} is not a playable H.264 MP4 (ffprobe: ${JSON.stringify(probe)})`);
@@ -163,4 +128,3 @@ if (require.main === module) {
 	);
 }
 
-module.exports = { prepareWorkflow, exampleCredentials, NODES, CREDENTIAL, EXAMPLE_WORKFLOW, SAMPLE_IMAGE, DEMO_DIR };

@@ -7,8 +7,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { REPO } = require('./lib/n8n-cli');
-const { DEV_DIR, DEFAULT_N8N_PORT, DEFAULT_AOG_PORT, startDev } = require('./lib/dev-env');
+const { REPO } = require('../tools/n8n-cli');
+const { DEV_DIR, DEFAULT_N8N_PORT, DEFAULT_AOG_PORT, startDev } = require('../tools/dev-env');
 
 const N8N_VERSION = '2.8.4';
 

@@ -12,8 +12,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { REPO, run } = require('./lib/n8n-cli');
-const { findRunningDev, startDev } = require('./lib/dev-env');
+const { REPO, run } = require('../tools/n8n-cli');
+const { findRunningDev, startDev } = require('../tools/dev-env');
 
 const OUT_DIR = path.join(REPO, 'docs', 'images');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';

@@ -17,8 +17,8 @@
 // `npm test` builds first; on its own: npm run build && npx jest test/e2e/compatibility --selectProjects e2e
 import path from 'node:path';
 
-import { startAogServer, type AogServer } from '../aog-server';
-import { ensureN8n, ensureNode, packPackage, REPO, run, type NodeOption } from '../../scripts/lib/n8n-cli';
+import { startAogServer, type AogServer } from '../../tools/aog-server';
+import { ensureN8n, ensureNode, packPackage, REPO, run, type NodeOption } from '../../tools/n8n-cli';
 import { expectDemoServiceNotFound, expectDemoSucceeded, requireBuild, runDemo, TempDirs } from './support';
 
 jest.setTimeout(15 * 60_000);

@@ -8,8 +8,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { imageFile, probeVideo, startAogServer, type AogServer, type VideoProbe } from '../aog-server';
-import { exampleCredentials } from '../../scripts/demo';
+import { imageFile, probeVideo, startAogServer, type AogServer, type VideoProbe } from '../../tools/aog-server';
+import { exampleCredentials } from '../../tools/examples';
 import {
 	activateWorkflow,
 	ensureN8n,
@@ -23,7 +23,7 @@ import {
 	runWorkflow,
 	startN8n,
 	type RunWorkflowResult,
-} from '../../scripts/lib/n8n-cli';
+} from '../../tools/n8n-cli';
 import { startSiteServer, type SiteServer } from './site-server';
 import { expectFiveSecondH264, explain, requireBuild, TempDirs } from './support';
 

@@ -4,8 +4,8 @@
 import path from 'node:path';
 import { statSync } from 'node:fs';
 
-import { startAogServer, type AogServer } from '../aog-server';
-import { ensureN8n, packPackage, REPO } from '../../scripts/lib/n8n-cli';
+import { startAogServer, type AogServer } from '../../tools/aog-server';
+import { ensureN8n, packPackage, REPO } from '../../tools/n8n-cli';
 import { DEMO_FILE_NAME, expectDemoServiceNotFound, expectDemoSucceeded, requireBuild, runDemo, TempDirs } from './support';
 
 jest.setTimeout(15 * 60_000);

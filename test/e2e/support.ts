@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { probeVideo, type AogServer, type VideoProbe } from '../aog-server';
-import { exampleCredentials, NODES, prepareWorkflow, SAMPLE_IMAGE } from '../../scripts/demo';
-import { makeUserFolder, nodeOutput, REPO, runError, runWorkflow, type NodeOption, type RunWorkflowResult } from '../../scripts/lib/n8n-cli';
+import { probeVideo, type AogServer, type VideoProbe } from '../../tools/aog-server';
+import { exampleCredentials, NODES, prepareWorkflow, SAMPLE_IMAGE } from '../../tools/examples';
+import { makeUserFolder, nodeOutput, REPO, runError, runWorkflow, type NodeOption, type RunWorkflowResult } from '../../tools/n8n-cli';
 
 export const DEMO_FILE_NAME = 'sunset-push-in.mp4';
 

@@ -1,5 +1,5 @@
 // The output file name: the user's, made to end in .mp4, or one derived from AOG's request id.
-import { InputError } from './imageInput';
+import { InputError } from './failures';
 
 const OTHER_VIDEO_EXTENSION = /\.(mov|m4v|webm|mkv|avi|gif)$/i;
 

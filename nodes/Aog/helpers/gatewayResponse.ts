@@ -1,24 +1,9 @@
 // Reads AOG's answers, including every trap listed in AOG-CONTRACT.md, and says in plain words what happened,
 // what to do, and whether trying again could create (and bill) a second video.
 
-export interface GatewayFailure {
-	message: string;
-	description: string;
-	/** True only when the answer proves no upstream task was created and waiting may help. */
-	retryable: boolean;
-	retryAfterMs?: number;
-	/** True when a video may have been generated and billed although the node got none. */
-	mayHaveBilled: boolean;
-	httpCode?: string;
-	upstreamCode?: string;
-}
+import type { Failure as GatewayFailure } from './failures';
 
-/** A failure already phrased for the user, carried to the one place that turns it into an n8n error. */
-export class ItemFailure extends Error {
-	constructor(readonly failure: GatewayFailure) {
-		super(failure.message);
-	}
-}
+export type { GatewayFailure };
 
 export interface GenerationResult {
 	id: string;

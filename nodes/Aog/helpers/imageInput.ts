@@ -1,16 +1,8 @@
 // Turns what the user gave (bytes, base64, a data URI, a URL, a path) into the `image` AOG expects,
 // refusing anything DashScope would reject before a request is made.
+import { InputError } from './failures';
 import { checkImageLimits, formatBytes, IMAGE_LIMITS, sniffImage, SNIFF_BYTES, type ImageInfo } from './image';
 
-/** A plain error whose text is written for the user; the operation wraps it in NodeOperationError. */
-export class InputError extends Error {
-	constructor(
-		message: string,
-		readonly description: string,
-	) {
-		super(message);
-	}
-}
 
 const FORMAT_NAMES: Record<ImageInfo['format'], string> = {
 	jpeg: 'JPEG', png: 'PNG', bmp: 'BMP', webp: 'WEBP', gif: 'GIF', tiff: 'TIFF', svg: 'SVG', avif: 'AVIF',

@@ -1,5 +1,5 @@
 // URL checks for images DashScope must fetch, and redaction of secrets inside URLs before they reach a message.
-import { InputError } from './imageInput';
+import { InputError } from './failures';
 
 export function checkImageUrl(raw: string, validate: boolean): string {
 	const value = raw.trim();

@@ -12,8 +12,8 @@ import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 import type { INodeParameters } from 'n8n-workflow';
 
-import type { ScriptedFailure } from '../../aog-server';
-import type { RunNodeResult } from '../../harness/engine';
+import type { ScriptedFailure } from '../../../tools/aog-server';
+import type { RunNodeResult } from '../../../tools/harness/engine';
 import { closedPort, jpegItem, runAog, startAogServer, type AogServer } from './support';
 import type { RunAogOptions } from './support';
 

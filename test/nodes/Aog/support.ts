@@ -1,5 +1,5 @@
 // Shared set-up of the node's engine tests: the AOG node and credential run inside n8n-core's real engine
-// (test/harness/engine.ts) against the AOG-compatible dev server (test/aog-server).
+// (tools/harness/engine.ts) against the AOG-compatible dev server (tools/aog-server).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,12 +10,12 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { AogApi } from '../../../credentials/AogApi.credentials';
 import { Aog } from '../../../nodes/Aog/Aog.node';
-import { makeImage, probeVideo, startAogServer, type AogServer } from '../../aog-server';
-import { runNode, type InjectItem, type RunNodeOptions, type RunNodeResult } from '../../harness/engine';
+import { makeImage, probeVideo, startAogServer, type AogServer } from '../../../tools/aog-server';
+import { runNode, type InjectItem, type RunNodeOptions, type RunNodeResult } from '../../../tools/harness/engine';
 
 export { makeImage, startAogServer, type AogServer };
 /** A port on 127.0.0.1 that nothing listens on (taken, then released): connecting to it is refused. */
-export { freePort as closedPort } from '../../../scripts/lib/n8n-cli';
+export { freePort as closedPort } from '../../../tools/n8n-cli';
 
 export interface RunAogOptions extends Omit<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters'> {
 	server: AogServer;

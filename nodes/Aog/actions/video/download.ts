@@ -1,6 +1,7 @@
 import { sleepWithAbort, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
-import { describeNetworkFailure, ItemFailure, type GatewayFailure, type NetworkErrorKind } from '../../helpers/gatewayResponse';
+import { ItemFailure } from '../../helpers/failures';
+import { describeNetworkFailure, type GatewayFailure, type NetworkErrorKind } from '../../helpers/gatewayResponse';
 import { formatBytes } from '../../helpers/image';
 import { Mp4Error, Mp4Inspector, type VideoMetadata } from '../../helpers/mp4';
 import { redactUrl } from '../../helpers/url';

@@ -14,11 +14,10 @@ import { outputFileName } from '../../helpers/fileName';
 import {
 	interpretNativeAnswer,
 	interpretStandardAnswer,
-	ItemFailure,
 	type GatewayFailure,
 	type GenerationResult,
 } from '../../helpers/gatewayResponse';
-import { InputError } from '../../helpers/imageInput';
+import { InputError, ItemFailure } from '../../helpers/failures';
 import { IMAGE_SLOT, isInlineImage, jsonBody, type InlineImage } from '../../helpers/jsonBody';
 import { parseUrl, redactText, redactUrl, signedUrlExpiry } from '../../helpers/url';
 import { aogRequest, gatewayBaseUrl, headerValue, NATIVE_ROUTE, STANDARD_ROUTE } from '../../transport';

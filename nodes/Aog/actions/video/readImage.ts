@@ -1,7 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { SNIFF_BYTES } from '../../helpers/image';
-import { base64ToDataUri, InputError, inspectImageBytes } from '../../helpers/imageInput';
+import { InputError } from '../../helpers/failures';
+import { base64ToDataUri, inspectImageBytes } from '../../helpers/imageInput';
 import type { InlineImage } from '../../helpers/jsonBody';
 import { checkImageUrl } from '../../helpers/url';
 

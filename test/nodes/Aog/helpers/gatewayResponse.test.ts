@@ -4,12 +4,12 @@ import {
 	INSTALL_COMMAND,
 	interpretNativeAnswer,
 	interpretStandardAnswer,
-	ItemFailure,
 	parseEmbeddedUpstreamError,
 	type GatewayAnswer,
 	type GatewayFailure,
 	type GenerationResult,
 } from '../../../../nodes/Aog/helpers/gatewayResponse';
+import { ItemFailure } from '../../../../nodes/Aog/helpers/failures';
 
 // ---- AOG's answers, built the way the Go gateway builds them (see AOG-CONTRACT.md) ----
 

@@ -1,5 +1,6 @@
 import { IMAGE_LIMITS, SNIFF_BYTES } from '../../../../nodes/Aog/helpers/image';
-import { ABSOLUTE_MAX_BASE64_CHARS, base64ToDataUri, bytesToDataUri, InputError, inspectImageBytes, MAX_BASE64_CHARS } from '../../../../nodes/Aog/helpers/imageInput';
+import { InputError } from '../../../../nodes/Aog/helpers/failures';
+import { ABSOLUTE_MAX_BASE64_CHARS, base64ToDataUri, bytesToDataUri, inspectImageBytes, MAX_BASE64_CHARS } from '../../../../nodes/Aog/helpers/imageInput';
 import { basicImage, exifSegment, withSegmentsAfterSoi } from '../../../support/images';
 
 function inputError(run: () => unknown): InputError {

@@ -1,4 +1,4 @@
-import { InputError } from '../../../../nodes/Aog/helpers/imageInput';
+import { InputError } from '../../../../nodes/Aog/helpers/failures';
 import { checkImageUrl, isPrivateHost, parseUrl, redactText, redactUrl, signedUrlExpiry } from '../../../../nodes/Aog/helpers/url';
 
 function inputError(run: () => unknown): InputError {

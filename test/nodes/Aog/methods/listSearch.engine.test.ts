@@ -1,6 +1,6 @@
 // The model list (resource locator "From List") runs in n8n-core's real LoadOptionsContext, with the real
 // credential and httpRequestWithAuthentication, against the dev server and against gateways whose discovery fails.
-import '../../../harness/setup';
+import '../../../../tools/harness/setup';
 
 import http from 'node:http';
 
@@ -9,7 +9,7 @@ import { Workflow, type INode, type IWorkflowExecuteAdditionalData } from 'n8n-w
 
 import { AogApi } from '../../../../credentials/AogApi.credentials';
 import { Aog } from '../../../../nodes/Aog/Aog.node';
-import { HarnessCredentialsHelper, HarnessNodeTypes } from '../../../harness/engine';
+import { HarnessCredentialsHelper, HarnessNodeTypes } from '../../../../tools/harness/engine';
 import { startAogServer, type AogServer } from '../support';
 
 async function searchModels(baseUrl: string, filter?: string) {

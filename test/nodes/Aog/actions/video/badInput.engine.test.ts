@@ -3,7 +3,7 @@
 // Options → Validate Image off lets the image checks through (the request is then made).
 import type { INodeParameters } from 'n8n-workflow';
 
-import type { InjectItem, RunNodeResult } from '../../../../harness/engine';
+import type { InjectItem, RunNodeResult } from '../../../../../tools/harness/engine';
 import { jpegItem, makeImage, runAog, startAogServer, type AogServer } from '../../support';
 
 let server: AogServer;

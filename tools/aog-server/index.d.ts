@@ -1,4 +1,4 @@
-// Types of the AOG-compatible dev server (test/aog-server/index.js).
+// Types of the AOG-compatible dev server (tools/aog-server/index.js).
 import type { IncomingHttpHeaders } from 'http';
 
 export interface AogServerOptions {

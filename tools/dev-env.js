@@ -10,7 +10,7 @@ const net = require('node:net');
 const path = require('node:path');
 
 const { REPO, ensureN8n, packPackage, installPackage, freePort, run, cleanEnv, pidAlive } = require('./n8n-cli');
-const { N8nClient } = require('./dev-client');
+const { N8nClient } = require('./n8n-cli/rest-client');
 
 const DEV_DIR = path.join(REPO, '.cache', 'dev');
 const EXAMPLES_DIR = path.join(REPO, 'examples');
@@ -93,10 +93,10 @@ function rewritePaths(value, { imagePath, outputDir }) {
 /**
  * Every examples/*.json, ready for `n8n import:workflow`: file paths moved from the Docker image's
  * ~/.n8n-files to examples/sample.jpg (input) and `outputDir` (output), AOG nodes pointed at `credential`.
- * The demo workflow goes through scripts/demo.js's prepareWorkflow, the others through the same rewrite.
+ * The demo workflow goes through tools/examples.js's prepareWorkflow, the others through the same rewrite.
  */
 function prepareExamples({ outputDir, credential }) {
-	const { prepareWorkflow, EXAMPLE_WORKFLOW } = require('../demo');
+	const { prepareWorkflow, EXAMPLE_WORKFLOW } = require('./examples');
 	const files = fs
 		.readdirSync(EXAMPLES_DIR)
 		.filter((name) => name.endsWith('.json'))
@@ -319,7 +319,7 @@ async function startDev({
 		let aogUrl = aogBaseUrl;
 		if (!aogBaseUrl) {
 			const port = (await portFree(aogPort)) ? aogPort : 0;
-			const { startAogServer } = require('../../test/aog-server');
+			const { startAogServer } = require('./aog-server');
 			server = await startAogServer({ port, generationDelayMs, quiet: quietAog });
 			aogUrl = server.url;
 			onProgress(`AOG dev server at ${aogUrl}${port === 0 && aogPort !== 0 ? ` (port ${aogPort} was taken)` : ''}`);
@@ -340,7 +340,7 @@ async function startDev({
 		const brokerPort = await freePort();
 		const env = n8nEnv({ userFolder, port: n8nPort, brokerPort, fileAccess });
 
-		const { CREDENTIAL, exampleCredentials } = require('../demo');
+		const { CREDENTIAL, exampleCredentials } = require('./examples');
 		const importDir = path.join(userFolder, 'import');
 		fs.mkdirSync(importDir, { recursive: true });
 		onProgress(`Importing the credential "${CREDENTIAL.name}" (Base URL ${aogUrl})`);

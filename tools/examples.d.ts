@@ -1,5 +1,5 @@
-// Types of what scripts/demo.js exports (the example workflow, prepared for a run).
-import type { RunWorkflowOptions } from './lib/n8n-cli';
+// Types of what tools/examples.js exports (the example workflow, prepared for a run).
+import type { RunWorkflowOptions } from './n8n-cli';
 
 export const NODES: { trigger: string; read: string; aog: string; write: string };
 export const CREDENTIAL: { id: string; name: string; type: 'aogApi' };

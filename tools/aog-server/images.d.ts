@@ -1,4 +1,4 @@
-// Types of the test-picture generator (test/aog-server/images.js).
+// Types of the test-picture generator (tools/aog-server/images.js).
 export type ImageFormat = 'png' | 'jpeg' | 'bmp' | 'webp' | 'gif' | 'tiff';
 
 export interface MakeImageOptions {

@@ -15,7 +15,7 @@ import {
 	IMAGE_FORMATS,
 	GENERATION_FAILURE_KINDS,
 	DOWNLOAD_FAILURE_KINDS,
-} from '../aog-server';
+} from '../../../tools/aog-server';
 
 jest.setTimeout(30000);
 

@@ -19,7 +19,8 @@ if (!process.env.N8N_USER_FOLDER) {
 	};
 	// Under jest every test file gets its own process.env copy (so its own folder): remove it when
 	// the file's tests are done; outside jest, when the process exits.
-	if (typeof afterAll === 'function') afterAll(remove);
+	const jestAfterAll = (globalThis as { afterAll?: (fn: () => void) => void }).afterAll;
+	if (typeof jestAfterAll === 'function') jestAfterAll(remove);
 	else process.on('exit', remove);
 }
 process.env.N8N_DIAGNOSTICS_ENABLED ??= 'false';

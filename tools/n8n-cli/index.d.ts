@@ -1,4 +1,4 @@
-// Types of scripts/lib/n8n-cli.js (the n8n CLI driver), for TypeScript tests.
+// Types of tools/n8n-cli/index.js (the n8n CLI driver), for TypeScript tests.
 
 export const REPO: string;
 export const DEFAULT_VERSION: string;

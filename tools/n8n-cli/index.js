@@ -2,7 +2,7 @@
 // Drives the real n8n CLI headlessly (see /work/shared/N8N-PRACTICE.md): installs it on demand into
 // <repo>/.cache/n8n-<version>/, packs and installs this package the way users get it, and runs a
 // workflow with `n8n execute` in a fresh user folder. Plain CommonJS, no dependencies; used by
-// scripts/demo.js, the e2e test and the benchmark.
+// scripts/demo.js, the e2e tests and the benchmark.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const fsp = require('node:fs/promises');
@@ -11,7 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const REPO = path.resolve(__dirname, '..', '..');
-const TEMPLATE = path.join(REPO, 'scripts', 'n8n-cli', 'package.json');
+const TEMPLATE = path.join(__dirname, 'n8n-wrapper.package.json');
 const DEFAULT_VERSION = '2.8.4';
 const MARKER = '.n8n-cli-installed.json';
 

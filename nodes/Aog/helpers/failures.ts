@@ -1,0 +1,35 @@
+// The node's failure model, shared by both connections (AOG and DashScope directly): what the user reads, whether
+// repeating the request is safe, and whether a video may exist (and be billed) although the node delivered none.
+
+/** A failure phrased for the user. */
+export interface Failure {
+	message: string;
+	description: string;
+	/** True only when the answer proves no upstream job was created and waiting may help. */
+	retryable: boolean;
+	retryAfterMs?: number;
+	/** True when a video may have been generated and billed although the node got none. */
+	mayHaveBilled: boolean;
+	httpCode?: string;
+	/** DashScope's own error code (`InvalidParameter`, `Throttling.RateQuota`…), when known. */
+	upstreamCode?: string;
+	/** The DashScope task this failure belongs to, once one exists: every outcome after the submit names it. */
+	taskId?: string;
+}
+
+/** A failure already phrased for the user, carried to the one place that turns it into an n8n error. */
+export class ItemFailure extends Error {
+	constructor(readonly failure: Failure) {
+		super(failure.message);
+	}
+}
+
+/** Bad input found before any request: the text is written for the user; the router wraps it in NodeOperationError. */
+export class InputError extends Error {
+	constructor(
+		message: string,
+		readonly description: string,
+	) {
+		super(message);
+	}
+}
