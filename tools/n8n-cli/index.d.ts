@@ -1,4 +1,4 @@
-// Types of tools/n8n-cli/index.js (the n8n CLI driver), for TypeScript tests.
+// Types of tools/n8n-cli (the n8n CLI driver: index.js gathers what its modules export), for TypeScript tests.
 
 export const REPO: string;
 export const DEFAULT_VERSION: string;
@@ -145,3 +145,5 @@ export function run(
 	},
 ): Promise<RunResult>;
 export function cleanEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
+/** Whether a process with this id exists (EPERM counts: it does, but belongs to someone else). */
+export function pidAlive(pid: number): boolean;
