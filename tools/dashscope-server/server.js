@@ -1,0 +1,450 @@
+'use strict';
+// A DashScope-compatible dev server: the async video-synthesis API (submit, poll, cancel, list) on one port
+// and the result host (signed OSS-style links) on another. See docs/DASHSCOPE-API.md and index.d.ts.
+const http = require('http');
+const { VideoMaker } = require('../aog-server/video-maker');
+const { describeBody } = require('../aog-server/request-log');
+const { GenerationGauge } = require('../aog-server/gauges');
+const { ApiError, apiError, invalidParameter, requestId, sendJson, sendApiError } = require('./errors');
+const { checkSubmitBody } = require('./models');
+const { isHttpUrl, loadInlineImage, loadRemoteImage } = require('./image');
+const { ScriptQueue } = require('./script');
+const { TaskBoard, REGION_IDS } = require('./tasks');
+const { VideoLinks, handleStorage } = require('./storage');
+
+const HOST = '127.0.0.1';
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const MAX_LOGGED_REQUESTS = 50;
+const SUBMIT_PATH = '/api/v1/services/aigc/video-generation/video-synthesis';
+const TASK_PATH = /^\/api\/v1\/tasks\/([^/]+)$/;
+const CANCEL_PATH = /^\/api\/v1\/tasks\/([^/]+)\/cancel$/;
+const LIST_PATH = '/api/v1/tasks';
+const COUNTER_NAMES = ['submitRequests', 'submits', 'polls', 'cancels', 'lists', 'unauthorized', 'other', 'total', 'storageRequests', 'downloads', 'storageAuthorization'];
+const DEFAULT_KEYS = { beijing: 'sk-test-beijing', singapore: 'sk-test-singapore', virginia: 'sk-test-virginia' };
+const DEFAULT_OPTIONS = {
+	region: 'beijing',
+	keys: DEFAULT_KEYS,
+	pendingMs: 1000,
+	runningMs: 30000,
+	timeScale: 1,
+	maxRunning: 0,
+	submitsPerSecond: 0,
+	pollsPerSecond: 0,
+	videoTtlSeconds: 86400,
+	quiet: true,
+};
+const NUMBER_OPTIONS = new Set(['pendingMs', 'runningMs', 'timeScale', 'maxRunning', 'submitsPerSecond', 'pollsPerSecond', 'videoTtlSeconds']);
+
+function checkKeys(keys) {
+	const valid = keys && typeof keys === 'object' && !Array.isArray(keys)
+		&& Object.values(keys).every((value) => typeof value === 'string' || (Array.isArray(value) && value.every((key) => typeof key === 'string')));
+	if (!valid) throw new Error('option keys must map regions to a key or a list of keys, e.g. {"beijing":"sk-test-beijing"}');
+	return Object.fromEntries(Object.entries(keys).map(([region, value]) => [region, Array.isArray(value) ? [...value] : value]));
+}
+
+/** Validated copy of `current` with `patch` applied; throws on unknown names and bad values. */
+function mergeOptions(current, patch = {}) {
+	const merged = { ...current };
+	for (const [name, value] of Object.entries(patch)) {
+		if (value === undefined) continue;
+		if (!(name in DEFAULT_OPTIONS)) throw new Error(`unknown option "${name}"; known: ${Object.keys(DEFAULT_OPTIONS).join(', ')}`);
+		if (NUMBER_OPTIONS.has(name) && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw new Error(`option ${name} must be a number >= 0`);
+		if (name === 'region' && !(value in REGION_IDS)) throw new Error(`option region must be one of ${Object.keys(REGION_IDS).join(', ')}`);
+		merged[name] = name === 'keys' ? checkKeys(value) : name === 'quiet' ? Boolean(value) : value;
+	}
+	return merged;
+}
+
+function zeroCounters(counters) {
+	for (const name of COUNTER_NAMES) counters[name] = 0;
+	return counters;
+}
+
+// DASHSCOPE_SERVER_DEBUG=1 logs every request to stderr even when quiet (jest buffers console.log, not stderr).
+const DEBUG_TO_STDERR = Boolean(process.env.DASHSCOPE_SERVER_DEBUG);
+
+function createState(options) {
+	const state = {
+		options,
+		url: '',
+		storageUrl: '',
+		closed: false,
+		counters: zeroCounters({}),
+		script: new ScriptQueue(),
+		lastRequests: [],
+		timers: new Set(),
+		sockets: new Set(),
+		videoMaker: new VideoMaker(),
+		requests: new GenerationGauge(),
+		rate: { submit: [], poll: [] },
+		log: (line) => {
+			if (DEBUG_TO_STDERR) process.stderr.write(`[dashscope-server ${state.url}] ${line}\n`);
+			else if (!state.options.quiet) console.log(`[dashscope-server] ${line}`);
+		},
+	};
+	state.tasks = new TaskBoard(state);
+	state.links = new VideoLinks(state);
+	// Waits that end early when the server closes would act on dead state, so they simply never end.
+	state.sleep = (ms) => (ms > 0 ? new Promise((resolve) => {
+		const timer = setTimeout(() => {
+			state.timers.delete(timer);
+			resolve();
+		}, ms);
+		state.timers.add(timer);
+	}) : Promise.resolve());
+	state.answerScripted = (ctx, entry, sendError) => answerScripted(state, ctx, entry, sendError);
+	return state;
+}
+
+function readBody(req) {
+	return new Promise((resolve, reject) => {
+		const chunks = [];
+		let size = 0;
+		req.on('data', (chunk) => {
+			size += chunk.length;
+			if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+		});
+		req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES }));
+		req.on('error', reject);
+	});
+}
+
+function recordRequest(state, host, req, res, text) {
+	const entry = { host, method: req.method, path: req.url, headers: { ...req.headers }, body: describeBody(text), status: undefined };
+	state.lastRequests.push(entry);
+	if (state.lastRequests.length > MAX_LOGGED_REQUESTS) state.lastRequests.splice(0, state.lastRequests.length - MAX_LOGGED_REQUESTS);
+	const started = Date.now();
+	res.on('close', () => {
+		entry.status = res.headersSent ? res.statusCode : undefined;
+		state.log(`${host} ${req.method} ${req.url.slice(0, 120)} -> ${entry.status ?? 'no answer'} (${Date.now() - started} ms)`);
+	});
+}
+
+/** A scripted answer: dropped connection, no answer, a raw body, or an error via sendError(entry). */
+function answerScripted(state, ctx, entry, sendError) {
+	state.log(`scripted ${entry.on}: ${entry.drop ? 'drop' : entry.hang ? 'hang' : `${entry.status} ${entry.code}`}`);
+	if (entry.drop) return ctx.dropConnection();
+	if (entry.hang) return undefined; // the socket stays open until the client gives up or the server closes
+	if (entry.body !== undefined) {
+		const body = Buffer.from(typeof entry.body === 'string' ? entry.body : JSON.stringify(entry.body));
+		ctx.res.writeHead(entry.status, { 'Content-Type': entry.contentType || 'application/json', 'Content-Length': body.length, ...(entry.retryAfter !== undefined ? { 'Retry-After': String(entry.retryAfter) } : {}) });
+		return ctx.res.end(body);
+	}
+	return sendError(entry);
+}
+
+function sendScriptedApiError(res) {
+	return (entry) => sendApiError(res, new ApiError(entry.status, entry.code, entry.message, entry.retryAfter));
+}
+
+/** Bearer key of this server's region; 401 InvalidApiKey for a missing, unknown or other region's key. */
+function checkAuth(state, req) {
+	const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization || '');
+	if (!match) {
+		state.counters.unauthorized += 1;
+		throw apiError('InvalidApiKey', 'No API-key provided.');
+	}
+	const own = state.options.keys[state.options.region];
+	const keys = own === undefined ? [] : Array.isArray(own) ? own : [own];
+	if (!keys.includes(match[1])) {
+		state.counters.unauthorized += 1;
+		throw apiError('InvalidApiKey', 'Invalid API-key provided.');
+	}
+	return match[1];
+}
+
+/** Account-wide requests-per-second limits (0 = none): 429 Throttling.RateQuota, no task created. */
+function checkRate(state, kind, limit) {
+	if (!limit) return;
+	const now = Date.now();
+	const window = state.rate[kind];
+	while (window.length > 0 && window[0] <= now - 1000) window.shift();
+	if (window.length >= limit) throw apiError('Throttling.RateQuota', 'Requests rate limit exceeded, please try again later.');
+	window.push(now);
+}
+
+function parseJson(text) {
+	try {
+		return JSON.parse(text);
+	} catch {
+		throw invalidParameter('The request body is not valid JSON.');
+	}
+}
+
+/** Settings and first frame of a submit body; throws ApiError for what DashScope rejects at submit. */
+async function prepareTask(state, text) {
+	const settings = checkSubmitBody(parseJson(text), state.options.region);
+	const { url, mismatch } = settings.source;
+	if (mismatch) return { settings, image: undefined };
+	// A URL is downloaded by the task (failing it later); a data URI is read now.
+	const image = isHttpUrl(url) ? loadRemoteImage(url) : await loadInlineImage(url);
+	return { settings, image };
+}
+
+/** Holds a scripted submit answer until `count` submits, this one included, have arrived (at most 10 s). */
+async function waitForArrivals(state, index, count) {
+	for (let waited = 0; state.requests.arrivals < index + count && waited < 10_000; waited += 5) await state.sleep(5);
+}
+
+async function handleSubmit(state, ctx) {
+	const { req, res, text } = ctx;
+	state.counters.submitRequests += 1;
+	const arrival = state.requests.track('submit', res);
+	const scripted = state.script.take('submit');
+	if (scripted) {
+		if (scripted.holdUntilArrivals) await waitForArrivals(state, arrival.index, scripted.holdUntilArrivals);
+		if (scripted.createsTask) {
+			try {
+				createTask(state, await prepareTask(state, text), requestId(), (/^Bearer\s+(\S+)/i.exec(req.headers.authorization || '') || [])[1]);
+			} catch (error) {
+				state.log(`scripted submit: no task (${error.message})`);
+			}
+		}
+		return answerScripted(state, ctx, scripted, sendScriptedApiError(res));
+	}
+	const apiKey = checkAuth(state, req);
+	if (String(req.headers['x-dashscope-async'] || '').toLowerCase() !== 'enable') {
+		throw apiError('AccessDenied', 'current user api does not support synchronous calls');
+	}
+	checkRate(state, 'submit', state.options.submitsPerSecond);
+	const id = requestId();
+	const record = createTask(state, await prepareTask(state, text), id, apiKey);
+	sendJson(res, 200, { request_id: id, output: { task_id: record.id, task_status: 'PENDING' } });
+}
+
+function createTask(state, prepared, id, apiKey) {
+	state.counters.submits += 1;
+	return state.tasks.create({ ...prepared, requestId: id, apiKey, script: state.script.take('task') });
+}
+
+function handlePoll(state, ctx, taskId) {
+	state.counters.polls += 1;
+	state.requests.track('poll', ctx.res);
+	const record = state.tasks.get(taskId);
+	if (record) record.polls += 1;
+	const scripted = state.script.take('poll', taskId);
+	if (scripted) return answerScripted(state, ctx, scripted, sendScriptedApiError(ctx.res));
+	checkAuth(state, ctx.req);
+	checkRate(state, 'poll', state.options.pollsPerSecond);
+	sendJson(ctx.res, 200, { request_id: requestId(), ...state.tasks.view(taskId) });
+}
+
+function handleCancel(state, ctx, taskId) {
+	state.counters.cancels += 1;
+	const scripted = state.script.take('cancel', taskId);
+	if (scripted) return answerScripted(state, ctx, scripted, sendScriptedApiError(ctx.res));
+	checkAuth(state, ctx.req);
+	if (!state.tasks.cancel(taskId)) throw apiError('UnsupportedOperation');
+	sendJson(ctx.res, 200, { request_id: requestId() });
+}
+
+/** YYYYMMDDhhmmss in Beijing time (like the times DashScope prints) → ms. */
+function parseListTime(value, name) {
+	const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(value);
+	if (!match) throw invalidParameter(`The parameter ${name} is invalid: ${JSON.stringify(value)} (expected YYYYMMDDhhmmss).`);
+	const [, y, mo, d, h, mi, s] = match.map(Number);
+	return Date.UTC(y, mo - 1, d, h - 8, mi, s);
+}
+
+function pageNumber(query, name, fallback, max) {
+	const raw = query.get(name);
+	if (raw === null) return fallback;
+	const value = Number(raw);
+	if (!(Number.isInteger(value) && value >= 1 && value <= max)) throw invalidParameter(`The parameter ${name} is invalid: ${JSON.stringify(raw)} (1-${max}).`);
+	return value;
+}
+
+function handleList(state, ctx) {
+	state.counters.lists += 1;
+	const scripted = state.script.take('list');
+	if (scripted) return answerScripted(state, ctx, scripted, sendScriptedApiError(ctx.res));
+	checkAuth(state, ctx.req);
+	const { query } = ctx;
+	const now = Date.now();
+	// Without a window: the last 24 hours, the tasks' lifetime.
+	const endMs = query.get('end_time') ? parseListTime(query.get('end_time'), 'end_time') + 999 : now;
+	const startMs = query.get('start_time') ? parseListTime(query.get('start_time'), 'start_time') : now - 86_400_000;
+	const pageNo = pageNumber(query, 'page_no', 1, 1_000_000);
+	const pageSize = pageNumber(query, 'page_size', 10, 100);
+	const all = state.tasks.list({ startMs, endMs, model: query.get('model_name'), status: query.get('status') });
+	sendJson(ctx.res, 200, {
+		request_id: requestId(),
+		data: all.slice((pageNo - 1) * pageSize, pageNo * pageSize),
+		total: all.length,
+		total_page: Math.ceil(all.length / pageSize),
+		page_no: pageNo,
+		page_size: pageSize,
+	});
+}
+
+function route(method, pathname) {
+	if (pathname === SUBMIT_PATH && method === 'POST') return handleSubmit;
+	if (pathname === LIST_PATH && method === 'GET') return handleList;
+	const cancel = CANCEL_PATH.exec(pathname);
+	if (cancel && method === 'POST') return (state, ctx) => handleCancel(state, ctx, decodeURIComponent(cancel[1]));
+	const task = TASK_PATH.exec(pathname);
+	if (task && method === 'GET') return (state, ctx) => handlePoll(state, ctx, decodeURIComponent(task[1]));
+	return undefined;
+}
+
+function sendFailure(state, res, error) {
+	if (error instanceof ApiError) return sendApiError(res, error);
+	state.log(`internal error: ${error.stack || error}`);
+	if (res.headersSent) res.destroy();
+	else sendApiError(res, apiError('InternalError'));
+}
+
+async function handleApiRequest(state, api, req, res) {
+	const url = new URL(req.url, 'http://dashscope.local');
+	const { text, tooLarge } = await readBody(req);
+	const ctx = { req, res, text, url, query: url.searchParams, dropConnection: () => req.socket.destroy() };
+	if (url.pathname.startsWith('/__control/')) return handleControl(api, ctx);
+	state.counters.total += 1;
+	recordRequest(state, 'api', req, res, text);
+	const handler = route(req.method, url.pathname);
+	try {
+		if (!handler) {
+			state.counters.other += 1;
+			throw apiError('NotFound', `Not Found: ${req.method} ${url.pathname}`);
+		}
+		if (tooLarge) throw invalidParameter('The request body is too large.');
+		await handler(state, ctx);
+	} catch (error) {
+		if (!state.closed) sendFailure(state, res, error);
+	}
+}
+
+async function handleStorageRequest(state, req, res) {
+	const url = new URL(req.url, 'http://storage.local');
+	state.counters.storageRequests += 1;
+	const { text } = await readBody(req);
+	recordRequest(state, 'storage', req, res, text);
+	try {
+		await handleStorage(state, { req, res, url, dropConnection: () => req.socket.destroy() });
+	} catch (error) {
+		if (state.closed) return;
+		state.log(`storage error: ${error.stack || error}`);
+		res.destroy();
+	}
+}
+
+const CONTROL_ROUTES = {
+	'POST /__control/script': (api, body) => {
+		const entries = Array.isArray(body) ? body : body.entries;
+		if (!Array.isArray(entries)) throw new Error('expected {"entries":[...]}');
+		return { queued: api.script(entries), entries: api.pendingScript() };
+	},
+	'GET /__control/script': (api) => ({ entries: api.pendingScript() }),
+	'POST /__control/options': (api, body) => ({ options: api.setOptions(body) }),
+	'GET /__control/options': (api) => ({ options: api.options }),
+	'POST /__control/reset': (api) => {
+		api.reset();
+		return { ok: true };
+	},
+	'GET /__control/counters': (api) => api.counters,
+	'GET /__control/tasks': (api) => ({ tasks: api.tasks, gauge: api.gauge }),
+	'GET /__control/requests': (api) => api.lastRequests,
+};
+
+/** /__control/*: the JS API for other processes (npm run aog-server); needs no key. */
+function handleControl(api, ctx) {
+	const control = CONTROL_ROUTES[`${ctx.req.method} ${ctx.url.pathname}`];
+	if (!control) return sendJson(ctx.res, 404, { error: `unknown control endpoint ${ctx.req.method} ${ctx.url.pathname}`, endpoints: Object.keys(CONTROL_ROUTES) });
+	try {
+		sendJson(ctx.res, 200, control(api, ctx.text.trim() === '' ? {} : JSON.parse(ctx.text)));
+	} catch (error) {
+		sendJson(ctx.res, 400, { error: error.message });
+	}
+}
+
+function listen(state, server, port) {
+	server.on('connection', (socket) => {
+		state.sockets.add(socket);
+		socket.on('close', () => state.sockets.delete(socket));
+	});
+	return new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, HOST, () => {
+			server.off('error', reject);
+			resolve(`http://${HOST}:${server.address().port}`);
+		});
+	});
+}
+
+async function closeServers(state, servers) {
+	if (state.closed) return;
+	state.closed = true;
+	for (const timer of state.timers) clearTimeout(timer);
+	state.timers.clear();
+	state.videoMaker.killAll();
+	const closed = Promise.all(servers.map((server) => new Promise((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))));
+	for (const socket of state.sockets) socket.destroy();
+	await closed;
+}
+
+function createApi(state, servers) {
+	return {
+		get url() { return state.url; },
+		get storageUrl() { return state.storageUrl; },
+		get port() { return Number(new URL(state.url).port); },
+		get storagePort() { return Number(new URL(state.storageUrl).port); },
+		get region() { return state.options.region; },
+		/** The first key of the server's own region. */
+		get apiKey() {
+			const own = state.options.keys[state.options.region];
+			return Array.isArray(own) ? own[0] : own;
+		},
+		counters: state.counters,
+		tasks: state.tasks.records,
+		gauge: state.tasks.gauge,
+		requests: state.requests.view,
+		lastRequests: state.lastRequests,
+		encoderStats: state.videoMaker.stats,
+		get options() { return { ...state.options, keys: checkKeys(state.options.keys) }; },
+		task: (id) => state.tasks.get(id),
+		setOptions(patch) {
+			state.options = mergeOptions(state.options, patch);
+			state.tasks.pump(); // a raised maxRunning lets waiting tasks start now
+			return this.options;
+		},
+		script: (entries) => state.script.add(entries),
+		pendingScript: () => state.script.list(),
+		resetCounters: () => {
+			zeroCounters(state.counters);
+			state.requests.reset();
+			state.tasks.resetPeaks();
+		},
+		reset: () => {
+			zeroCounters(state.counters);
+			state.requests.reset();
+			state.script.clear();
+			state.tasks.clear();
+			state.links.clear();
+			state.lastRequests.length = 0;
+			state.rate.submit.length = 0;
+			state.rate.poll.length = 0;
+		},
+		close: () => closeServers(state, servers),
+	};
+}
+
+/** Start the API and the storage host on 127.0.0.1 (port 0 = any free port). See index.d.ts. */
+async function startDashScopeServer(startOptions = {}) {
+	const { port = 0, storagePort = 0, ...rest } = startOptions;
+	const state = createState(mergeOptions(DEFAULT_OPTIONS, rest));
+	const apiServer = http.createServer();
+	const storageServer = http.createServer();
+	const api = createApi(state, [apiServer, storageServer]);
+	apiServer.on('request', (req, res) => handleApiRequest(state, api, req, res).catch((error) => sendFailure(state, res, error)));
+	storageServer.on('request', (req, res) => handleStorageRequest(state, req, res).catch(() => res.destroy()));
+	try {
+		state.url = await listen(state, apiServer, port);
+		state.storageUrl = await listen(state, storageServer, storagePort);
+	} catch (error) {
+		await closeServers(state, [apiServer, storageServer]);
+		throw error;
+	}
+	return api;
+}
+
+module.exports = { startDashScopeServer, DEFAULT_OPTIONS, COUNTER_NAMES, SUBMIT_PATH };
