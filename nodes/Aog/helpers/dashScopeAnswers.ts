@@ -1,0 +1,358 @@
+// Reads DashScope's answers to submit, poll, cancel and list (docs/DASHSCOPE-API.md). The rule that shapes it:
+// DashScope has no idempotency key, so only an answer that proves no task was created makes a submit retryable;
+// a poll, on the other hand, may be repeated freely.
+
+import type { Failure } from './failures';
+import { explainDashScopeError, explainTaskError, preview, REGION_LABELS, type DashScopeRegion } from './dashScopeErrors';
+
+export type { DashScopeRegion };
+
+/** One HTTP answer, as the transport hands it over (the same shape as GatewayAnswer). */
+export interface DashScopeAnswer {
+	statusCode: number;
+	contentType: string;
+	body: string;
+	retryAfterHeader?: string;
+}
+
+export interface SubmittedTask {
+	taskId: string;
+	taskStatus: string;
+	requestId: string;
+}
+
+export type TaskStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELED' | 'UNKNOWN';
+
+export interface TaskState {
+	taskId: string;
+	status: TaskStatus;
+	/** DashScope's own word when it is none of the above (read as still running). */
+	rawStatus?: string;
+	requestId?: string;
+	videoUrl?: string;
+	submitTime?: string;
+	scheduledTime?: string;
+	endTime?: string;
+	origPrompt?: string;
+	actualPrompt?: string;
+	usage?: Record<string, unknown>;
+	code?: string;
+	message?: string;
+}
+
+export interface CancelResult {
+	canceled: boolean;
+	status?: string;
+	message: string;
+}
+
+export interface ListedTask {
+	taskId: string;
+	status?: string;
+	modelName?: string;
+	submitTime?: string;
+	endTime?: string;
+	raw: Record<string, unknown>;
+}
+
+export interface TaskList {
+	tasks: ListedTask[];
+	total?: number;
+	pageNo?: number;
+	pageSize?: number;
+}
+
+const STATUSES: readonly TaskStatus[] = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN'];
+export const FINAL_STATUSES: readonly TaskStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN'];
+
+/** Said wherever a task may still finish although the node stopped following it. */
+export const getTaskAdvice = (taskId: string) => `The task may still finish: use Get Task with the id ${taskId} within 24 h to fetch its video.`;
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const isHttpUrl = (value: unknown): value is string => typeof value === 'string' && /^https?:\/\/[^\s/]/i.test(value);
+
+type Parsed = { json: Json } | { unreadable: string };
+
+/** JSON object, or why the body is not one (an HTML page from a proxy, an empty or cut body). */
+function parse(answer: DashScopeAnswer): Parsed {
+	const body = answer.body.trim();
+	if (answer.contentType.toLowerCase().includes('text/html') || /^<!doctype html|^<html/i.test(body)) return { unreadable: 'a web page (HTML) instead of JSON' };
+	if (body === '') return { unreadable: 'an empty body' };
+	try {
+		const json: unknown = JSON.parse(body);
+		return isObject(json) ? { json } : { unreadable: `JSON that is not an object: ${preview(body, 80)}` };
+	} catch {
+		return { unreadable: `text that is not JSON: ${preview(body, 80)}` };
+	}
+}
+
+/** Delta-seconds only: Number('') is 0, and the transport gives '' for a missing header. */
+function retryAfterMs(answer: DashScopeAnswer): number | undefined {
+	const header = answer.retryAfterHeader ?? '';
+	return /^\s*\d+\s*$/.test(header) ? Number(header) * 1000 : undefined;
+}
+
+const regionLabel = (region: DashScopeRegion) => REGION_LABELS[region];
+const hostHint = (region: DashScopeRegion) =>
+	region === 'custom'
+		? "Check the credential's host: it must be DashScope's (or a proxy that passes its answers through unchanged)."
+		: 'A proxy between n8n and DashScope (or a captive portal) may have answered instead of DashScope.';
+
+/** Interprets the answer to POST …/video-synthesis: the new task, or why there is none (and whether one may exist). */
+export function interpretSubmitAnswer(answer: DashScopeAnswer, region: DashScopeRegion): SubmittedTask | Failure {
+	const status = answer.statusCode;
+	const httpCode = String(status);
+	const parsed = parse(answer);
+	if ('unreadable' in parsed) {
+		if (status === 429) {
+			const explained = explainDashScopeError(429, undefined, undefined, 'direct', region);
+			return { ...explained, retryAfterMs: retryAfterMs(answer), httpCode };
+		}
+		const mayHaveBilled = !(status >= 400 && status < 500);
+		return {
+			message: `DashScope's address answered ${status} with ${parsed.unreadable}`,
+			description: `${hostHint(region)}${mayHaveBilled ? ' DashScope may have received the request and created a video task, so the node does not submit it again: look for it in the DashScope console\'s task list before running this item again.' : ''}`,
+			retryable: false,
+			mayHaveBilled,
+			httpCode,
+		};
+	}
+	const { json } = parsed;
+	const output = isObject(json.output) ? json.output : undefined;
+	const taskId = text(output?.task_id);
+	const requestId = text(json.request_id);
+	if (status >= 200 && status < 300 && taskId) return { taskId, taskStatus: text(output?.task_status) ?? 'PENDING', requestId: requestId ?? '' };
+
+	const code = text(json.code) ?? text(output?.code);
+	const upstreamMessage = text(json.message) ?? text(output?.message);
+	if (status >= 200 && status < 300 && !code) {
+		return {
+			message: `DashScope answered ${status} without a task id`,
+			description: `${hostHint(region)} Received: ${preview(answer.body)}. A task may exist, so the node does not submit it again: look in the DashScope console's task list.`,
+			retryable: false,
+			mayHaveBilled: true,
+			httpCode,
+		};
+	}
+	const explained = explainDashScopeError(status >= 200 && status < 300 ? 400 : status, code, upstreamMessage, 'direct', region);
+	const failure: Failure = {
+		...explained,
+		description: requestId ? `${explained.description} (DashScope request id ${requestId})` : explained.description,
+		httpCode,
+	};
+	if (explained.retryable) failure.retryAfterMs = retryAfterMs(answer);
+	if (status >= 500) failure.message = `DashScope failed (${status}${code ? ` ${code}` : ''}) after receiving the request: a video task may exist and was not resubmitted`;
+	if (code === 'InvalidApiKey' || status === 401) failure.message = `${explained.message}: is it a key of ${regionLabel(region)}?`;
+	return failure;
+}
+
+/** Interprets the answer to GET /tasks/{id}: the task's state, or a Failure whose `retryable` says whether to keep polling. */
+export function interpretTaskAnswer(answer: DashScopeAnswer, taskId: string, region?: DashScopeRegion): TaskState | Failure {
+	const status = answer.statusCode;
+	const httpCode = String(status);
+	const parsed = parse(answer);
+	const json = 'json' in parsed ? parsed.json : {};
+	const code = text(json.code);
+	const upstreamMessage = text(json.message);
+
+	if (status === 401 || status === 403 || status === 404) {
+		const explained = status === 404 && !code
+			? { message: `DashScope's address answered 404 for task ${taskId}`, description: "The task address does not exist there: check the credential's host.", upstreamCode: undefined }
+			: explainDashScopeError(status, code, upstreamMessage, 'direct', region);
+		return {
+			message: `Cannot read task ${taskId}: ${explained.message}`,
+			description: `${explained.description} ${getTaskAdvice(taskId)}`,
+			retryable: false,
+			mayHaveBilled: true,
+			httpCode,
+			upstreamCode: explained.upstreamCode,
+			taskId,
+		};
+	}
+	// Everything else that is not a readable 2xx is transient on a poll: the caller keeps polling, within its budget.
+	if ('unreadable' in parsed || status < 200 || status >= 300) {
+		const what = 'unreadable' in parsed ? parsed.unreadable : `${code ?? 'an error'}${upstreamMessage ? ` (${preview(upstreamMessage, 200)})` : ''}`;
+		const permanent = status >= 400 && status < 500 && status !== 408 && status !== 429 && 'json' in parsed;
+		return {
+			message: `Reading task ${taskId} failed: DashScope answered ${status} with ${what}`,
+			description: permanent
+				? `DashScope refused the status query. ${getTaskAdvice(taskId)}`
+				: `${status === 429 ? 'Status queries are limited to 20 per second per account. ' : ''}This is usually passing: the node keeps polling for a while. ${getTaskAdvice(taskId)}`,
+			retryable: !permanent,
+			retryAfterMs: status === 429 ? retryAfterMs(answer) : undefined,
+			mayHaveBilled: true,
+			httpCode,
+			upstreamCode: code,
+			taskId,
+		};
+	}
+
+	const output = isObject(json.output) ? json.output : undefined;
+	const rawStatus = text(output?.task_status);
+	if (!output || !rawStatus) {
+		return {
+			message: `DashScope answered ${status} for task ${taskId} without a task status`,
+			description: `Received: ${preview(answer.body)}. The node keeps polling for a while. ${getTaskAdvice(taskId)}`,
+			retryable: true,
+			mayHaveBilled: true,
+			httpCode,
+			taskId,
+		};
+	}
+	const upper = rawStatus.toUpperCase();
+	const known = STATUSES.find((candidate) => candidate === upper);
+	const state: TaskState = { taskId: text(output.task_id) ?? taskId, status: known ?? 'RUNNING' };
+	if (!known) state.rawStatus = rawStatus;
+	const fields: Array<[keyof TaskState, unknown]> = [
+		['requestId', json.request_id],
+		['submitTime', output.submit_time],
+		['scheduledTime', output.scheduled_time],
+		['endTime', output.end_time],
+		['origPrompt', output.orig_prompt],
+		['actualPrompt', output.actual_prompt],
+		['code', output.code],
+		['message', output.message],
+	];
+	for (const [name, value] of fields) if (text(value) !== undefined) (state as unknown as Json)[name] = value;
+	const usage = isObject(json.usage) ? json.usage : isObject(output.usage) ? output.usage : undefined;
+	if (usage) state.usage = usage;
+
+	if (state.status === 'SUCCEEDED') {
+		if (!isHttpUrl(output.video_url)) {
+			return {
+				message: `Task ${state.taskId} succeeded but DashScope gave no usable video address`,
+				description: `The video address is ${output.video_url === undefined ? 'missing' : `"${preview(String(output.video_url), 60)}"`}, not an http(s) URL. The video was made (and billed): use Get Task with the id ${state.taskId} within 24 h to fetch it again.`,
+				retryable: false,
+				mayHaveBilled: true,
+				httpCode,
+				taskId: state.taskId,
+			};
+		}
+		state.videoUrl = output.video_url;
+	}
+	return state;
+}
+
+/** The Failure for a task that ended without a video (FAILED, CANCELED, UNKNOWN), or that the node stopped following. */
+export function taskFailure(state: TaskState, region?: DashScopeRegion): Failure {
+	const { taskId } = state;
+	const base = { retryable: false, mayHaveBilled: false, taskId };
+	switch (state.status) {
+		case 'FAILED': {
+			const explained = explainTaskError(state.code, state.message, region);
+			return { ...base, upstreamCode: state.code, message: `Video task ${taskId} failed: ${explained.message}`, description: `${explained.description} (task id ${taskId})` };
+		}
+		case 'CANCELED':
+			return {
+				...base,
+				message: `Video task ${taskId} was canceled`,
+				description: `It was canceled while it waited in DashScope's queue (by this node when the execution stopped, by Cancel Task, or by someone else using the account). Nothing was generated. Run the item again for a new task.`,
+			};
+		case 'UNKNOWN':
+			return {
+				...base,
+				message: `DashScope does not know task ${taskId} (UNKNOWN)`,
+				description: `Either the id is wrong, the task is older than 24 h (DashScope forgets tasks after that), or it belongs to another region or Alibaba Cloud account than the credential's${region ? ` (${REGION_LABELS[region]})` : ''}.`,
+			};
+		default:
+			return {
+				...base,
+				mayHaveBilled: true,
+				message: `Video task ${taskId} is still ${state.rawStatus ?? state.status}`,
+				description: `The node stopped waiting before the task ended; DashScope keeps working on it and bills it when it finishes. ${getTaskAdvice(taskId)}`,
+			};
+	}
+}
+
+/** The Failure when the node's timeout runs out while the task is still queued or running. */
+export function pollTimeoutFailure(state: Pick<TaskState, 'taskId' | 'status' | 'rawStatus'>, waitedMs: number): Failure {
+	const seconds = Math.round(waitedMs / 1000);
+	return {
+		message: `Video task ${state.taskId} was still ${state.rawStatus ?? state.status} after ${seconds} s`,
+		description: `${state.status === 'PENDING' ? "It is waiting in DashScope's queue. " : ''}DashScope keeps working on it and bills it when it finishes. Raise Options → Timeout for longer waits. ${getTaskAdvice(state.taskId)}`,
+		retryable: false,
+		mayHaveBilled: true,
+		httpCode: 'ETIMEDOUT',
+		taskId: state.taskId,
+	};
+}
+
+const CANNOT_CANCEL = 'Only a task still waiting in the queue (PENDING) can be canceled: a RUNNING task cannot be canceled and will finish (and be billed).';
+
+/**
+ * Interprets the answer to POST /tasks/{id}/cancel. How DashScope refuses a task that is not PENDING is not
+ * documented, so a 200 with a status and a 4xx with a code are both read as "not canceled" (docs/DASHSCOPE-API.md).
+ */
+export function interpretCancelAnswer(answer: DashScopeAnswer, taskId: string, region?: DashScopeRegion): CancelResult | Failure {
+	const status = answer.statusCode;
+	const httpCode = String(status);
+	const parsed = parse(answer);
+	if ('unreadable' in parsed || status === 401 || status === 403 || status === 429 || status >= 500 || status < 200) {
+		const json = 'json' in parsed ? parsed.json : {};
+		const code = text(json.code);
+		const explained = explainDashScopeError(status, code, text(json.message), 'direct', region);
+		const transient = status === 429 || status >= 500 || 'unreadable' in parsed;
+		return {
+			message: `Canceling task ${taskId} failed: ${'unreadable' in parsed ? `DashScope answered ${status} with ${parsed.unreadable}` : explained.message}`,
+			description: `${status === 401 || status === 403 ? `${explained.description} ` : ''}The task was not canceled and may still run (and be billed). ${transient ? 'Trying again is safe. ' : ''}${getTaskAdvice(taskId)}`,
+			retryable: transient && !(status >= 400 && status < 500 && status !== 429),
+			retryAfterMs: status === 429 ? retryAfterMs(answer) : undefined,
+			mayHaveBilled: true,
+			httpCode,
+			upstreamCode: code,
+			taskId,
+		};
+	}
+	const { json } = parsed;
+	const output = isObject(json.output) ? json.output : undefined;
+	const code = text(json.code) ?? text(output?.code);
+	const said = text(json.message) ?? text(output?.message);
+	const taskStatus = text(output?.task_status)?.toUpperCase();
+	if (status >= 200 && status < 300 && !code) {
+		if (taskStatus === undefined || taskStatus === 'CANCELED') {
+			return { canceled: true, status: taskStatus, message: `Task ${taskId} was canceled: it had not started, so nothing is generated or billed.` };
+		}
+		return { canceled: false, status: taskStatus, message: cannotCancel(taskId, taskStatus, said) };
+	}
+	return { canceled: false, status: taskStatus, message: cannotCancel(taskId, taskStatus, said, code, status) };
+}
+
+function cannotCancel(taskId: string, taskStatus: string | undefined, said?: string, code?: string, httpStatus?: number): string {
+	const answer = code ? ` DashScope answered ${httpStatus} ${code}${said ? `: "${preview(said, 200)}"` : ''}.` : said ? ` DashScope said: "${preview(said, 200)}".` : '';
+	if (taskStatus === 'SUCCEEDED' || taskStatus === 'FAILED' || taskStatus === 'UNKNOWN') {
+		return `Task ${taskId} was not canceled: it is ${taskStatus}.${answer}`;
+	}
+	return `Task ${taskId} was not canceled${taskStatus ? `: it is ${taskStatus}` : ''}.${answer} ${CANNOT_CANCEL}`;
+}
+
+/** Interprets GET /tasks?…: the rows may sit under `data` or `output.data` (docs/DASHSCOPE-API.md, "Cancel and list"). */
+export function interpretListAnswer(answer: DashScopeAnswer, region?: DashScopeRegion): TaskList | Failure {
+	const status = answer.statusCode;
+	const parsed = parse(answer);
+	const json = 'json' in parsed ? parsed.json : {};
+	const output = isObject(json.output) ? json.output : undefined;
+	const rows = Array.isArray(json.data) ? json.data : Array.isArray(output?.data) ? output.data : undefined;
+	if ('unreadable' in parsed || status < 200 || status >= 300 || !rows) {
+		const code = text(json.code);
+		const explained = 'unreadable' in parsed || status < 300 ? undefined : explainDashScopeError(status, code, text(json.message), 'direct', region);
+		return {
+			message: explained ? `Listing tasks failed: ${explained.message}` : `DashScope answered ${status} to the task list with ${'unreadable' in parsed ? parsed.unreadable : `no "data" list: ${preview(answer.body)}`}`,
+			description: explained ? explained.description : 'Listing tasks creates nothing: trying again is safe.',
+			retryable: status === 429 || status >= 500 || 'unreadable' in parsed,
+			retryAfterMs: status === 429 ? retryAfterMs(answer) : undefined,
+			mayHaveBilled: false,
+			httpCode: String(status),
+			upstreamCode: code,
+		};
+	}
+	const source = output && Array.isArray(output.data) && !Array.isArray(json.data) ? output : json;
+	const tasks = rows.filter(isObject).flatMap((row): ListedTask[] => {
+		const taskId = text(row.task_id) ?? text(row.id);
+		if (!taskId) return [];
+		return [{ taskId, status: text(row.status) ?? text(row.task_status), modelName: text(row.model_name) ?? text(row.model), submitTime: text(row.submit_time) ?? text(row.gmt_create), endTime: text(row.end_time), raw: row }];
+	});
+	const number = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined);
+	return { tasks, total: number(source.total), pageNo: number(source.page_no), pageSize: number(source.page_size) };
+}
