@@ -47,12 +47,12 @@ function videoHeaders(entry) {
 }
 
 /** Signature and expiry as OSS checks them; returns an error answer [status, code, message] or undefined. */
-function checkLink(links, url, token) {
+function checkLink(links, url, token, entry) {
 	const expires = url.searchParams.get('Expires');
 	const signature = url.searchParams.get('Signature');
 	if (!expires || !signature || url.searchParams.get('OSSAccessKeyId') !== ACCESS_KEY_ID) return [403, 'AccessDenied', 'You have no right to access this object because of bucket acl.'];
 	if (signature !== links.sign(token, expires)) return [403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.'];
-	if (Date.now() >= Number(expires) * 1000) return [403, 'AccessDenied', 'Request has expired.'];
+	if (Date.now() >= entry.expiresAtMs) return [403, 'AccessDenied', 'Request has expired.'];
 	return undefined;
 }
 
@@ -70,7 +70,7 @@ async function handleStorage(state, ctx) {
 	const scripted = req.method === 'GET' ? state.script.take('download', entry && entry.taskId) : undefined;
 	if (scripted) return state.answerScripted(ctx, scripted, (s) => sendOssError(res, s.status, s.code, s.message));
 	if (!entry) return sendOssError(res, 404, 'NoSuchKey', 'The specified key does not exist.', { Key: url.pathname.slice(1) });
-	const problem = checkLink(state.links, url, token);
+	const problem = checkLink(state.links, url, token, entry);
 	if (problem) return sendOssError(res, ...problem);
 	res.writeHead(200, videoHeaders(entry));
 	if (req.method === 'GET') {
