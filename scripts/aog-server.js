@@ -16,6 +16,7 @@ const USAGE = `Usage: node scripts/aog-server.js [options]
   --dashscope-region <r> beijing (default), singapore, virginia, frankfurt or hongkong
   --dashscope-time-scale <x>  task times x this factor (default 1: 1 s queued, 30 s running)
   --no-dashscope         start only the AOG server
+  --not-set-up           start like a fresh AOG: no image-to-video model, no DashScope key (see docs/AOG-API.md)
   --quiet                do not log requests
   --help`;
 
@@ -49,6 +50,7 @@ function parseArgs(argv) {
 		const flag = argv[i];
 		if (flag === '--help' || flag === '-h') return null;
 		if (flag === '--quiet') { options.quiet = true; continue; }
+		if (flag === '--not-set-up') { options.setUp = false; continue; }
 		const name = VALUE_FLAGS[flag];
 		const value = argv[i + 1];
 		if (!name || value === undefined) throw new Error(`unknown or incomplete option: ${flag}`);

@@ -15,8 +15,9 @@ class AogError extends Error {
 		this.businessCode = businessCode;
 	}
 
+	/** {business_code, message}; an error without a business code is AOG's bare `{}`. */
 	get body() {
-		return { business_code: this.businessCode, message: this.message };
+		return this.businessCode === undefined ? {} : { business_code: this.businessCode, message: this.message };
 	}
 }
 
@@ -45,7 +46,12 @@ function wrapUpstreamError({ status, code, message, requestId = crypto.randomUUI
 
 const AOG_ERRORS = {
 	modelNotFound: () => new AogError(404, 30003, 'model not exist'),
+	// In AOG's source but never sent by v0.7 on the generation routes (a missing service is 30003 too); scripted only.
 	serviceNotFound: () => new AogError(404, 10011, 'service not found'),
+	// No DashScope key stored for the provider: AOG answers 400 with an empty object and sends nothing upstream.
+	noKeyStored: () => new AogError(400, undefined, 'no DashScope key stored'),
+	// The client's Accept-Encoding (br, deflate) was forwarded upstream and AOG cannot decode the answer.
+	initialResponseUnreadable: () => new AogError(500, 500, "failed to parse initial response: invalid character '\\x1b' looking for beginning of value"),
 	imageLost: () => new AogError(500, 500, 'middleware execution failed: image request param lost'),
 	imageTypeLost: () => new AogError(500, 500, 'middleware execution failed: image_type request param lost'),
 	unsupportedImageType: () => new AogError(500, 500, 'middleware execution failed: unsupported image type'),

@@ -6,7 +6,9 @@ const I2V_MODEL = 'wan2.2-i2v-plus';
 const I2V_SERVICE = 'image-to-video';
 
 const HEALTH_BODY = { business_code: 80000, message: 'health interface call success', data: { status: 'UP' } };
-const VERSION_BODY = { business_code: 70000, message: 'get version interface call success', data: { version: 'v0.7', spec_version: 'v0.2' } };
+// v0.7 answers GET /version with the health body: the version cannot be read over HTTP.
+const VERSION_BODY = HEALTH_BODY;
+const ENGINE_HEALTH_BODY = { business_code: 80000, message: 'health interface call success', data: { ollama: 'DOWN', openvino: 'DOWN' } };
 
 const MODEL_LIST_ITEM = {
 	name: I2V_MODEL,
@@ -32,12 +34,13 @@ const MODEL_LIST_ITEM = {
 };
 
 // /aog/v0.2/model ignores its filters and lists every model, so clients must filter by service and status.
-const INSTALLED_MODELS = [
+// Models of other services, listed whatever the image-to-video setup is.
+const OTHER_MODELS = [
 	{ model_name: 'qwen2.5:0.5b', provider_name: 'local_ollama_chat', status: 'downloaded', service_name: 'chat', service_source: 'local', is_default: true },
-	{ model_name: I2V_MODEL, provider_name: 'remote_aliyun_image-to-video', status: 'downloaded', service_name: I2V_SERVICE, service_source: 'remote', is_default: true },
 	{ model_name: 'text-embedding-v3', provider_name: 'remote_aliyun_embed', status: 'downloaded', service_name: 'embed', service_source: 'remote', is_default: true },
 	{ model_name: 'wanx2.1-t2i-turbo', provider_name: 'remote_aliyun_text-to-image', status: 'downloaded', service_name: 'text-to-image', service_source: 'remote', is_default: true },
-].map((model) => ({ ...model, created_at: '2025-09-01T10:00:00.000000000+08:00', updated_at: '2025-09-01T10:00:00.000000000+08:00' }));
+];
+const TIMES = { created_at: '2025-09-01T10:00:00.000000000+08:00', updated_at: '2025-09-01T10:00:00.000000000+08:00' };
 
 function sendHealth(res) {
 	sendGoJson(res, 200, HEALTH_BODY);
@@ -47,16 +50,23 @@ function sendVersion(res) {
 	sendGoJson(res, 200, VERSION_BODY);
 }
 
+function sendEngineHealth(res) {
+	sendGoJson(res, 200, ENGINE_HEALTH_BODY);
+}
+
 function positiveInt(text, fallback) {
 	const value = Number.parseInt(text, 10);
 	return Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
-/** The modellist honours service_name / service_source / flavor, and pages the (one-item) result. */
-function sendModelList(res, query) {
+/**
+ * The modellist honours service_name / service_source / flavor, and pages the result: only the catalogue model,
+ * whatever other names the provider lists; can_select once its row exists (`setup`: the AogSetup).
+ */
+function sendModelList(res, query, setup) {
 	const matches = (name, expected) => !query.get(name) || query.get(name) === expected;
 	const selected = matches('service_name', I2V_SERVICE) && matches('service_source', 'remote') && matches('flavor', 'aliyun');
-	const all = selected ? [MODEL_LIST_ITEM] : [];
+	const all = selected ? [{ ...MODEL_LIST_ITEM, can_select: setup.catalogueModelInstalled() }] : [];
 	const page = positiveInt(query.get('page'), 1);
 	const pageSize = positiveInt(query.get('page_size'), 10);
 	const data = all.slice((page - 1) * pageSize, page * pageSize);
@@ -67,8 +77,10 @@ function sendModelList(res, query) {
 	});
 }
 
-function sendModels(res) {
-	sendGoJson(res, 200, { business_code: 30000, message: 'get models success', data: INSTALLED_MODELS });
+/** Every model row: the image-to-video rows of the setup (status downloaded) among other services' rows. */
+function sendModels(res, setup) {
+	const data = [OTHER_MODELS[0], ...setup.modelRows(), ...OTHER_MODELS.slice(1)].map((model) => ({ ...model, ...TIMES }));
+	sendGoJson(res, 200, { business_code: 30000, message: 'get models success', data });
 }
 
-module.exports = { sendHealth, sendVersion, sendModelList, sendModels, I2V_MODEL, I2V_SERVICE, HEALTH_BODY, VERSION_BODY };
+module.exports = { sendHealth, sendVersion, sendEngineHealth, sendModelList, sendModels, I2V_MODEL, I2V_SERVICE, HEALTH_BODY, VERSION_BODY, ENGINE_HEALTH_BODY };

@@ -4,7 +4,7 @@
 // Generation kinds apply to POSTs on both generation routes, except those marked native-only.
 const GENERATION_KINDS = new Set([
 	'html200', 'empty200', 'malformedJson200', 'noData200', 'nonHttpData', 'empty500', 'pollExhausted',
-	'upstream', 'modelNotFound', 'serviceNotFound', 'paramLost', 'reset', 'hang', 'nativeTaskFailed',
+	'upstream', 'modelNotFound', 'serviceNotFound', 'paramLost', 'reset', 'hang', 'nativeTaskFailed', 'pollServerError', 'noKeyStored',
 ]);
 const NATIVE_ONLY_KINDS = new Set(['nativeTaskFailed']);
 const DOWNLOAD_KINDS = new Set([
@@ -47,6 +47,7 @@ function normalizeFailure(failure) {
 	if (kind === 'nativeTaskFailed') {
 		return { code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.', ...failure };
 	}
+	if (kind === 'pollServerError') return { ...failure, status: Number(failure.status ?? 500) };
 	if (kind === 'videoRedirect') return { ...failure, times: Math.max(0, Number(failure.times ?? 1)) };
 	if (kind === 'videoOversize') return { bytes: 64 * 1024 * 1024, noContentLength: false, ...failure };
 	if (kind === 'videoServerError') return { ...failure, status: Number(failure.status ?? 503) };

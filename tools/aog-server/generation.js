@@ -3,7 +3,7 @@
 const crypto = require('crypto');
 const { AogError, UpstreamError, AOG_ERRORS, parseJsonObject, wrapUpstreamError } = require('./aog-format');
 const { checkDashScopeImage, loadImgUrl, readLocalImage } = require('./image-check');
-const { sendGoJson, sendRawJson, sendAogError, sendHtmlTrap } = require('./responses');
+const { sendGoJson, sendGoJsonChunked, sendRawJson, sendAogError, sendHtmlTrap } = require('./responses');
 const { I2V_MODEL } = require('./discovery');
 
 const IMAGE_TYPES = new Set(['url', 'path', 'base64']);
@@ -19,18 +19,47 @@ function dashScopeTime(date = new Date()) {
 	return new Date(date.getTime() + 8 * 3600 * 1000).toISOString().replace('T', ' ').replace('Z', '');
 }
 
-function checkModel(model) {
-	const given = model !== undefined && model !== null && model !== '';
-	if (given && model !== I2V_MODEL) throw AOG_ERRORS.modelNotFound();
+/** True when the client's Accept-Encoding names br or deflate, which AOG forwards upstream but cannot decode. */
+function forwardsUndecodableEncoding(header) {
+	if (!header) return false;
+	return String(header).split(',').some((part) => {
+		const [name, ...params] = part.trim().toLowerCase().split(';');
+		const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+		return (name.trim() === 'br' || name.trim() === 'deflate') && !(q && Number(q.slice(2)) === 0);
+	});
+}
+
+/** A task was created upstream for this request (counted in counters.upstreamTasks and the request's record). */
+function submitTask(state, ctx) {
+	state.counters.upstreamTasks += 1;
+	if (ctx.record) ctx.record.upstreamTasks += 1;
+}
+
+/** A task ran to SUCCEEDED upstream: a video was made and billed, whether or not anyone got its link. */
+function billTask(state, ctx) {
+	state.counters.upstreamTasksBilled += 1;
+	if (ctx.record) ctx.record.upstreamTasksBilled += 1;
+}
+
+/** A task nobody polls any more still runs to its end upstream (and is billed). */
+function finishUnobserved(state, ctx, delayMs) {
+	void state.sleep(delayMs).then(() => billTask(state, ctx));
+}
+
+/** AOG's n-th wait before re-submitting after an upstream 5xx (2 s, 4 s in v0.7; compressed by default). */
+function resubmitWait(state, n) {
+	const waits = state.options.resubmitWaitsMs;
+	return waits.length === 0 ? 0 : waits[Math.min(n, waits.length - 1)];
 }
 
 /** AOG's middleware checks on the standard body; returns what DashScope will get: {bytes} or {imgUrl}. */
-function standardImageSource(body, fileRoot) {
+function standardImageSource(state, body) {
 	const { image, image_type: imageType } = body;
 	if (typeof image !== 'string' || image === '') throw AOG_ERRORS.imageLost();
 	if (typeof imageType !== 'string' || imageType === '') throw AOG_ERRORS.imageTypeLost();
 	if (!IMAGE_TYPES.has(imageType)) throw AOG_ERRORS.unsupportedImageType();
-	checkModel(body.model);
+	state.setup.checkGeneration(body.model); // 404 30003 (not installed, unknown model), then 400 {} (no key)
+	const fileRoot = state.options.fileRoot;
 	// `path` is read by AOG itself; `url` and `base64` are passed to DashScope unchanged as img_url.
 	return imageType === 'path' ? { bytes: readLocalImage(image, fileRoot) } : { imgUrl: image };
 }
@@ -49,14 +78,30 @@ async function makeVideo(state, image, height) {
 }
 
 /**
- * What DashScope does with a submitted task: reject the image at once (throws UpstreamError), or run
- * for generationDelayMs and end with {videoUrl} or {failed: {code, message}} when the encoder fails.
+ * What DashScope does with a submission: reject the image at once (throws UpstreamError, no task), or create a
+ * task that runs for the request's delay and ends with {videoUrl} (billed) or {failed: {code, message}} when the
+ * encoder fails. The task runs to its end even when the client has gone. Quirks of AOG on the way:
+ * - Accept-Encoding br/deflate: the task is created, then AOG cannot read the answer (500), the task runs on;
+ * - pollFailure (a 5xx on a poll): AOG submits a second task and polls that one; the first runs on unobserved.
  */
-async function runTask(state, source, height, delayMs = state.options.generationDelayMs) {
+async function runTask(state, ctx, source, height, { pollFailure } = {}) {
+	const delayMs = ctx.delayMs ?? state.options.generationDelayMs;
 	const image = await loadImage(source);
+	submitTask(state, ctx);
+	if (forwardsUndecodableEncoding(ctx.req.headers['accept-encoding'])) {
+		finishUnobserved(state, ctx, delayMs);
+		throw AOG_ERRORS.initialResponseUnreadable();
+	}
+	if (pollFailure) {
+		finishUnobserved(state, ctx, delayMs);
+		await state.sleep(resubmitWait(state, 0));
+		submitTask(state, ctx);
+	}
 	await state.sleep(delayMs);
 	try {
-		return { videoUrl: state.videos.add(await makeVideo(state, image, height)) };
+		const videoUrl = state.videos.add(await makeVideo(state, image, height));
+		billTask(state, ctx);
+		return { videoUrl };
 	} catch (error) {
 		if (state.closed) throw error;
 		state.log(`video generation failed: ${error.message}`);
@@ -66,13 +111,14 @@ async function runTask(state, source, height, delayMs = state.options.generation
 
 async function handleStandardPost(state, ctx) {
 	const failure = state.failures.take('standard');
-	if (failure) return applyGenerationFailure(state, ctx, failure, 'standard');
+	if (failure && failure.kind !== 'pollServerError') return applyGenerationFailure(state, ctx, failure, 'standard');
+	if (failure) await holdScripted(state, ctx, failure);
 	const body = parseJsonObject(ctx.text);
-	const source = standardImageSource(body, state.options.fileRoot);
+	const source = standardImageSource(state, body);
 	const id = crypto.randomUUID();
-	const outcome = await runTask(state, source, 1080, ctx.delayMs); // this route is fixed at 1080P
+	const outcome = await runTask(state, ctx, source, 1080, { pollFailure: failure }); // this route is fixed at 1080P
 	// A FAILED task comes back as 200 with no data and no reason.
-	sendGoJson(ctx.res, 200, outcome.failed ? { id } : { id, data: outcome.videoUrl });
+	sendGoJsonChunked(ctx.res, 200, outcome.failed ? { id } : { id, data: outcome.videoUrl });
 }
 
 function optionalString(value, field, maxLength) {
@@ -100,9 +146,9 @@ function checkNativeParameters(parameters = {}) {
 }
 
 /** DashScope's own checks on the native body. Returns the settings the task runs with. */
-function checkNativeBody(body) {
+function checkNativeBody(state, body) {
 	if (body.model === undefined || body.model === null || body.model === '') throw invalidParameter('Model not exist.');
-	checkModel(body.model);
+	state.setup.checkGeneration(body.model);
 	const input = body.input;
 	if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalidParameter('Field required: input');
 	const prompt = optionalString(input.prompt, 'input.prompt', 800);
@@ -142,13 +188,14 @@ function nativeFailed({ taskId, submitTime, code, message }) {
 
 async function handleNativePost(state, ctx) {
 	const failure = state.failures.take('native');
-	if (failure) return applyGenerationFailure(state, ctx, failure, 'native');
+	if (failure && failure.kind !== 'pollServerError') return applyGenerationFailure(state, ctx, failure, 'native');
+	if (failure) await holdScripted(state, ctx, failure);
 	const submitTime = new Date();
-	const settings = checkNativeBody(parseJsonObject(ctx.text));
-	const outcome = await runTask(state, { imgUrl: settings.imgUrl }, settings.height, ctx.delayMs);
+	const settings = checkNativeBody(state, parseJsonObject(ctx.text));
+	const outcome = await runTask(state, ctx, { imgUrl: settings.imgUrl }, settings.height, { pollFailure: failure });
 	const taskId = crypto.randomUUID();
-	if (outcome.failed) return sendGoJson(ctx.res, 200, nativeFailed({ taskId, submitTime, ...outcome.failed }));
-	sendGoJson(ctx.res, 200, nativeSucceeded({ taskId, submitTime, videoUrl: outcome.videoUrl, ...settings }));
+	if (outcome.failed) return sendGoJsonChunked(ctx.res, 200, nativeFailed({ taskId, submitTime, ...outcome.failed }));
+	sendGoJsonChunked(ctx.res, 200, nativeSucceeded({ taskId, submitTime, videoUrl: outcome.videoUrl, ...settings }));
 }
 
 /** Failures that answer at once, as soon as the request has been read. Returns false if not one of them. */
@@ -161,7 +208,8 @@ function answerImmediateFailure(state, ctx, failure) {
 		empty500: () => sendRawJson(res, 500, '{}'),
 		upstream: () => sendAogError(res, wrapUpstreamError(failure)),
 		modelNotFound: () => sendAogError(res, AOG_ERRORS.modelNotFound()),
-		serviceNotFound: () => sendAogError(res, AOG_ERRORS.serviceNotFound()),
+		serviceNotFound: () => sendAogError(res, AOG_ERRORS.serviceNotFound()), // not v0.7 behaviour: see AOG_ERRORS
+		noKeyStored: () => sendAogError(res, AOG_ERRORS.noKeyStored()),
 		paramLost: () => sendAogError(res, AOG_ERRORS.imageTypeLost()),
 		reset: () => ctx.dropConnection(),
 		hang: () => {}, // never answer; the socket stays open until the client gives up or the server closes
@@ -174,8 +222,10 @@ function answerImmediateFailure(state, ctx, failure) {
 /** Failures that come after the task "ran" (generationDelayMs): polling gave up, or the task ended badly. */
 async function answerTaskFailure(state, ctx, failure, route) {
 	const delayMs = ctx.delayMs ?? state.options.generationDelayMs;
+	submitTask(state, ctx);
 	await state.sleep(delayMs);
 	const { res } = ctx;
+	if (failure.kind === 'pollExhausted' || failure.kind === 'nonHttpData') billTask(state, ctx); // the task succeeded upstream
 	const id = crypto.randomUUID();
 	const task = { taskId: crypto.randomUUID(), submitTime: new Date(Date.now() - delayMs) };
 	const ftpUrl = `ftp://aog-dev-bucket.oss-cn-beijing.aliyuncs.com/${crypto.randomBytes(16).toString('hex')}.mp4`;
@@ -183,11 +233,11 @@ async function answerTaskFailure(state, ctx, failure, route) {
 		case 'pollExhausted':
 			return sendAogError(res, AOG_ERRORS.pollExhausted());
 		case 'noData200':
-			return sendGoJson(res, 200, route === 'native' ? nativeFailed(task) : { id });
+			return sendGoJsonChunked(res, 200, route === 'native' ? nativeFailed(task) : { id });
 		case 'nonHttpData':
-			return sendGoJson(res, 200, route === 'native' ? nativeSucceeded({ ...task, videoUrl: ftpUrl, prompt: '', promptExtend: false, height: 1080 }) : { id, data: ftpUrl });
+			return sendGoJsonChunked(res, 200, route === 'native' ? nativeSucceeded({ ...task, videoUrl: ftpUrl, prompt: '', promptExtend: false, height: 1080 }) : { id, data: ftpUrl });
 		case 'nativeTaskFailed':
-			return sendGoJson(res, 200, nativeFailed({ ...task, code: failure.code, message: failure.message }));
+			return sendGoJsonChunked(res, 200, nativeFailed({ ...task, code: failure.code, message: failure.message }));
 		default:
 			throw new Error(`unhandled scripted failure ${failure.kind}`);
 	}
@@ -202,9 +252,26 @@ async function waitForArrivals(state, ctx, count) {
 	for (let waited = 0; !enough() && waited < 10_000; waited += 5) await state.sleep(5);
 }
 
-async function applyGenerationFailure(state, ctx, failure, route) {
+async function holdScripted(state, ctx, failure) {
 	if (failure.holdUntilArrivals) await waitForArrivals(state, ctx, failure.holdUntilArrivals);
 	state.log(`scripted failure: ${failure.kind}`);
+}
+
+/**
+ * DashScope answered 5xx on submit: AOG submits again after the first wait (2 s in v0.7), and gives up after the
+ * second (4 s): two tasks were created, and either may be billed.
+ */
+async function answerResubmitted(state, ctx, failure) {
+	submitTask(state, ctx);
+	await state.sleep(resubmitWait(state, 0));
+	submitTask(state, ctx);
+	await state.sleep(resubmitWait(state, 1));
+	sendAogError(ctx.res, wrapUpstreamError(failure));
+}
+
+async function applyGenerationFailure(state, ctx, failure, route) {
+	await holdScripted(state, ctx, failure);
+	if (failure.kind === 'upstream' && failure.status >= 500) return answerResubmitted(state, ctx, failure);
 	if (!answerImmediateFailure(state, ctx, failure)) await answerTaskFailure(state, ctx, failure, route);
 }
 
@@ -221,4 +288,4 @@ function sendGenerationError(res, error) {
 	return false;
 }
 
-module.exports = { handleStandardPost, handleNativePost, sendGenerationError, dashScopeTime, PROMPT_EXTENSION };
+module.exports = { handleStandardPost, handleNativePost, sendGenerationError, dashScopeTime, forwardsUndecodableEncoding, PROMPT_EXTENSION };

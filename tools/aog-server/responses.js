@@ -16,6 +16,13 @@ function sendGoJson(res, status, value) {
 	send(res, status, JSON_TYPE, goJson(value));
 }
 
+/** JSON as AOG's generation routes send their answers: chunked, with no Content-Length. */
+function sendGoJsonChunked(res, status, value) {
+	res.writeHead(status, { 'Content-Type': JSON_TYPE });
+	res.write(goJson(value));
+	res.end();
+}
+
 /** JSON content type with an arbitrary (possibly empty or broken) body. */
 function sendRawJson(res, status, text) {
 	send(res, status, JSON_TYPE, text);
@@ -68,4 +75,4 @@ function sendOssError(res, status, code, message, extra = {}) {
 	send(res, status, 'application/xml', body, { Server: 'AliyunOSS', 'x-oss-request-id': requestId });
 }
 
-module.exports = { JSON_TYPE, HTML_TYPE, send, sendGoJson, sendRawJson, sendAogError, sendHtmlTrap, sendNotFound, sendOssError, ossRequestId };
+module.exports = { JSON_TYPE, HTML_TYPE, send, sendGoJson, sendGoJsonChunked, sendRawJson, sendAogError, sendHtmlTrap, sendNotFound, sendOssError, ossRequestId };

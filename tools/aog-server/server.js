@@ -5,7 +5,8 @@ const { VideoMaker } = require('./video-maker');
 const { FailureQueue } = require('./failures');
 const { VideoStore, handleVideo } = require('./videos');
 const { handleStandardPost, handleNativePost, sendGenerationError } = require('./generation');
-const { sendHealth, sendVersion, sendModelList, sendModels } = require('./discovery');
+const { sendHealth, sendVersion, sendEngineHealth, sendModelList, sendModels } = require('./discovery');
+const { AogSetup, handleInstall, handleProviderUpdate } = require('./setup');
 const { handleControl } = require('./control');
 const { sendHtmlTrap, sendNotFound, sendGoJson } = require('./responses');
 const { describeBody } = require('./request-log');
@@ -14,8 +15,13 @@ const { GenerationGauge, generationDelay } = require('./gauges');
 const HOST = '127.0.0.1';
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const MAX_LOGGED_REQUESTS = 50;
-const COUNTER_NAMES = ['health', 'version', 'i2vPosts', 'nativePosts', 'modelList', 'models', 'downloads', 'control', 'other', 'total', 'clientAborts'];
-const DEFAULT_OPTIONS = { generationDelayMs: 0, generationDelaysMs: [], videoTtlSeconds: 86400, fileRoot: undefined, syntheticVideoBytes: 0, quiet: true };
+const COUNTER_NAMES = [
+	'health', 'version', 'engineHealth', 'i2vPosts', 'nativePosts', 'modelList', 'models', 'setup', 'downloads', 'control', 'other', 'total', 'clientAborts',
+	'upstreamTasks', 'upstreamTasksBilled',
+];
+// resubmitWaitsMs: AOG's waits before re-submitting after an upstream 5xx, 2000 and 4000 ms in v0.7, compressed 100x.
+const DEFAULT_OPTIONS = { generationDelayMs: 0, generationDelaysMs: [], resubmitWaitsMs: [20, 40], videoTtlSeconds: 86400, fileRoot: undefined, syntheticVideoBytes: 0, quiet: true };
+const MS_LISTS = new Set(['generationDelaysMs', 'resubmitWaitsMs']);
 const GENERATION_ROUTES = { i2vPosts: 'standard', nativePosts: 'native' };
 
 const NUMBER_OPTIONS = new Set(['generationDelayMs', 'videoTtlSeconds', 'syntheticVideoBytes']);
@@ -26,9 +32,9 @@ function mergeOptions(current, patch = {}) {
 	for (const [name, value] of Object.entries(patch)) {
 		if (!(name in DEFAULT_OPTIONS)) throw new Error(`unknown option "${name}"; known: ${Object.keys(DEFAULT_OPTIONS).join(', ')}`);
 		if (NUMBER_OPTIONS.has(name) && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw new Error(`option ${name} must be a number >= 0`);
-		if (name === 'generationDelaysMs' && !(Array.isArray(value) && value.every((ms) => typeof ms === 'number' && Number.isFinite(ms) && ms >= 0))) throw new Error('option generationDelaysMs must be an array of numbers >= 0');
+		if (MS_LISTS.has(name) && !(Array.isArray(value) && value.every((ms) => typeof ms === 'number' && Number.isFinite(ms) && ms >= 0))) throw new Error(`option ${name} must be an array of numbers >= 0`);
 		if (name === 'fileRoot' && value !== undefined && value !== null && typeof value !== 'string') throw new Error('option fileRoot must be a folder path or null');
-		merged[name] = name === 'quiet' ? Boolean(value) : name === 'fileRoot' ? value ?? undefined : name === 'generationDelaysMs' ? [...value] : value;
+		merged[name] = name === 'quiet' ? Boolean(value) : name === 'fileRoot' ? value ?? undefined : MS_LISTS.has(name) ? [...value] : value;
 	}
 	return merged;
 }
@@ -44,16 +50,19 @@ function route(method, pathname) {
 	const known = {
 		'GET /health': ['health', (state, ctx) => sendHealth(ctx.res)],
 		'GET /version': ['version', (state, ctx) => sendVersion(ctx.res)],
+		'GET /engine/health': ['engineHealth', (state, ctx) => sendEngineHealth(ctx.res)],
+		'POST /aog/v0.2/service/install': ['setup', handleInstall],
+		'PUT /aog/v0.2/service_provider': ['setup', handleProviderUpdate],
 		'POST /aog/v0.2/services/image-to-video': ['i2vPosts', handleStandardPost],
 		'POST /aog/v0.2/api_flavors/aliyun/v1/image-to-video': ['nativePosts', handleNativePost],
-		'GET /aog/v0.2/control_panel/modellist': ['modelList', (state, ctx) => sendModelList(ctx.res, ctx.query)],
-		'GET /aog/v0.2/model': ['models', (state, ctx) => sendModels(ctx.res)],
+		'GET /aog/v0.2/control_panel/modellist': ['modelList', (state, ctx) => sendModelList(ctx.res, ctx.query, state.setup)],
+		'GET /aog/v0.2/model': ['models', (state, ctx) => sendModels(ctx.res, state.setup)],
 	}[`${method} ${pathname}`];
 	if (known) return known;
 	if (pathname.startsWith('/videos/')) return [method === 'GET' ? 'downloads' : 'other', handleVideo];
 	// AOG's control panel catches every other /aog/v0.2/ path and method: a 200 text/html trap.
 	if (pathname === '/aog/v0.2' || pathname.startsWith('/aog/v0.2/')) return ['other', (state, ctx) => sendHtmlTrap(ctx.res)];
-	return ['other', (state, ctx) => sendNotFound(ctx.res)];
+	return ['other', (state, ctx) => sendNotFound(ctx.res)]; // gin's 404 page not found, text/plain
 }
 
 function readBody(req) {
@@ -77,9 +86,10 @@ function writeLog(state, line) {
 	else if (!state.options.quiet) console.log(`[aog-server] ${line}`);
 }
 
-function createState(options) {
+function createState(options, setUp) {
 	const state = {
 		options,
+		setup: new AogSetup(setUp),
 		url: '',
 		closed: false,
 		counters: zeroCounters({}),
@@ -145,6 +155,7 @@ async function handleRequest(state, api, req, res) {
 	const ctx = { req, res, text, query: url.searchParams, dropConnection };
 	if (generation) {
 		ctx.generationIndex = generation.index;
+		ctx.record = generation;
 		ctx.delayMs = generation.delayMs = generationDelay(state.options, generation.index);
 	}
 	if (counter === 'control') return handleControl(api, ctx);
@@ -186,6 +197,7 @@ function createApi(state, server) {
 		lastRequests: state.lastRequests,
 		encoderStats: state.videoMaker.stats,
 		generation: state.generation.view,
+		get setup() { return state.setup.view; },
 		get options() { return { ...state.options }; },
 		resetCounters: () => {
 			zeroCounters(state.counters);
@@ -211,8 +223,8 @@ function createApi(state, server) {
 
 /** Start the server on 127.0.0.1 (port 0 = any free port). See index.d.ts for the options and the returned object. */
 async function startAogServer(startOptions = {}) {
-	const { port = 0, ...rest } = startOptions;
-	const state = createState(mergeOptions(DEFAULT_OPTIONS, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined))));
+	const { port = 0, setUp = true, ...rest } = startOptions;
+	const state = createState(mergeOptions(DEFAULT_OPTIONS, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined))), setUp !== false);
 	const server = http.createServer();
 	const api = createApi(state, server);
 	server.on('connection', (socket) => {

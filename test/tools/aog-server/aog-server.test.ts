@@ -149,15 +149,17 @@ beforeEach(() => {
 });
 
 describe('health, version and discovery', () => {
-	it('answers /health and /version with the exact contract bodies', async () => {
+	it('answers /health with the exact health body, /version with the same body (a v0.7 bug), /engine/health with both engines DOWN', async () => {
 		const health = await get('/health');
 		expect(health.status).toBe(200);
 		expect(health.headers['content-type']).toBe(JSON_TYPE);
 		expect(health.text).toBe('{"business_code":80000,"message":"health interface call success","data":{"status":"UP"}}');
-		const version = json(await get('/version'));
-		expect(version.business_code).toBe(70000);
-		expect(version.data).toEqual({ version: 'v0.7', spec_version: 'v0.2' });
-		expect(server.counters).toMatchObject({ health: 1, version: 1, total: 2, other: 0 });
+		const version = await get('/version');
+		expect([version.status, version.headers['content-type'], version.text]).toEqual([200, JSON_TYPE, health.text]);
+		const engines = await get('/engine/health');
+		expect([engines.status, engines.headers['content-type']]).toEqual([200, JSON_TYPE]);
+		expect(engines.text).toBe('{"business_code":80000,"message":"health interface call success","data":{"ollama":"DOWN","openvino":"DOWN"}}');
+		expect(server.counters).toMatchObject({ health: 1, version: 1, engineHealth: 1, total: 3, other: 0 });
 	});
 
 	it('lists wan2.2-i2v-plus in the modellist and honours its service filter', async () => {
@@ -510,15 +512,18 @@ describe('scripted generation failures', () => {
 		expect(() => server.scriptFailures([{ kind: 'upstream', code: 'Throttling', retryAfter: -1 }])).toThrow(/retryAfter/);
 	});
 
-	it('modelNotFound, serviceNotFound, paramLost', async () => {
-		server.scriptFailures([{ kind: 'modelNotFound' }, { kind: 'serviceNotFound' }, { kind: 'paramLost' }]);
+	// serviceNotFound (10011) exists in AOG's source but v0.7 never sends it on these routes: scripted only.
+	it('modelNotFound, serviceNotFound, noKeyStored, paramLost', async () => {
+		server.scriptFailures([{ kind: 'modelNotFound' }, { kind: 'serviceNotFound' }, { kind: 'noKeyStored' }, { kind: 'paramLost' }]);
 		const model = await post(STANDARD, base64Body());
 		expect([model.status, model.text]).toEqual([404, '{"business_code":30003,"message":"model not exist"}']);
 		const service = await post(NATIVE, {});
 		expect([service.status, service.text]).toEqual([404, '{"business_code":10011,"message":"service not found"}']);
+		const noKey = await post(STANDARD, base64Body());
+		expect([noKey.status, noKey.headers['content-type'], noKey.text]).toEqual([400, JSON_TYPE, '{}']);
 		const lost = await post(STANDARD, base64Body());
 		expect([lost.status, lost.text]).toEqual([500, '{"business_code":500,"message":"middleware execution failed: image_type request param lost"}']);
-		expect(server.counters).toMatchObject({ i2vPosts: 2, nativePosts: 1 });
+		expect(server.counters).toMatchObject({ i2vPosts: 3, nativePosts: 1, upstreamTasks: 0 });
 	});
 
 	it('reset drops the connection without an answer', async () => {
