@@ -1,12 +1,16 @@
 'use strict';
-// Paths to the ffmpeg/ffprobe binaries of the npm installer packages, and small helpers to run them.
+// The one wrapper of the ffmpeg/ffprobe binaries of the npm installer packages, used by the dev server
+// (tools/aog-server) and the tests (test/support): their paths, running ffmpeg, probing a file, and a file
+// cache under <repo>/.cache/ so that media are made once and reused by later runs and parallel jest workers.
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
 const { execFile, execFileSync } = require('child_process');
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const REPO_ROOT = path.resolve(__dirname, '..');
 const CACHE_ROOT = path.join(REPO_ROOT, '.cache');
+
+const tempSuffix = () => `${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
 
 function isExecutable(file) {
 	try {
@@ -20,9 +24,27 @@ function isExecutable(file) {
 /** Write a file so that concurrent readers (other jest workers) never see it half written. */
 function writeFileAtomic(file, data) {
 	fs.mkdirSync(path.dirname(file), { recursive: true });
-	const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+	const temp = `${file}.${tempSuffix()}`;
 	fs.writeFileSync(temp, data);
 	fs.renameSync(temp, file);
+}
+
+/**
+ * Path of `<dir>/<name>` under .cache, made by `make(tempPath)` on first use. The temp path keeps the real
+ * extension (ffmpeg picks its muxer from it) and is renamed into place, so no reader sees half a file.
+ */
+function cachedFile(dir, name, make) {
+	const file = path.join(CACHE_ROOT, dir, name);
+	if (fs.existsSync(file)) return file;
+	fs.mkdirSync(path.dirname(file), { recursive: true });
+	const temp = path.join(path.dirname(file), `.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}-${name}`);
+	try {
+		make(temp);
+		fs.renameSync(temp, file);
+	} finally {
+		fs.rmSync(temp, { force: true });
+	}
+	return file;
 }
 
 /**
@@ -34,7 +56,7 @@ function executableCopy(original, name) {
 	const copy = path.join(CACHE_ROOT, 'bin', name);
 	const sameSize = fs.existsSync(copy) && fs.statSync(copy).size === fs.statSync(original).size;
 	if (!sameSize || !isExecutable(copy)) {
-		const temp = `${copy}.${process.pid}.tmp`;
+		const temp = `${copy}.${tempSuffix()}`;
 		fs.mkdirSync(path.dirname(copy), { recursive: true });
 		fs.copyFileSync(original, temp);
 		fs.chmodSync(temp, 0o755);
@@ -62,44 +84,55 @@ const QUIET_ARGS = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'];
 function runFfmpeg(args, onSpawn) {
 	return new Promise((resolve, reject) => {
 		const child = execFile(ffmpegPath(), [...QUIET_ARGS, ...args], { maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) => {
-			if (error) reject(new Error(`ffmpeg failed: ${String(stderr || error.message).trim().slice(-600)}`));
+			if (error) reject(new Error(`ffmpeg ${args.join(' ')} failed: ${String(stderr || error.message).trim().slice(-800)}`));
 			else resolve();
 		});
 		if (onSpawn) onSpawn(child);
 	});
 }
 
+/** Run ffmpeg and wait for it; throws with the end of its error output when it fails. */
 function runFfmpegSync(args) {
 	try {
 		execFileSync(ffmpegPath(), [...QUIET_ARGS, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 	} catch (error) {
-		throw new Error(`ffmpeg failed: ${String(error.stderr || error.message).trim().slice(-600)}`);
+		throw new Error(`ffmpeg ${args.join(' ')} failed: ${String(error.stderr || error.message).trim().slice(-800)}`);
 	}
 }
 
-/** Codec, size, frame rate, duration and audio presence of a video file, as ffprobe sees them. */
-function probeVideo(file) {
+/** ffprobe -show_streams -show_format -of json: every stream's and the container's fields. */
+function probe(file) {
 	return new Promise((resolve, reject) => {
-		const args = ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height,pix_fmt,r_frame_rate,nb_frames:format=format_name,duration', '-of', 'json', file];
-		execFile(ffprobePath(), args, (error, stdout, stderr) => {
-			if (error) return reject(new Error(`ffprobe failed: ${String(stderr || error.message).trim()}`));
-			const info = JSON.parse(stdout);
-			const streams = info.streams || [];
-			const video = streams.find((s) => s.codec_type === 'video') || {};
-			const [num, den] = String(video.r_frame_rate || '0/1').split('/').map(Number);
-			resolve({
-				formatName: info.format?.format_name,
-				duration: Number(info.format?.duration),
-				codec: video.codec_name,
-				pixelFormat: video.pix_fmt,
-				width: video.width,
-				height: video.height,
-				fps: den ? num / den : 0,
-				frames: Number(video.nb_frames),
-				hasAudio: streams.some((s) => s.codec_type === 'audio'),
-			});
+		execFile(ffprobePath(), ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file], { maxBuffer: 8 * 1024 * 1024 }, (error, stdout, stderr) => {
+			if (error) reject(new Error(`ffprobe ${file} failed: ${String(stderr || error.message).trim()}`));
+			else resolve(JSON.parse(stdout));
 		});
 	});
 }
 
-module.exports = { REPO_ROOT, CACHE_ROOT, ffmpegPath, ffprobePath, runFfmpeg, runFfmpegSync, probeVideo, writeFileAtomic };
+/** "30000/1001" → 29.97002997… (ffprobe's frame rates). */
+function frameRate(text) {
+	const [num, den] = String(text ?? '0/1').split('/').map(Number);
+	return den ? num / den : num;
+}
+
+/** Codec, size, frame rate, duration and audio presence of a video file, as ffprobe sees them. */
+async function probeVideo(file) {
+	const info = await probe(file);
+	const streams = info.streams || [];
+	const video = streams.find((s) => s.codec_type === 'video') || {};
+	const [num, den] = String(video.r_frame_rate || '0/1').split('/').map(Number);
+	return {
+		formatName: info.format?.format_name,
+		duration: Number(info.format?.duration),
+		codec: video.codec_name,
+		pixelFormat: video.pix_fmt,
+		width: video.width,
+		height: video.height,
+		fps: den ? num / den : 0,
+		frames: Number(video.nb_frames),
+		hasAudio: streams.some((s) => s.codec_type === 'audio'),
+	};
+}
+
+module.exports = { REPO_ROOT, CACHE_ROOT, ffmpegPath, ffprobePath, runFfmpeg, runFfmpegSync, probe, probeVideo, frameRate, cachedFile, writeFileAtomic };

@@ -1,6 +1,6 @@
 // End to end: every workflow in examples/, as it is in the repository, inside the real n8n 2.8.4 CLI
 // with the packed package installed like a user's community node, against the AOG dev server.
-// - all three import (and export back unchanged), with node types and versions n8n 2.8.4 has;
+// - all of them import (and export back unchanged), with node types and versions n8n 2.8.4 has;
 // - schedule-to-upload runs with `n8n execute` (image-to-video, the demo, runs in image-to-video.e2e.test.ts);
 // - the form one runs in `n8n start`: its production form is fetched and submitted as a browser
 //   does, and the completion page hands back the MP4.
@@ -90,7 +90,7 @@ async function probeBytes(bytes: Buffer, name: string): Promise<VideoProbe> {
 describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 	test('every example uses node types and versions n8n 2.8.4 has, the AOG credential, and imports and exports back unchanged', async () => {
 		const files = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.json')).sort();
-		expect(files).toEqual(['form-to-video.json', 'image-to-video.json', 'schedule-to-upload.json']);
+		expect(files).toEqual(['form-to-video.json', 'image-to-video.json', 'schedule-to-upload.json', 'webhook-to-video.json']);
 		const workflows = files.map(loadExample);
 
 		// What n8n 2.8.4 ships (n8n-nodes-base's own type list) and what this package declares.
@@ -127,7 +127,7 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 			}
 		}
 
-		// All three into one user folder, exactly as they are in the repository, then exported back.
+		// All of them into one user folder, exactly as they are in the repository, then exported back.
 		const prepared = await prepareUserFolder({
 			n8nBin,
 			workflows,

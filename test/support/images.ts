@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { cachedFile, REPO_ROOT, runFfmpeg } from './ffmpeg';
+import { cachedFile, REPO_ROOT, runFfmpegSync } from '../../tools/ffmpeg';
 
 export type BasicFormat = 'png' | 'jpeg' | 'bmp' | 'webp' | 'gif' | 'tiff';
 
@@ -55,7 +55,7 @@ export function variantImage(options: VariantOptions): Buffer {
 		// testsrc2 only makes even sizes: draw a slightly larger frame and crop it in RGBA.
 		const source = `testsrc2=size=${width + (width % 2)}x${height + (height % 2)}:rate=1`;
 		const filter = ['format=rgba', `crop=${width}:${height}:0:0`, ...(alpha ? ['colorchannelmixer=aa=0.6'] : [])].join(',');
-		runFfmpeg(['-f', 'lavfi', '-i', source, '-vf', filter, '-frames:v', '1', '-c:v', codec, '-pix_fmt', pixFmt, ...extra, '-f', 'image2', temp]);
+		runFfmpegSync(['-f', 'lavfi', '-i', source, '-vf', filter, '-frames:v', '1', '-c:v', codec, '-pix_fmt', pixFmt, ...extra, '-f', 'image2', temp]);
 	});
 	return fs.readFileSync(file);
 }

@@ -1,7 +1,7 @@
 // Real MP4 files made with ffmpeg for the MP4-inspector tests, cached under .cache/test-media/.
 import * as fs from 'fs';
 
-import { cachedFile, runFfmpeg } from './ffmpeg';
+import { cachedFile, runFfmpegSync } from '../../tools/ffmpeg';
 
 export interface VideoSpec {
 	width: number;
@@ -38,7 +38,7 @@ export function videoFile(spec: VideoSpec): string {
 				: spec.codec === 'libx265'
 					? ['-c:v', 'libx265', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-x265-params', 'log-level=error']
 					: ['-c:v', 'mpeg4', '-q:v', '5', '-pix_fmt', 'yuv420p'];
-		runFfmpeg([...video, ...audio, ...maps, '-t', String(spec.seconds), ...codec, ...(spec.faststart ? ['-movflags', '+faststart'] : []), '-f', 'mp4', temp]);
+		runFfmpegSync([...video, ...audio, ...maps, '-t', String(spec.seconds), ...codec, ...(spec.faststart ? ['-movflags', '+faststart'] : []), '-f', 'mp4', temp]);
 	});
 }
 

@@ -2,7 +2,7 @@
 // Test pictures made with ffmpeg's testsrc2 pattern, cached under <repo>/.cache/test-images/.
 const fs = require('fs');
 const path = require('path');
-const { CACHE_ROOT, runFfmpegSync } = require('./ffmpeg');
+const { CACHE_ROOT, runFfmpegSync } = require('../ffmpeg');
 
 const IMAGE_CACHE_DIR = path.join(CACHE_ROOT, 'test-images');
 

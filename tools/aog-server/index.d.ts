@@ -207,20 +207,4 @@ export interface ImageInfo {
 /** Format from the magic bytes and size from the header, as the server's DashScope checks see them. */
 export function detectImage(bytes: Buffer): ImageInfo;
 
-export interface VideoProbe {
-	formatName: string;
-	duration: number;
-	codec: string;
-	pixelFormat: string;
-	width: number;
-	height: number;
-	fps: number;
-	frames: number;
-	hasAudio: boolean;
-}
-/** Path of an executable ffmpeg (an executable copy under .cache/bin if the npm binary lacks the x bit). */
-export function ffmpegPath(): string;
-/** Path of an executable ffprobe (same fallback as ffmpegPath). */
-export function ffprobePath(): string;
-/** ffprobe a video file. */
-export function probeVideo(file: string): Promise<VideoProbe>;
+export { ffmpegPath, ffprobePath, probeVideo, type VideoProbe } from '../ffmpeg';

@@ -2,7 +2,7 @@
 // AOG-compatible dev server for tests, benchmarks and demos. Types: index.d.ts.
 const { startAogServer, DEFAULT_OPTIONS, COUNTER_NAMES } = require('./server');
 const { makeImage, imageFile, toDataUri, mimeType, IMAGE_FORMATS } = require('./images');
-const { ffmpegPath, ffprobePath, probeVideo } = require('./ffmpeg');
+const { ffmpegPath, ffprobePath, probeVideo } = require('../ffmpeg');
 const { detectImage } = require('./image-check');
 const { GENERATION_KINDS, DOWNLOAD_KINDS } = require('./failures');
 

@@ -3,7 +3,7 @@
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
-const { CACHE_ROOT, runFfmpeg } = require('./ffmpeg');
+const { CACHE_ROOT, runFfmpeg } = require('../ffmpeg');
 
 const VIDEO_CACHE_DIR = path.join(CACHE_ROOT, 'aog-server', 'videos');
 const ENCODING_VERSION = 'pan-v1'; // change when the ffmpeg recipe changes, so old cache entries are ignored

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { imageSize } from 'image-size';
 
 import { ACCEPTED_MIME_TYPES, checkImageLimits, formatBytes, IMAGE_LIMITS, sniffImage, SNIFF_BYTES, type ImageInfo } from '../../../../nodes/Aog/helpers/image';
-import { cachedFile, probe, runFfmpeg } from '../../../support/ffmpeg';
+import { cachedFile, probe, runFfmpegSync } from '../../../../tools/ffmpeg';
 import { basicImage, exifSegment, jpegSegment, progressiveJpeg, variantImage, withSegmentsAfterSoi, type BasicFormat } from '../../../support/images';
 import { videoBytes } from '../../../support/media';
 
@@ -155,7 +155,7 @@ describe('JPEG headers', () => {
 		const file = cachedFile('test-images', `unit-exif-${bytes.length}.jpg`, (temp) => fs.writeFileSync(temp, bytes));
 		const { streams } = await probe(file);
 		expect(streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 641, height: 363 });
-		runFfmpeg(['-i', file, '-f', 'null', '-']); // throws if the JPEG does not decode
+		runFfmpegSync(['-i', file, '-f', 'null', '-']); // throws if the JPEG does not decode
 	});
 
 	it('skips fill bytes (0xFF padding) before a marker, which ffmpeg decodes (image-size does not)', async () => {
@@ -165,7 +165,7 @@ describe('JPEG headers', () => {
 		expect(sniffImage(bytes)).toEqual({ format: 'jpeg', mimeType: 'image/jpeg', width: 641, height: 363, hasAlpha: false });
 		const file = cachedFile('test-images', `unit-fill-bytes-${bytes.length}.jpg`, (temp) => fs.writeFileSync(temp, bytes));
 		expect((await probe(file)).streams[0]).toMatchObject({ width: 641, height: 363 });
-		runFfmpeg(['-i', file, '-f', 'null', '-']);
+		runFfmpegSync(['-i', file, '-f', 'null', '-']);
 	});
 
 	it('says a JPEG cut before its frame header is cut short, not which size it has', () => {

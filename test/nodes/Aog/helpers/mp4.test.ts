@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 
 import { Mp4Error, Mp4Inspector, type VideoMetadata } from '../../../../nodes/Aog/helpers/mp4';
-import { cachedFile, probe, ratio, type ProbeResult } from '../../../support/ffmpeg';
+import { cachedFile, frameRate, probe, type ProbeResult } from '../../../../tools/ffmpeg';
 import { basicImage } from '../../../support/images';
 import { findBox, topLevelBoxes, videoBytes, videoFile, videoName, type VideoSpec } from '../../../support/media';
 
@@ -63,10 +63,10 @@ function expectSameAsFfprobe(metadata: VideoMetadata, reference: ProbeResult) {
 	expect(metadata.width).toBe(video.width);
 	expect(metadata.height).toBe(video.height);
 	expect(metadata.videoCodec).toBe(video.codec_name);
-	expect(metadata.frameRate).toBeCloseTo(ratio(video.avg_frame_rate), 2);
-	expect(metadata.frameRate).toBeCloseTo(ratio(video.r_frame_rate), 2);
+	expect(metadata.frameRate).toBeCloseTo(frameRate(video.avg_frame_rate), 2);
+	expect(metadata.frameRate).toBeCloseTo(frameRate(video.r_frame_rate), 2);
 	// Within one frame of ffprobe's container duration.
-	expect(Math.abs(metadata.durationSeconds! - Number(reference.format.duration))).toBeLessThan(1 / ratio(video.r_frame_rate));
+	expect(Math.abs(metadata.durationSeconds! - Number(reference.format.duration))).toBeLessThan(1 / frameRate(video.r_frame_rate));
 }
 
 describe('Mp4Inspector on ffmpeg-made MP4s, cross-checked with ffprobe', () => {
@@ -83,7 +83,7 @@ describe('Mp4Inspector on ffmpeg-made MP4s, cross-checked with ffprobe', () => {
 		expectSameAsFfprobe(metadata, reference);
 		// And what we asked ffmpeg for.
 		expect(metadata).toMatchObject({ width: spec.width, height: spec.height });
-		expect(metadata.frameRate).toBeCloseTo(ratio(spec.rate), 2);
+		expect(metadata.frameRate).toBeCloseTo(frameRate(spec.rate), 2);
 		expect(metadata.durationSeconds).toBeCloseTo(spec.seconds, 1);
 	});
 
