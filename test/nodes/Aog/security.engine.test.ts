@@ -3,7 +3,7 @@
 // it is sent to the gateway and never to the video host; credentials inside URLs are redacted in messages.
 //
 // Set-up, as a real deployment would have it: AOG checks no key, so a reverse proxy in front of it does (the only
-// way to protect AOG, see AOG-CONTRACT.md). The proxy (below) checks `Authorization: Bearer <key>` and forwards
+// way to protect AOG, see docs/AOG-API.md). The proxy (below) checks `Authorization: Bearer <key>` and forwards
 // to the dev server. The video links the dev server hands out point at the dev server itself: another origin than
 // the gateway's (the proxy), like DashScope's OSS links.
 import http from 'node:http';
