@@ -1,4 +1,4 @@
-// Security (issue 3): the credential's API key never shows up in anything the node produces (output items, error
+// Security: the credential's API key never shows up in anything the node produces (output items, error
 // messages and descriptions, the run data n8n stores, log lines), across the whole fault matrix and a success;
 // it is sent to the gateway and never to the video host; credentials inside URLs are redacted in messages.
 //

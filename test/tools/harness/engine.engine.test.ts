@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { binaryItem, runNode } from '../../../tools/harness/engine';
+import { binaryItem, runNode, type RunNodeOptions } from '../../../tools/harness/engine';
 
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type {
@@ -172,14 +172,17 @@ function probeNode(credentialName: string): INodeType {
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/** runNode with the function-authenticate probe node and its credential; credentials get the probe server's baseUrl. */
+function runProbeFn({ credentials, ...options }: Omit<RunNodeOptions, 'nodeType' | 'credentialType'>) {
+	return runNode({ ...options, nodeType: probeNode('probeFnApi'), credentialType: new ProbeFnApi(), credentials: { baseUrl, ...credentials } });
+}
+
 // --- tests ----------------------------------------------------------------------------------------
 
 describe('engine harness', () => {
 	test('function authenticate adds the bearer only for the gateway host; defaults and version applied', async () => {
-		const result = await runNode({
-			nodeType: probeNode('probeFnApi'),
-			credentialType: new ProbeFnApi(),
-			credentials: { baseUrl, apiKey: 'sekret' },
+		const result = await runProbeFn({
+			credentials: { apiKey: 'sekret' },
 			parameters: {},
 		});
 		expect(result.status).toBe('success');
@@ -205,10 +208,8 @@ describe('engine harness', () => {
 		'%s binary mode: injected binaries reach the node, streamed downloads are stored and readable',
 		async (binaryMode) => {
 			const input = Buffer.from('pretend this is a JPEG');
-			const result = await runNode({
-				nodeType: probeNode('probeFnApi'),
-				credentialType: new ProbeFnApi(),
-				credentials: { baseUrl, apiKey: 'k' },
+			const result = await runProbeFn({
+				credentials: { apiKey: 'k' },
 				parameters: { download: true },
 				items: [binaryItem(input, { mimeType: 'image/jpeg', fileName: 'in.jpg' }), binaryItem(input.toString('base64'))],
 				binaryMode,
@@ -239,10 +240,7 @@ describe('engine harness', () => {
 	);
 
 	test('stopWorkflow: the node error (NodeApiError) is reported with message and description', async () => {
-		const result = await runNode({
-			nodeType: probeNode('probeFnApi'),
-			credentialType: new ProbeFnApi(),
-			credentials: { baseUrl },
+		const result = await runProbeFn({
 			parameters: { path: '/fail' },
 		});
 		expect(result.status).toBe('error');
@@ -255,10 +253,7 @@ describe('engine harness', () => {
 	});
 
 	test('continueRegularOutput: error items go to output 0', async () => {
-		const result = await runNode({
-			nodeType: probeNode('probeFnApi'),
-			credentialType: new ProbeFnApi(),
-			credentials: { baseUrl },
+		const result = await runProbeFn({
 			parameters: { path: '={{ $json.ok ? "/echo" : "/fail" }}' },
 			items: [{ json: { ok: true } }, { json: { ok: false } }],
 			onError: 'continueRegularOutput',
@@ -271,10 +266,7 @@ describe('engine harness', () => {
 	});
 
 	test('continueErrorOutput: error items are routed to output 1', async () => {
-		const result = await runNode({
-			nodeType: probeNode('probeFnApi'),
-			credentialType: new ProbeFnApi(),
-			credentials: { baseUrl },
+		const result = await runProbeFn({
 			parameters: { path: '={{ $json.ok ? "/echo" : "/fail" }}' },
 			items: [{ json: { ok: true } }, { json: { ok: false } }, { json: { ok: true } }],
 			onError: 'continueErrorOutput',
@@ -288,10 +280,7 @@ describe('engine harness', () => {
 	});
 
 	test('cancelAfterMs aborts the in-flight request through the execution cancel signal', async () => {
-		const result = await runNode({
-			nodeType: probeNode('probeFnApi'),
-			credentialType: new ProbeFnApi(),
-			credentials: { baseUrl },
+		const result = await runProbeFn({
 			parameters: { path: '/slow' },
 			cancelAfterMs: 300,
 		});

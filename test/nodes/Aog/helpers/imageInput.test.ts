@@ -2,16 +2,7 @@ import { IMAGE_LIMITS, SNIFF_BYTES } from '../../../../nodes/Aog/helpers/image';
 import { InputError } from '../../../../nodes/Aog/helpers/failures';
 import { ABSOLUTE_MAX_BASE64_CHARS, base64ToDataUri, bytesToDataUri, inspectImageBytes, MAX_BASE64_CHARS } from '../../../../nodes/Aog/helpers/imageInput';
 import { basicImage, exifSegment, withSegmentsAfterSoi } from '../../../support/images';
-
-function inputError(run: () => unknown): InputError {
-	try {
-		run();
-	} catch (error) {
-		expect(error).toBeInstanceOf(InputError);
-		return error as InputError;
-	}
-	throw new Error('no InputError was thrown');
-}
+import { inputError } from '../../../support/inputError';
 
 const png = basicImage(641, 480, 'png');
 const jpeg = basicImage(641, 480, 'jpeg');

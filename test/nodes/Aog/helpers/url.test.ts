@@ -1,15 +1,5 @@
-import { InputError } from '../../../../nodes/Aog/helpers/failures';
 import { checkImageUrl, isPrivateHost, parseUrl, redactText, redactUrl, signedUrlExpiry } from '../../../../nodes/Aog/helpers/url';
-
-function inputError(run: () => unknown): InputError {
-	try {
-		run();
-	} catch (error) {
-		expect(error).toBeInstanceOf(InputError);
-		return error as InputError;
-	}
-	throw new Error('no InputError was thrown');
-}
+import { inputError } from '../../../support/inputError';
 
 describe('checkImageUrl', () => {
 	it('returns a public http(s) URL as given, trimmed', () => {
