@@ -144,7 +144,7 @@ export function interpretSubmitAnswer(answer: DashScopeAnswer, region: DashScope
 	};
 	if (explained.retryable) failure.retryAfterMs = retryAfterMs(answer);
 	if (status >= 500) failure.message = `DashScope failed (${status}${code ? ` ${code}` : ''}) after receiving the request: a video task may exist and was not resubmitted`;
-	if (code === 'InvalidApiKey' || status === 401) failure.message = `${explained.message}: is it a key of ${regionLabel(region)}?`;
+	if (code === 'InvalidApiKey' || status === 401) failure.message = `${explained.message}: is it a key of ${region === 'custom' ? "the custom host's region" : regionLabel(region)}?`;
 	return failure;
 }
 
@@ -283,7 +283,7 @@ const CANNOT_CANCEL = 'Only a task still waiting in the queue (PENDING) can be c
 
 /**
  * Interprets the answer to POST /tasks/{id}/cancel. How DashScope refuses a task that is not PENDING is not
- * documented, so a 200 with a status and a 4xx with a code are both read as "not canceled" (docs/DASHSCOPE-API.md).
+ * documented, so a 200 with a status and a 4xx with a code are both read as "not canceled" (docs/DASHSCOPE-API.md, "Cancel").
  */
 export function interpretCancelAnswer(answer: DashScopeAnswer, taskId: string, region?: DashScopeRegion): CancelResult | Failure {
 	const status = answer.statusCode;
@@ -327,7 +327,7 @@ function cannotCancel(taskId: string, taskStatus: string | undefined, said?: str
 	return `Task ${taskId} was not canceled${taskStatus ? `: it is ${taskStatus}` : ''}.${answer} ${CANNOT_CANCEL}`;
 }
 
-/** Interprets GET /tasks?…: the rows may sit under `data` or `output.data` (docs/DASHSCOPE-API.md, "Cancel and list"). */
+/** Interprets GET /tasks?…: the rows may sit under `data` or `output.data` (docs/DASHSCOPE-API.md, "List"). */
 export function interpretListAnswer(answer: DashScopeAnswer, region?: DashScopeRegion): TaskList | Failure {
 	const status = answer.statusCode;
 	const parsed = parse(answer);

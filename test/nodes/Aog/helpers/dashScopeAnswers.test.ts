@@ -130,7 +130,7 @@ describe('interpretSubmitAnswer', () => {
 
 	it.each(REGIONS)('401 InvalidApiKey names the region (%s) and the usual cause', (region) => {
 		const result = failure(interpretSubmitAnswer(error(401, 'InvalidApiKey', 'Invalid API-key provided.'), region));
-		expect(result.message).toBe(`DashScope refused the API key (InvalidApiKey): is it a key of ${REGION_LABELS[region]}?`);
+		expect(result.message).toBe(`DashScope refused the API key (InvalidApiKey): is it a key of ${region === 'custom' ? "the custom host's region" : REGION_LABELS[region]}?`);
 		expect(result.description).toContain(`a key of another region than the credential's (${REGION_LABELS[region]}) is the usual cause`);
 		expect(result).toMatchObject({ retryable: false, mayHaveBilled: false, httpCode: '401', upstreamCode: 'InvalidApiKey' });
 	});
