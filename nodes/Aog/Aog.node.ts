@@ -17,14 +17,28 @@ export class Aog implements INodeType {
 		icon: { light: 'file:aog.svg', dark: 'file:aog.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "imageToVideo" ? "Image to Video" : $parameter["operation"] }}',
-		description: 'Turn images into short MP4 videos with AOG (AIPC Open Gateway) and Tongyi Wanxiang',
+		subtitle: '={{ { imageToVideo: "Image to Video", getTask: "Get Task", cancelTask: "Cancel Task" }[$parameter["operation"]] ?? $parameter["operation"] }}',
+		description: 'Turn images into short MP4 videos with Tongyi Wanxiang, through AOG (AIPC Open Gateway) or DashScope directly',
 		defaults: { name: 'AOG' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'aogApi', required: true }],
+		credentials: [
+			{ name: 'aogApi', required: true, displayOptions: { show: { authentication: ['aogApi'] } } },
+			{ name: 'dashScopeApi', required: true, displayOptions: { show: { authentication: ['dashScopeApi'] } } },
+		],
 		properties: [
+			{
+				displayName: 'Connect Via',
+				name: 'authentication',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'AOG Gateway', value: 'aogApi', description: 'The local AOG gateway, which waits about one minute at most' },
+					{ name: 'DashScope Directly', value: 'dashScopeApi', description: 'Alibaba Cloud Model Studio with your own key: waits as long as the video needs' },
+				],
+				default: 'aogApi',
+			},
 			{
 				displayName: 'Resource',
 				name: 'resource',

@@ -122,9 +122,9 @@ export function expectDemoServiceNotFound(server: AogServer, { run, outputDir }:
 	const error = runError(run.result);
 	if (!error) throw new Error(`expected a recorded error: ${explain(run)}`);
 	expect(error.node).toBe(NODES.aog);
-	// n8n appends the failing item's index to a node error's message
+	// n8n appends the failing item's index (the error's itemIndex) to a node error's message
 	expect(error.message).toMatch(/^AOG's image-to-video service is not installed( \[item 0\])?$/);
-	expect(error.description).toMatch(/aog install image-to-video/);
+	expect(error.description).toMatch(/PUT \/aog\/v0\.2\/service_provider/);
 	// a 404 "service not found" proves no task was created: one call, no retry, no download, no file
 	expect(server.counters).toMatchObject({ i2vPosts: 1, downloads: 0 });
 	expect(server.pendingFailures()).toEqual([]);

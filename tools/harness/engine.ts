@@ -119,6 +119,8 @@ export interface NodeErrorInfo {
 	description?: string | null;
 	name?: string;
 	httpCode?: string | null;
+	/** The item the error names (n8n's `context.itemIndex`), when it names one. */
+	itemIndex?: number;
 	/** The error object as WorkflowExecute stored it in run data. */
 	error: Record<string, unknown>;
 }
@@ -396,6 +398,7 @@ function toErrorInfo(error: unknown): NodeErrorInfo | undefined {
 		description: (e.description as string | null | undefined) ?? undefined,
 		name: (e.name as string | undefined) ?? undefined,
 		httpCode: (e.httpCode as string | null | undefined) ?? undefined,
+		itemIndex: ((e.context as { itemIndex?: number } | undefined) ?? {}).itemIndex,
 		error: e,
 	};
 }

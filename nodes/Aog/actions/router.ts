@@ -1,12 +1,56 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { parseUrl, redactUrl } from '../helpers/url';
+import { connectionOf, type Connection } from '../transport';
+import { gatewayBaseUrl } from '../transport/aog';
+import { dashScopeCredentials } from '../transport/dashScope';
+import { runItems, type ItemOperation } from './runItems';
 import * as video from './video';
+import { LIMITS } from './video/imageToVideo.description';
+import { readNumber } from './video/settings';
+
+const operations: Record<string, ItemOperation> = {
+	imageToVideo: video.imageToVideo.execute,
+	getTask: video.getTask.execute,
+	cancelTask: video.cancelTask.execute,
+};
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0);
-	const operation = this.getNodeParameter('operation', 0);
-	if (resource === 'video' && operation === 'imageToVideo') {
-		return [await video.imageToVideo.execute.call(this)];
+	const operation = this.getNodeParameter('operation', 0) as string;
+	if (resource !== 'video' || !operations[operation]) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`);
 	}
-	throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`);
+	const connection = connectionOf(this);
+	const { baseUrl, secret } = await connectionSettings.call(this, connection);
+	checkBaseUrl.call(this, connection, baseUrl);
+	const concurrency = readNumber.call(this, 0, 'concurrency', LIMITS.concurrency);
+	return [await runItems.call(this, operations[operation], { concurrency, secrets: secret ? [secret] : [] })];
+}
+
+async function connectionSettings(this: IExecuteFunctions, connection: Connection): Promise<{ baseUrl: string; secret?: string }> {
+	if (connection === 'dashScopeApi') {
+		const { baseUrl, apiKey } = await dashScopeCredentials.call(this);
+		return { baseUrl, secret: apiKey };
+	}
+	const credentials = await this.getCredentials<{ apiKey?: string }>('aogApi');
+	return { baseUrl: await gatewayBaseUrl.call(this), secret: credentials.apiKey ? String(credentials.apiKey) : undefined };
+}
+
+function checkBaseUrl(this: IExecuteFunctions, connection: Connection, baseUrl: string) {
+	const url = parseUrl(baseUrl);
+	const problem = !url || !/^https?:$/.test(url.protocol)
+		? `"${redactUrl(baseUrl)}" is not an http(s) URL`
+		: url.search || url.hash
+			? 'it contains a query string or fragment'
+			: undefined;
+	if (!problem) return;
+	if (connection === 'dashScopeApi') {
+		throw new NodeOperationError(this.getNode(), `The DashScope credential's Base URL is invalid: ${problem}`, {
+			description: 'For a custom region, use the API root with its scheme, without /api/v1, for example https://dashscope-proxy.example.com.',
+		});
+	}
+	throw new NodeOperationError(this.getNode(), `The AOG credential's Base URL is invalid: ${problem}`, {
+		description: 'Use the gateway root with its scheme, for example http://127.0.0.1:16688 (a path prefix for a proxy is fine, a query string is not).',
+	});
 }

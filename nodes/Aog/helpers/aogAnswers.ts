@@ -1,9 +1,8 @@
-// Reads AOG's answers, including every trap listed in AOG-CONTRACT.md, and says in plain words what happened,
+// Reads AOG's answers, including every trap listed in docs/AOG-API.md, and says in plain words what happened,
 // what to do, and whether trying again could create (and bill) a second video.
 
-import type { Failure as GatewayFailure } from './failures';
-
-export type { GatewayFailure };
+import { AOG_SETUP_HINT, BILLING_WARNING, explainDashScopeError, preview, type Explained } from './dashScopeErrors';
+import type { Failure, NetworkErrorKind } from './failures';
 
 export interface GenerationResult {
 	id: string;
@@ -20,12 +19,11 @@ export interface GatewayAnswer {
 	retryAfterHeader?: string;
 }
 
-export const INSTALL_COMMAND = `aog install image-to-video --remote --flavor aliyun --auth_key '{"api_key":"sk-…"}'`;
-const BILLING_WARNING =
-	'The video may still be generated and billed upstream, so the node does not resubmit it automatically: check the DashScope console (Beijing region) before running this item again.';
+/** Where a user sets AOG up so that image-to-video works (the `aog install` command of v0.7 does not). */
+export const SETUP_HINT = AOG_SETUP_HINT;
 
 /** Interprets an answer of the standard route POST /aog/v0.2/services/image-to-video. */
-export function interpretStandardAnswer(answer: GatewayAnswer): GenerationResult | GatewayFailure {
+export function interpretStandardAnswer(answer: GatewayAnswer): GenerationResult | Failure {
 	const parsed = parseJsonAnswer(answer);
 	if ('message' in parsed) return parsed;
 	const json = parsed.json;
@@ -45,7 +43,7 @@ export function interpretStandardAnswer(answer: GatewayAnswer): GenerationResult
 }
 
 /** Interprets an answer of the native route POST /aog/v0.2/api_flavors/aliyun/v1/image-to-video. */
-export function interpretNativeAnswer(answer: GatewayAnswer): GenerationResult | GatewayFailure {
+export function interpretNativeAnswer(answer: GatewayAnswer): GenerationResult | Failure {
 	const parsed = parseJsonAnswer(answer);
 	if ('message' in parsed) return parsed;
 	const json = parsed.json;
@@ -74,14 +72,14 @@ export function interpretNativeAnswer(answer: GatewayAnswer): GenerationResult |
 	};
 }
 
-function checkVideoUrl(id: string, data: unknown): GenerationResult | GatewayFailure {
+function checkVideoUrl(id: string, data: unknown): GenerationResult | Failure {
 	if (typeof data !== 'string' || !/^https?:\/\//i.test(data)) {
 		return aogHidNothing(`AOG returned a video address that is not an http(s) URL (${preview(String(data), 60)})`);
 	}
 	return { id, videoUrl: data };
 }
 
-function aogHidNothing(message: string): GatewayFailure {
+function aogHidNothing(message: string): Failure {
 	return {
 		message,
 		description: `This is not an answer AOG normally gives: check that the credential's Base URL points at AOG (or a proxy that passes its answers through unchanged). ${BILLING_WARNING}`,
@@ -93,7 +91,7 @@ function aogHidNothing(message: string): GatewayFailure {
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function parseJsonAnswer(answer: GatewayAnswer): { json: Json } | GatewayFailure {
+function parseJsonAnswer(answer: GatewayAnswer): { json: Json } | Failure {
 	const type = answer.contentType.toLowerCase();
 	const body = answer.body.trim();
 	if (type.includes('text/html') || /^<!doctype html|^<html/i.test(body)) {
@@ -125,79 +123,104 @@ function parseJsonAnswer(answer: GatewayAnswer): { json: Json } | GatewayFailure
 	return { json };
 }
 
-function describeErrorStatus(answer: GatewayAnswer, json: Json): GatewayFailure {
-	const status = answer.statusCode;
-	const aogMessage = typeof json.message === 'string' ? json.message : '';
-	const httpCode = String(status);
-	if (status === 404 && (json.business_code === 10011 || /service not found/i.test(aogMessage))) {
-		return {
-			message: "AOG's image-to-video service is not installed",
-			description: `Install it on the AOG host with: ${INSTALL_COMMAND} (a DashScope API key of the Beijing region).`,
-			retryable: false, mayHaveBilled: false, httpCode,
-		};
-	}
-	if (status === 404 && (json.business_code === 30003 || /model not exist/i.test(aogMessage))) {
-		return {
-			message: 'The chosen model is not installed in AOG',
-			description: `Pick a model from the list (today only wan2.2-i2v-plus), or install the service and its model on the AOG host with: ${INSTALL_COMMAND}`,
-			retryable: false, mayHaveBilled: false, httpCode,
-		};
-	}
-	const upstream = parseEmbeddedUpstreamError(aogMessage);
-	if (upstream) {
+/** What an error answer says, read once so that each case below is one line of matching. */
+interface ErrorAnswer {
+	status: number;
+	businessCode: unknown;
+	/** AOG's `message`, where it buries DashScope's own error. */
+	text: string;
+	/** The body was exactly `{}`. */
+	emptyObject: boolean;
+	upstream?: UpstreamError;
+	retryAfterHeader?: string;
+}
+
+type ErrorCase = [name: string, matches: (answer: ErrorAnswer) => boolean, failure: (answer: ErrorAnswer) => Omit<Failure, 'httpCode'> & { httpCode?: string }];
+
+const notBilled = { retryable: false, mayHaveBilled: false };
+
+/**
+ * AOG's error answers (docs/AOG-API.md), first match wins: the specific answers of the gateway, then DashScope's error
+ * embedded in AOG's message, then what only a proxy in front of AOG sends, then the catch-alls.
+ */
+const ERROR_CASES: ErrorCase[] = [
+	['no DashScope key stored in AOG', (a) => a.status === 400 && a.emptyObject, () => ({
+		...notBilled,
+		message: 'AOG has no DashScope key stored for image-to-video (it answered 400 {})',
+		description: `AOG refuses the call without contacting DashScope when its image-to-video provider holds no key; AOG v0.7's install API (POST /aog/v0.2/service/install) leaves it that way. ${SETUP_HINT}`,
+	})],
+	['service not installed (10011)', (a) => a.status === 404 && (a.businessCode === 10011 || /service not found/i.test(a.text)), () => ({
+		...notBilled,
+		message: "AOG's image-to-video service is not installed",
+		description: `Install the image-to-video service on the AOG host and store a Beijing-region DashScope key in it. ${SETUP_HINT}`,
+	})],
+	['model not registered (30003)', (a) => a.status === 404 && (a.businessCode === 30003 || /model not exist/i.test(a.text)), () => ({
+		...notBilled,
+		message: 'The model is not registered in AOG, or its image-to-video service is not installed',
+		description: `AOG v0.7 answers both the same way (404, business code 30003). Pick a model from the list, or register the model and the service on the AOG host. ${SETUP_HINT}`,
+	})],
+	["DashScope's error inside AOG's message", (a) => a.upstream !== undefined, (a) => {
+		const upstream = a.upstream!;
 		const explained = explainUpstream(upstream.status, upstream.code, upstream.message);
-		const retryAfterMs = upstream.retryAfterSeconds !== undefined ? upstream.retryAfterSeconds * 1000 : undefined;
 		return {
 			...explained,
 			description: upstream.requestId ? `${explained.description} (DashScope request id ${upstream.requestId})` : explained.description,
-			retryAfterMs,
+			retryAfterMs: upstream.retryAfterSeconds !== undefined ? upstream.retryAfterSeconds * 1000 : undefined,
 			httpCode: String(upstream.status),
 		};
-	}
-	if (/exceeded maximum number of retries .* polling task status/i.test(aogMessage)) {
-		return {
-			message: 'AOG stopped waiting for the video after about one minute',
-			description: `AOG polls DashScope at most 100 times (about 60 s) and then gives up without returning the task id, so this video cannot be fetched. ${BILLING_WARNING} DashScope is often faster outside peak hours; the cap is built into AOG and cannot be raised.`,
-			retryable: false, mayHaveBilled: true, httpCode,
-		};
-	}
-	if (/request param lost|unsupported image type/i.test(aogMessage)) {
-		return {
-			message: `AOG rejected the request: ${aogMessage}`,
-			description: 'AOG did not find the image fields the node sent. A proxy in front of AOG may be rewriting the body; make sure it passes JSON through unchanged.',
-			retryable: false, mayHaveBilled: false, httpCode,
-		};
-	}
-	if (status === 401 || status === 403) {
-		return {
-			message: `The gateway refused access (${status})`,
-			description: 'AOG itself checks no credentials, so this comes from a proxy in front of it: check the API Key in the AOG credential.',
-			retryable: false, mayHaveBilled: false, httpCode,
-		};
-	}
-	if (status === 429) {
+	}],
+	['AOG gave up polling', (a) => /exceeded maximum number of retries .* polling task status/i.test(a.text), () => ({
+		retryable: false,
+		mayHaveBilled: true,
+		message: 'AOG stopped waiting for the video after about one minute',
+		description: `AOG polls DashScope at most 100 times (about 60 s) and then gives up without returning the task id, so this video cannot be fetched. AOG also submits a new task when DashScope answers with a server error, so two videos may be billed. ${BILLING_WARNING} To wait as long as the model needs, set Authentication to "DashScope Directly" (the same DashScope key works); or, on AOG's native route, set Resolution to 480P, which finishes sooner.`,
+	})],
+	['image fields lost', (a) => /request param lost|unsupported image type/i.test(a.text), (a) => ({
+		...notBilled,
+		message: `AOG rejected the request: ${a.text}`,
+		description: 'AOG did not find the image fields the node sent. A proxy in front of AOG may be rewriting the body; make sure it passes JSON through unchanged.',
+	})],
+	['a proxy refused access', (a) => a.status === 401 || a.status === 403, (a) => ({
+		...notBilled,
+		message: `The gateway refused access (${a.status})`,
+		description: 'AOG itself checks no credentials, so this comes from a proxy in front of it: check the API Key in the AOG credential.',
+	})],
+	['a proxy rate-limits', (a) => a.status === 429, (a) => {
 		// Delta-seconds only: Number('') is 0, and the transport gives '' for a missing header.
-		const seconds = /^\s*\d+\s*$/.test(answer.retryAfterHeader ?? '') ? Number(answer.retryAfterHeader) : undefined;
+		const seconds = /^\s*\d+\s*$/.test(a.retryAfterHeader ?? '') ? Number(a.retryAfterHeader) : undefined;
 		return {
 			message: 'The gateway is rate-limiting requests (429)',
 			description: 'A proxy in front of AOG asked the node to slow down. Lower Options → Concurrency.',
 			retryable: true,
 			retryAfterMs: seconds !== undefined ? seconds * 1000 : undefined,
-			mayHaveBilled: false, httpCode,
+			mayHaveBilled: false,
 		};
-	}
-	if (status >= 500) {
-		return {
-			message: aogMessage ? `AOG failed (${status}): ${preview(aogMessage, 200)}` : `AOG failed with status ${status} and gave no details`,
-			description: `AOG's logs on the gateway host have the cause. ${BILLING_WARNING}`,
-			retryable: false, mayHaveBilled: true, httpCode,
-		};
-	}
-	return {
-		message: `AOG answered with status ${status}${aogMessage ? `: ${preview(aogMessage, 200)}` : ''}`,
+	}],
+	['AOG failed', (a) => a.status >= 500, (a) => ({
+		retryable: false,
+		mayHaveBilled: true,
+		message: a.text ? `AOG failed (${a.status}): ${preview(a.text, 200)}` : `AOG failed with status ${a.status} and gave no details`,
+		description: `AOG's logs on the gateway host have the cause. ${BILLING_WARNING}`,
+	})],
+	['anything else', () => true, (a) => ({
+		...notBilled,
+		message: `AOG answered with status ${a.status}${a.text ? `: ${preview(a.text, 200)}` : ''}`,
 		description: "Check the credential's Base URL and that the gateway is AOG v0.7 or compatible.",
-		retryable: false, mayHaveBilled: false, httpCode,
+	})],
+];
+
+function describeErrorStatus(answer: GatewayAnswer, json: Json): Failure {
+	const text = typeof json.message === 'string' ? json.message : '';
+	const errorAnswer: ErrorAnswer = {
+		status: answer.statusCode,
+		businessCode: json.business_code,
+		text,
+		emptyObject: answer.body.trim() === '{}',
+		upstream: parseEmbeddedUpstreamError(text),
+		retryAfterHeader: answer.retryAfterHeader,
 	};
+	const [, , failure] = ERROR_CASES.find(([, matches]) => matches(errorAnswer))!;
+	return { httpCode: String(answer.statusCode), ...failure(errorAnswer) };
 }
 
 export interface UpstreamError {
@@ -254,45 +277,13 @@ function extractJsonObject(text: string, start: number): Json | undefined {
 	return undefined;
 }
 
-type Explained = Pick<GatewayFailure, 'message' | 'description' | 'retryable' | 'mayHaveBilled' | 'upstreamCode'>;
-
-/** DashScope's error codes, in words a user can act on. */
+/** DashScope's error codes, in words a user can act on, for a key that AOG holds (helpers/dashScopeErrors.ts). */
 export function explainUpstream(status: number, code: string | undefined, upstreamMessage: string | undefined): Explained {
-	const said = upstreamMessage ? ` DashScope said: "${preview(upstreamMessage, 300)}".` : '';
-	const base = { retryable: false, mayHaveBilled: false, upstreamCode: code };
-	if (code === 'DataInspectionFailed' || code === 'DataInspection') {
-		return { ...base, message: 'Content moderation blocked the request (DataInspectionFailed)', description: `Alibaba Cloud's moderation flagged the input image, the prompt or the generated video.${said} Use another image or reword the prompt.` };
-	}
-	if (code === 'InvalidParameter.DataInspection') {
-		return { ...base, message: 'DashScope could not read the image (InvalidParameter.DataInspection)', description: `The image could not be downloaded or decoded upstream.${said} Re-encode it as JPEG or PNG; for an image URL, make sure it is public and not expired.` };
-	}
-	if (code === 'Arrearage') {
-		return { ...base, message: 'The Alibaba Cloud account is in arrears (Arrearage)', description: `DashScope refuses work while the account has an overdue payment.${said} Top up the account in the Alibaba Cloud console, then run again.` };
-	}
-	if (code === 'InvalidApiKey' || status === 401) {
-		return { ...base, message: 'The DashScope API key configured in AOG is invalid (InvalidApiKey)', description: `AOG holds the DashScope key, not n8n.${said} Re-install the service on the AOG host with a valid Beijing-region key: ${INSTALL_COMMAND}` };
-	}
-	if (code === 'AccessDenied' || status === 403) {
-		return { ...base, message: `DashScope denied access${code ? ` (${code})` : ''}`, description: `The account behind AOG's key may not use this model.${said} Activate Tongyi Wanxiang image-to-video in Alibaba Cloud Model Studio (Beijing region) for that account.` };
-	}
-	if (status === 429 || (code ?? '').startsWith('Throttling')) {
-		return { ...base, retryable: true, message: `DashScope is rate-limiting the account (${code ?? '429'})`, description: `DashScope allows about 2 submissions per second and 2 running tasks per account.${said} The node waits and retries by itself; if this persists, lower Options → Concurrency to 1 or 2.` };
-	}
-	if (code === 'InvalidParameter' || status === 400) {
-		return { ...base, message: `DashScope rejected the request${code ? ` (${code})` : ''}`, description: `${said.trim() || 'No reason was given.'} Check the image (JPEG, PNG, BMP or WEBP; sides 360–2000 px; at most 10 MB; a public URL) and the prompt (at most 800 characters).` };
-	}
-	return {
-		...base,
-		mayHaveBilled: status >= 500,
-		message: `DashScope answered ${status}${code ? ` (${code})` : ''}`,
-		description: `${said.trim() || 'No reason was given.'}${status >= 500 ? ` ${BILLING_WARNING}` : ''}`,
-	};
+	return explainDashScopeError(status, code, upstreamMessage, 'aog');
 }
 
-export type NetworkErrorKind = 'refused' | 'notFound' | 'reset' | 'timeout' | 'tls' | 'other';
-
 /** Network failures of the job-creating POST: only those before the request reached AOG are safe to retry. */
-export function describeNetworkFailure(kind: NetworkErrorKind, baseUrl: string, timeoutSeconds: number, detail: string): GatewayFailure {
+export function describeNetworkFailure(kind: NetworkErrorKind, baseUrl: string, timeoutSeconds: number, detail: string): Failure {
 	switch (kind) {
 		case 'refused':
 			return {
@@ -333,7 +324,3 @@ export function describeNetworkFailure(kind: NetworkErrorKind, baseUrl: string, 
 	}
 }
 
-function preview(text: string, max = 120): string {
-	const flat = text.replace(/\s+/g, ' ').trim();
-	return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-}

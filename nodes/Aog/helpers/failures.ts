@@ -33,3 +33,11 @@ export class InputError extends Error {
 		super(message);
 	}
 }
+
+/** What kind of network failure a request met: only a failure before the request arrived proves no job exists. */
+export type NetworkErrorKind = 'refused' | 'notFound' | 'reset' | 'timeout' | 'tls' | 'other';
+
+/** Tells a failure from a result in the answer of an interpreter. */
+export function isFailure(value: object): value is Failure {
+	return 'retryable' in value && 'mayHaveBilled' in value;
+}

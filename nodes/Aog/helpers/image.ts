@@ -16,7 +16,7 @@ export interface ImageInfo {
 	truncated?: boolean;
 }
 
-/** DashScope's input limits for wan2.x image-to-video (see AOG-CONTRACT.md). */
+/** DashScope's input limits for wan2.x image-to-video (see docs/AOG-API.md). */
 export const IMAGE_LIMITS = { minSide: 360, maxSide: 2000, maxBytes: 10 * 1024 * 1024 };
 
 export const ACCEPTED_MIME_TYPES: Record<ImageFormat, string> = {

@@ -1,4 +1,4 @@
-// Reads AOG's two model-discovery answers (see AOG-CONTRACT.md) into one list of image-to-video models.
+// Reads AOG's two model-discovery answers (docs/AOG-API.md) into one list of image-to-video models.
 
 export interface DiscoveredModel {
 	name: string;
@@ -24,4 +24,14 @@ export function modelsFromModelList(json: unknown): DiscoveredModel[] | undefine
 	return rows
 		.filter((row) => isObject(row) && row.service_name === SERVICE && typeof row.model_name === 'string')
 		.map((row) => ({ name: String(row.model_name), installed: row.status === 'downloaded' }));
+}
+
+/** One list from several, first-seen order; a model usable in any list is usable. */
+export function mergeModelLists(lists: DiscoveredModel[][]): DiscoveredModel[] {
+	const merged = new Map<string, DiscoveredModel>();
+	for (const model of lists.flat()) {
+		const seen = merged.get(model.name);
+		merged.set(model.name, { name: model.name, installed: model.installed || (seen?.installed ?? false) });
+	}
+	return [...merged.values()];
 }

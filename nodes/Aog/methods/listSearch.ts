@@ -1,32 +1,40 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { DEFAULT_MODEL } from '../actions/video/imageToVideo.description';
-import { modelsFromControlPanel, modelsFromModelList, type DiscoveredModel } from '../helpers/models';
-import { aogRequest } from '../transport';
+import { DASHSCOPE_MODELS } from '../helpers/dashScopeModels';
+import { mergeModelLists, modelsFromControlPanel, modelsFromModelList, type DiscoveredModel } from '../helpers/models';
+import { connectionOf } from '../transport';
+import { aogRequest } from '../transport/aog';
 
 const DISCOVERY_TIMEOUT_MS = 10000;
 
 /**
- * Lists image-to-video models from AOG's discovery endpoints: the control panel's list first, then /model.
- * When discovery fails the list says why, and "By Name" still accepts any model.
+ * The model list. Through AOG: the union of the control panel's list (which shows only the catalogue model) and the
+ * registered models of /aog/v0.2/model (docs/AOG-API.md), and when both fail an entry that says why; DashScope
+ * directly: the first-frame models the node knows. "By Name" always accepts any model.
  */
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	if (connectionOf(this) === 'dashScopeApi') {
+		return { results: toResults(Object.keys(DASHSCOPE_MODELS).map((name) => ({ name, installed: true })), filter) };
+	}
 	const sources: Array<[string, Record<string, string | number> | undefined, (json: unknown) => DiscoveredModel[] | undefined]> = [
 		['/aog/v0.2/control_panel/modellist', { service_source: 'remote', flavor: 'aliyun', service_name: 'image-to-video', page_size: 50 }, modelsFromControlPanel],
 		['/aog/v0.2/model', undefined, modelsFromModelList],
 	];
 	const problems: string[] = [];
+	const lists: DiscoveredModel[][] = [];
 	for (const [path, qs, read] of sources) {
 		try {
 			const answer = await aogRequest.call(this, 'GET', path, { qs, timeoutMs: DISCOVERY_TIMEOUT_MS });
 			const isJson = /json/i.test(String(answer.headers['content-type'] ?? ''));
 			const models = answer.statusCode === 200 && isJson ? read(safeParse(answer.body)) : undefined;
-			if (models) return { results: toResults(models, filter) };
-			problems.push(`${path} answered ${answer.statusCode}${isJson ? '' : ' without JSON'}`);
+			if (models) lists.push(models);
+			else problems.push(`${path} answered ${answer.statusCode}${isJson ? '' : ' without JSON'}`);
 		} catch (error) {
 			problems.push(`${path} failed: ${error instanceof Error ? error.message : String(error)}`);
 		}
 	}
+	if (lists.length > 0) return { results: toResults(mergeModelLists(lists), filter) };
 	return {
 		results: [
 			{

@@ -1,11 +1,15 @@
+// Downloads the generated MP4 from its signed link into n8n's binary storage. The request carries no key: each
+// credential adds its key only for its own origin, and the storage host is another one.
 import { sleepWithAbort, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
-import { ItemFailure } from '../../helpers/failures';
-import { describeNetworkFailure, type GatewayFailure, type NetworkErrorKind } from '../../helpers/gatewayResponse';
-import { formatBytes } from '../../helpers/image';
-import { Mp4Error, Mp4Inspector, type VideoMetadata } from '../../helpers/mp4';
-import { redactUrl } from '../../helpers/url';
-import { headerValue, openDownload, type StreamResponse } from '../../transport';
+import { ItemFailure } from '../helpers/failures';
+import { formatBytes } from '../helpers/image';
+import { Mp4Error, Mp4Inspector, type VideoMetadata } from '../helpers/mp4';
+import { redactUrl } from '../helpers/url';
+import { connectionOf, headerValue, type StreamResponse } from './index';
+import { errorCode, networkErrorKind } from './networkErrors';
+import { watchStall } from './stallWatchdog';
+import { tapStream } from './streamTap';
 
 const MAX_REDIRECTS = 5;
 const MAX_DOWNLOAD_ATTEMPTS = 3;
@@ -20,6 +24,8 @@ export interface DownloadedVideo {
 interface DownloadSettings {
 	timeoutSeconds: number;
 	maxVideoBytes: number;
+	/** The DashScope task that made the video, named in any failure so the video can be fetched again. */
+	taskId?: string;
 }
 
 /** A download failure; `retryable` when a new GET may succeed (a GET never creates a video). */
@@ -52,10 +58,11 @@ export async function downloadVideo(this: IExecuteFunctions, url: string, fileNa
 		}
 		throw new ItemFailure({
 			message: `The video was generated but could not be downloaded: ${failure.message}`,
-			description: `${failure.description}${attempt > 1 ? ` The node tried ${attempt} times.` : ''} The video's address (valid about 24 hours) is ${redactUrl(url)}.`,
+			description: `${failure.description}${attempt > 1 ? ` The node tried ${attempt} times.` : ''} The video's address (valid about 24 hours) is ${redactUrl(url)}.${settings.taskId ? ` Get Task with the id ${settings.taskId} fetches it again within 24 hours.` : ''}`,
 			retryable: false,
 			mayHaveBilled: true,
 			httpCode: failure.httpCode,
+			taskId: settings.taskId,
 		});
 	}
 }
@@ -73,57 +80,38 @@ async function downloadOnce(this: IExecuteFunctions, url: string, fileName: stri
 	}
 
 	const inspector = new Mp4Inspector();
-	let tapError: DownloadFailure | undefined;
-	const body = response.body;
-	const stop = (failure: DownloadFailure) => {
-		tapError ??= failure;
-		body.destroy(tapError);
-	};
 	let lastChunkAt = Date.now();
-	// The tap sees every chunk whichever way n8n consumes the stream (pipe, 'data' events or async iteration).
-	// The stream stays paused, buffering, until n8n's storage attaches its own reader.
-	body.on('data', (chunk: Uint8Array) => {
+	const tap = tapStream<DownloadFailure>(response.body, (chunk) => {
 		lastChunkAt = Date.now();
-		if (tapError) return;
-		try {
-			inspector.push(chunk);
-			if (inspector.bytesReceived > settings.maxVideoBytes) {
-				throw new DownloadFailure(
-					`the video passed the ${formatBytes(settings.maxVideoBytes)} limit after ${formatBytes(inspector.bytesReceived)} (the storage host sent no size); the download was stopped`,
-					RAISE_SIZE_LIMIT,
-					false,
-				);
-			}
-		} catch (error) {
-			stop(error instanceof DownloadFailure ? error : notMp4(error));
+		inspector.push(chunk);
+		if (inspector.bytesReceived > settings.maxVideoBytes) {
+			throw new DownloadFailure(
+				`the video passed the ${formatBytes(settings.maxVideoBytes)} limit after ${formatBytes(inspector.bytesReceived)} (the storage host sent no size); the download was stopped`,
+				RAISE_SIZE_LIMIT,
+				false,
+			);
 		}
-	});
-	body.on('error', () => {}); // reported through prepareBinaryData's rejection
-	body.pause();
-	body.on('newListener', (event: string) => {
-		if (event === 'data') body.resume(); // a paused stream does not restart for a new 'data' listener by itself
-	});
+	}, (error) => (error instanceof DownloadFailure ? error : notMp4(error)));
 
-	// The request's timeout ends once the headers arrive: a body that stalls, or an execution cancelled
-	// mid-download, is stopped here.
-	const idleMs = settings.timeoutSeconds * 1000;
+	// A body that stalls, or an execution cancelled mid-download, is stopped here.
 	const cancelSignal = this.getExecutionCancelSignal();
-	const onCancel = () => stop(new DownloadFailure('the execution was canceled', 'Nothing was stored.', false));
+	const onCancel = () => tap.stop(new DownloadFailure('the execution was canceled', 'Nothing was stored.', false));
 	cancelSignal?.addEventListener('abort', onCancel, { once: true });
-	const watchdog = watchStall(idleMs, () => lastChunkAt, () =>
-		stop(new DownloadFailure(`the storage host sent nothing for ${settings.timeoutSeconds} s after ${formatBytes(inspector.bytesReceived)}`, 'The connection stalled. Raise Options → Timeout for a slow network.', true, 'ETIMEDOUT')),
+	const watchdog = watchStall(settings.timeoutSeconds * 1000, () => lastChunkAt, () =>
+		tap.stop(new DownloadFailure(`the storage host sent nothing for ${settings.timeoutSeconds} s after ${formatBytes(inspector.bytesReceived)}`, 'The connection stalled. Raise Options → Timeout for a slow network.', true, 'ETIMEDOUT')),
 	);
 
 	let binary: IBinaryData;
 	try {
-		binary = await this.helpers.prepareBinaryData(body as unknown as Buffer, fileName, 'video/mp4');
+		binary = await this.helpers.prepareBinaryData(response.body as unknown as Buffer, fileName, 'video/mp4');
 	} catch (error) {
-		throw tapError ?? toDownloadFailure(this, error, settings.timeoutSeconds, inspector.bytesReceived);
+		throw tap.failure() ?? toDownloadFailure(this, error, settings.timeoutSeconds, inspector.bytesReceived);
 	} finally {
 		watchdog.stop();
 		cancelSignal?.removeEventListener('abort', onCancel);
 	}
-	if (tapError) throw tapError;
+	const tapFailure = tap.failure();
+	if (tapFailure) throw tapFailure;
 	if (Number.isFinite(contentLength) && inspector.bytesReceived !== contentLength) {
 		throw new DownloadFailure(`the download stopped after ${inspector.bytesReceived} of ${contentLength} bytes`, 'The connection to the storage host broke.', true);
 	}
@@ -136,36 +124,6 @@ async function downloadOnce(this: IExecuteFunctions, url: string, fileName: stri
 	}
 	binary.fileName = fileName;
 	return { binary, fileSize: inspector.bytesReceived, metadata };
-}
-
-/**
- * Calls `onStall` once when `lastActivity()` is older than `idleMs`. Waits with sleepWithAbort (nodes may not use
- * timers), one abort controller per wait so no listeners pile up.
- */
-function watchStall(idleMs: number, lastActivity: () => number, onStall: () => void): { stop: () => void } {
-	let stopped = false;
-	let tick: AbortController | undefined;
-	const interval = Math.max(50, Math.min(1000, idleMs / 4));
-	void (async () => {
-		while (!stopped) {
-			tick = new AbortController();
-			try {
-				await sleepWithAbort(interval, tick.signal);
-			} catch {
-				return;
-			}
-			if (!stopped && Date.now() - lastActivity() >= idleMs) {
-				onStall();
-				return;
-			}
-		}
-	})();
-	return {
-		stop: () => {
-			stopped = true;
-			tick?.abort();
-		},
-	};
 }
 
 /** Follows at most MAX_REDIRECTS http(s) redirects, then checks the final answer is a video. */
@@ -232,42 +190,20 @@ function toDownloadFailure(context: IExecuteFunctions, error: unknown, timeoutSe
 	return new DownloadFailure(`the connection failed${progress} (${errorCode(error) ?? 'network error'})`, 'The connection to the storage host broke.', true, errorCode(error));
 }
 
-/** Classifies a failed POST to AOG. Cancelling the execution is not a failure to report: it is rethrown. */
-export function classifyRequestError(context: IExecuteFunctions, error: unknown, baseUrl: string, timeoutSeconds: number): GatewayFailure {
-	const kind = networkErrorKind(context, error);
-	if (kind === 'cancelled') {
-		// "canceled" (n8n's spelling) in the message makes n8n record the run as canceled rather than failed.
-		throw new ItemFailure({ message: 'The execution was canceled while waiting for AOG', description: 'The request to AOG was aborted. AOG may still finish the video upstream (and it is billed).', retryable: false, mayHaveBilled: true });
-	}
-	const detail = error instanceof Error ? error.message : String(error);
-	return describeNetworkFailure(kind, redactUrl(baseUrl), timeoutSeconds, detail);
-}
-
-function networkErrorKind(context: IExecuteFunctions, error: unknown): NetworkErrorKind | 'cancelled' {
-	if (context.getExecutionCancelSignal()?.aborted) return 'cancelled';
-	const code = errorCode(error) ?? '';
-	const text = error instanceof Error ? error.message : '';
-	if (code === 'ECONNREFUSED') return 'refused';
-	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'notFound';
-	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout of \d+ms exceeded/.test(text)) return 'timeout';
-	if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE' || /socket hang up|aborted/i.test(text)) return 'reset';
-	if (/CERT|SSL|TLS/.test(code)) return 'tls';
-	return 'other';
-}
-
 /**
- * n8n wraps request errors (NodeApiError → AxiosError → system error): the code may sit at any depth, and
- * httpRequestWithAuthentication's NodeApiError keeps it only as `httpCode` (its `cause` is not set).
+ * Opens a video download without following redirects (the caller follows at most a few, and checks each hop).
+ * Through the active connection's credential, which adds no key for a host that is not its own.
  */
-function errorCode(error: unknown): string | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
-		for (const key of ['code', 'httpCode'] as const) {
-			const code = (current as Record<string, unknown>)[key];
-			if (typeof code === 'string' && /^E[A-Z_]+$|^ERR_/.test(code)) return code;
-		}
-		current = (current as { cause?: unknown }).cause;
-	}
-	return undefined;
+async function openDownload(this: IExecuteFunctions, url: string, timeoutMs: number): Promise<StreamResponse> {
+	return (await this.helpers.httpRequestWithAuthentication.call(this, connectionOf(this), {
+		method: 'GET',
+		url,
+		headers: { Accept: 'video/mp4,*/*;q=0.5', 'Accept-Encoding': 'identity' },
+		encoding: 'stream',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+		sendCredentialsOnCrossOriginRedirect: false,
+		timeout: timeoutMs,
+	})) as StreamResponse;
 }
-

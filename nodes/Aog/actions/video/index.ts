@@ -1,8 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as cancelTask from './cancelTask.operation';
+import * as getTask from './getTask.operation';
 import * as imageToVideo from './imageToVideo.operation';
 
-export { imageToVideo };
+export { cancelTask, getTask, imageToVideo };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,13 +15,27 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['video'] } },
 		options: [
 			{
+				name: 'Cancel Task',
+				value: 'cancelTask',
+				action: 'Cancel a queued video task',
+				description: 'Cancel a DashScope video task that is still waiting in the queue (DashScope directly only)',
+			},
+			{
+				name: 'Get Task',
+				value: 'getTask',
+				action: 'Get a video task',
+				description: 'Fetch a DashScope video task and its MP4 by task ID, waiting until it is done (DashScope directly only)',
+			},
+			{
 				name: 'Image to Video',
 				value: 'imageToVideo',
 				action: 'Generate a video from an image',
-				description: 'Turn a picture and an optional prompt into a 5-second MP4',
+				description: 'Turn a picture and an optional prompt into a short MP4',
 			},
 		],
 		default: 'imageToVideo',
 	},
 	...imageToVideo.description,
+	...getTask.description,
+	...cancelTask.description,
 ];

@@ -1,15 +1,14 @@
 import {
 	describeNetworkFailure,
 	explainUpstream,
-	INSTALL_COMMAND,
 	interpretNativeAnswer,
 	interpretStandardAnswer,
+	SETUP_HINT,
 	parseEmbeddedUpstreamError,
 	type GatewayAnswer,
-	type GatewayFailure,
 	type GenerationResult,
-} from '../../../../nodes/Aog/helpers/gatewayResponse';
-import { ItemFailure } from '../../../../nodes/Aog/helpers/failures';
+} from '../../../../nodes/Aog/helpers/aogAnswers';
+import { ItemFailure, type Failure } from '../../../../nodes/Aog/helpers/failures';
 
 // ---- AOG's answers, built the way the Go gateway builds them (see docs/AOG-API.md) ----
 
@@ -47,10 +46,10 @@ const aog = (statusCode: number, message: string, businessCode = 500): GatewayAn
 
 const answer = (statusCode: number, body: string, contentType = JSON_TYPE, retryAfterHeader?: string): GatewayAnswer => ({ statusCode, contentType, body, retryAfterHeader });
 
-function failure(result: GenerationResult | GatewayFailure): GatewayFailure {
+function failure(result: GenerationResult | Failure): Failure {
 	expect(result).toHaveProperty('message');
 	expect(result).toHaveProperty('description');
-	return result as GatewayFailure;
+	return result as Failure;
 }
 
 const BILLING = /may still be generated and billed upstream.*DashScope console/;
@@ -81,6 +80,10 @@ describe('every failure row of docs/AOG-API.md (standard route)', () => {
 		expect(result.message).toBe('AOG stopped waiting for the video after about one minute');
 		expect(result.description).toMatch(/at most 100 times \(about 60 s\)/);
 		expect(result.description).toMatch(BILLING);
+		// AOG re-submits on an upstream 5xx; the way out is the direct connection, or 480P on the native route.
+		expect(result.description).toMatch(/submits a new task when DashScope answers with a server error, so two videos may be billed/);
+		expect(result.description).toMatch(/set Authentication to "DashScope Directly" \(the same DashScope key works\)/);
+		expect(result.description).toMatch(/native route, set Resolution to 480P/);
 		expect(result).toMatchObject({ retryable: false, mayHaveBilled: true, httpCode: '500' });
 	});
 
@@ -122,11 +125,13 @@ describe('every failure row of docs/AOG-API.md (standard route)', () => {
 			expect(result).toMatchObject({ retryable: false, mayHaveBilled: false });
 		});
 
-		it('InvalidApiKey (401): the fix is re-installing the service with the aog command', () => {
+		it('InvalidApiKey (401): the fix is storing a valid key in AOG (the working way, not the broken install command)', () => {
 			const body = dashScopeBody('InvalidApiKey', 'Invalid API-key provided.');
 			const result = failure(interpretStandardAnswer(aog(500, httpErrorResponse(401, body))));
 			expect(result.message).toBe('The DashScope API key configured in AOG is invalid (InvalidApiKey)');
-			expect(result.description).toContain(INSTALL_COMMAND);
+			expect(result.description).toMatch(/image-to-video provider/);
+			expect(result.description).toContain('Setting up AOG');
+			expect(result.description).not.toMatch(/aog install|--flavor aliyun/);
 			expect(result).toMatchObject({ retryable: false, mayHaveBilled: false, httpCode: '401' });
 		});
 
@@ -182,19 +187,20 @@ describe('every failure row of docs/AOG-API.md (standard route)', () => {
 		});
 	});
 
-	it('model not installed: 404 business_code 30003', () => {
+	it('model not registered or service not installed (AOG v0.7 answers both the same): 404 business_code 30003', () => {
 		const result = failure(interpretStandardAnswer(aog(404, 'model not exist', 30003)));
-		expect(result.message).toBe('The chosen model is not installed in AOG');
-		expect(result.description).toContain('wan2.2-i2v-plus');
-		expect(result.description).toContain(INSTALL_COMMAND);
+		expect(result.message).toBe('The model is not registered in AOG, or its image-to-video service is not installed');
+		expect(result.description).toMatch(/answers both the same way/);
+		expect(result.description).toContain(SETUP_HINT);
 		expect(result).toMatchObject({ retryable: false, mayHaveBilled: false, httpCode: '404' });
 	});
 
-	it('service not installed: 404 business_code 10011, with the aog install command', () => {
+	it('service not installed: 404 business_code 10011 (other AOG-compatible gateways), with the way that works', () => {
 		const result = failure(interpretStandardAnswer(aog(404, 'service not found', 10011)));
 		expect(result.message).toBe("AOG's image-to-video service is not installed");
-		expect(result.description).toBe(`Install it on the AOG host with: ${INSTALL_COMMAND} (a DashScope API key of the Beijing region).`);
-		expect(INSTALL_COMMAND).toBe(`aog install image-to-video --remote --flavor aliyun --auth_key '{"api_key":"sk-…"}'`);
+		expect(result.description).toBe(`Install the image-to-video service on the AOG host and store a Beijing-region DashScope key in it. ${SETUP_HINT}`);
+		expect(SETUP_HINT).toMatch(/PUT \/aog\/v0\.2\/service_provider/);
+		expect(SETUP_HINT).not.toMatch(/aog install/);
 		expect(result).toMatchObject({ retryable: false, mayHaveBilled: false, httpCode: '404' });
 	});
 
@@ -227,12 +233,19 @@ describe('every failure row of docs/AOG-API.md (standard route)', () => {
 		expect(result).toMatchObject({ retryable: false, mayHaveBilled: true, httpCode: String(status) });
 	});
 
-	it('a 4xx with an empty {} body (or none) names the status and points at the Base URL', () => {
-		for (const body of ['{}', '']) {
-			const result = failure(interpretStandardAnswer(answer(400, body)));
-			expect(result.message).toBe('AOG answered with status 400');
+	it('400 {}: AOG has no DashScope key stored for image-to-video, with the fix', () => {
+		const result = failure(interpretStandardAnswer(answer(400, '{}')));
+		expect(result.message).toBe('AOG has no DashScope key stored for image-to-video (it answered 400 {})');
+		expect(result.description).toContain(SETUP_HINT);
+		expect(result).toMatchObject({ retryable: false, mayHaveBilled: false, httpCode: '400' });
+	});
+
+	it('a 4xx with an empty body (or another empty {} status) names the status and points at the Base URL', () => {
+		for (const [status, body] of [[400, ''], [409, '{}']] as const) {
+			const result = failure(interpretStandardAnswer(answer(status, body)));
+			expect(result.message).toBe(`AOG answered with status ${status}`);
 			expect(result.description).toMatch(/Base URL/);
-			expect(result).toMatchObject({ retryable: false, mayHaveBilled: false, httpCode: '400' });
+			expect(result).toMatchObject({ retryable: false, mayHaveBilled: false, httpCode: String(status) });
 		}
 	});
 
@@ -412,7 +425,7 @@ describe('the native route', () => {
 		expect(failure(interpretNativeAnswer(answer(200, '<!doctype html><html></html>', 'text/html'))).message).toMatch(/web page \(HTML\)/);
 		const embedded = failure(interpretNativeAnswer(aog(500, httpErrorResponse(400, dashScopeBody('InvalidParameter', 'The parameter resolution is invalid: 720P')))));
 		expect(embedded).toMatchObject({ message: 'DashScope rejected the request (InvalidParameter)', httpCode: '400', mayHaveBilled: false });
-		expect(failure(interpretNativeAnswer(aog(404, 'model not exist', 30003))).message).toBe('The chosen model is not installed in AOG');
+		expect(failure(interpretNativeAnswer(aog(404, 'model not exist', 30003))).message).toBe('The model is not registered in AOG, or its image-to-video service is not installed');
 		expect(failure(interpretNativeAnswer(aog(500, 'exceeded maximum number of retries (100) while polling task status')))).toMatchObject({ mayHaveBilled: true, retryable: false });
 	});
 });
@@ -460,7 +473,7 @@ describe('explainUpstream without a code', () => {
 });
 
 it('ItemFailure carries the failure and its message', () => {
-	const gatewayFailure: GatewayFailure = { message: 'm', description: 'd', retryable: false, mayHaveBilled: true };
+	const gatewayFailure: Failure = { message: 'm', description: 'd', retryable: false, mayHaveBilled: true };
 	const error = new ItemFailure(gatewayFailure);
 	expect(error).toBeInstanceOf(Error);
 	expect(error.message).toBe('m');

@@ -51,13 +51,39 @@ beforeAll(async () => {
 afterAll(async () => await aog.close());
 beforeEach(() => aog.reset());
 
-it('lists the installed image-to-video models from the control panel list', async () => {
+it('lists the image-to-video models of the control panel list and of /aog/v0.2/model, once each', async () => {
 	const { results } = await searchModels(aog.url);
 	expect(results).toEqual([{ name: 'wan2.2-i2v-plus', value: 'wan2.2-i2v-plus' }]);
-	expect(aog.counters).toMatchObject({ modelList: 1, models: 0 });
-	const request = aog.lastRequests.at(-1)!;
+	expect(aog.counters).toMatchObject({ modelList: 1, models: 1 });
+	const request = aog.lastRequests.find((logged) => logged.path.startsWith('/aog/v0.2/control_panel/modellist'))!;
 	expect(request.path).toMatch(/^\/aog\/v0\.2\/control_panel\/modellist\?/);
 	expect(request.path).toContain('service_name=image-to-video');
+});
+
+it('shows registered models the control panel leaves out (it lists only the catalogue model), marking which are usable', async () => {
+	const gateway = await fakeGateway((path) => {
+		if (path.startsWith('/aog/v0.2/control_panel/modellist')) {
+			const rows = [{ name: 'wan2.2-i2v-plus', service_name: 'image-to-video', can_select: true }];
+			return { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify({ business_code: 30000, message: 'ok', data: { data: rows, page: 1, page_size: 50, total: 1, total_page: 1 } }) };
+		}
+		const rows = [
+			{ model_name: 'wan2.2-i2v-plus', service_name: 'image-to-video', status: 'downloaded' },
+			{ model_name: 'wan2.2-i2v-flash', service_name: 'image-to-video', status: 'downloaded' },
+			{ model_name: 'wan2.5-i2v-preview', service_name: 'image-to-video', status: 'downloading' },
+			{ model_name: 'qwen-max', service_name: 'chat', status: 'downloaded' },
+		];
+		return { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify({ business_code: 30000, message: 'ok', data: rows }) };
+	});
+	try {
+		const { results } = await searchModels(gateway.url);
+		expect(results).toEqual([
+			{ name: 'wan2.2-i2v-plus', value: 'wan2.2-i2v-plus' },
+			{ name: 'wan2.2-i2v-flash', value: 'wan2.2-i2v-flash' },
+			{ name: 'wan2.5-i2v-preview (not installed)', value: 'wan2.5-i2v-preview' },
+		]);
+	} finally {
+		await gateway.close();
+	}
 });
 
 it('filters by the search text', async () => {

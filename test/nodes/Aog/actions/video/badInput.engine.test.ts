@@ -42,7 +42,7 @@ function expectRefused(result: RunNodeResult, expected: Expected, item = 0) {
 	const { message, description } = result.error!;
 	if (typeof expected.message === 'string') expect(message).toBe(expected.message);
 	else expect(message).toMatch(expected.message);
-	expect(message).toMatch(new RegExp(` \\[item ${item}\\]$`));
+	expect(result.error!.itemIndex).toBe(item);
 	for (const pattern of expected.description) expect(description ?? '').toMatch(pattern);
 	expect(server.counters.total).toBe(0);
 }
@@ -61,7 +61,7 @@ describe('binary input', () => {
 		const photo = jpegItem().binary!.data;
 		const result = await runBinary([{ json: {}, binary: { photo, thumbnail: photo } }], { binaryPropertyName: 'data' });
 		expectRefused(result, {
-			message: 'The item has no binary field "data" [item 0]',
+			message: 'The item has no binary field "data"',
 			description: [/^It has: "photo", "thumbnail"\./, /Set "Input Binary Field" to the one holding the picture/],
 		});
 	});
@@ -69,7 +69,7 @@ describe('binary input', () => {
 	test('missing binary field on an item without any binary: says so and what to add', async () => {
 		const result = await runBinary([{ json: { sku: 'A-1' } }]);
 		expectRefused(result, {
-			message: 'The item has no binary field "data" [item 0]',
+			message: 'The item has no binary field "data"',
 			description: [/It has no binary data at all/, /Put a node that outputs the picture as a file .* before this one, or choose another Image Source/],
 		});
 	});
@@ -77,19 +77,19 @@ describe('binary input', () => {
 	test('the failing item is named: the second of two items', async () => {
 		const result = await runBinary([jpegItem(), binary(FILES.pdf, 'application/pdf', 'order.pdf')], { options: { concurrency: 1 } });
 		// Item 0 is fine and is generated; item 1 is refused before its request.
-		expect(result.error?.message).toBe('The input is a PDF document, not an image AOG can animate [item 1]');
+		expect(result.error?.message).toBe('The input is a PDF document, not an image AOG can animate');
 		expect(server.counters.i2vPosts).toBe(1);
 	});
 
 	describe.each(['default', 'filesystem'] as const)('%s binary mode', (binaryMode) => {
 		test.each([
-			['a PDF', FILES.pdf, 'application/pdf', 'The input is a PDF document, not an image AOG can animate [item 0]'],
-			['an MP4', FILES.mp4, 'video/mp4', 'The input is a MP4/MOV video, not an image AOG can animate [item 0]'],
-			['a text file', FILES.text, 'text/plain', 'The input is a text file, not an image AOG can animate [item 0]'],
-			['a GIF', makeImage({ width: 640, height: 480, format: 'gif' }), 'image/gif', 'The input is a GIF, not an image AOG can animate [item 0]'],
-			['a TIFF', makeImage({ width: 640, height: 480, format: 'tiff' }), 'image/tiff', 'The input is a TIFF, not an image AOG can animate [item 0]'],
-			['an SVG', FILES.svg, 'image/svg+xml', 'The input is a SVG, not an image AOG can animate [item 0]'],
-			['an AVIF', FILES.avif, 'image/avif', 'The input is a AVIF, not an image AOG can animate [item 0]'],
+			['a PDF', FILES.pdf, 'application/pdf', 'The input is a PDF document, not an image AOG can animate'],
+			['an MP4', FILES.mp4, 'video/mp4', 'The input is a MP4/MOV video, not an image AOG can animate'],
+			['a text file', FILES.text, 'text/plain', 'The input is a text file, not an image AOG can animate'],
+			['a GIF', makeImage({ width: 640, height: 480, format: 'gif' }), 'image/gif', 'The input is a GIF, not an image AOG can animate'],
+			['a TIFF', makeImage({ width: 640, height: 480, format: 'tiff' }), 'image/tiff', 'The input is a TIFF, not an image AOG can animate'],
+			['an SVG', FILES.svg, 'image/svg+xml', 'The input is a SVG, not an image AOG can animate'],
+			['an AVIF', FILES.avif, 'image/avif', 'The input is a AVIF, not an image AOG can animate'],
 		])('not an image DashScope takes: %s', async (_name, bytes, mimeType, message) => {
 			const result = await runBinary([binary(bytes, mimeType, 'upload')], {}, binaryMode);
 			expectRefused(result, { message, description: [CONVERT_FIX, /or pick the right binary field/] });
@@ -102,15 +102,15 @@ describe('binary input', () => {
 			['a PNG with an alpha channel', () => makeImage({ width: 640, height: 480, format: 'png', alpha: true }), 'image/png', /the PNG has an alpha \(transparency\) channel, which DashScope rejects/],
 		])('outside DashScope limits: %s', async (_name, bytes, mimeType, problem) => {
 			const result = await runBinary([binary(bytes(), mimeType, 'photo')], {}, binaryMode);
-			expectRefused(result, { message: /^The image does not meet DashScope's limits: .* \[item 0\]$/, description: [LIMITS_FIX] });
+			expectRefused(result, { message: /^The image does not meet DashScope's limits: .*$/, description: [LIMITS_FIX] });
 			expect(result.error!.message).toMatch(problem);
 		});
 
 		test.each([
-			['a PNG cut inside its header', () => makeImage({ width: 640, height: 480, format: 'png' }).subarray(0, 20), 'The PNG image is corrupt: the PNG header (IHDR) is missing or cut short [item 0]'],
-			['a JPEG cut before its frame header', () => jpegWithoutFrame(), 'The JPEG image is corrupt: the JPEG has no frame header (SOF) in its first bytes: the file is cut short or corrupt [item 0]'],
-			['a JPEG with a corrupt marker', () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]), text('JFIF\0\x01\x01\0\0\x01\0\x01\0\0'), Buffer.from([0x12, 0x34, 0x56, 0x78]), Buffer.alloc(100)]), 'The JPEG image is corrupt: the JPEG marker at byte 20 is corrupt [item 0]'],
-			['a WEBP with a broken VP8 frame header', () => corruptWebp(), 'The WEBP image is corrupt: the WEBP (VP8) frame header is corrupt [item 0]'],
+			['a PNG cut inside its header', () => makeImage({ width: 640, height: 480, format: 'png' }).subarray(0, 20), 'The PNG image is corrupt: the PNG header (IHDR) is missing or cut short'],
+			['a JPEG cut before its frame header', () => jpegWithoutFrame(), 'The JPEG image is corrupt: the JPEG has no frame header (SOF) in its first bytes: the file is cut short or corrupt'],
+			['a JPEG with a corrupt marker', () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]), text('JFIF\0\x01\x01\0\0\x01\0\x01\0\0'), Buffer.from([0x12, 0x34, 0x56, 0x78]), Buffer.alloc(100)]), 'The JPEG image is corrupt: the JPEG marker at byte 20 is corrupt'],
+			['a WEBP with a broken VP8 frame header', () => corruptWebp(), 'The WEBP image is corrupt: the WEBP (VP8) frame header is corrupt'],
 		])('truncated or corrupt header: %s', async (_name, bytes, message) => {
 			const result = await runBinary([binary(bytes(), 'image/jpeg', 'photo.jpg')], {}, binaryMode);
 			expectRefused(result, { message, description: [/the file as given cannot be decoded/, /Re-export or re-download the image/] });
@@ -118,7 +118,7 @@ describe('binary input', () => {
 
 		test('an empty file', async () => {
 			const result = await runBinary([binary(Buffer.alloc(0), 'image/jpeg', 'photo.jpg')], {}, binaryMode);
-			expectRefused(result, { message: 'The image is empty (0 bytes) [item 0]', description: [/Check the node that produced the file: it wrote no data/] });
+			expectRefused(result, { message: 'The image is empty (0 bytes)', description: [/Check the node that produced the file: it wrote no data/] });
 		});
 	});
 
@@ -136,7 +136,7 @@ describe('binary input', () => {
 			const image = String((server.lastRequests.find((request) => request.method === 'POST')!.body as { image: string }).image);
 			expect(image.startsWith(`data:${mimeType};base64,`)).toBe(true);
 			if (gatewayReason) {
-				expect(result.error?.message).toBe('DashScope rejected the request (InvalidParameter) [item 0]');
+				expect(result.error?.message).toBe('DashScope rejected the request (InvalidParameter)');
 				expect(result.error?.description).toMatch(gatewayReason);
 			} else {
 				expect(result.error).toBeUndefined();
@@ -152,13 +152,13 @@ describe('image URL', () => {
 	const run = (imageUrl: string, options: INodeParameters = {}) => runAog({ imageSource: 'url', imageUrl, options }, { server });
 
 	test.each([
-		['empty (an expression that gives "")', '={{ $json.missing ?? "" }}', 'The Image URL field is empty [item 0]', [/Map the picture's public http\(s\) address into "Image URL"/]],
-		['blank', '   ', 'The Image URL field is empty [item 0]', [/Map the picture's public http\(s\) address/]],
-		['not a URL', 'photo.jpg', '"photo.jpg" is not a valid URL [item 0]', [/Use a full address such as https:\/\/example\.com\/photo\.jpg/]],
-		['file:', 'file:///home/me/photo.jpg', 'The image URL uses "file:", but only http and https are supported [item 0]', [/DashScope downloads the image from the internet/, /use Image Source "Binary"/]],
-		['ftp:', 'ftp://files.example.com/photo.jpg', 'The image URL uses "ftp:", but only http and https are supported [item 0]', [/give an http\(s\) address/]],
-		['javascript:', 'javascript:alert(1)', 'The image URL uses "javascript:", but only http and https are supported [item 0]', [/give an http\(s\) address/]],
-		['data:', 'data:image/png;base64,iVBORw0KGgo=', 'The image URL uses "data:", but only http and https are supported [item 0]', [/For a data URI choose Image Source "Base64" instead/]],
+		['empty (an expression that gives "")', '={{ $json.missing ?? "" }}', 'The Image URL field is empty', [/Map the picture's public http\(s\) address into "Image URL"/]],
+		['blank', '   ', 'The Image URL field is empty', [/Map the picture's public http\(s\) address/]],
+		['not a URL', 'photo.jpg', '"photo.jpg" is not a valid URL', [/Use a full address such as https:\/\/example\.com\/photo\.jpg/]],
+		['file:', 'file:///home/me/photo.jpg', 'The image URL uses "file:", but only http and https are supported', [/DashScope downloads the image from the internet/, /use Image Source "Binary"/]],
+		['ftp:', 'ftp://files.example.com/photo.jpg', 'The image URL uses "ftp:", but only http and https are supported', [/give an http\(s\) address/]],
+		['javascript:', 'javascript:alert(1)', 'The image URL uses "javascript:", but only http and https are supported', [/give an http\(s\) address/]],
+		['data:', 'data:image/png;base64,iVBORw0KGgo=', 'The image URL uses "data:", but only http and https are supported', [/For a data URI choose Image Source "Base64" instead/]],
 	] as Array<[string, string, string, RegExp[]]>)('%s', async (_name, url, message, description) => {
 		expectRefused(await run(url), { message, description });
 	});
@@ -173,7 +173,7 @@ describe('image URL', () => {
 		['.local host', 'http://nas.local/photo.jpg', 'nas.local'],
 	])('a %s URL, which the cloud cannot fetch', async (_name, url, host) => {
 		expectRefused(await run(url), {
-			message: `The image URL points to a local or private address (${host}) that Alibaba Cloud cannot reach [item 0]`,
+			message: `The image URL points to a local or private address (${host}) that Alibaba Cloud cannot reach`,
 			description: [/DashScope fetches URLs from the internet/, /Download the image in n8n first and use Image Source "Binary" instead/, /or turn off "Validate Image"/],
 		});
 	});
@@ -187,7 +187,7 @@ describe('image URL', () => {
 
 	test('a non-http(s) URL is refused even with Validate Image off', async () => {
 		expectRefused(await run('file:///etc/passwd', { validateImage: false }), {
-			message: 'The image URL uses "file:", but only http and https are supported [item 0]',
+			message: 'The image URL uses "file:", but only http and https are supported',
 			description: [/give an http\(s\) address/],
 		});
 	});
@@ -200,16 +200,16 @@ describe('base64 input', () => {
 	const png = makeImage({ width: 640, height: 480, format: 'png' }).toString('base64');
 
 	test.each([
-		['empty (an expression that gives "")', '={{ $json.missing ?? "" }}', 'The Image (Base64) field is empty [item 0]', [/Map the base64 text of the picture into "Image \(Base64\)"/]],
-		['blank', ' \n ', 'The Image (Base64) field is empty [item 0]', [/Map the base64 text of the picture/]],
-		['bad characters', `${png.slice(0, 40)}$%${png.slice(42)}`, 'The base64 image contains an invalid character "$" at position 41 [item 0]', [/Base64 uses only A–Z, a–z, 0–9, \+ and \//]],
-		['URL-safe alphabet', png.replace(/\+/g, '-').replace(/\//g, '_'), /^The base64 image contains an invalid character "[-_]" at position \d+ \(this looks like URL-safe base64: replace - with \+ and _ with \/\) \[item 0\]$/, [/Base64 uses only/]],
-		['wrong padding (cut off)', png.slice(0, png.length - 3), 'The base64 image has the wrong length or padding [item 0]', [/must be a multiple of 4 with at most two "=" at the end: the text was probably cut off/]],
-		['padding in the middle', `${png}${png}`.replace(/=+/, '=='), /^The base64 image (has "=" padding in the middle|has the wrong length or padding) \[item 0\]$/, [/./]],
-		['a data URI with a non-image MIME type', `data:application/pdf;base64,${FILES.pdf.toString('base64')}`, 'The data URI declares "application/pdf", not an image [item 0]', [/DashScope accepts JPEG, PNG, BMP and WEBP images; the data URI must start with data:image\/…/]],
-		['a data URI that is not base64', 'data:image/png,iVBORw0KGgo', 'The data URI is not base64-encoded [item 0]', [/data:image\/png;base64,/]],
-		['a data URI whose type and bytes disagree', `data:image/jpeg;base64,${png}`, 'The data URI says image/jpeg but the bytes are image/png [item 0]', [/Correct the prefix to data:image\/png;base64,/]],
-		['base64 of a PDF', FILES.pdf.toString('base64'), 'The input is a PDF document, not an image AOG can animate [item 0]', [CONVERT_FIX]],
+		['empty (an expression that gives "")', '={{ $json.missing ?? "" }}', 'The Image (Base64) field is empty', [/Map the base64 text of the picture into "Image \(Base64\)"/]],
+		['blank', ' \n ', 'The Image (Base64) field is empty', [/Map the base64 text of the picture/]],
+		['bad characters', `${png.slice(0, 40)}$%${png.slice(42)}`, 'The base64 image contains an invalid character "$" at position 41', [/Base64 uses only A–Z, a–z, 0–9, \+ and \//]],
+		['URL-safe alphabet', png.replace(/\+/g, '-').replace(/\//g, '_'), /^The base64 image contains an invalid character "[-_]" at position \d+ \(this looks like URL-safe base64: replace - with \+ and _ with \/\)$/, [/Base64 uses only/]],
+		['wrong padding (cut off)', png.slice(0, png.length - 3), 'The base64 image has the wrong length or padding', [/must be a multiple of 4 with at most two "=" at the end: the text was probably cut off/]],
+		['padding in the middle', `${png}${png}`.replace(/=+/, '=='), /^The base64 image (has "=" padding in the middle|has the wrong length or padding)$/, [/./]],
+		['a data URI with a non-image MIME type', `data:application/pdf;base64,${FILES.pdf.toString('base64')}`, 'The data URI declares "application/pdf", not an image', [/DashScope accepts JPEG, PNG, BMP and WEBP images; the data URI must start with data:image\/…/]],
+		['a data URI that is not base64', 'data:image/png,iVBORw0KGgo', 'The data URI is not base64-encoded', [/data:image\/png;base64,/]],
+		['a data URI whose type and bytes disagree', `data:image/jpeg;base64,${png}`, 'The data URI says image/jpeg but the bytes are image/png', [/Correct the prefix to data:image\/png;base64,/]],
+		['base64 of a PDF', FILES.pdf.toString('base64'), 'The input is a PDF document, not an image AOG can animate', [CONVERT_FIX]],
 	] as Array<[string, string, string | RegExp, RegExp[]]>)('%s', async (_name, value, message, description) => {
 		expectRefused(await run(value), { message, description });
 	});
@@ -217,7 +217,7 @@ describe('base64 input', () => {
 	test('base64 larger than 10 MB of image is refused before it is decoded', async () => {
 		const huge = 'A'.repeat(15 * 1024 * 1024);
 		expectRefused(await run(huge), {
-			message: 'The base64 image is too large (15.0 MB of text, about 11.3 MB decoded) [item 0]',
+			message: 'The base64 image is too large (15.0 MB of text, about 11.3 MB decoded)',
 			description: [/DashScope accepts images of at most 10 MB: resize or compress the picture first/],
 		});
 	});
@@ -231,7 +231,7 @@ describe('other parameters', () => {
 		['blank', '  '],
 	])('an empty path on the AOG host (%s)', async (_name, imagePath) => {
 		expectRefused(await runAog({ imageSource: 'path', imagePath }, { server }), {
-			message: 'The Image Path field is empty [item 0]',
+			message: 'The Image Path field is empty',
 			description: [/Give the full path of the picture on the machine where AOG runs/],
 		});
 	});
@@ -247,7 +247,7 @@ describe('other parameters', () => {
 
 	test('a prompt over 800 characters (DashScope would cut it silently)', async () => {
 		expectRefused(await runBinary([jpegItem()], { prompt: 'x'.repeat(801) }), {
-			message: 'The prompt has 801 characters; DashScope takes at most 800 [item 0]',
+			message: 'The prompt has 801 characters; DashScope takes at most 800',
 			description: [/DashScope would cut it off silently/, /Shorten it to 800 characters/],
 		});
 	});
@@ -264,14 +264,14 @@ describe('other parameters', () => {
 		[-5, '-5'],
 	])('Options → Timeout %s (outside 1–3600)', async (timeout, shown) => {
 		expectRefused(await runBinary([jpegItem()], { options: { timeout } }), {
-			message: `Options → Timeout (Seconds) is ${shown}, outside 1–3600 [item 0]`,
+			message: `Options → Timeout (Seconds) is ${shown}, outside 1–3600`,
 			description: [/Set Options → Timeout \(Seconds\) to a number between 1 and 3600 \(default 600\)/],
 		});
 	});
 
 	test('Options → Max Video Size 0 (outside 1–10240)', async () => {
 		expectRefused(await runBinary([jpegItem()], { options: { maxVideoSizeMB: 0 } }), {
-			message: 'Options → Max Video Size (MB) is 0, outside 1–10240 [item 0]',
+			message: 'Options → Max Video Size (MB) is 0, outside 1–10240',
 			description: [/Set Options → Max Video Size \(MB\) to a number between 1 and 10240 \(default 1024\)/],
 		});
 	});
@@ -286,7 +286,7 @@ describe('other parameters', () => {
 
 	test('native-only options on the standard route', async () => {
 		expectRefused(await runBinary([jpegItem()], { options: { negativePrompt: 'blur' } }), {
-			message: 'Option negativePrompt only works on the native route [item 0]',
+			message: 'Option negativePrompt only works on the native route',
 			description: [/AOG's standard route drops everything but the image and the prompt/, /Set Options → Route to Native, or remove the option/],
 		});
 	});

@@ -41,7 +41,7 @@ function expectError(result: RunNodeResult, expected: Expected) {
 	const { message, description, httpCode } = result.error!;
 	if (typeof expected.message === 'string') expect(message).toBe(expected.message);
 	else expect(message).toMatch(expected.message);
-	expect(message).toMatch(/ \[item 0\]$/);
+	expect(result.error?.itemIndex).toBe(0);
 	for (const pattern of expected.description) expect(description ?? '').toMatch(pattern);
 	expect(httpCode ?? undefined).toBe(expected.httpCode);
 }
@@ -55,7 +55,7 @@ async function eventually(check: () => boolean, withinMs = 1000) {
 
 const BILLED = /may still be generated and billed upstream, so the node does not resubmit it automatically/;
 const CHECK_CONSOLE = /check the DashScope console \(Beijing region\) before running this item again/;
-const INSTALL = /aog install image-to-video --remote --flavor aliyun/;
+const SETUP = /see "Setting up AOG" in the README/;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Generation: the job-creating POST fails; it is sent once and never repeated.
@@ -66,7 +66,7 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			'200 with HTML (the control panel page)',
 			{ kind: 'html200' },
 			{
-				message: 'AOG answered with a web page (HTML) instead of JSON [item 0]',
+				message: 'AOG answered with a web page (HTML) instead of JSON',
 				description: [/every unknown \/aog\/v0\.2\/… path with its control panel's page/, /Set the credential's Base URL to the gateway root/],
 				httpCode: '200',
 			},
@@ -75,7 +75,7 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			'200 with an empty body',
 			{ kind: 'empty200' },
 			{
-				message: 'AOG answered 200 with an empty body [item 0]',
+				message: 'AOG answered 200 with an empty body',
 				description: [/not an answer AOG normally gives/, /check that the credential's Base URL points at AOG/, CHECK_CONSOLE],
 			},
 		],
@@ -83,7 +83,7 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			'200 with malformed JSON',
 			{ kind: 'malformedJson200' },
 			{
-				message: /^AOG answered 200 with text that is not valid JSON: \{"id":"[0-9a-f-]+","data":"http:\/\/127\.0\.0\.1:\d+\/videos\/ \[item 0\]$/,
+				message: /^AOG answered 200 with text that is not valid JSON: \{"id":"[0-9a-f-]+","data":"http:\/\/127\.0\.0\.1:\d+\/videos\/$/,
 				description: [/not an answer AOG normally gives/, /check that the credential's Base URL points at AOG/, CHECK_CONSOLE],
 			},
 		],
@@ -91,7 +91,7 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			'200 JSON without data (task FAILED upstream)',
 			{ kind: 'noData200' },
 			{
-				message: 'The generation task failed upstream; AOG does not say why [item 0]',
+				message: 'The generation task failed upstream; AOG does not say why',
 				description: [/DashScope ended the task as FAILED or UNKNOWN \(request id [0-9a-f-]+\)/, /Try another image or prompt, or set Options → Route to "Native"/],
 			},
 		],
@@ -99,7 +99,7 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			'data that is not an http(s) URL',
 			{ kind: 'nonHttpData' },
 			{
-				message: /^AOG returned a video address that is not an http\(s\) URL \(ftp:\/\/aog-dev-bucket\.oss-cn-beijing\.aliyuncs\.com\/[0-9a-f]+…\) \[item 0\]$/,
+				message: /^AOG returned a video address that is not an http\(s\) URL \(ftp:\/\/aog-dev-bucket\.oss-cn-beijing\.aliyuncs\.com\/[0-9a-f]+…\)$/,
 				description: [/not an answer AOG normally gives/, /check that the credential's Base URL points at AOG/, CHECK_CONSOLE],
 			},
 		],
@@ -107,7 +107,7 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			'500 with an empty {}',
 			{ kind: 'empty500' },
 			{
-				message: 'AOG failed with status 500 and gave no details [item 0]',
+				message: 'AOG failed with status 500 and gave no details',
 				description: [/AOG's logs on the gateway host have the cause/, BILLED, CHECK_CONSOLE],
 				httpCode: '500',
 			},
@@ -116,7 +116,7 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			'poll exhaustion (AOG gave up after 100 polls)',
 			{ kind: 'pollExhausted' },
 			{
-				message: 'AOG stopped waiting for the video after about one minute [item 0]',
+				message: 'AOG stopped waiting for the video after about one minute',
 				description: [/gives up without returning the task id, so this video cannot be fetched/, BILLED, CHECK_CONSOLE],
 				httpCode: '500',
 			},
@@ -125,7 +125,7 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			'embedded 400 InvalidParameter',
 			{ kind: 'upstream', code: 'InvalidParameter' },
 			{
-				message: 'DashScope rejected the request (InvalidParameter) [item 0]',
+				message: 'DashScope rejected the request (InvalidParameter)',
 				description: [/DashScope said: "The request parameter is invalid\."/, /Check the image \(JPEG, PNG, BMP or WEBP; sides 360–2000 px; at most 10 MB; a public URL\) and the prompt/, /DashScope request id [0-9a-f-]+/],
 				httpCode: '400',
 			},
@@ -134,7 +134,7 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			'embedded 400 DataInspectionFailed (moderation)',
 			{ kind: 'upstream', code: 'DataInspectionFailed' },
 			{
-				message: 'Content moderation blocked the request (DataInspectionFailed) [item 0]',
+				message: 'Content moderation blocked the request (DataInspectionFailed)',
 				description: [/moderation flagged the input image, the prompt or the generated video/, /Use another image or reword the prompt/],
 				httpCode: '400',
 			},
@@ -143,7 +143,7 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			'embedded 400 InvalidParameter.DataInspection (unreadable image)',
 			{ kind: 'upstream', code: 'InvalidParameter.DataInspection' },
 			{
-				message: 'DashScope could not read the image (InvalidParameter.DataInspection) [item 0]',
+				message: 'DashScope could not read the image (InvalidParameter.DataInspection)',
 				description: [/could not be downloaded or decoded upstream/, /Re-encode it as JPEG or PNG/],
 				httpCode: '400',
 			},
@@ -152,7 +152,7 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			'embedded 400 Arrearage (account unpaid)',
 			{ kind: 'upstream', code: 'Arrearage' },
 			{
-				message: 'The Alibaba Cloud account is in arrears (Arrearage) [item 0]',
+				message: 'The Alibaba Cloud account is in arrears (Arrearage)',
 				description: [/refuses work while the account has an overdue payment/, /Top up the account/],
 				httpCode: '400',
 			},
@@ -161,8 +161,8 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			'embedded 401 InvalidApiKey',
 			{ kind: 'upstream', code: 'InvalidApiKey' },
 			{
-				message: 'The DashScope API key configured in AOG is invalid (InvalidApiKey) [item 0]',
-				description: [/AOG holds the DashScope key, not n8n/, /Re-install the service on the AOG host with a valid Beijing-region key/, INSTALL],
+				message: 'The DashScope API key configured in AOG is invalid (InvalidApiKey)',
+				description: [/AOG holds the DashScope key, not n8n/, /Store a valid Beijing-region key in AOG's image-to-video provider/, SETUP],
 				httpCode: '401',
 			},
 		],
@@ -170,7 +170,7 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			'embedded 403 AccessDenied',
 			{ kind: 'upstream', code: 'AccessDenied' },
 			{
-				message: 'DashScope denied access (AccessDenied) [item 0]',
+				message: 'DashScope denied access (AccessDenied)',
 				description: [/may not use this model/, /Activate Tongyi Wanxiang image-to-video in Alibaba Cloud Model Studio/],
 				httpCode: '403',
 			},
@@ -179,8 +179,8 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			'404 model not installed',
 			{ kind: 'modelNotFound' },
 			{
-				message: 'The chosen model is not installed in AOG [item 0]',
-				description: [/Pick a model from the list \(today only wan2\.2-i2v-plus\)/, INSTALL],
+				message: 'The model is not registered in AOG, or its image-to-video service is not installed',
+				description: [/Pick a model from the list, or register the model and the service/, SETUP],
 				httpCode: '404',
 			},
 		],
@@ -188,8 +188,8 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			'404 service not installed',
 			{ kind: 'serviceNotFound' },
 			{
-				message: "AOG's image-to-video service is not installed [item 0]",
-				description: [/Install it on the AOG host with/, INSTALL],
+				message: "AOG's image-to-video service is not installed",
+				description: [/Install the image-to-video service on the AOG host/, SETUP],
 				httpCode: '404',
 			},
 		],
@@ -197,7 +197,7 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			'500 image_type request param lost',
 			{ kind: 'paramLost' },
 			{
-				message: 'AOG rejected the request: middleware execution failed: image_type request param lost [item 0]',
+				message: 'AOG rejected the request: middleware execution failed: image_type request param lost',
 				description: [/AOG did not find the image fields the node sent/, /make sure it passes JSON through unchanged/],
 				httpCode: '500',
 			},
@@ -206,7 +206,7 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			'connection reset mid-request',
 			{ kind: 'reset' },
 			{
-				message: 'The connection to AOG broke while the video was being generated [item 0]',
+				message: 'The connection to AOG broke while the video was being generated',
 				description: [/closed the connection without an answer; it may have restarted/, BILLED, CHECK_CONSOLE],
 				httpCode: 'ECONNRESET',
 			},
@@ -227,7 +227,7 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 		const result = await run({ timeout: 1 });
 		const elapsed = Date.now() - started;
 		expectError(result, {
-			message: 'AOG did not answer within 1 s [item 0]',
+			message: 'AOG did not answer within 1 s',
 			description: [/Generation usually takes one to a few minutes\. Raise Options → Timeout/, BILLED, CHECK_CONSOLE],
 			httpCode: 'ETIMEDOUT',
 		});
@@ -243,10 +243,10 @@ describe.each(['standard', 'native'] as const)('never a second POST after a 500,
 	const posts = () => (route === 'native' ? server.counters.nativePosts : server.counters.i2vPosts);
 
 	test.each([
-		['500 {}', { kind: 'empty500' }, 'AOG failed with status 500 and gave no details [item 0]'],
-		['poll exhaustion', { kind: 'pollExhausted' }, 'AOG stopped waiting for the video after about one minute [item 0]'],
-		['reset', { kind: 'reset' }, 'The connection to AOG broke while the video was being generated [item 0]'],
-		['timeout', { kind: 'hang' }, 'AOG did not answer within 1 s [item 0]'],
+		['500 {}', { kind: 'empty500' }, 'AOG failed with status 500 and gave no details'],
+		['poll exhaustion', { kind: 'pollExhausted' }, 'AOG stopped waiting for the video after about one minute'],
+		['reset', { kind: 'reset' }, 'The connection to AOG broke while the video was being generated'],
+		['timeout', { kind: 'hang' }, 'AOG did not answer within 1 s'],
 	] as Array<[string, ScriptedFailure, string]>)('%s', async (_name, failure, message) => {
 		// A retryable failure queued behind it would be used by a second POST: it must still be there afterwards.
 		server.scriptFailures([failure, { kind: 'upstream', code: 'Throttling', retryAfter: 0 }]);
@@ -285,7 +285,7 @@ describe('safe retries of the POST', () => {
 		server.scriptFailures(Array.from({ length: 5 }, () => ({ kind: 'upstream', code: 'Throttling.RateQuota', retryAfter: 0 }) as ScriptedFailure));
 		const result = await run();
 		expectError(result, {
-			message: 'DashScope is rate-limiting the account (Throttling.RateQuota) [item 0]',
+			message: 'DashScope is rate-limiting the account (Throttling.RateQuota)',
 			description: [/allows about 2 submissions per second and 2 running tasks per account/, /lower Options → Concurrency to 1 or 2/, /The node tried 4 times/],
 			httpCode: '429',
 		});
@@ -299,7 +299,7 @@ describe('safe retries of the POST', () => {
 		// Timeout 5 s: the first retry comes after 2 s, the second would come 4 s later, past the timeout.
 		const result = await run({ timeout: 5 }, { credentials: { baseUrl: `http://127.0.0.1:${port}` } });
 		expectError(result, {
-			message: `Cannot reach AOG at http://127.0.0.1:${port}: connection refused [item 0]`,
+			message: `Cannot reach AOG at http://127.0.0.1:${port}: connection refused`,
 			description: [/AOG is not running or listens elsewhere/, /Start it with "aog server start"/, /host networking or a reverse proxy/, /The node tried 2 times over [23] s\.$/],
 			httpCode: 'ECONNREFUSED',
 		});
@@ -335,7 +335,7 @@ describe('download faults that are reported (no retry can help)', () => {
 			'video URL answering 403 (expired link)',
 			{ kind: 'video403' },
 			{
-				message: 'The video was generated but could not be downloaded: the storage host refused it (403): the signed link has expired or was altered [item 0]',
+				message: 'The video was generated but could not be downloaded: the storage host refused it (403): the signed link has expired or was altered',
 				description: [/Links from DashScope expire about 24 hours after generation/, /download at once, or generate the video again/, ADDRESS],
 				httpCode: '403',
 			},
@@ -345,7 +345,7 @@ describe('download faults that are reported (no retry can help)', () => {
 			'video URL answering 404',
 			{ kind: 'video404' },
 			{
-				message: 'The video was generated but could not be downloaded: the storage host has no such file (404) [item 0]',
+				message: 'The video was generated but could not be downloaded: the storage host has no such file (404)',
 				description: [/The video was removed or the link was altered/, /Generate the video again/, ADDRESS],
 				httpCode: '404',
 			},
@@ -355,7 +355,7 @@ describe('download faults that are reported (no retry can help)', () => {
 			'video URL serving HTML',
 			{ kind: 'videoHtml' },
 			{
-				message: 'The video was generated but could not be downloaded: the video address served text/html instead of an MP4 [item 0]',
+				message: 'The video was generated but could not be downloaded: the video address served text/html instead of an MP4',
 				description: [/an error page or a proxy answered instead/, /Generate the video again/, ADDRESS],
 			},
 			1,
@@ -364,7 +364,7 @@ describe('download faults that are reported (no retry can help)', () => {
 			'video URL serving JSON',
 			{ kind: 'videoJson' },
 			{
-				message: 'The video was generated but could not be downloaded: the video address served application/json instead of an MP4 [item 0]',
+				message: 'The video was generated but could not be downloaded: the video address served application/json instead of an MP4',
 				description: [/an error page or a proxy answered instead/, /Generate the video again/, ADDRESS],
 			},
 			1,
@@ -373,7 +373,7 @@ describe('download faults that are reported (no retry can help)', () => {
 			'redirect loop: at most 5 hops followed',
 			{ kind: 'videoRedirectLoop' },
 			{
-				message: 'The video was generated but could not be downloaded: the storage host redirected more than 5 times [item 0]',
+				message: 'The video was generated but could not be downloaded: the storage host redirected more than 5 times',
 				description: [/leads into a redirect loop; the storage or a proxy is misconfigured/, ADDRESS],
 				httpCode: '302',
 			},
@@ -392,7 +392,7 @@ describe('download faults that are reported (no retry can help)', () => {
 		server.scriptFailures([{ kind: 'videoServerError' }, { kind: 'videoServerError' }, { kind: 'videoServerError' }]);
 		const result = await run();
 		expectError(result, {
-			message: 'The video was generated but could not be downloaded: the storage host answered 503 [item 0]',
+			message: 'The video was generated but could not be downloaded: the storage host answered 503',
 			description: [/The storage host failed or is overloaded; try again later\. The node tried 3 times\./, /The video's address \(valid about 24 hours\) is/],
 			httpCode: '503',
 		});
@@ -442,7 +442,7 @@ describe('a video larger than options.maxVideoSizeMB (1 MB here)', () => {
 		const before = storedFiles();
 		const result = await run({ maxVideoSizeMB: 1 }, { binaryMode: 'filesystem' });
 		expectError(result, {
-			message: 'The video was generated but could not be downloaded: the video is 64.0 MB, larger than the 1.0 MB limit; nothing was downloaded [item 0]',
+			message: 'The video was generated but could not be downloaded: the video is 64.0 MB, larger than the 1.0 MB limit; nothing was downloaded',
 			description: [/Raise Options → Max Video Size \(MB\) if such a large file is expected/],
 		});
 		expect(await eventually(() => server.counters.clientAborts === 1)).toBe(true); // the 64 MB were never all sent
@@ -455,7 +455,7 @@ describe('a video larger than options.maxVideoSizeMB (1 MB here)', () => {
 		const before = storedFiles();
 		const result = await run({ maxVideoSizeMB: 1 }, { binaryMode: 'filesystem' });
 		expectError(result, {
-			message: /^The video was generated but could not be downloaded: the video passed the 1\.0 MB limit after 1\.\d MB \(the storage host sent no size\); the download was stopped \[item 0\]$/,
+			message: /^The video was generated but could not be downloaded: the video passed the 1\.0 MB limit after 1\.\d MB \(the storage host sent no size\); the download was stopped$/,
 			description: [/Raise Options → Max Video Size \(MB\) if such a large file is expected/],
 		});
 		expect(await eventually(() => server.counters.clientAborts === 1)).toBe(true);

@@ -176,7 +176,7 @@ describe('native route', () => {
 
 	it('refuses native-only options on the standard route instead of dropping them', async () => {
 		const result = await runAog({ imageSource: 'binary', options: { resolution: '480P', seed: 7 } }, { server, items: [jpegItem()] });
-		expect(result.error?.message).toBe('Options resolution, seed only work on the native route [item 0]');
+		expect(result.error?.message).toBe('Options resolution, seed only work on the native route');
 		expect(result.error?.description).toMatch(/Route to Native/);
 		expect(server.counters.total).toBe(0);
 	});
@@ -184,7 +184,7 @@ describe('native route', () => {
 	it('reports the upstream reason of a failed task', async () => {
 		server.scriptFailures([{ kind: 'nativeTaskFailed', code: 'DataInspectionFailed', message: 'Output video may contain inappropriate content.' }]);
 		const result = await runAog({ imageSource: 'binary', options: { route: 'native' } }, { server, items: [jpegItem()] });
-		expect(result.error?.message).toBe('The generation task ended FAILED upstream: Content moderation blocked the request (DataInspectionFailed) [item 0]');
+		expect(result.error?.message).toBe('The generation task ended FAILED upstream: Content moderation blocked the request (DataInspectionFailed)');
 		expect(result.error?.description).toContain('Output video may contain inappropriate content.');
 		expect(server.counters.nativePosts).toBe(1);
 	});
@@ -202,8 +202,8 @@ describe('continueOnFail', () => {
 		expect(result.output[0].binary?.data.mimeType).toBe('video/mp4');
 		expect(result.errorOutput.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		for (const item of result.errorOutput) expect(Object.keys(item.json).sort()).toEqual(['error', 'message']);
-		expect(result.errorOutput[0].json.error).toBe('The generation task failed upstream; AOG does not say why [item 0]');
-		expect(result.errorOutput[1].json.error).toMatch(/^The image does not meet DashScope's limits: the image is 200×200 px.* \[item 1\]$/);
+		expect(result.errorOutput[0].json.error).toBe('The generation task failed upstream; AOG does not say why');
+		expect(result.errorOutput[1].json.error).toMatch(/^The image does not meet DashScope's limits: the image is 200×200 px.*$/);
 		expect(server.counters.i2vPosts).toBe(2);
 	});
 
@@ -211,7 +211,7 @@ describe('continueOnFail', () => {
 		server.scriptFailures([{ kind: 'serviceNotFound' }]);
 		const result = await runAog({ imageSource: 'binary' }, { server, items: [jpegItem()], onError: 'continueRegularOutput' });
 		expect(result.output).toHaveLength(1);
-		expect(result.output[0].json.error).toBe("AOG's image-to-video service is not installed [item 0]");
+		expect(result.output[0].json.error).toBe("AOG's image-to-video service is not installed");
 		expect(result.output[0].pairedItem).toEqual({ item: 0 });
 	});
 });

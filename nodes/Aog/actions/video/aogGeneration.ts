@@ -1,0 +1,105 @@
+// Image to Video through the AOG gateway (docs/AOG-API.md): one synchronous call that returns the video's link, on the
+// standard route (image and prompt) or the native one (DashScope's own body and answer).
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { describeNetworkFailure, interpretNativeAnswer, interpretStandardAnswer, type GenerationResult } from '../../helpers/aogAnswers';
+import { InputError, ItemFailure, type Failure } from '../../helpers/failures';
+import { IMAGE_SLOT, isInlineImage, jsonBody, type InlineImage } from '../../helpers/jsonBody';
+import { redactUrl } from '../../helpers/url';
+import { headerValue } from '../../transport';
+import { aogRequest, gatewayBaseUrl, NATIVE_ROUTE, STANDARD_ROUTE } from '../../transport/aog';
+import { errorText, networkErrorKind } from '../../transport/networkErrors';
+import type { ItemRun } from '../runItems';
+import { submitWithRetry } from '../submit';
+import { readImage } from './readImage';
+import type { VideoSettings } from './settings';
+
+export interface Generation {
+	/** The output's `id`: AOG's result id, or the DashScope task id. */
+	id: string;
+	videoUrl: string;
+	/** Output fields particular to the connection or route. */
+	fields: IDataObject;
+}
+
+export async function generateWithAog(this: IExecuteFunctions, itemIndex: number, settings: VideoSettings, run: ItemRun): Promise<Generation> {
+	const body = await requestBody.call(this, itemIndex, settings);
+	const baseUrl = await gatewayBaseUrl.call(this);
+	const native = settings.route === 'native';
+	const result = await submitWithRetry<GenerationResult>(this, run, settings.timeoutSeconds, async (remainingMs) => {
+		try {
+			const answer = await aogRequest.call(this, 'POST', native ? NATIVE_ROUTE : STANDARD_ROUTE, { body, timeoutMs: remainingMs });
+			return (native ? interpretNativeAnswer : interpretStandardAnswer)({
+				statusCode: answer.statusCode,
+				contentType: headerValue(answer.headers, 'content-type'),
+				body: answer.body,
+				retryAfterHeader: headerValue(answer.headers, 'retry-after'),
+			});
+		} catch (error) {
+			return networkFailure(this, error, baseUrl, settings.timeoutSeconds);
+		}
+	});
+	run.jobs.record(itemIndex, { resultId: result.id, taskId: result.taskId, videoUrl: result.videoUrl });
+	this.logger.info(`AOG: item ${itemIndex} generated result ${result.id}${result.taskId ? ` (DashScope task ${result.taskId})` : ''}`);
+	return {
+		id: result.id,
+		videoUrl: result.videoUrl,
+		fields: native ? { taskId: result.taskId ?? null, actualPrompt: result.actualPrompt ?? null, usage: result.usage ?? null } : {},
+	};
+}
+
+/**
+ * The POST body, built once per item and reused by every retry. Only the body outlives this function: the picture's
+ * bytes are garbage once encoded into it, not kept for the minute the generation takes.
+ */
+async function requestBody(this: IExecuteFunctions, itemIndex: number, settings: VideoSettings): Promise<string | Buffer> {
+	const { image, imageType } = await readImage.call(this, itemIndex, settings.imageSource, settings.validateImage);
+	if (settings.route === 'native') {
+		if (imageType === 'path') {
+			throw new InputError('The native route cannot read a path on the AOG host', 'Use the standard route for "Path on AOG Host", or send the picture as Binary File or Base64.');
+		}
+		return nativeBody(settings, image);
+	}
+	return standardBody(settings, image, imageType);
+}
+
+/** JSON text, or bytes with the picture's data URI encoded straight into them. */
+function serialise(fields: IDataObject, image: string | InlineImage): string | Buffer {
+	return isInlineImage(image) ? jsonBody(fields, image) : JSON.stringify(fields);
+}
+
+const NATIVE_ONLY = ['resolution', 'negativePrompt', 'seed', 'promptExtend', 'watermark'] as const;
+
+function standardBody(settings: VideoSettings, image: string | InlineImage, imageType: string): string | Buffer {
+	const nativeOptions = NATIVE_ONLY.filter((name) => settings.parameters[name] !== undefined);
+	if (nativeOptions.length > 0) {
+		throw new InputError(
+			`Option${nativeOptions.length > 1 ? 's' : ''} ${nativeOptions.join(', ')} only work${nativeOptions.length > 1 ? '' : 's'} on the native route`,
+			"AOG's standard route drops everything but the image and the prompt (and always makes 1080P). Set Options → Route to Native, or remove the option.",
+		);
+	}
+	const fields = { model: settings.model, image: isInlineImage(image) ? IMAGE_SLOT : image, image_type: imageType, ...(settings.prompt ? { prompt: settings.prompt } : {}) };
+	return serialise(fields, image);
+}
+
+function nativeBody(settings: VideoSettings, image: string | InlineImage): string | Buffer {
+	const { resolution, negativePrompt, seed, promptExtend, watermark } = settings.parameters;
+	const input: IDataObject = { img_url: isInlineImage(image) ? IMAGE_SLOT : image };
+	if (settings.prompt) input.prompt = settings.prompt;
+	if (negativePrompt) input.negative_prompt = negativePrompt;
+	const parameters: IDataObject = { resolution: resolution ?? '1080P' };
+	if (promptExtend !== undefined) parameters.prompt_extend = promptExtend;
+	if (seed !== undefined) parameters.seed = seed;
+	if (watermark !== undefined) parameters.watermark = watermark;
+	return serialise({ model: settings.model, input, parameters }, image);
+}
+
+/** A failed POST to AOG. Cancelling the execution is not a failure to report: it ends the item at once. */
+function networkFailure(context: IExecuteFunctions, error: unknown, baseUrl: string, timeoutSeconds: number): Failure {
+	const kind = networkErrorKind(context, error);
+	if (kind === 'cancelled') {
+		// "canceled" (n8n's spelling) in the message makes n8n record the run as canceled rather than failed.
+		throw new ItemFailure({ message: 'The execution was canceled while waiting for AOG', description: 'The request to AOG was aborted. AOG may still finish the video upstream (and it is billed).', retryable: false, mayHaveBilled: true });
+	}
+	return describeNetworkFailure(kind, redactUrl(baseUrl), timeoutSeconds, errorText(error));
+}

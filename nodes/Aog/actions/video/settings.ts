@@ -1,0 +1,104 @@
+// Reads and checks the node's parameters for one item. A value out of range is an error naming the option as the UI
+// shows it, before any request.
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import { InputError } from '../../helpers/failures';
+import { redactText } from '../../helpers/url';
+import type { Connection } from '../../transport';
+import { DEFAULT_MODEL, LIMITS, MAX_PROMPT_LENGTH } from './imageToVideo.description';
+
+/** What every operation that may emit the MP4 needs. */
+export interface DeliverySettings {
+	outputBinaryPropertyName: string;
+	fileName: string;
+	downloadVideo: boolean;
+	/** AOG: the longest wait for one answer. DashScope directly: the total wait for the task. */
+	timeoutSeconds: number;
+	maxVideoBytes: number;
+	/** DashScope directly: seconds between two task queries. */
+	pollIntervalSeconds: number;
+}
+
+/** The generation parameters that only AOG's native route and DashScope honour. */
+export interface VideoParameters {
+	resolution?: string;
+	negativePrompt?: string;
+	seed?: number;
+	promptExtend?: boolean;
+	watermark?: boolean;
+	duration?: number;
+	audio?: boolean;
+	audioUrl?: string;
+}
+
+export interface VideoSettings extends DeliverySettings {
+	imageSource: string;
+	prompt: string;
+	model: string;
+	route: 'standard' | 'native' | 'direct';
+	validateImage: boolean;
+	parameters: VideoParameters;
+}
+
+const PARAMETER_NAMES = ['resolution', 'negativePrompt', 'seed', 'promptExtend', 'watermark', 'duration', 'audio', 'audioUrl'] as const;
+
+export function readVideoSettings(this: IExecuteFunctions, itemIndex: number, connection: Connection): VideoSettings {
+	const options = optionsOf.call(this, itemIndex);
+	const prompt = String(this.getNodeParameter('prompt', itemIndex, '') ?? '');
+	// DashScope's per-model limits are checked with the other parameters (helpers/dashScopeModels.ts).
+	if (connection === 'aogApi' && prompt.length > MAX_PROMPT_LENGTH) {
+		throw new InputError(`The prompt has ${prompt.length} characters; DashScope takes at most ${MAX_PROMPT_LENGTH}`, `DashScope would cut it off silently. Shorten it to ${MAX_PROMPT_LENGTH} characters.`);
+	}
+	const model = String(this.getNodeParameter('model', itemIndex, DEFAULT_MODEL, { extractValue: true }) ?? '').trim();
+	const parameters: VideoParameters = {};
+	for (const name of PARAMETER_NAMES) {
+		if (options[name] !== undefined && options[name] !== '') (parameters as IDataObject)[name] = options[name];
+	}
+	return {
+		...readDeliverySettings.call(this, itemIndex, connection),
+		imageSource: this.getNodeParameter('imageSource', itemIndex) as string,
+		prompt,
+		model: model || DEFAULT_MODEL,
+		route: connection === 'dashScopeApi' ? 'direct' : ((options.route as 'standard' | 'native' | undefined) ?? 'standard'),
+		validateImage: options.validateImage !== false,
+		parameters,
+	};
+}
+
+export function readDeliverySettings(this: IExecuteFunctions, itemIndex: number, connection: Connection): DeliverySettings {
+	const options = optionsOf.call(this, itemIndex);
+	const outputBinaryPropertyName = String(options.outputBinaryPropertyName ?? 'data').trim();
+	if (!outputBinaryPropertyName) throw new InputError('Output Binary Field is empty', 'Name the binary field the MP4 is written to, for example "data".');
+	return {
+		outputBinaryPropertyName,
+		fileName: String(options.fileName ?? ''),
+		downloadVideo: options.downloadVideo !== false,
+		timeoutSeconds: readNumber.call(this, itemIndex, 'timeout', connection === 'dashScopeApi' ? LIMITS.taskTimeoutSeconds : LIMITS.timeoutSeconds),
+		maxVideoBytes: readNumber.call(this, itemIndex, 'maxVideoSizeMB', LIMITS.maxVideoSizeMB) * 1024 * 1024,
+		pollIntervalSeconds: connection === 'dashScopeApi' ? readNumber.call(this, itemIndex, 'pollInterval', LIMITS.pollIntervalSeconds) : LIMITS.pollIntervalSeconds.default,
+	};
+}
+
+const OPTION_LABELS: Record<string, string> = {
+	timeout: 'Timeout (Seconds)',
+	concurrency: 'Concurrency',
+	maxVideoSizeMB: 'Max Video Size (MB)',
+	pollInterval: 'Poll Interval (Seconds)',
+};
+
+export function readNumber(this: IExecuteFunctions, itemIndex: number, name: string, limits: { min: number; max: number; default: number }): number {
+	const raw = optionsOf.call(this, itemIndex)[name] ?? limits.default;
+	const value = typeof raw === 'number' ? raw : Number(raw);
+	if (!Number.isFinite(value) || value < limits.min || value > limits.max) {
+		const label = `Options → ${OPTION_LABELS[name] ?? name}`;
+		throw new NodeOperationError(this.getNode(), `${label} is ${redactText(String(raw)).slice(0, 40)}, outside ${limits.min}–${limits.max}`, {
+			itemIndex,
+			description: `Set ${label} to a number between ${limits.min} and ${limits.max} (default ${limits.default}).`,
+		});
+	}
+	return value;
+}
+
+function optionsOf(this: IExecuteFunctions, itemIndex: number): IDataObject {
+	return this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+}

@@ -1,0 +1,51 @@
+// Requests to DashScope's async video API (docs/DASHSCOPE-API.md). The credential adds the key only for its region's
+// host.
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+
+import { dashScopeBaseUrl } from '../../../credentials/DashScopeApi.credentials';
+import { bodyText, type RequestContext, type TextResponse } from './index';
+
+export const SUBMIT_PATH = '/api/v1/services/aigc/video-generation/video-synthesis';
+export const taskPath = (taskId: string) => `/api/v1/tasks/${encodeURIComponent(taskId)}`;
+
+export async function dashScopeCredentials(this: RequestContext): Promise<{ baseUrl: string; region: string; apiKey: string }> {
+	const credentials = await this.getCredentials<ICredentialDataDecryptedObject>('dashScopeApi');
+	return { baseUrl: dashScopeBaseUrl(credentials), region: String(credentials.region ?? 'beijing'), apiKey: String(credentials.apiKey ?? '') };
+}
+
+/** Calls DashScope and returns the raw answer, whatever its status: the caller judges it. */
+export async function dashScopeRequest(
+	this: RequestContext,
+	method: IHttpRequestMethods,
+	path: string,
+	options: { body?: string | Buffer; timeoutMs: number; qs?: Record<string, string | number> },
+): Promise<TextResponse> {
+	const { baseUrl } = await dashScopeCredentials.call(this);
+	const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'dashScopeApi', {
+		method,
+		url: `${baseUrl}${path}`,
+		qs: options.qs,
+		headers: {
+			Accept: 'application/json',
+			'Accept-Encoding': 'identity',
+			// Video synthesis exists only as an asynchronous task: without this header DashScope answers 403.
+			...(options.body !== undefined ? { 'Content-Type': 'application/json', 'X-DashScope-Async': 'enable' } : {}),
+		},
+		body: options.body,
+		encoding: 'text',
+		json: false,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: options.timeoutMs,
+	})) as { statusCode: number; headers: TextResponse['headers']; body: unknown };
+	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: bodyText(response.body) };
+}
+
+/**
+ * A cancel request that still goes out after the stop button: n8n ties every request of a node to the execution's
+ * cancel signal (already aborted by then), unless the context it is called with has none. Best effort, short timeout.
+ */
+export async function cancelAfterStop(this: IExecuteFunctions, taskId: string, timeoutMs: number): Promise<TextResponse> {
+	const detached = { getCredentials: this.getCredentials.bind(this), helpers: this.helpers, logger: this.logger } as unknown as IExecuteFunctions;
+	return await dashScopeRequest.call(detached, 'POST', `${taskPath(taskId)}/cancel`, { timeoutMs });
+}
