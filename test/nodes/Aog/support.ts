@@ -9,11 +9,13 @@ import { promisify } from 'node:util';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { AogApi } from '../../../credentials/AogApi.credentials';
+import { DashScopeApi } from '../../../credentials/DashScopeApi.credentials';
 import { Aog } from '../../../nodes/Aog/Aog.node';
 import { makeImage, probeVideo, startAogServer, type AogServer } from '../../../tools/aog-server';
+import { startDashScopeServer, type DashScopeServer } from '../../../tools/dashscope-server';
 import { runNode, type InjectItem, type RunNodeOptions, type RunNodeResult } from '../../../tools/harness/engine';
 
-export { makeImage, startAogServer, type AogServer };
+export { makeImage, startAogServer, startDashScopeServer, type AogServer, type DashScopeServer };
 /** A port on 127.0.0.1 that nothing listens on (taken, then released): connecting to it is refused. */
 export { freePort as closedPort } from '../../../tools/n8n-cli';
 
@@ -53,3 +55,21 @@ export async function probeOutputVideo(result: RunNodeResult, item: INodeExecuti
 
 const run = promisify(execFile);
 export { run as execFileAsync };
+
+export interface RunDashScopeOptions extends Omit<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters'> {
+	server: DashScopeServer;
+	/** Credential fields; a custom region pointing at the dev server, with its key, by default. */
+	credentials?: { region?: string; baseUrl?: string; apiKey?: string };
+}
+
+/** Runs the node connected to DashScope directly, against the DashScope dev server. */
+export async function runDashScope(parameters: INodeParameters, options: RunDashScopeOptions): Promise<RunNodeResult> {
+	const { server, credentials, ...rest } = options;
+	return await runNode({
+		...rest,
+		nodeType: new Aog(),
+		credentialType: new DashScopeApi(),
+		credentials: { region: 'custom', baseUrl: server.url, apiKey: server.apiKey, ...credentials },
+		parameters: { resource: 'video', operation: 'imageToVideo', authentication: 'dashScopeApi', ...parameters },
+	});
+}
