@@ -1,4 +1,4 @@
-// The bad-input matrix of issue 3: everything DashScope would refuse (or the node cannot use) is refused by the node
+// The bad-input matrix (docs/RELIABILITY.md): everything DashScope would refuse (or the node cannot use) is refused by the node
 // itself, with the cause, the fix and the item, before any request: the dev server counts zero calls.
 // Options → Validate Image off lets the image checks through (the request is then made).
 import type { INodeParameters } from 'n8n-workflow';

@@ -1,4 +1,4 @@
-// The fault matrix of issue 3: whatever the gateway, the network or the video host does, the node ends with a clear
+// The fault matrix (docs/RELIABILITY.md): whatever the gateway, the network or the video host does, the node ends with a clear
 // error naming the item, its cause and its fix, or succeeds after a retry that cannot create a second video.
 // The dev server's counters prove it: the job-creating POST is sent exactly once after a 500, a reset or a timeout.
 import { readdirSync, statSync } from 'node:fs';
