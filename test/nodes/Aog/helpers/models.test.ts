@@ -1,4 +1,4 @@
-import { modelsFromControlPanel, modelsFromModelList } from '../../../../nodes/Aog/helpers/models';
+import { mergeModelLists, modelsFromControlPanel, modelsFromModelList } from '../../../../nodes/Aog/helpers/models';
 
 describe('modelsFromControlPanel (GET /aog/v0.2/control_panel/modellist)', () => {
 	const page = (rows: unknown[]) => ({ business_code: 30000, message: 'success', data: { data: rows, page: 1, page_size: 50, total: rows.length, total_page: 1 } });
@@ -73,5 +73,24 @@ describe('modelsFromModelList (GET /aog/v0.2/model)', () => {
 
 	it('returns [] when no image-to-video model is listed', () => {
 		expect(modelsFromModelList({ data: [] })).toEqual([]);
+	});
+});
+
+describe('mergeModelLists', () => {
+	it('keeps the first-seen order, lists each model once, and a model usable in any list is usable', () => {
+		const merged = mergeModelLists([
+			[{ name: 'wan2.2-i2v-plus', installed: true }],
+			[
+				{ name: 'wan2.2-i2v-plus', installed: false },
+				{ name: 'wan2.2-i2v-flash', installed: true },
+				{ name: 'wan2.5-i2v-preview', installed: false },
+			],
+		]);
+		expect(merged).toEqual([
+			{ name: 'wan2.2-i2v-plus', installed: true },
+			{ name: 'wan2.2-i2v-flash', installed: true },
+			{ name: 'wan2.5-i2v-preview', installed: false },
+		]);
+		expect(mergeModelLists([[{ name: 'a', installed: false }], [{ name: 'a', installed: true }]])).toEqual([{ name: 'a', installed: true }]);
 	});
 });

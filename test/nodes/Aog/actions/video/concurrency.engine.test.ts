@@ -108,6 +108,11 @@ describe('failures under concurrency', () => {
 		const statuses = server.generation.requests.map((request) => request.status);
 		expect(statuses.sort()).toEqual([200, 200, 404]);
 		expect(server.generation.inFlight).toBe(0);
+		// The videos of the items in flight were made and billed: the error names them instead of dropping them.
+		const failedItem = result.error!.itemIndex!;
+		const others = [0, 1, 2].filter((n) => n !== failedItem);
+		expect(result.error?.description).toMatch(/Other items' jobs \(their videos are billed/);
+		for (const n of others) expect(result.error?.description).toMatch(new RegExp(`item ${n}, result [0-9a-f-]+, finished, video http://127\\.0\\.0\\.1:\\d+/videos/`));
 	});
 
 	it('a 429 (Throttling, Retry-After 2 s) pauses every item: no generation request reaches the server during the pause', async () => {

@@ -194,6 +194,15 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			},
 		],
 		[
+			'400 {} (no DashScope key stored in AOG)',
+			{ kind: 'noKeyStored' },
+			{
+				message: 'AOG has no DashScope key stored for image-to-video (it answered 400 {})',
+				description: [/holds no key/, /PUT \/aog\/v0\.2\/service_provider/, SETUP],
+				httpCode: '400',
+			},
+		],
+		[
 			'500 image_type request param lost',
 			{ kind: 'paramLost' },
 			{
@@ -255,6 +264,22 @@ describe.each(['standard', 'native'] as const)('never a second POST after a 500,
 		expect(result.error?.description).toMatch(BILLED);
 		expect(posts()).toBe(1);
 		expect(server.pendingFailures()).toHaveLength(1);
+	});
+});
+
+describe("what AOG itself does upstream, seen in the dev server's count of DashScope tasks", () => {
+	test('a normal run creates exactly one upstream task (the node asks for Accept-Encoding identity, which AOG can relay)', async () => {
+		const result = await run();
+		expect(result.error).toBeUndefined();
+		expect(server.counters).toMatchObject({ i2vPosts: 1, upstreamTasks: 1 });
+	});
+
+	test('an upstream 5xx: AOG resubmits by itself (two tasks, two videos may be billed), the node still sends one POST and says so', async () => {
+		server.scriptFailures([{ kind: 'upstream', code: 'InternalError', status: 500 }]);
+		const result = await run();
+		expect(result.error?.message).toMatch(/^DashScope answered 500 \(InternalError\)/);
+		expect(result.error?.description).toMatch(BILLED);
+		expect(server.counters).toMatchObject({ i2vPosts: 1, upstreamTasks: 2 });
 	});
 });
 
