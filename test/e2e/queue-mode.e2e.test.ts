@@ -1,0 +1,328 @@
+// End to end: the AOG node in n8n 2.8.4's queue mode (Redis, PostgreSQL, `n8n start` as main and two
+// `n8n worker`s; tools/queue-stack), with examples/webhook-to-video.json published as it is in the repository
+// and the packed package installed into every process's user folder.
+// - 12 uploads posted to the webhook at once: each answer is the MP4 made from its own picture and prompt,
+//   every execution ran on a worker, one generation request per upload;
+// - a 200 MiB video through database binary mode arrives whole (the worker's and main's peak memory recorded);
+// - a worker SIGKILLed while its generations run: what n8n does with those executions and what the caller sees.
+// Observations go to stdout and to .cache/reports/queue-mode.json; docs/QUEUE-MODE.md reports them.
+// On its own: npm run build && npx jest test/e2e/queue-mode.e2e.test.ts
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { makeImage, probeVideo, startAogServer, type AogServer } from '../../tools/aog-server';
+import { exampleCredentials } from '../../tools/examples';
+import { REPO } from '../../tools/n8n-cli';
+import { startQueueStack, type QueueStack, type StackWorker } from '../../tools/queue-stack';
+import { requireBuild, TempDirs } from './support';
+
+jest.setTimeout(20 * 60_000);
+
+const WORKFLOW_FILE = path.join(REPO, 'examples', 'webhook-to-video.json');
+const WEBHOOK_PATH = 'aog-image-to-video';
+const REPORT_FILE = path.join(REPO, '.cache', 'reports', 'queue-mode.json');
+const MiB = 1024 * 1024;
+
+let server: AogServer;
+let stack: QueueStack;
+const temp = new TempDirs();
+const report: Record<string, unknown> = { n8nVersion: '2.8.4', workers: 2 };
+
+function record(key: string, value: unknown): void {
+	report[key] = value;
+	process.stdout.write(`[queue-mode] ${key}: ${JSON.stringify(value, null, 1).replace(/\n\s*/g, ' ')}\n`);
+}
+
+interface Upload {
+	fileName: string;
+	picture: Buffer;
+	prompt: string;
+}
+
+interface Answer {
+	status: number;
+	headers: Record<string, string>;
+	body: Buffer;
+	ms: number;
+}
+
+/** POSTs one upload as a browser's form would (multipart: file field "picture", text field "prompt"). */
+async function post(upload: Upload, timeoutMs = 5 * 60_000): Promise<Answer> {
+	const form = new FormData();
+	form.append('picture', new Blob([upload.picture], { type: 'image/jpeg' }), upload.fileName);
+	form.append('prompt', upload.prompt);
+	const started = Date.now();
+	const response = await fetch(stack.webhookUrl(WEBHOOK_PATH), { method: 'POST', body: form, signal: AbortSignal.timeout(timeoutMs) });
+	const body = Buffer.from(await response.arrayBuffer());
+	return { status: response.status, headers: Object.fromEntries(response.headers), body, ms: Date.now() - started };
+}
+
+/** The dev server's log of one standard-route request: prompt, and the image shortened to prefix + length. */
+interface LoggedGeneration {
+	prompt: string;
+	image: string;
+}
+
+function generationsLogged(): LoggedGeneration[] {
+	return server.lastRequests
+		.filter((request) => request.method === 'POST' && request.path === '/aog/v0.2/services/image-to-video')
+		.map((request) => request.body as LoggedGeneration);
+}
+
+/** How the request log shortens a data URI: its prefix, the first 32 base64 characters and the length. */
+function loggedImage(picture: Buffer): string {
+	const base64 = picture.toString('base64');
+	return `data:image/jpeg;base64,${base64.slice(0, 32)}…[${base64.length} base64 chars]`;
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+async function probeBytes(bytes: Buffer, name: string) {
+	const file = path.join(temp.make('queue-probe'), name);
+	writeFileSync(file, bytes);
+	return await probeVideo(file);
+}
+
+const mib = (kb: number | undefined) => (kb === undefined ? undefined : Math.round((kb / 1024) * 10) / 10);
+
+beforeAll(async () => {
+	requireBuild();
+	server = await startAogServer({ port: 0, generationDelayMs: 1500 });
+	const workflow = JSON.parse(readFileSync(WORKFLOW_FILE, 'utf8'));
+	const started = Date.now();
+	stack = await startQueueStack({
+		workers: 2,
+		workflows: [workflow],
+		credentials: exampleCredentials({ baseUrl: server.url }),
+		onProgress: (message) => process.stdout.write(`[queue-stack] ${message}\n`),
+	});
+	record('stackStartSeconds', Math.round((Date.now() - started) / 100) / 10);
+}, 40 * 60_000);
+
+afterAll(async () => {
+	if (stack) record('peakRssMiB', { main: mib(stack.peakRss().main), workers: stack.peakRss().workers.map(mib) });
+	mkdirSync(path.dirname(REPORT_FILE), { recursive: true });
+	writeFileSync(REPORT_FILE, `${JSON.stringify({ ...report, at: new Date().toISOString() }, null, 2)}\n`);
+	await stack?.stop();
+	await server?.close();
+	temp.removeAll();
+});
+
+describe('examples/webhook-to-video.json in n8n 2.8.4 queue mode (main + 2 workers, PostgreSQL, Redis)', () => {
+	test('the stack runs queue mode: main enqueues, the workers are ready, binary data goes to the database', async () => {
+		expect(stack.main.output()).toMatch(/Activated workflow "AOG: POST a picture to a webhook/);
+		expect(stack.env).toMatchObject({ EXECUTIONS_MODE: 'queue', DB_TYPE: 'postgresdb', N8N_DEFAULT_BINARY_DATA_MODE: 'database' });
+		for (const worker of stack.workers) {
+			expect(worker.output()).toMatch(/n8n worker is now ready/);
+			expect(worker.alive()).toBe(true);
+		}
+		// the package was loaded from each worker's own user folder
+		for (const worker of stack.workers) {
+			expect(statSync(path.join(worker.folder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-aog', 'package.json')).isFile()).toBe(true);
+		}
+	});
+
+	test('12 uploads at once: each answer is the MP4 of its own picture and prompt, every execution ran on a worker, one generation each', async () => {
+		server.reset();
+		server.setOptions({ generationDelayMs: 1500, syntheticVideoBytes: 0 });
+		const before = (await stack.executions()).at(-1)?.id ?? 0;
+		// Twelve aspect ratios: the dev server's video keeps the picture's aspect ratio at 1080 px high, so the
+		// video's width tells which picture it was made from.
+		const widths = [480, 540, 600, 660, 720, 800, 880, 960, 1040, 1120, 1200, 1280];
+		const uploads: Upload[] = widths.map((width, index) => ({
+			fileName: `upload-${index + 1}.jpg`,
+			picture: makeImage({ width, height: 720, format: 'jpeg', variant: 300 + index }),
+			prompt: `Upload ${index + 1}: a slow push-in, ${width} px wide`,
+		}));
+		const expectedWidth = (width: number) => Math.max(2, Math.round((1080 * width) / 720 / 2) * 2);
+		// the request log tells pictures apart by their shortened base64: all twelve must differ
+		expect(new Set(uploads.map((upload) => loggedImage(upload.picture))).size).toBe(12);
+
+		const answers = await Promise.all(uploads.map((upload) => post(upload)));
+
+		for (const [index, answer] of answers.entries()) {
+			const upload = uploads[index];
+			expect({ upload: upload.fileName, status: answer.status, type: answer.headers['content-type'] }).toEqual({
+				upload: upload.fileName,
+				status: 200,
+				type: 'video/mp4',
+			});
+			expect(answer.headers['content-disposition']).toBe(`attachment; filename="upload-${index + 1}-video.mp4"`);
+			const probe = await probeVideo(await writeTemp(answer.body, `upload-${index + 1}-video.mp4`));
+			expect(probe).toEqual(expect.objectContaining({ codec: 'h264', height: 1080, width: expectedWidth(widths[index]), hasAudio: false }));
+			expect(probe.duration).toBeGreaterThan(4.8);
+		}
+		// twelve different videos
+		expect(new Set(answers.map((answer) => sha256(answer.body))).size).toBe(12);
+
+		// The gateway got each picture once, with its own prompt: one generation per upload, nothing retried.
+		expect(server.counters.i2vPosts).toBe(12);
+		expect(server.counters.downloads).toBe(12);
+		const logged = generationsLogged();
+		expect(logged).toHaveLength(12);
+		for (const upload of uploads) {
+			expect(logged.filter((entry) => entry.image === loggedImage(upload.picture))).toEqual([expect.objectContaining({ prompt: upload.prompt })]);
+		}
+
+		// Twelve webhook executions, all successful, each started once by a worker (n8n stores no worker id in
+		// the execution: the workers' logs say who ran what), and main only enqueued them.
+		const executions = (await stack.executions()).filter((execution) => execution.id > before);
+		expect(executions).toHaveLength(12);
+		expect(executions.map((execution) => [execution.mode, execution.status])).toEqual(executions.map(() => ['webhook', 'success']));
+		const starts = stack.executionStarts();
+		const ranOn = executions.map((execution) => starts[execution.id]);
+		expect(ranOn.every((list) => list?.length === 1)).toBe(true);
+		for (const execution of executions) expect(stack.mainLinesAbout(execution.id).join('\n')).toMatch(new RegExp(`Enqueued execution ${execution.id} \\(job \\d+\\)`));
+		expect(stack.main.output()).not.toMatch(/Worker started execution/);
+		const perWorker = stack.workers.map((worker) => ranOn.filter((list) => list[0].worker === worker.index).length);
+		// twelve long jobs and a concurrency of 10 per worker: both workers took some
+		expect(perWorker.every((count) => count > 0)).toBe(true);
+		record('twelveUploads', {
+			perWorker,
+			maxGenerationsInFlight: server.generation.maxInFlight,
+			slowestAnswerMs: Math.max(...answers.map((answer) => answer.ms)),
+		});
+	});
+
+	test('a 200 MiB video through database binary mode arrives whole; the worker\'s peak memory is recorded', async () => {
+		const bytes = 200 * MiB;
+		server.reset();
+		server.setOptions({ generationDelayMs: 0, syntheticVideoBytes: bytes });
+		const peakBefore = stack.peakRss();
+		const before = (await stack.executions()).at(-1)?.id ?? 0;
+		let answer: Answer;
+		try {
+			answer = await post({ fileName: 'large.jpg', picture: makeImage({ width: 1280, height: 720, format: 'jpeg', variant: 400 }), prompt: 'A large one' });
+			expect(answer.status).toBe(200);
+			expect(answer.headers['content-type']).toBe('video/mp4');
+			expect(answer.body.length).toBe(bytes);
+			const probe = await probeBytes(answer.body, 'large-video.mp4');
+			expect(probe).toEqual(expect.objectContaining({ codec: 'h264', width: 1920, height: 1080 }));
+		} finally {
+			server.setOptions({ syntheticVideoBytes: 0 });
+		}
+		expect(server.counters).toMatchObject({ i2vPosts: 1, downloads: 1 });
+		const [execution] = (await stack.executions()).filter((row) => row.id > before);
+		expect(execution).toMatchObject({ status: 'success' });
+		const worker = stack.workers[stack.executionStarts()[execution.id][0].worker];
+		// the video was stored in PostgreSQL (binary_data), not on disk
+		const stored = await stack.postgres.queryJson<{ fileSize: number }>(
+			`select "fileSize"::bigint as "fileSize" from binary_data where "sourceType" = 'execution' and "sourceId" = '${execution.id}' and "mimeType" = 'video/mp4'`,
+		);
+		expect(stored.map((row) => Number(row.fileSize))).toEqual([bytes]);
+		const peakAfter = stack.peakRss();
+		record('largeVideo', {
+			videoMiB: bytes / MiB,
+			worker: worker.index,
+			answerSeconds: Math.round(answer.ms / 100) / 10,
+			// from the execution's own times: the worker's part (generation, download, storing, respond)
+			executionSeconds: Math.round((Date.parse(execution.stoppedAt!) - Date.parse(execution.startedAt!)) / 100) / 10,
+			workerPeakRssMiB: { before: mib(peakBefore.workers[worker.index]), after: mib(peakAfter.workers[worker.index]) },
+			mainPeakRssMiB: { before: mib(peakBefore.main), after: mib(peakAfter.main) },
+		});
+		// database mode holds the whole file in memory: the worker's peak is at least the video's size
+		expect(peakAfter.workers[worker.index]! / 1024).toBeGreaterThan(bytes / MiB);
+	});
+
+	test('a worker SIGKILLed while its generations run: its executions fail as stalled, the callers get an error, nothing is generated again', async () => {
+		server.reset();
+		const generationMs = 15_000;
+		server.setOptions({ generationDelayMs: generationMs, syntheticVideoBytes: 0 });
+		const before = (await stack.executions()).at(-1)?.id ?? 0;
+		// pictures of the 12-upload test (their videos are cached by the dev server)
+		const uploads: Upload[] = [480, 540, 600, 660].map((width, index) => ({
+			fileName: `crash-${index + 1}.jpg`,
+			picture: makeImage({ width, height: 720, format: 'jpeg', variant: 300 + index }),
+			prompt: `Crash test ${index + 1}`,
+		}));
+		const answers = uploads.map((upload) => post(upload, 6 * 60_000).catch((error: Error) => error));
+		// wait until every generation request has reached the gateway
+		const deadline = Date.now() + 60_000;
+		while (server.generation.inFlight < uploads.length && Date.now() < deadline) await sleep(100);
+		expect(server.generation.inFlight).toBe(uploads.length);
+		const starts = stack.executionStarts();
+		const mine = Object.entries(starts).filter(([id]) => Number(id) > before);
+		expect(mine).toHaveLength(uploads.length);
+		const count = (worker: StackWorker) => mine.filter(([, list]) => list[0].worker === worker.index).length;
+		const victim = [...stack.workers].sort((a, b) => count(b) - count(a))[0];
+		const victimExecutions = mine.filter(([, list]) => list[0].worker === victim.index).map(([id]) => Number(id));
+		const killedAt = Date.now();
+		await stack.killWorker(victim.index, 'SIGKILL');
+		expect(victim.alive()).toBe(false);
+
+		const settled = await Promise.all(answers);
+		const lastAnswerAt = Date.now();
+		const executions = (await stack.executions()).filter((row) => row.id > before);
+		const after = stack.executionStarts();
+		const outcome = settled.map((answer, index) =>
+			answer instanceof Error
+				? { upload: uploads[index].fileName, error: answer.message }
+				: {
+						upload: uploads[index].fileName,
+						status: answer.status,
+						type: answer.headers['content-type'],
+						bytes: answer.body.length,
+						body: answer.headers['content-type']?.startsWith('video/') ? undefined : answer.body.toString('utf8').slice(0, 300),
+						seconds: Math.round(answer.ms / 1000),
+					},
+		);
+		record('workerCrash', {
+			generationSeconds: generationMs / 1000,
+			killedWorker: victim.index,
+			victimExecutions,
+			answers: outcome,
+			executions: executions.map((row) => ({ id: row.id, status: row.status, finished: row.finished, startedBy: after[row.id]?.map((start) => start.worker) })),
+			secondsFromKillToLastAnswer: Math.round((lastAnswerAt - killedAt) / 1000),
+			generationRequests: server.counters.i2vPosts,
+			downloads: server.counters.downloads,
+			clientAborts: server.counters.clientAborts,
+		});
+
+		// What n8n 2.8.4 does (it sets Bull's maxStalledCount to 0): once the dead worker's job lock expires
+		// (QUEUE_WORKER_LOCK_DURATION, 60 s), a live worker's stalled-job check fails the job; main marks the execution
+		// as an error and answers its webhook with 500. Nothing is re-queued or run again.
+		expect(victimExecutions.length).toBeGreaterThan(0);
+		expect(executions).toHaveLength(uploads.length);
+		for (const execution of executions) {
+			const killed = victimExecutions.includes(execution.id);
+			expect({ id: execution.id, killed, status: execution.status, finished: execution.finished }).toEqual({
+				id: execution.id,
+				killed,
+				status: killed ? 'error' : 'success',
+				finished: !killed,
+			});
+			// each execution was started exactly once: the survivor did not take over the dead worker's jobs
+			expect(after[execution.id]).toHaveLength(1);
+			if (killed) {
+				expect(stack.mainLinesAbout(execution.id).join('\n')).toMatch(new RegExp(`job stalled more than maxStalledCount \\(execution ${execution.id}\\)`));
+			}
+		}
+		// the callers: one 500 "Error in workflow" per execution on the killed worker, an MP4 for the others
+		for (const answer of settled) {
+			if (answer instanceof Error) throw answer;
+			if (answer.status !== 200) expect({ status: answer.status, body: answer.body.toString('utf8') }).toEqual({ status: 500, body: '{"message":"Error in workflow"}' });
+		}
+		expect(settled.filter((answer) => !(answer instanceof Error) && answer.status === 500)).toHaveLength(victimExecutions.length);
+		expect(settled.filter((answer) => !(answer instanceof Error) && answer.status === 200 && answer.headers['content-type'] === 'video/mp4')).toHaveLength(
+			uploads.length - victimExecutions.length,
+		);
+		// the gateway: no extra generation request; the killed worker's videos were generated (billed) but
+		// never downloaded, and its connections were dropped
+		expect(server.counters.i2vPosts).toBe(uploads.length);
+		expect(server.counters.downloads).toBe(uploads.length - victimExecutions.length);
+		expect(server.counters.clientAborts).toBe(victimExecutions.length);
+	});
+
+	// DashScope direct connection (authentication: dashScopeApi): the same 12-upload case against
+	// tools/dashscope-server goes here once the node's direct connection has landed.
+	test.todo('12 uploads at once with authentication: dashScopeApi against tools/dashscope-server');
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function writeTemp(bytes: Buffer, name: string): Promise<string> {
+	const file = path.join(temp.make('queue-video'), name);
+	writeFileSync(file, bytes);
+	return file;
+}
