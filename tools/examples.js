@@ -1,6 +1,7 @@
 'use strict';
-// The demo workflow (examples/image-to-video.json) prepared for a run: its file paths pointed at a picture and an
-// output folder, its AOG node's parameters adjusted, and the credential it references. Used by the demo, the dev
+// The demo workflows prepared for a run: examples/image-to-video.json (through AOG) and
+// examples/image-to-video-dashscope.json (DashScope directly), their file paths pointed at a picture and an output
+// folder, their video node's parameters adjusted, and the credential each references. Used by the demo, the dev
 // environment, the benchmark and the e2e tests.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -8,6 +9,7 @@ const path = require('node:path');
 const { REPO } = require('./n8n-cli');
 
 const EXAMPLE_WORKFLOW = path.join(REPO, 'examples', 'image-to-video.json');
+const DASHSCOPE_EXAMPLE_WORKFLOW = path.join(REPO, 'examples', 'image-to-video-dashscope.json');
 const SAMPLE_IMAGE = path.join(REPO, 'examples', 'sample.jpg');
 const DEMO_DIR = path.join(REPO, '.cache', 'demo');
 
@@ -18,24 +20,36 @@ const NODES = {
 	write: 'Write MP4 to disk',
 };
 const CREDENTIAL = { id: 'aogAccountExample1', name: 'AOG account', type: 'aogApi' };
+/** The DashScope example's nodes: the same as the AOG one's but for the video node. */
+const DASHSCOPE_NODES = { ...NODES, aog: 'DashScope Image to Video' };
+const DASHSCOPE_CREDENTIAL = { id: 'dashScopeExample1', name: 'DashScope account', type: 'dashScopeApi' };
 
 /**
  * The example workflow with its file paths pointed at `imagePath` and `outputDir`
- * (the example uses ~/.n8n-files, n8n 2.x's default file folder, of the Docker image).
- * `mutate(workflow)` may change anything else (AOG node parameters …).
+ * (the example uses ~/.n8n-files, n8n 2.x's default file folder, of the Docker image), and the video node's
+ * parameters and options merged with `aogParameters` and `aogOptions`.
  */
-function prepareWorkflow({ imagePath = SAMPLE_IMAGE, outputDir = DEMO_DIR, id, aogParameters, aogOptions } = {}) {
-	const workflow = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW, 'utf8'));
+function prepareWorkflow(options = {}) {
+	return prepareFrom(EXAMPLE_WORKFLOW, NODES, options);
+}
+
+/** examples/image-to-video-dashscope.json prepared the same way (its video node: DASHSCOPE_NODES.aog). */
+function prepareDashScopeWorkflow(options = {}) {
+	return prepareFrom(DASHSCOPE_EXAMPLE_WORKFLOW, DASHSCOPE_NODES, options);
+}
+
+function prepareFrom(file, nodes, { imagePath = SAMPLE_IMAGE, outputDir = DEMO_DIR, id, aogParameters, aogOptions } = {}) {
+	const workflow = JSON.parse(fs.readFileSync(file, 'utf8'));
 	if (id) workflow.id = id;
 	const byName = Object.fromEntries(workflow.nodes.map((node) => [node.name, node]));
-	for (const name of Object.values(NODES)) {
-		if (!byName[name]) throw new Error(`examples/image-to-video.json has no node named "${name}"`);
+	for (const name of Object.values(nodes)) {
+		if (!byName[name]) throw new Error(`${path.relative(REPO, file)} has no node named "${name}"`);
 	}
-	byName[NODES.read].parameters.fileSelector = path.resolve(imagePath);
+	byName[nodes.read].parameters.fileSelector = path.resolve(imagePath);
 	const dir = path.resolve(outputDir).replace(/\\/g, '/').replace(/'/g, "\\'");
-	byName[NODES.write].parameters.fileName = `={{ '${dir}/' + $json.fileName }}`;
-	if (aogParameters) Object.assign(byName[NODES.aog].parameters, aogParameters);
-	if (aogOptions) byName[NODES.aog].parameters.options = { ...byName[NODES.aog].parameters.options, ...aogOptions };
+	byName[nodes.write].parameters.fileName = `={{ '${dir}/' + $json.fileName }}`;
+	if (aogParameters) Object.assign(byName[nodes.aog].parameters, aogParameters);
+	if (aogOptions) byName[nodes.aog].parameters.options = { ...byName[nodes.aog].parameters.options, ...aogOptions };
 	return workflow;
 }
 
@@ -44,4 +58,25 @@ function exampleCredentials({ baseUrl, apiKey = '' }) {
 	return [{ ...CREDENTIAL, data: { baseUrl, apiKey } }];
 }
 
-module.exports = { prepareWorkflow, exampleCredentials, NODES, CREDENTIAL, EXAMPLE_WORKFLOW, SAMPLE_IMAGE, DEMO_DIR };
+/**
+ * The credential the DashScope example references ("DashScope account", type dashScopeApi). A dev server (or any
+ * other host) is region 'custom' with its baseUrl; a real DashScope is its region ('beijing', 'singapore', 'virginia').
+ */
+function dashScopeCredentials({ region = 'custom', baseUrl = '', apiKey }) {
+	return [{ ...DASHSCOPE_CREDENTIAL, data: { region, baseUrl: region === 'custom' ? baseUrl : '', apiKey } }];
+}
+
+module.exports = {
+	prepareWorkflow,
+	prepareDashScopeWorkflow,
+	exampleCredentials,
+	dashScopeCredentials,
+	NODES,
+	DASHSCOPE_NODES,
+	CREDENTIAL,
+	DASHSCOPE_CREDENTIAL,
+	EXAMPLE_WORKFLOW,
+	DASHSCOPE_EXAMPLE_WORKFLOW,
+	SAMPLE_IMAGE,
+	DEMO_DIR,
+};

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { imageFile, probeVideo, startAogServer, type AogServer, type VideoProbe } from '../../tools/aog-server';
-import { exampleCredentials } from '../../tools/examples';
+import { dashScopeCredentials, exampleCredentials } from '../../tools/examples';
 import {
 	activateWorkflow,
 	ensureN8n,
@@ -32,6 +32,7 @@ jest.setTimeout(15 * 60_000);
 const N8N_VERSION = '2.8.4';
 const EXAMPLES_DIR = path.join(REPO, 'examples');
 const CREDENTIAL = { id: 'aogAccountExample1', name: 'AOG account' };
+const DASHSCOPE_CREDENTIAL = { id: 'dashScopeExample1', name: 'DashScope account' };
 interface ExampleNode {
 	name: string;
 	type: string;
@@ -88,9 +89,9 @@ async function probeBytes(bytes: Buffer, name: string): Promise<VideoProbe> {
 }
 
 describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
-	test('every example uses node types and versions n8n 2.8.4 has, the AOG credential, and imports and exports back unchanged', async () => {
+	test('every example uses node types and versions n8n 2.8.4 has, the credential of its connection, and imports and exports back unchanged', async () => {
 		const files = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.json')).sort();
-		expect(files).toEqual(['form-to-video.json', 'image-to-video.json', 'schedule-to-upload.json', 'webhook-to-video.json']);
+		expect(files).toEqual(['form-to-video.json', 'image-to-video-dashscope.json', 'image-to-video.json', 'schedule-to-upload.json', 'webhook-to-video.json']);
 		const workflows = files.map(loadExample);
 
 		// What n8n 2.8.4 ships (n8n-nodes-base's own type list) and what this package declares.
@@ -112,7 +113,7 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 				const where = `${workflow.id}: "${node.name}" (${node.type} v${node.typeVersion})`;
 				if (node.type === 'n8n-nodes-aog.aog') {
 					expect({ where, ok: aogVersions.includes(node.typeVersion) }).toEqual({ where, ok: true });
-					expect(node.credentials).toEqual({ aogApi: CREDENTIAL });
+					expect(node.credentials).toEqual(node.parameters.authentication === 'dashScopeApi' ? { dashScopeApi: DASHSCOPE_CREDENTIAL } : { aogApi: CREDENTIAL });
 					continue;
 				}
 				expect(node.type).toMatch(/^n8n-nodes-base\./);
@@ -131,7 +132,7 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 		const prepared = await prepareUserFolder({
 			n8nBin,
 			workflows,
-			credentials: exampleCredentials({ baseUrl: server.url }),
+			credentials: [...exampleCredentials({ baseUrl: server.url }), ...dashScopeCredentials({ apiKey: 'sk-test-beijing', region: 'beijing' })],
 			userFolder: await makeUserFolder('n8n-aog-examples-import-'),
 			packageTgz: tgz,
 		});
