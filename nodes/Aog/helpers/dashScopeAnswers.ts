@@ -44,6 +44,8 @@ export interface CancelResult {
 	canceled: boolean;
 	status?: string;
 	message: string;
+	/** DashScope's own words when it refused, to rephrase the message once the task's status is known. */
+	reply?: string;
 }
 
 export interface ListedTask {
@@ -314,17 +316,23 @@ export function interpretCancelAnswer(answer: DashScopeAnswer, taskId: string, r
 		if (taskStatus === undefined || taskStatus === 'CANCELED') {
 			return { canceled: true, status: taskStatus, message: `Task ${taskId} was canceled: it had not started, so nothing is generated or billed.` };
 		}
-		return { canceled: false, status: taskStatus, message: cannotCancel(taskId, taskStatus, said) };
 	}
-	return { canceled: false, status: taskStatus, message: cannotCancel(taskId, taskStatus, said, code, status) };
+	const reply = code ? ` DashScope answered ${status} ${code}${said ? `: "${preview(said, 200)}"` : ''}.` : said ? ` DashScope said: "${preview(said, 200)}".` : '';
+	return { canceled: false, status: taskStatus, message: notCanceledMessage(taskId, taskStatus, reply), ...(reply ? { reply } : {}) };
 }
 
-function cannotCancel(taskId: string, taskStatus: string | undefined, said?: string, code?: string, httpStatus?: number): string {
-	const answer = code ? ` DashScope answered ${httpStatus} ${code}${said ? `: "${preview(said, 200)}"` : ''}.` : said ? ` DashScope said: "${preview(said, 200)}".` : '';
-	if (taskStatus === 'SUCCEEDED' || taskStatus === 'FAILED' || taskStatus === 'UNKNOWN') {
-		return `Task ${taskId} was not canceled: it is ${taskStatus}.${answer}`;
+/**
+ * Why a task was not canceled, from its status: the refusal alone (a 4xx without a status) does not tell a RUNNING
+ * task from one that already ended or that DashScope does not know, so Cancel Task rephrases it after reading the task.
+ */
+export function notCanceledMessage(taskId: string, taskStatus: string | undefined, reply = ''): string {
+	if (taskStatus === 'UNKNOWN') {
+		return `Task ${taskId} was not canceled: it is UNKNOWN.${reply} DashScope does not know this task: the id is wrong, the task is older than 24 h, or it belongs to another region or Alibaba Cloud account.`;
 	}
-	return `Task ${taskId} was not canceled${taskStatus ? `: it is ${taskStatus}` : ''}.${answer} ${CANNOT_CANCEL}`;
+	if (taskStatus === 'SUCCEEDED' || taskStatus === 'FAILED' || taskStatus === 'CANCELED') {
+		return `Task ${taskId} was not canceled: it is ${taskStatus}.${reply}`;
+	}
+	return `Task ${taskId} was not canceled${taskStatus ? `: it is ${taskStatus}` : ''}.${reply} ${CANNOT_CANCEL}`;
 }
 
 /** Interprets GET /tasks?…: the rows may sit under `data` or `output.data` (docs/DASHSCOPE-API.md, "List"). */

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { interpretCancelAnswer, interpretTaskAnswer, type DashScopeRegion } from '../../helpers/dashScopeAnswers';
+import { interpretCancelAnswer, interpretTaskAnswer, notCanceledMessage, type DashScopeRegion } from '../../helpers/dashScopeAnswers';
 import { isFailure, ItemFailure } from '../../helpers/failures';
 import { dashScopeCredentials, dashScopeRequest, taskPath } from '../../transport/dashScope';
 import { toAnswer } from './dashScopeTask';
@@ -21,5 +21,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (isFailure(cancel)) throw new ItemFailure({ ...cancel, taskId });
 	const task = interpretTaskAnswer(toAnswer(await dashScopeRequest.call(this, 'GET', taskPath(taskId), { timeoutMs: REQUEST_TIMEOUT_MS })), taskId, region);
 	const taskStatus = isFailure(task) ? (cancel.status ?? null) : task.status;
-	return { json: { taskId, canceled: cancel.canceled, taskStatus, message: cancel.message, region }, pairedItem: { item: itemIndex } };
+	// A refusal without a status reads as "RUNNING"; the task's own status says whether it ended or is unknown.
+	const message = !cancel.canceled && !isFailure(task) && task.status !== cancel.status ? notCanceledMessage(taskId, task.status, cancel.reply) : cancel.message;
+	return { json: { taskId, canceled: cancel.canceled, taskStatus, message, region }, pairedItem: { item: itemIndex } };
 }
