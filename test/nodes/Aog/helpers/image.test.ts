@@ -87,7 +87,8 @@ describe('sniffImage on real pictures, cross-checked with image-size, file-type 
 				probed.set(sample.name, streams[0]?.pix_fmt as string | undefined);
 			}),
 		);
-	});
+		// Dozens of ffprobe processes: on a loaded 2-core machine this takes longer than jest's 5 s default.
+	}, 120_000);
 
 	it('covers every format, with and without alpha, at several sizes', () => {
 		expect(new Set(all.map((sample) => sample.format))).toEqual(new Set(['png', 'jpeg', 'bmp', 'webp', 'gif', 'tiff']));
