@@ -10,7 +10,9 @@ export const taskPath = (taskId: string) => `/api/v1/tasks/${encodeURIComponent(
 
 export async function dashScopeCredentials(this: RequestContext): Promise<{ baseUrl: string; region: string; apiKey: string }> {
 	const credentials = await this.getCredentials<ICredentialDataDecryptedObject>('dashScopeApi');
-	return { baseUrl: dashScopeBaseUrl(credentials), region: String(credentials.region ?? 'beijing'), apiKey: String(credentials.apiKey ?? '') };
+	// Trimmed as the credential sends it: the key is also what every message is redacted of, and a pasted key often
+	// ends in a newline that DashScope's echo of it would not contain.
+	return { baseUrl: dashScopeBaseUrl(credentials), region: String(credentials.region ?? 'beijing'), apiKey: String(credentials.apiKey ?? '').trim() };
 }
 
 /** Calls DashScope and returns the raw answer, whatever its status: the caller judges it. */
