@@ -97,6 +97,13 @@ async function runTask(state, ctx, source, height, { pollFailure } = {}) {
 		await state.sleep(resubmitWait(state, 0));
 		submitTask(state, ctx);
 	}
+	const cap = state.options.pollCapMs;
+	if (cap > 0 && delayMs > cap) {
+		// AOG stops polling; the task runs to its end upstream and is billed, its id never returned.
+		await state.sleep(cap);
+		finishUnobserved(state, ctx, delayMs - cap);
+		throw AOG_ERRORS.pollExhausted();
+	}
 	await state.sleep(delayMs);
 	try {
 		const videoUrl = state.videos.add(await makeVideo(state, image, height));

@@ -22,6 +22,12 @@ export interface AogServerOptions {
 	 * up. v0.7 waits 2000 and 4000 ms; default [20, 40] (compressed).
 	 */
 	resubmitWaitsMs?: number[];
+	/**
+	 * AOG's polling budget: v0.7 polls DashScope at most 100 times, 500 ms apart (about 50 s locally, a minute or more
+	 * to Beijing). A generation longer than this answers 500 "exceeded maximum number of retries (100)" after pollCapMs;
+	 * the task runs to its end upstream and is billed (counted in upstreamTasksBilled then). 0 (default): no cap.
+	 */
+	pollCapMs?: number;
 	/** How long a served video URL stays valid; after that it answers 403 AccessDenied (XML), like a signed OSS link. */
 	videoTtlSeconds?: number;
 	/** Only allow `image_type: path` files under this folder. */

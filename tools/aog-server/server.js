@@ -20,11 +20,12 @@ const COUNTER_NAMES = [
 	'upstreamTasks', 'upstreamTasksBilled',
 ];
 // resubmitWaitsMs: AOG's waits before re-submitting after an upstream 5xx, 2000 and 4000 ms in v0.7, compressed 100x.
-const DEFAULT_OPTIONS = { generationDelayMs: 0, generationDelaysMs: [], resubmitWaitsMs: [20, 40], videoTtlSeconds: 86400, fileRoot: undefined, syntheticVideoBytes: 0, quiet: true };
+// pollCapMs: AOG's polling budget (100 polls, 500 ms apart); 0 = never gives up on its own (scripted pollExhausted only).
+const DEFAULT_OPTIONS = { generationDelayMs: 0, generationDelaysMs: [], resubmitWaitsMs: [20, 40], pollCapMs: 0, videoTtlSeconds: 86400, fileRoot: undefined, syntheticVideoBytes: 0, quiet: true };
 const MS_LISTS = new Set(['generationDelaysMs', 'resubmitWaitsMs']);
 const GENERATION_ROUTES = { i2vPosts: 'standard', nativePosts: 'native' };
 
-const NUMBER_OPTIONS = new Set(['generationDelayMs', 'videoTtlSeconds', 'syntheticVideoBytes']);
+const NUMBER_OPTIONS = new Set(['generationDelayMs', 'pollCapMs', 'videoTtlSeconds', 'syntheticVideoBytes']);
 
 /** Validated copy of `current` with `patch` applied; throws on unknown names and bad values. */
 function mergeOptions(current, patch = {}) {

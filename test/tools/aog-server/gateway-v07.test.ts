@@ -262,6 +262,24 @@ describe('re-submissions and tasks that run on', () => {
 		expect(server.counters).toMatchObject({ upstreamTasks: 2, upstreamTasksBilled: 1 });
 	});
 
+	it('pollCapMs: a generation longer than AOG\'s polling budget answers 500 "exceeded maximum number of retries" when the budget is spent; the task runs on and is billed', async () => {
+		server.setOptions({ generationDelaysMs: [100, 600], pollCapMs: 300 });
+		try {
+			const quick = await generate(server);
+			expect(quick.status).toBe(200);
+			const long = await generate(server);
+			expect(long.status).toBe(500);
+			expect(json(long)).toEqual({ business_code: 500, message: 'exceeded maximum number of retries (100) while polling task status' });
+			expect(long.totalMs).toBeGreaterThanOrEqual(280);
+			expect(long.totalMs).toBeLessThan(580);
+			expect(server.counters).toMatchObject({ upstreamTasks: 2, upstreamTasksBilled: 1 });
+			await waitFor(() => server.counters.upstreamTasksBilled === 2);
+			expect(() => server.setOptions({ pollCapMs: -1 })).toThrow(/pollCapMs/);
+		} finally {
+			server.setOptions({ generationDelaysMs: [], pollCapMs: 0 });
+		}
+	});
+
 	it('reports the counts over HTTP, zeroes them on reset, and checks resubmitWaitsMs', async () => {
 		await generate(server);
 		const counters = json(await call('GET', `${server.url}/__control/counters`));
