@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// npm run dev: builds the package (npm script), then starts the AOG dev server and the real n8n editor
-// (n8n 2.8.4, `n8n start`) at http://localhost:5678 with this package installed, an owner account, the
-// AOG credential and every examples/*.json imported. Ctrl-C stops both. The user folder .cache/dev/
+// npm run dev: builds the package (npm script), then starts the AOG and DashScope dev servers and the real n8n
+// editor (n8n 2.8.4, `n8n start`) at http://localhost:5678 with this package installed, an owner account, both
+// credentials (AOG, DashScope) and every examples/*.json imported. Ctrl-C stops both. The user folder .cache/dev/
 // persists (database, owner, executions); `--fresh` starts from an empty one.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -16,12 +16,15 @@ const USAGE = `Usage: npm run dev -- [options]
   --port <n>         n8n editor port (default ${DEFAULT_N8N_PORT})
   --aog-port <n>     AOG dev server port (default ${DEFAULT_AOG_PORT}, else any free port)
   --delay <ms>       simulated generation time of the dev server (default 3000)
+  --dashscope-port <n>        DashScope dev server port (default 16689, results on 16690)
+  --dashscope-time-scale <x>  its "2 minute" tasks × x (default 0.25: 30 s)
   --fresh            delete .cache/dev/ first (new database, owner, examples)
   --reimport         re-import every example even if unchanged (overwrites your edits to them)
   --verbose          print n8n's log here too (it always goes to .cache/dev/n8n.log)
   --exit-after <s>   stop by itself after s seconds (for scripts)
   --help
-Environment: AOG_BASE_URL (and AOG_API_KEY) to use a real AOG instead of the dev server.`;
+Environment: AOG_BASE_URL (and AOG_API_KEY) to use a real AOG instead of the dev server;
+  DASHSCOPE_API_KEY (with DASHSCOPE_REGION beijing|singapore|virginia, or DASHSCOPE_BASE_URL) a real DashScope.`;
 
 function parseArgs(argv) {
 	const options = {};
@@ -37,6 +40,8 @@ function parseArgs(argv) {
 		else if (flag === '--port') options.n8nPort = number();
 		else if (flag === '--aog-port') options.aogPort = number();
 		else if (flag === '--delay') options.generationDelayMs = number();
+		else if (flag === '--dashscope-port') options.dashScopePort = number();
+		else if (flag === '--dashscope-time-scale') options.dashScopeTimeScale = number();
 		else if (flag === '--exit-after') options.exitAfter = number();
 		else if (flag === '--fresh') options.fresh = true;
 		else if (flag === '--reimport') options.reimportExamples = true;
@@ -84,6 +89,9 @@ async function main() {
 		n8nVersion: N8N_VERSION,
 		aogBaseUrl: process.env.AOG_BASE_URL || undefined,
 		apiKey: process.env.AOG_API_KEY || '',
+		dashScope: process.env.DASHSCOPE_API_KEY
+			? { apiKey: process.env.DASHSCOPE_API_KEY, region: process.env.DASHSCOPE_REGION, baseUrl: process.env.DASHSCOPE_BASE_URL }
+			: undefined,
 		quietAog: false,
 		onProgress: (message) => console.log(`• ${message}`),
 		onN8nOutput: verbose ? (chunk) => process.stdout.write(chunk.replace(/^(?=.)/gm, '[n8n] ')) : undefined,
@@ -97,6 +105,7 @@ async function main() {
 	});
 
 	const demo = dev.workflows.find((workflow) => workflow.file.endsWith('image-to-video.json')) ?? dev.workflows[0];
+	const direct = dev.workflows.find((workflow) => workflow.file.endsWith('image-to-video-dashscope.json'));
 	console.log(
 		[
 			'',
@@ -104,9 +113,11 @@ async function main() {
 			`  Log in with  ${dev.owner.email}  /  ${dev.owner.password}`,
 			demo ? `  Then open "${demo.name}": ${demo.url}` : '',
 			'  and click "Execute workflow"; the AOG node\'s output panel shows the video (Binary tab).',
+			direct ? `  DashScope directly: "${direct.name}": ${direct.url}` : '',
 			'',
 			`  Workflows:   ${dev.workflows.map((workflow) => workflow.name).join(' · ')}`,
 			`  Credential:  "AOG account" → ${dev.aogUrl}${dev.server ? ' (the AOG dev server in this process; requests are logged below)' : ''}`,
+			`  Credential:  "DashScope account" → ${dev.dashScope.region === 'custom' ? dev.dashScope.baseUrl : `DashScope (${dev.dashScope.region})`}${dev.dashScopeServer ? ` (the DashScope dev server, key ${dev.dashScope.apiKey}; results on ${dev.dashScopeServer.storageUrl})` : ''}`,
 			`  Files:       reads ${path.relative(REPO, path.join(REPO, 'examples'))}/sample.jpg, writes ${path.relative(REPO, dev.outputDir)}/`,
 			`  n8n log:     ${path.relative(REPO, dev.logFile)}`,
 			'',

@@ -1,8 +1,8 @@
 'use strict';
 // The n8n editor environment behind `npm run dev` (scripts/dev.js), also used by scripts/screenshots.js
-// and scripts/check-credential-test.js: the AOG dev server, the real n8n CLI (`n8n start`) with this
-// package packed and installed into the user folder's .n8n/nodes, an owner account, the AOG credential
-// and every examples/*.json imported. Plain CommonJS, no dependencies beyond the CLI driver.
+// and scripts/check-credential-test.js: the AOG and DashScope dev servers, the real n8n CLI (`n8n start`) with
+// this package packed and installed into the user folder's .n8n/nodes, an owner account, both credentials
+// ("AOG account", "DashScope account") and every examples/*.json imported. Plain CommonJS, no dependencies beyond the CLI driver.
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -18,6 +18,11 @@ const SAMPLE_IMAGE = path.join(EXAMPLES_DIR, 'sample.jpg');
 /** The folder the examples' Read/Write Files nodes use in the Docker image (n8n 2.x's default file folder). */
 const DOCKER_FILES_DIR = '/home/node/.n8n-files';
 const DEFAULT_AOG_PORT = 16688;
+/** The ports npm run aog-server uses for the DashScope dev server and its result host. */
+const DEFAULT_DASHSCOPE_PORT = 16689;
+const DEFAULT_STORAGE_PORT = 16690;
+/** The DashScope dev server's task in the editor: "2 minutes" (5 s queued, 115 s running) × this. */
+const DEFAULT_DASHSCOPE_TIME_SCALE = 0.25;
 const DEFAULT_N8N_PORT = 5678;
 const STATE_FILE = 'dev-state.json';
 const OWNER_FILE = 'owner.json';
@@ -95,8 +100,8 @@ function rewritePaths(value, { imagePath, outputDir }) {
  * ~/.n8n-files to examples/sample.jpg (input) and `outputDir` (output), AOG nodes pointed at `credential`.
  * The demo workflow goes through tools/examples.js's prepareWorkflow, the others through the same rewrite.
  */
-function prepareExamples({ outputDir, credential }) {
-	const { prepareWorkflow, EXAMPLE_WORKFLOW } = require('./examples');
+function prepareExamples({ outputDir, credential, dashScopeCredential = require('./examples').DASHSCOPE_CREDENTIAL }) {
+	const { prepareWorkflow, prepareDashScopeWorkflow, EXAMPLE_WORKFLOW, DASHSCOPE_EXAMPLE_WORKFLOW } = require('./examples');
 	const files = fs
 		.readdirSync(EXAMPLES_DIR)
 		.filter((name) => name.endsWith('.json'))
@@ -109,6 +114,8 @@ function prepareExamples({ outputDir, credential }) {
 		let workflow;
 		if (path.resolve(file) === path.resolve(EXAMPLE_WORKFLOW)) {
 			workflow = prepareWorkflow({ imagePath: SAMPLE_IMAGE, outputDir });
+		} else if (path.resolve(file) === path.resolve(DASHSCOPE_EXAMPLE_WORKFLOW)) {
+			workflow = prepareDashScopeWorkflow({ imagePath: SAMPLE_IMAGE, outputDir });
 		} else {
 			const raw = readJson(file, undefined);
 			if (!raw || !Array.isArray(raw.nodes)) continue; // not a workflow (e.g. a credentials file)
@@ -117,6 +124,7 @@ function prepareExamples({ outputDir, credential }) {
 		if (!workflow.id) workflow.id = idFromFileName(file);
 		for (const node of workflow.nodes) {
 			if (node.credentials?.aogApi) node.credentials.aogApi = { id: credential.id, name: credential.name };
+			if (node.credentials?.dashScopeApi) node.credentials.dashScopeApi = { id: dashScopeCredential.id, name: dashScopeCredential.name };
 		}
 		workflows.push({ file, workflow });
 	}
@@ -263,7 +271,8 @@ async function ensureOwner(url, ownerFile, settings) {
 
 /**
  * Starts the dev environment and resolves once n8n answers with an owner logged in:
- * { n8nUrl, aogUrl, owner, client, workflows, userFolder, outputDir, logFile, server, stop() }.
+ * { n8nUrl, aogUrl, dashScope, owner, client, workflows, userFolder, outputDir, logFile, server, dashScopeServer, stop() }
+ * (dashScope: { url, apiKey, region, baseUrl }: what the "DashScope account" credential holds).
  *
  * options:
  *   userFolder     n8n user folder (default .cache/dev; persistent: database, owner, executions)
@@ -276,6 +285,10 @@ async function ensureOwner(url, ownerFile, settings) {
  *   onProgress     (message) => void
  *   onN8nOutput    (chunk) => void: n8n's own log, also written to <userFolder>/n8n.log
  *   quietAog       do not log dev server requests (default true)
+ *   dashScopePort  DashScope dev server port (default 16689, results on 16690; else free ports)
+ *   dashScopeTimeScale  the dev server's "2 minute" task × this (default 0.25: 30 s)
+ *   dashScope      { apiKey, region, baseUrl }: use this DashScope instead of starting the dev server
+ *                  (region beijing|singapore|virginia, or custom with baseUrl)
  */
 async function startDev({
 	userFolder = DEV_DIR,
@@ -290,6 +303,9 @@ async function startDev({
 	onN8nOutput,
 	quietAog = true,
 	reimportExamples = false,
+	dashScopePort = DEFAULT_DASHSCOPE_PORT,
+	dashScopeTimeScale = DEFAULT_DASHSCOPE_TIME_SCALE,
+	dashScope,
 } = {}) {
 	fs.mkdirSync(userFolder, { recursive: true });
 	const outputDir = path.join(userFolder, 'output');
@@ -308,10 +324,12 @@ async function startDev({
 	}
 
 	let server;
+	let dashScopeServer;
 	let n8n;
 	const cleanup = async () => {
 		if (n8n) await n8n.stop();
 		if (server) await server.close().catch(() => {});
+		if (dashScopeServer) await dashScopeServer.close().catch(() => {});
 		const state = readJson(stateFile, undefined);
 		if (state?.pid === process.pid) fs.rmSync(stateFile, { force: true });
 	};
@@ -325,6 +343,26 @@ async function startDev({
 			onProgress(`AOG dev server at ${aogUrl}${port === 0 && aogPort !== 0 ? ` (port ${aogPort} was taken)` : ''}`);
 		} else {
 			onProgress(`Using the AOG at ${aogBaseUrl}`);
+		}
+		let dashScopeAccount;
+		if (dashScope?.apiKey) {
+			const region = dashScope.baseUrl ? 'custom' : dashScope.region || 'beijing';
+			dashScopeAccount = { url: dashScope.baseUrl || region, apiKey: dashScope.apiKey, region, baseUrl: dashScope.baseUrl || '' };
+			onProgress(`Using DashScope ${dashScope.baseUrl ? `at ${dashScope.baseUrl}` : `(${region})`}`);
+		} else {
+			const { startDashScopeServer } = require('./dashscope-server');
+			const free = dashScopePort !== 0 && (await portFree(dashScopePort)) && (await portFree(DEFAULT_STORAGE_PORT));
+			dashScopeServer = await startDashScopeServer({
+				port: free ? dashScopePort : 0,
+				storagePort: free && dashScopePort === DEFAULT_DASHSCOPE_PORT ? DEFAULT_STORAGE_PORT : 0,
+				pendingMs: 5_000,
+				runningMs: 115_000,
+				timeScale: dashScopeTimeScale,
+				quiet: quietAog,
+			});
+			dashScopeAccount = { url: dashScopeServer.url, apiKey: dashScopeServer.apiKey, region: 'custom', baseUrl: dashScopeServer.url };
+			const taskSeconds = Math.round(120 * dashScopeTimeScale);
+			onProgress(`DashScope dev server at ${dashScopeServer.url} (results on ${dashScopeServer.storageUrl}; key ${dashScopeServer.apiKey}; tasks take ${taskSeconds} s)`);
 		}
 
 		onProgress(`Ensuring the n8n ${n8nVersion} CLI (installed once into .cache/n8n-${n8nVersion}/)`);
@@ -340,12 +378,14 @@ async function startDev({
 		const brokerPort = await freePort();
 		const env = n8nEnv({ userFolder, port: n8nPort, brokerPort, fileAccess });
 
-		const { CREDENTIAL, exampleCredentials } = require('./examples');
+		const { CREDENTIAL, DASHSCOPE_CREDENTIAL, exampleCredentials, dashScopeCredentials } = require('./examples');
 		const importDir = path.join(userFolder, 'import');
 		fs.mkdirSync(importDir, { recursive: true });
-		onProgress(`Importing the credential "${CREDENTIAL.name}" (Base URL ${aogUrl})`);
+		onProgress(
+			`Importing the credentials "${CREDENTIAL.name}" (Base URL ${aogUrl}) and "${DASHSCOPE_CREDENTIAL.name}" (${dashScopeAccount.region === 'custom' ? `Base URL ${dashScopeAccount.baseUrl}` : `region ${dashScopeAccount.region}`})`,
+		);
 		const credentialsFile = path.join(importDir, 'credentials.json');
-		writeJson(credentialsFile, exampleCredentials({ baseUrl: aogUrl, apiKey }));
+		writeJson(credentialsFile, [...exampleCredentials({ baseUrl: aogUrl, apiKey }), ...dashScopeCredentials(dashScopeAccount)]);
 		await importInto(n8nBin, 'credentials', credentialsFile, env);
 
 		// Examples are imported when new or changed since the last import, so edits to an unchanged
@@ -372,11 +412,13 @@ async function startDev({
 		const { client, owner } = await ensureOwner(`http://127.0.0.1:${n8nPort}`, path.join(userFolder, OWNER_FILE), settings);
 
 		const workflows = examples.map(({ file, workflow }) => ({ id: workflow.id, name: workflow.name, file, url: `${n8nUrl}/workflow/${workflow.id}` }));
-		writeJson(stateFile, { pid: process.pid, n8nUrl, aogUrl, n8nPort, userFolder, owner, workflows, startedAt: new Date().toISOString() });
+		writeJson(stateFile, { pid: process.pid, n8nUrl, aogUrl, dashScope: dashScopeAccount, n8nPort, userFolder, owner, workflows, startedAt: new Date().toISOString() });
 		return {
 			n8nUrl,
 			apiUrl: `http://127.0.0.1:${n8nPort}`,
 			aogUrl,
+			dashScope: dashScopeAccount,
+			dashScopeServer,
 			owner,
 			client,
 			workflows,
@@ -414,6 +456,7 @@ module.exports = {
 	DEFAULT_OWNER,
 	DEFAULT_N8N_PORT,
 	DEFAULT_AOG_PORT,
+	DEFAULT_DASHSCOPE_PORT,
 	startDev,
 	findRunningDev,
 	prepareExamples,
