@@ -34,7 +34,8 @@ async function connectionSettings(this: IExecuteFunctions, connection: Connectio
 		return { baseUrl, secret: apiKey };
 	}
 	const credentials = await this.getCredentials<{ apiKey?: string }>('aogApi');
-	return { baseUrl: await gatewayBaseUrl.call(this), secret: credentials.apiKey ? String(credentials.apiKey) : undefined };
+	// Trimmed as the credential sends it, so that an echo of the key is found and hidden.
+	return { baseUrl: await gatewayBaseUrl.call(this), secret: credentials.apiKey ? String(credentials.apiKey).trim() : undefined };
 }
 
 function checkBaseUrl(this: IExecuteFunctions, connection: Connection, baseUrl: string) {

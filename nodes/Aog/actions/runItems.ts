@@ -38,27 +38,31 @@ export async function runItems(
 			run.jobs.record(itemIndex, { state: 'delivered' });
 			return result;
 		} catch (caught) {
-			if (run.jobs.get(itemIndex)) run.jobs.record(itemIndex, { state: 'failed' });
+			// After the stop button the stop report names every task; the jobs stay as they were.
+			if (run.jobs.get(itemIndex) && !run.stopped) run.jobs.record(itemIndex, { state: 'failed' });
 			const error = toNodeError.call(this, caught, itemIndex, options.secrets);
-			if (this.continueOnFail()) return errorItem(error, itemIndex, caught);
+			if (this.continueOnFail()) return errorItem.call(this, error, itemIndex, caught);
 			// Items already in flight finish (their videos are being billed), but no new one starts.
 			stopLaunching = true;
 			first ??= { error, itemIndex };
 			return undefined;
 		}
 	});
-	if (first) throw withOtherJobs(first.error, first.itemIndex, run.jobs, options.secrets);
+	if (first) throw run.stopped ? first.error : withOtherJobs(first.error, first.itemIndex, run.jobs, options.secrets);
 	return results.filter((result): result is INodeExecutionData => result !== undefined);
 }
 
-/** The continue-on-fail item: `{error, message}`, plus the task id once a task exists. */
-function errorItem(error: NodeError, itemIndex: number, caught: unknown): INodeExecutionData {
+/**
+ * The continue-on-fail item: `{error, message}`, plus the task id once a task exists. n8n routes to the error output
+ * only a json of exactly {error} or {error, message} (an item with `.error` loses its json), so there the task id
+ * stays inside the texts, which name it.
+ */
+function errorItem(this: IExecuteFunctions, error: NodeError, itemIndex: number, caught: unknown): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
 	if (error.description) json.message = error.description;
 	const taskId = caught instanceof ItemFailure ? caught.failure.taskId : undefined;
-	if (!taskId) return { json, pairedItem: { item: itemIndex } };
-	// n8n routes a json of exactly {error} or {error, message} to the error output, any other only with `item.error`.
-	return { json: { ...json, taskId }, error, pairedItem: { item: itemIndex } };
+	if (taskId && this.getNode().onError !== 'continueErrorOutput') json.taskId = taskId;
+	return { json, pairedItem: { item: itemIndex } };
 }
 
 /** The error that stops the run also names the jobs the other items created, instead of dropping them. */
