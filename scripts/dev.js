@@ -22,6 +22,8 @@ const USAGE = `Usage: npm run dev -- [options]
   --reimport         re-import every example even if unchanged (overwrites your edits to them)
   --verbose          print n8n's log here too (it always goes to .cache/dev/n8n.log)
   --exit-after <s>   stop by itself after s seconds (for scripts)
+  --queue            queue mode: main + workers, PostgreSQL and Redis (tools/queue-stack; fresh each time)
+  --workers <n>      with --queue: n8n worker processes (default 2)
   --help
 Environment: AOG_BASE_URL (and AOG_API_KEY) to use a real AOG instead of the dev server;
   DASHSCOPE_API_KEY (with DASHSCOPE_REGION beijing|singapore|virginia, or DASHSCOPE_BASE_URL) a real DashScope.`;
@@ -46,6 +48,8 @@ function parseArgs(argv) {
 		else if (flag === '--fresh') options.fresh = true;
 		else if (flag === '--reimport') options.reimportExamples = true;
 		else if (flag === '--verbose') options.verbose = true;
+		else if (flag === '--queue') options.queue = true;
+		else if (flag === '--workers') options.workers = number();
 		else throw new Error(`unknown option: ${flag}`);
 	}
 	return options;
@@ -63,7 +67,8 @@ async function main() {
 		console.log(USAGE);
 		return;
 	}
-	const { fresh, verbose, exitAfter, ...devOptions } = options;
+	const { fresh, verbose, exitAfter, queue, workers, ...devOptions } = options;
+	if (queue) return await mainQueue({ ...devOptions, workers, exitAfter });
 	if (fresh) {
 		console.log(`• Deleting ${path.relative(REPO, DEV_DIR)}/`);
 		fs.rmSync(DEV_DIR, { recursive: true, force: true });
@@ -126,6 +131,58 @@ async function main() {
 		]
 			.filter((line, index, lines) => line !== '' || lines[index - 1] !== '')
 			.join('\n'),
+	);
+	if (exitAfter) setTimeout(() => stop(`--exit-after ${exitAfter}`), exitAfter * 1000);
+}
+
+/** --queue: the same editor on n8n's queue mode (tools/queue-stack/dev.js). */
+async function mainQueue({ n8nPort, aogPort, generationDelayMs, workers, exitAfter }) {
+	const { startQueueDev } = require('../tools/queue-stack/dev');
+	let dev;
+	let stopping = false;
+	const early = () => process.exit(130);
+	process.once('SIGINT', early);
+	process.once('SIGTERM', early);
+	dev = await startQueueDev({
+		n8nPort,
+		aogPort,
+		generationDelayMs,
+		workers,
+		aogBaseUrl: process.env.AOG_BASE_URL || undefined,
+		apiKey: process.env.AOG_API_KEY || '',
+		quietAog: false,
+		onProgress: (message) => console.log(`• ${message}`),
+	});
+	const stop = async (reason, code = 0) => {
+		if (stopping) return;
+		stopping = true;
+		console.log(`\n${reason}: stopping the workers, main, PostgreSQL, Redis and the dev server…`);
+		await dev.stop();
+		console.log('Stopped.');
+		process.exit(code);
+	};
+	process.removeListener('SIGINT', early);
+	process.removeListener('SIGTERM', early);
+	process.once('SIGINT', () => stop('Ctrl-C'));
+	process.once('SIGTERM', () => stop('SIGTERM'));
+	dev.stack.main.exited.then((info) => {
+		if (!stopping) stop(`n8n main exited unexpectedly (code ${info.code}${info.signal ? `, ${info.signal}` : ''}; see ${dev.stack.main.logFile})`, 1);
+	});
+	const { stack } = dev;
+	console.log(
+		[
+			'',
+			`✔ n8n ${N8N_VERSION} in queue mode is ready: ${stack.mainUrl}`,
+			`  Log in with  ${dev.owner.email}  /  ${dev.owner.password}`,
+			`  Workers:     ${stack.workers.map((worker) => `pid ${worker.pid} (health :${worker.healthPort})`).join(', ')}; executions run there, the editor's too`,
+			`  PostgreSQL:  127.0.0.1:${stack.postgres.port} (user ${stack.postgres.user}, database ${stack.postgres.database});  Redis: 127.0.0.1:${stack.redis.port}`,
+			`  Webhook:     curl -F picture=@examples/sample.jpg -F prompt='A slow push-in' -o video.mp4 ${dev.webhookUrl}`,
+			`  Credentials: "AOG account" → ${dev.aogUrl}; "DashScope account" → ${dev.dashScopeServer.url}`,
+			`  Logs:        ${stack.logsDir}`,
+			'',
+			'Ctrl-C stops everything and removes the stack\'s folders.',
+			'',
+		].join('\n'),
 	);
 	if (exitAfter) setTimeout(() => stop(`--exit-after ${exitAfter}`), exitAfter * 1000);
 }

@@ -9,7 +9,7 @@ const path = require('node:path');
 const REPO = path.resolve(__dirname, '..', '..');
 const MiB = 1024 * 1024;
 const UPLOADS = 20;
-const GENERATION_MS = 3000;
+const GENERATION_MS = 6000;
 const WORKER_CONCURRENCY = 5;
 const WEBHOOK_PATH = 'aog-image-to-video';
 

@@ -2,7 +2,8 @@
 // `n8n worker`s; tools/queue-stack), with examples/webhook-to-video.json published as it is in the repository
 // and the packed package installed into every process's user folder.
 // - 12 uploads posted to the webhook at once: each answer is the MP4 made from its own picture and prompt,
-//   every execution ran on a worker, one generation request per upload;
+//   every execution ran on a worker, one generation request per upload; the same with the node connected to
+//   DashScope directly (the example with Connect Via DashScope, against tools/dashscope-server);
 // - a 200 MiB video through database binary mode arrives whole (the worker's and main's peak memory recorded);
 // - a worker SIGKILLed while its generations run: what n8n does with those executions and what the caller sees.
 // Observations go to stdout and to .cache/reports/queue-mode.json; docs/QUEUE-MODE.md reports them.
@@ -12,7 +13,8 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { makeImage, probeVideo, startAogServer, type AogServer } from '../../tools/aog-server';
-import { exampleCredentials } from '../../tools/examples';
+import { startDashScopeServer, type DashScopeServer } from '../../tools/dashscope-server';
+import { dashScopeCredentials, DASHSCOPE_CREDENTIAL, exampleCredentials } from '../../tools/examples';
 import { REPO } from '../../tools/n8n-cli';
 import { startQueueStack, type QueueStack, type StackWorker } from '../../tools/queue-stack';
 import { requireBuild, TempDirs } from './support';
@@ -21,10 +23,12 @@ jest.setTimeout(20 * 60_000);
 
 const WORKFLOW_FILE = path.join(REPO, 'examples', 'webhook-to-video.json');
 const WEBHOOK_PATH = 'aog-image-to-video';
+const DASHSCOPE_WEBHOOK_PATH = 'aog-image-to-video-dashscope';
 const REPORT_FILE = path.join(REPO, '.cache', 'reports', 'queue-mode.json');
 const MiB = 1024 * 1024;
 
 let server: AogServer;
+let dashScope: DashScopeServer;
 let stack: QueueStack;
 const temp = new TempDirs();
 const report: Record<string, unknown> = { n8nVersion: '2.8.4', workers: 2 };
@@ -48,12 +52,12 @@ interface Answer {
 }
 
 /** POSTs one upload as a browser's form would (multipart: file field "picture", text field "prompt"). */
-async function post(upload: Upload, timeoutMs = 5 * 60_000): Promise<Answer> {
+async function post(upload: Upload, timeoutMs = 5 * 60_000, webhookPath = WEBHOOK_PATH): Promise<Answer> {
 	const form = new FormData();
 	form.append('picture', new Blob([upload.picture], { type: 'image/jpeg' }), upload.fileName);
 	form.append('prompt', upload.prompt);
 	const started = Date.now();
-	const response = await fetch(stack.webhookUrl(WEBHOOK_PATH), { method: 'POST', body: form, signal: AbortSignal.timeout(timeoutMs) });
+	const response = await fetch(stack.webhookUrl(webhookPath), { method: 'POST', body: form, signal: AbortSignal.timeout(timeoutMs) });
 	const body = Buffer.from(await response.arrayBuffer());
 	return { status: response.status, headers: Object.fromEntries(response.headers), body, ms: Date.now() - started };
 }
@@ -84,17 +88,32 @@ async function probeBytes(bytes: Buffer, name: string) {
 	return await probeVideo(file);
 }
 
+/** The example with its node connected to DashScope directly, on a webhook path of its own. */
+function dashScopeVariant(workflow: any): any {
+	const variant = JSON.parse(JSON.stringify(workflow));
+	variant.id = 'aogWebhookToVideoDs1';
+	variant.name = `${workflow.name} (DashScope directly)`;
+	const webhook = variant.nodes.find((node: any) => node.type === 'n8n-nodes-base.webhook');
+	webhook.parameters.path = DASHSCOPE_WEBHOOK_PATH;
+	webhook.webhookId = '7e8f9a0b-1c2d-4e3f-8a5b-6c7d8e9f0a1b';
+	const aog = variant.nodes.find((node: any) => node.type === 'n8n-nodes-aog.aog');
+	aog.parameters.authentication = 'dashScopeApi';
+	aog.parameters.options.pollInterval = 1;
+	aog.credentials = { dashScopeApi: { id: DASHSCOPE_CREDENTIAL.id, name: DASHSCOPE_CREDENTIAL.name } };
+	return variant;
+}
+
 const mib = (kb: number | undefined) => (kb === undefined ? undefined : Math.round((kb / 1024) * 10) / 10);
 
 beforeAll(async () => {
 	requireBuild();
-	server = await startAogServer({ port: 0, generationDelayMs: 1500 });
+	[server, dashScope] = await Promise.all([startAogServer({ port: 0, generationDelayMs: 1500 }), startDashScopeServer({ pendingMs: 500, runningMs: 2000, quiet: true })]);
 	const workflow = JSON.parse(readFileSync(WORKFLOW_FILE, 'utf8'));
 	const started = Date.now();
 	stack = await startQueueStack({
 		workers: 2,
-		workflows: [workflow],
-		credentials: exampleCredentials({ baseUrl: server.url }),
+		workflows: [workflow, dashScopeVariant(workflow)],
+		credentials: [...exampleCredentials({ baseUrl: server.url }), ...dashScopeCredentials({ baseUrl: dashScope.url, apiKey: dashScope.apiKey })],
 		onProgress: (message) => process.stdout.write(`[queue-stack] ${message}\n`),
 	});
 	record('stackStartSeconds', Math.round((Date.now() - started) / 100) / 10);
@@ -106,6 +125,7 @@ afterAll(async () => {
 	writeFileSync(REPORT_FILE, `${JSON.stringify({ ...report, at: new Date().toISOString() }, null, 2)}\n`);
 	await stack?.stop();
 	await server?.close();
+	await dashScope?.close();
 	temp.removeAll();
 });
 
@@ -127,34 +147,12 @@ describe('examples/webhook-to-video.json in n8n 2.8.4 queue mode (main + 2 worke
 		server.reset();
 		server.setOptions({ generationDelayMs: 1500, syntheticVideoBytes: 0 });
 		const before = (await stack.executions()).at(-1)?.id ?? 0;
-		// Twelve aspect ratios: the dev server's video keeps the picture's aspect ratio at 1080 px high, so the
-		// video's width tells which picture it was made from.
-		const widths = [480, 540, 600, 660, 720, 800, 880, 960, 1040, 1120, 1200, 1280];
-		const uploads: Upload[] = widths.map((width, index) => ({
-			fileName: `upload-${index + 1}.jpg`,
-			picture: makeImage({ width, height: 720, format: 'jpeg', variant: 300 + index }),
-			prompt: `Upload ${index + 1}: a slow push-in, ${width} px wide`,
-		}));
-		const expectedWidth = (width: number) => Math.max(2, Math.round((1080 * width) / 720 / 2) * 2);
+		const uploads = twelveUploads();
 		// the request log tells pictures apart by their shortened base64: all twelve must differ
 		expect(new Set(uploads.map((upload) => loggedImage(upload.picture))).size).toBe(12);
 
 		const answers = await Promise.all(uploads.map((upload) => post(upload)));
-
-		for (const [index, answer] of answers.entries()) {
-			const upload = uploads[index];
-			expect({ upload: upload.fileName, status: answer.status, type: answer.headers['content-type'] }).toEqual({
-				upload: upload.fileName,
-				status: 200,
-				type: 'video/mp4',
-			});
-			expect(answer.headers['content-disposition']).toBe(`attachment; filename="upload-${index + 1}-video.mp4"`);
-			const probe = await probeVideo(await writeTemp(answer.body, `upload-${index + 1}-video.mp4`));
-			expect(probe).toEqual(expect.objectContaining({ codec: 'h264', height: 1080, width: expectedWidth(widths[index]), hasAudio: false }));
-			expect(probe.duration).toBeGreaterThan(4.8);
-		}
-		// twelve different videos
-		expect(new Set(answers.map((answer) => sha256(answer.body))).size).toBe(12);
+		await expectOwnVideos(uploads, answers);
 
 		// The gateway got each picture once, with its own prompt: one generation per upload, nothing retried.
 		expect(server.counters.i2vPosts).toBe(12);
@@ -165,24 +163,34 @@ describe('examples/webhook-to-video.json in n8n 2.8.4 queue mode (main + 2 worke
 			expect(logged.filter((entry) => entry.image === loggedImage(upload.picture))).toEqual([expect.objectContaining({ prompt: upload.prompt })]);
 		}
 
-		// Twelve webhook executions, all successful, each started once by a worker (n8n stores no worker id in
-		// the execution: the workers' logs say who ran what), and main only enqueued them.
-		const executions = (await stack.executions()).filter((execution) => execution.id > before);
-		expect(executions).toHaveLength(12);
-		expect(executions.map((execution) => [execution.mode, execution.status])).toEqual(executions.map(() => ['webhook', 'success']));
-		const starts = stack.executionStarts();
-		const ranOn = executions.map((execution) => starts[execution.id]);
-		expect(ranOn.every((list) => list?.length === 1)).toBe(true);
-		for (const execution of executions) expect(stack.mainLinesAbout(execution.id).join('\n')).toMatch(new RegExp(`Enqueued execution ${execution.id} \\(job \\d+\\)`));
-		expect(stack.main.output()).not.toMatch(/Worker started execution/);
-		const perWorker = stack.workers.map((worker) => ranOn.filter((list) => list[0].worker === worker.index).length);
-		// twelve long jobs and a concurrency of 10 per worker: both workers took some
-		expect(perWorker.every((count) => count > 0)).toBe(true);
+		const perWorker = await expectRanOnWorkers(before, 12, 'aogWebhookToVideoEx1');
 		record('twelveUploads', {
 			perWorker,
 			maxGenerationsInFlight: server.generation.maxInFlight,
 			slowestAnswerMs: Math.max(...answers.map((answer) => answer.ms)),
 		});
+	});
+
+	test('DashScope directly: 12 uploads at once, each answered with its own video, one task each, every task id in its worker\'s log', async () => {
+		dashScope.reset();
+		const before = (await stack.executions()).at(-1)?.id ?? 0;
+		const uploads = twelveUploads();
+		const answers = await Promise.all(uploads.map((upload) => post(upload, 5 * 60_000, DASHSCOPE_WEBHOOK_PATH)));
+		await expectOwnVideos(uploads, answers);
+
+		// one task per upload, each with its own picture and prompt, downloaded once
+		expect(dashScope.counters.submits).toBe(12);
+		expect(dashScope.counters.downloads).toBe(12);
+		expect(dashScope.tasks.map((task) => task.status)).toEqual(dashScope.tasks.map(() => 'SUCCEEDED'));
+		for (const upload of uploads) {
+			expect(dashScope.tasks.filter((task) => task.imageUrl === loggedImage(upload.picture)).map((task) => task.prompt)).toEqual([upload.prompt]);
+		}
+		const perWorker = await expectRanOnWorkers(before, 12, 'aogWebhookToVideoDs1');
+		// The worker that ran a task logged its id at info level right after the submit: what recovers a billed
+		// video after a crash (Get Task with that id).
+		const logs = stack.workers.map((worker) => worker.output()).join('\n');
+		for (const task of dashScope.tasks) expect(logs).toContain(`created video task ${task.id}`);
+		record('twelveUploadsDashScope', { perWorker, polls: dashScope.counters.polls, slowestAnswerMs: Math.max(...answers.map((answer) => answer.ms)) });
 	});
 
 	test('a 200 MiB video through database binary mode arrives whole; the worker\'s peak memory is recorded', async () => {
@@ -314,10 +322,53 @@ describe('examples/webhook-to-video.json in n8n 2.8.4 queue mode (main + 2 worke
 		expect(server.counters.clientAborts).toBe(victimExecutions.length);
 	});
 
-	// DashScope direct connection (authentication: dashScopeApi): the same 12-upload case against
-	// tools/dashscope-server goes here once the node's direct connection has landed.
-	test.todo('12 uploads at once with authentication: dashScopeApi against tools/dashscope-server');
 });
+
+/** Twelve aspect ratios: the dev servers keep the picture's aspect ratio at 1080 px high, so a video's width tells which picture it was made from. */
+const WIDTHS = [480, 540, 600, 660, 720, 800, 880, 960, 1040, 1120, 1200, 1280];
+
+function twelveUploads(): Upload[] {
+	return WIDTHS.map((width, index) => ({
+		fileName: `upload-${index + 1}.jpg`,
+		picture: makeImage({ width, height: 720, format: 'jpeg', variant: 300 + index }),
+		prompt: `Upload ${index + 1}: a slow push-in, ${width} px wide`,
+	}));
+}
+
+/** Every answer is 200 video/mp4, named after its upload, and the MP4 made from that upload's picture. */
+async function expectOwnVideos(uploads: Upload[], answers: Answer[]): Promise<void> {
+	const expectedWidth = (width: number) => Math.max(2, Math.round((1080 * width) / 720 / 2) * 2);
+	for (const [index, answer] of answers.entries()) {
+		const upload = uploads[index];
+		expect({ upload: upload.fileName, status: answer.status, type: answer.headers['content-type'] }).toEqual({ upload: upload.fileName, status: 200, type: 'video/mp4' });
+		expect(answer.headers['content-disposition']).toBe(`attachment; filename="upload-${index + 1}-video.mp4"`);
+		const probe = await probeVideo(await writeTemp(answer.body, `upload-${index + 1}-video.mp4`));
+		expect(probe).toEqual(expect.objectContaining({ codec: 'h264', height: 1080, width: expectedWidth(WIDTHS[index]), hasAudio: false }));
+		expect(probe.duration).toBeGreaterThan(4.8);
+	}
+	// twelve different videos
+	expect(new Set(answers.map((answer) => sha256(answer.body))).size).toBe(12);
+}
+
+/**
+ * The executions after `before` are `count` successful webhook executions of the workflow, each started once by a
+ * worker (n8n stores no worker id in the execution: the workers' logs say who ran what); main only enqueued them.
+ * Returns how many each worker ran.
+ */
+async function expectRanOnWorkers(before: number, count: number, workflowId: string): Promise<number[]> {
+	const executions = (await stack.executions()).filter((execution) => execution.id > before);
+	expect(executions).toHaveLength(count);
+	expect(executions.map((execution) => [execution.workflowId, execution.mode, execution.status])).toEqual(executions.map(() => [workflowId, 'webhook', 'success']));
+	const starts = stack.executionStarts();
+	const ranOn = executions.map((execution) => starts[execution.id]);
+	expect(ranOn.every((list) => list?.length === 1)).toBe(true);
+	for (const execution of executions) expect(stack.mainLinesAbout(execution.id).join('\n')).toMatch(new RegExp(`Enqueued execution ${execution.id} \\(job \\d+\\)`));
+	expect(stack.main.output()).not.toMatch(/Worker started execution/);
+	const perWorker = stack.workers.map((worker) => ranOn.filter((list) => list[0].worker === worker.index).length);
+	// twelve long jobs and a concurrency of 10 per worker: both workers took some
+	expect(perWorker.every((n) => n > 0)).toBe(true);
+	return perWorker;
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

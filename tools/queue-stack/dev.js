@@ -1,6 +1,7 @@
 'use strict';
 // `npm run dev -- --queue`: the editor environment of tools/dev-env.js on the queue-mode stack (main + workers,
-// PostgreSQL, Redis) instead of a single `n8n start`: the AOG dev server, every example imported, the webhook
+// PostgreSQL, Redis) instead of a single `n8n start`: the AOG and DashScope dev servers, both credentials, every
+// example imported, the webhook
 // example published, an owner account. The stack's folders are temporary (removed on stop); the examples write
 // their MP4s to .cache/dev-queue/output/.
 const fs = require('node:fs');
@@ -19,6 +20,7 @@ async function startQueueDev({ n8nPort = 5678, aogPort = 16688, aogBaseUrl, apiK
 	const outputDir = path.join(QUEUE_DEV_DIR, 'output');
 	fs.mkdirSync(outputDir, { recursive: true });
 	let server;
+	let dashScopeServer;
 	let aogUrl = aogBaseUrl;
 	if (!aogBaseUrl) {
 		const { startAogServer } = require('../aog-server');
@@ -27,13 +29,17 @@ async function startQueueDev({ n8nPort = 5678, aogPort = 16688, aogBaseUrl, apiK
 		onProgress(`AOG dev server at ${aogUrl}`);
 	}
 	try {
-		const { CREDENTIAL, exampleCredentials } = require('../examples');
+		const { startDashScopeServer } = require('../dashscope-server');
+		// a "2-minute" task × 0.25, as npm run dev's
+		dashScopeServer = await startDashScopeServer({ pendingMs: 5000, runningMs: 115_000, timeScale: 0.25, quiet: quietAog });
+		onProgress(`DashScope dev server at ${dashScopeServer.url} (key ${dashScopeServer.apiKey})`);
+		const { CREDENTIAL, exampleCredentials, dashScopeCredentials } = require('../examples');
 		const examples = prepareExamples({ outputDir, credential: CREDENTIAL });
 		const workflows = examples.map(({ workflow }) => workflow);
 		const stack = await startQueueStack({
 			workers,
 			workflows,
-			credentials: exampleCredentials({ baseUrl: aogUrl, apiKey }),
+			credentials: [...exampleCredentials({ baseUrl: aogUrl, apiKey }), ...dashScopeCredentials({ baseUrl: dashScopeServer.url, apiKey: dashScopeServer.apiKey })],
 			activate: workflows.some((workflow) => workflow.id === WEBHOOK_EXAMPLE_ID) ? [WEBHOOK_EXAMPLE_ID] : [],
 			fileAccess: [path.join(REPO, 'examples'), outputDir].map((folder) => fs.realpathSync(folder)),
 			mainPort: n8nPort,
@@ -46,6 +52,7 @@ async function startQueueDev({ n8nPort = 5678, aogPort = 16688, aogBaseUrl, apiK
 		return {
 			stack,
 			server,
+			dashScopeServer,
 			aogUrl,
 			owner: DEFAULT_OWNER,
 			outputDir,
@@ -54,10 +61,12 @@ async function startQueueDev({ n8nPort = 5678, aogPort = 16688, aogBaseUrl, apiK
 			async stop() {
 				await stack.stop();
 				if (server) await server.close().catch(() => {});
+				await dashScopeServer.close().catch(() => {});
 			},
 		};
 	} catch (error) {
 		if (server) await server.close().catch(() => {});
+		if (dashScopeServer) await dashScopeServer.close().catch(() => {});
 		throw error;
 	}
 }
