@@ -2,7 +2,7 @@
 // own origin.
 import type { IHttpRequestMethods } from 'n8n-workflow';
 
-import { bodyText, type RequestContext, type TextResponse } from './index';
+import { textRequest, type RequestContext, type TextResponse } from './index';
 
 export const STANDARD_ROUTE = '/aog/v0.2/services/image-to-video';
 export const NATIVE_ROUTE = '/aog/v0.2/api_flavors/aliyun/v1/image-to-video';
@@ -17,26 +17,8 @@ export async function aogRequest(
 	this: RequestContext,
 	method: IHttpRequestMethods,
 	path: string,
-	/** A Buffer body is sent as it is (no copy); a string one is encoded as UTF-8. */
 	options: { body?: string | Buffer; timeoutMs: number; qs?: Record<string, string | number> },
 ): Promise<TextResponse> {
-	const baseUrl = await gatewayBaseUrl.call(this);
-	const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'aogApi', {
-		method,
-		url: `${baseUrl}${path}`,
-		qs: options.qs,
-		headers: {
-			Accept: 'application/json',
-			// AOG forwards the client's headers upstream and can only decode gzip (docs/AOG-API.md).
-			'Accept-Encoding': 'identity',
-			...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-		},
-		body: options.body,
-		encoding: 'text',
-		json: false,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: options.timeoutMs,
-	})) as { statusCode: number; headers: TextResponse['headers']; body: unknown };
-	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: bodyText(response.body) };
+	// AOG forwards the client's headers upstream and can only decode gzip (docs/AOG-API.md): textRequest asks for identity.
+	return await textRequest.call(this, 'aogApi', { method, url: `${await gatewayBaseUrl.call(this)}${path}`, ...options });
 }

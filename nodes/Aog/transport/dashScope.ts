@@ -3,7 +3,7 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
 import { dashScopeBaseUrl } from '../../../credentials/DashScopeApi.credentials';
-import { bodyText, type RequestContext, type TextResponse } from './index';
+import { textRequest, type RequestContext, type TextResponse } from './index';
 
 export const SUBMIT_PATH = '/api/v1/services/aigc/video-generation/video-synthesis';
 export const taskPath = (taskId: string) => `/api/v1/tasks/${encodeURIComponent(taskId)}`;
@@ -23,24 +23,13 @@ export async function dashScopeRequest(
 	options: { body?: string | Buffer; timeoutMs: number; qs?: Record<string, string | number> },
 ): Promise<TextResponse> {
 	const { baseUrl } = await dashScopeCredentials.call(this);
-	const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'dashScopeApi', {
+	return await textRequest.call(this, 'dashScopeApi', {
 		method,
 		url: `${baseUrl}${path}`,
-		qs: options.qs,
-		headers: {
-			Accept: 'application/json',
-			'Accept-Encoding': 'identity',
-			// Video synthesis exists only as an asynchronous task: without this header DashScope answers 403.
-			...(options.body !== undefined ? { 'Content-Type': 'application/json', 'X-DashScope-Async': 'enable' } : {}),
-		},
-		body: options.body,
-		encoding: 'text',
-		json: false,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: options.timeoutMs,
-	})) as { statusCode: number; headers: TextResponse['headers']; body: unknown };
-	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: bodyText(response.body) };
+		...options,
+		// Video synthesis exists only as an asynchronous task: without this header DashScope answers 403.
+		headers: options.body !== undefined ? { 'X-DashScope-Async': 'enable' } : undefined,
+	});
 }
 
 /**

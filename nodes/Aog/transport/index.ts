@@ -1,7 +1,7 @@
 // The only code that talks HTTP: the AOG gateway (aog.ts), DashScope (dashScope.ts) and the video download
 // (download.ts), every request through httpRequestWithAuthentication. Each credential adds its key only for its own
 // origin, so no key reaches a video storage host.
-import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -39,7 +39,38 @@ export function headerValue(headers: TextResponse['headers'], name: string): str
 	return Array.isArray(value) ? value.join(', ') : (value ?? '');
 }
 
-/** The body of a text answer, whatever n8n's HTTP client made of it. */
-export function bodyText(body: unknown): string {
-	return typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+export interface TextRequest {
+	method: IHttpRequestMethods;
+	url: string;
+	/** A Buffer body is sent as it is (no copy); a string one is encoded as UTF-8. */
+	body?: string | Buffer;
+	timeoutMs: number;
+	qs?: Record<string, string | number>;
+	headers?: Record<string, string>;
+}
+
+/**
+ * A JSON API call through the connection's credential, returning the raw answer whatever its status or content type:
+ * the caller's interpreter judges it. Identity encoding: AOG can relay only gzip, and nothing here needs compression.
+ */
+export async function textRequest(this: RequestContext, connection: Connection, request: TextRequest): Promise<TextResponse> {
+	const response = (await this.helpers.httpRequestWithAuthentication.call(this, connection, {
+		method: request.method,
+		url: request.url,
+		qs: request.qs,
+		headers: {
+			Accept: 'application/json',
+			'Accept-Encoding': 'identity',
+			...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+			...request.headers,
+		},
+		body: request.body,
+		encoding: 'text',
+		json: false,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: request.timeoutMs,
+	})) as { statusCode: number; headers: TextResponse['headers']; body: unknown };
+	const body = response.body;
+	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body) };
 }
