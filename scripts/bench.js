@@ -9,6 +9,8 @@
 //                   (the node) vs buffered whole (the way n8n's Gemini video operation downloads)
 //   4. n8n          the example workflow with 10 pictures through the real n8n 2.8.4 CLI vs the engine run
 //                   of the same items, the CLI's fixed start-up cost measured separately (trigger-only run)
+//   5. long-generations  20 items of 1–5 min generation (seeded, compressed ×0.1) through AOG (which gives up after
+//                   about a minute) and DashScope directly: videos per task created, polls per video, wall time vs ideal
 // Prints a table and writes docs/BENCHMARKS.md. The dev server runs in a child process of its own, so the
 // measured process is the client only (as with a real AOG). The engine parts load the compiled node from
 // dist/ and the engine harness (tools/harness, compiled by npm run build into dist/tools).
@@ -41,6 +43,7 @@ const SECTIONS = [
 	{ name: 'concurrency', file: 'concurrency', bench: 'benchConcurrency' },
 	{ name: 'memory', file: 'memory', bench: 'benchMemory' },
 	{ name: 'n8n', file: 'n8n', bench: 'benchN8n' },
+	{ name: 'long-generations', file: 'long-generations', bench: 'benchLongGenerations' },
 ];
 
 /** Modules whose `child(args)` a `--child <kind>` process runs. */
