@@ -3,37 +3,28 @@
 // shows up in anything the node produces (output items, error messages and descriptions, the run data n8n stores, log
 // lines), whatever DashScope answers, including answers that echo the key back. docs/DASHSCOPE-API.md, "Regions and
 // hosts" and "Poll" (the video link needs no key).
-import { Logger } from '@n8n/backend-common';
-import { Container } from '@n8n/di';
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { DashScopeScript } from '../../../tools/dashscope-server';
 import type { RunNodeResult } from '../../../tools/harness/engine';
+import { captureLogs, safeJson, type LogCapture } from './logCapture';
 import { createTask } from './actions/video/dashScopeTasks';
 import { jpegItem, runDashScope, startDashScopeServer, type DashScopeServer } from './support';
 import type { RunDashScopeOptions } from './support';
-
-// n8n's logger drops levels below its own at construction: log everything, so the scan sees every line n8n could write.
-// (Restored after the file: jest reuses its worker processes for other test files.)
-const previousLogLevel = process.env.N8N_LOG_LEVEL;
-process.env.N8N_LOG_LEVEL = 'debug';
 
 const KEY = 'sk-test-SECRET-ds-7e1a90';
 /** Every form the key could leak in: as is, its distinctive part, and inside a Bearer header. */
 const KEY_FORMS = [KEY, 'SECRET-ds-7e1a90', `Bearer ${KEY}`];
 
 let server: DashScopeServer;
-const logged: string[] = [];
-const restore: Array<() => void> = [];
+let logs: LogCapture;
 
 beforeAll(async () => {
 	server = await startDashScopeServer({ timeScale: 0.01, keys: { beijing: KEY } });
-	captureLogs();
+	logs = captureLogs();
 });
 afterAll(async () => {
-	for (const undo of restore.reverse()) undo();
-	if (previousLogLevel === undefined) delete process.env.N8N_LOG_LEVEL;
-	else process.env.N8N_LOG_LEVEL = previousLogLevel;
+	logs.restore();
 	await server.close();
 });
 beforeEach(() => server.reset());
@@ -110,7 +101,7 @@ const SCENARIOS: Array<[string, Scenario]> = [
 describe('the DashScope key never appears in what the node produces, and never reaches the storage host', () => {
 	test.each(SCENARIOS)('%s', async (_name, scenario) => {
 		if (scenario.script) server.script(scenario.script);
-		const logStart = logged.length;
+		const logStart = logs.lines.length;
 		const result = await run(scenario.parameters, scenario.extra);
 
 		if (scenario.outcome === 'success') expect(result.error).toBeUndefined();
@@ -121,7 +112,7 @@ describe('the DashScope key never appears in what the node produces, and never r
 		expectNoSecret(producedText(result));
 		// Give sockets a moment to close (aborted requests log nothing later).
 		await new Promise((resolve) => setTimeout(resolve, 20));
-		expectNoSecret(logged.slice(logStart).join('\n'));
+		expectNoSecret(logs.lines.slice(logStart).join('\n'));
 		expectKeyOnlyOnApiHost();
 	});
 
@@ -149,13 +140,13 @@ describe('the DashScope key never appears in what the node produces, and never r
 		['spaces around it', `  ${KEY} `],
 	])('a key stored with %s (pasted): sent trimmed, and still redacted where DashScope echoes it', async (_name, stored) => {
 		server.script({ on: 'task', code: 'DataInspectionFailed', message: echo('task') });
-		const logStart = logged.length;
+		const logStart = logs.lines.length;
 		const result = await run({}, { credentials: { apiKey: stored }, onError: 'continueRegularOutput', items: [jpegItem(0)] });
 		expect(server.counters.submits).toBe(1);
 		expect(String(result.output[0].json.error)).toMatch(/^Video task .+ failed: Content moderation blocked the request/);
 		expectNoSecret(producedText(result));
 		await new Promise((resolve) => setTimeout(resolve, 20));
-		expectNoSecret(logged.slice(logStart).join('\n'));
+		expectNoSecret(logs.lines.slice(logStart).join('\n'));
 		expectKeyOnlyOnApiHost();
 	});
 
@@ -172,7 +163,7 @@ describe('the DashScope key never appears in what the node produces, and never r
 		const done = await createTask(server);
 		while (server.task(done)!.status !== 'SUCCEEDED') await new Promise((resolve) => setTimeout(resolve, 20));
 		server.lastRequests.length = 0;
-		const logStart = logged.length;
+		const logStart = logs.lines.length;
 
 		const fetched = await runDashScope({ operation: 'getTask', taskId: done }, { server, credentials: { apiKey: KEY } });
 		const canceled = await runDashScope({ operation: 'cancelTask', taskId: pending }, { server, credentials: { apiKey: KEY } });
@@ -181,7 +172,7 @@ describe('the DashScope key never appears in what the node produces, and never r
 		expect(canceled.error).toBeUndefined();
 		expectNoSecret(producedText(fetched));
 		expectNoSecret(producedText(canceled));
-		expectNoSecret(logged.slice(logStart).join('\n'));
+		expectNoSecret(logs.lines.slice(logStart).join('\n'));
 		expectKeyOnlyOnApiHost();
 		expect(server.lastRequests.some((request) => request.host === 'storage')).toBe(true);
 	});
@@ -195,54 +186,6 @@ describe('the DashScope key never appears in what the node produces, and never r
 	});
 
 	test('the log capture works (a control: n8n logged the failed runs, with the node errors in them)', () => {
-		expect(logged.some((line) => line.startsWith('n8n.debug: Workflow execution finished with error') && line.includes('DashScope refused the API key'))).toBe(true);
+		expect(logs.lines.some((line) => line.startsWith('n8n.debug: Workflow execution finished with error') && line.includes('DashScope refused the API key'))).toBe(true);
 	});
 });
-
-// ---------------------------------------------------------------------------------------------------------------
-// Log capture: console, stdout/stderr, and n8n's logger (LoggerProxy forwards to the same Logger class).
-
-function captureLogs() {
-	const record = (source: string) => (...args: unknown[]) => {
-		logged.push(`${source}: ${args.map((arg) => (typeof arg === 'string' ? arg : safeJson(arg))).join(' ')}`);
-	};
-	for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-		const spy = jest.spyOn(console, method).mockImplementation(record(`console.${method}`));
-		restore.push(() => spy.mockRestore());
-	}
-	for (const stream of [process.stdout, process.stderr]) {
-		const original = stream.write.bind(stream);
-		const name = stream === process.stdout ? 'stdout' : 'stderr';
-		stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-			logged.push(`${name}: ${String(chunk)}`);
-			return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-		}) as typeof stream.write;
-		restore.push(() => (stream.write = original as typeof stream.write));
-	}
-	// Recorded instead of printed (the debug level is loud). The root logger is made after the patch is in place;
-	// LoggerProxy, which WorkflowExecute uses, forwards to it, and scoped loggers share the prototype.
-	const prototype = Logger.prototype as unknown as Record<string, (...args: unknown[]) => void>;
-	for (const level of ['error', 'warn', 'info', 'debug']) {
-		const original = prototype[level];
-		prototype[level] = record(`n8n.${level}`);
-		restore.push(() => (prototype[level] = original));
-	}
-	const root = Container.get(Logger);
-	if (Object.getOwnPropertyNames(root).includes('debug')) throw new Error('n8n logger built before N8N_LOG_LEVEL=debug: debug lines would be dropped');
-}
-
-/** JSON of anything, with Errors' message/stack/own fields and circular references cut. */
-function safeJson(value: unknown): string {
-	const seen = new WeakSet<object>();
-	return JSON.stringify(value, (_key, item: unknown) => {
-		if (item instanceof Error) {
-			return { name: item.name, message: item.message, stack: item.stack, ...(item as unknown as Record<string, unknown>), cause: (item as { cause?: unknown }).cause };
-		}
-		if (typeof item === 'object' && item !== null) {
-			if (seen.has(item)) return '[circular]';
-			seen.add(item);
-		}
-		if (typeof item === 'bigint') return String(item);
-		return item;
-	});
-}

@@ -8,19 +8,13 @@
 // the gateway's (the proxy), like DashScope's OSS links.
 import http from 'node:http';
 
-import { Logger } from '@n8n/backend-common';
-import { Container } from '@n8n/di';
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { ScriptedFailure } from '../../../tools/aog-server';
 import type { RunNodeResult } from '../../../tools/harness/engine';
+import { captureLogs, safeJson, type LogCapture } from './logCapture';
 import { closedPort, jpegItem, runAog, startAogServer, type AogServer } from './support';
 import type { RunAogOptions } from './support';
-
-// n8n's logger drops levels below its own at construction: log everything, so the scan sees every line n8n could write.
-// (Restored after the file: jest reuses its worker processes for other test files.)
-const previousLogLevel = process.env.N8N_LOG_LEVEL;
-process.env.N8N_LOG_LEVEL = 'debug';
 
 const KEY = 'sk-test-SECRET-4f9d2c';
 /** Every form the key could leak in: as is, its distinctive part, and inside a Bearer header. */
@@ -30,18 +24,15 @@ const URL_SECRETS = [URL_PASSWORD, Buffer.from(`admin:${URL_PASSWORD}`).toString
 
 let aog: AogServer;
 let proxy: AuthProxy;
-const logged: string[] = [];
-const restore: Array<() => void> = [];
+let logs: LogCapture;
 
 beforeAll(async () => {
 	aog = await startAogServer({ port: 0 });
 	proxy = await startAuthProxy(aog.url, KEY);
-	captureLogs();
+	logs = captureLogs();
 });
 afterAll(async () => {
-	for (const undo of restore.reverse()) undo();
-	if (previousLogLevel === undefined) delete process.env.N8N_LOG_LEVEL;
-	else process.env.N8N_LOG_LEVEL = previousLogLevel;
+	logs.restore();
 	await proxy.close();
 	await aog.close();
 });
@@ -118,7 +109,7 @@ describe('the API key never appears in what the node produces', () => {
 	test.each(SCENARIOS)('%s', async (_name, scenario) => {
 		if (scenario.failures) aog.scriptFailures(scenario.failures);
 		proxy.answers.push(...(scenario.proxyAnswers ?? []));
-		const logStart = logged.length;
+		const logStart = logs.lines.length;
 		const result = await run(scenario.options, scenario.extra);
 
 		if (scenario.outcome === 'success') expect(result.error).toBeUndefined();
@@ -129,7 +120,7 @@ describe('the API key never appears in what the node produces', () => {
 		expectNoSecret(producedText(result));
 		// Give sockets a moment to close (aborted requests log nothing later).
 		await new Promise((resolve) => setTimeout(resolve, 20));
-		expectNoSecret(logged.slice(logStart).join('\n'));
+		expectNoSecret(logs.lines.slice(logStart).join('\n'));
 
 		// The key went to the gateway with every POST, and never to the video host.
 		for (const request of proxy.requests) expect(request.headers.authorization).toBe(`Bearer ${KEY}`);
@@ -161,7 +152,7 @@ describe('the API key never appears in what the node produces', () => {
 	});
 
 	test('the log capture works (a control: n8n logged the failed runs, with the node errors in them)', () => {
-		expect(logged.some((line) => line.startsWith('n8n.debug: Workflow execution finished with error') && line.includes('The gateway refused access (401)'))).toBe(true);
+		expect(logs.lines.some((line) => line.startsWith('n8n.debug: Workflow execution finished with error') && line.includes('The gateway refused access (401)'))).toBe(true);
 	});
 });
 
@@ -337,53 +328,6 @@ async function startAuthProxy(upstream: string, key: string): Promise<AuthProxy>
 	return proxyState;
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Log capture: console, stdout/stderr, and n8n's logger (LoggerProxy forwards to the same Logger class).
-
-function captureLogs() {
-	const record = (source: string) => (...args: unknown[]) => {
-		logged.push(`${source}: ${args.map((arg) => (typeof arg === 'string' ? arg : safeJson(arg))).join(' ')}`);
-	};
-	for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-		const spy = jest.spyOn(console, method).mockImplementation(record(`console.${method}`));
-		restore.push(() => spy.mockRestore());
-	}
-	for (const stream of [process.stdout, process.stderr]) {
-		const original = stream.write.bind(stream);
-		const name = stream === process.stdout ? 'stdout' : 'stderr';
-		stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-			logged.push(`${name}: ${String(chunk)}`);
-			return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-		}) as typeof stream.write;
-		restore.push(() => (stream.write = original as typeof stream.write));
-	}
-	// Recorded instead of printed (the debug level is loud). The root logger is made after the patch is in place;
-	// LoggerProxy, which WorkflowExecute uses, forwards to it, and scoped loggers share the prototype.
-	const prototype = Logger.prototype as unknown as Record<string, (...args: unknown[]) => void>;
-	for (const level of ['error', 'warn', 'info', 'debug']) {
-		const original = prototype[level];
-		prototype[level] = record(`n8n.${level}`);
-		restore.push(() => (prototype[level] = original));
-	}
-	const root = Container.get(Logger);
-	if (Object.getOwnPropertyNames(root).includes('debug')) throw new Error('n8n logger built before N8N_LOG_LEVEL=debug: debug lines would be dropped');
-}
-
-/** JSON of anything, with Errors' message/stack/own fields and circular references cut. */
-function safeJson(value: unknown): string {
-	const seen = new WeakSet<object>();
-	return JSON.stringify(value, (_key, item: unknown) => {
-		if (item instanceof Error) {
-			return { name: item.name, message: item.message, stack: item.stack, ...(item as unknown as Record<string, unknown>), cause: (item as { cause?: unknown }).cause };
-		}
-		if (typeof item === 'object' && item !== null) {
-			if (seen.has(item)) return '[circular]';
-			seen.add(item);
-		}
-		if (typeof item === 'bigint') return String(item);
-		return item;
-	});
-}
 
 function failureName(failure: ScriptedFailure): string {
 	const { kind, ...rest } = failure as { kind: string } & Record<string, unknown>;
