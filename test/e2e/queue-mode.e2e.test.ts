@@ -285,6 +285,7 @@ describe('examples/webhook-to-video.json in n8n 2.8.4 queue mode (main + 2 worke
 			generationRequests: server.counters.i2vPosts,
 			downloads: server.counters.downloads,
 			clientAborts: server.counters.clientAborts,
+			billedUpstream: server.counters.upstreamTasksBilled,
 		});
 
 		// What n8n 2.8.4 does (it sets Bull's maxStalledCount to 0): once the dead worker's job lock expires
@@ -318,6 +319,7 @@ describe('examples/webhook-to-video.json in n8n 2.8.4 queue mode (main + 2 worke
 		// the gateway: no extra generation request; the killed worker's videos were generated (billed) but
 		// never downloaded, and its connections were dropped
 		expect(server.counters.i2vPosts).toBe(uploads.length);
+		expect(server.counters.upstreamTasksBilled).toBe(uploads.length);
 		expect(server.counters.downloads).toBe(uploads.length - victimExecutions.length);
 		expect(server.counters.clientAborts).toBe(victimExecutions.length);
 	});
