@@ -21,7 +21,7 @@ export class DashScopeApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:dashscope.svg', dark: 'file:dashscope.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-aog/n8n-nodes-aog#dashscope-directly';
+	documentationUrl = 'https://github.com/n8n-nodes-aog/n8n-nodes-aog#credentials';
 
 	properties: INodeProperties[] = [
 		{

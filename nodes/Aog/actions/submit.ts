@@ -1,10 +1,11 @@
 // The job-creating request of either connection. It is repeated only when the answer proves that no job exists
 // upstream (connection refused, rate-limited): after a 5xx, a reset or a timeout a new request could bill a second
 // video, and neither AOG nor DashScope has an idempotency key.
-import { sleepWithAbort, type IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { backoffDelayMs } from '../helpers/concurrency';
 import { isFailure, ItemFailure, type Failure } from '../helpers/failures';
+import { abortableSleep } from '../transport/wait';
 import type { ItemRun } from './runItems';
 
 const MAX_SUBMIT_ATTEMPTS = 4;
@@ -22,7 +23,7 @@ export async function submitWithRetry<T extends object>(
 	let previous: Failure | undefined;
 	for (let attempt = 1; ; attempt++) {
 		const wait = run.backoff.remainingMs();
-		if (wait > 0) await sleepWithAbort(wait, signal);
+		if (wait > 0) await abortableSleep(wait, signal);
 		const remainingMs = deadline - Date.now();
 		if (remainingMs <= 0) {
 			// The wait ran past the deadline: report this item's own last failure, else the account's rate limit.
@@ -35,7 +36,7 @@ export async function submitWithRetry<T extends object>(
 		const delay = backoffDelayMs(attempt, answer.retryAfterMs);
 		if (attempt >= MAX_SUBMIT_ATTEMPTS || Date.now() + delay >= deadline) throw new ItemFailure(afterRetries(answer, attempt, Date.now() - started));
 		// A rate limit is the account's, so every item waits; a refused connection only delays this one.
-		if (answer.httpCode === 'ECONNREFUSED' || answer.httpCode === 'ENOTFOUND') await sleepWithAbort(delay, signal);
+		if (answer.httpCode === 'ECONNREFUSED' || answer.httpCode === 'ENOTFOUND') await abortableSleep(delay, signal);
 		else run.backoff.pauseFor(delay);
 	}
 }

@@ -1,6 +1,6 @@
 // Downloads the generated MP4 from its signed link into n8n's binary storage. The request carries no key: each
 // credential adds its key only for its own origin, and the storage host is another one.
-import { sleepWithAbort, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { ItemFailure } from '../helpers/failures';
 import { formatBytes } from '../helpers/image';
@@ -10,6 +10,7 @@ import { connectionOf, headerValue, type StreamResponse } from './index';
 import { errorCode, networkErrorKind } from './networkErrors';
 import { watchStall } from './stallWatchdog';
 import { tapStream } from './streamTap';
+import { abortableSleep } from './wait';
 
 const MAX_REDIRECTS = 5;
 const MAX_DOWNLOAD_ATTEMPTS = 3;
@@ -53,7 +54,7 @@ export async function downloadVideo(this: IExecuteFunctions, url: string, fileNa
 			failure = error instanceof DownloadFailure ? error : toDownloadFailure(this, error, settings.timeoutSeconds);
 		}
 		if (failure.retryable && attempt < MAX_DOWNLOAD_ATTEMPTS) {
-			await sleepWithAbort(1000 * attempt, this.getExecutionCancelSignal());
+			await abortableSleep(1000 * attempt, this.getExecutionCancelSignal());
 			continue;
 		}
 		throw new ItemFailure({

@@ -1,8 +1,8 @@
-import { sleepWithAbort } from 'n8n-workflow';
+import { abortableSleep } from './wait';
 
 /**
  * Calls `onStall` once when `lastActivity()` is older than `idleMs`: a request's timeout ends once the headers
- * arrive, so a body that stalls needs its own watch. Waits with sleepWithAbort (nodes may not use timers), one abort
+ * arrive, so a body that stalls needs its own watch. Waits with abortableSleep (nodes may not use timers), one abort
  * controller per wait so no listeners pile up.
  */
 export function watchStall(idleMs: number, lastActivity: () => number, onStall: () => void): { stop: () => void } {
@@ -13,7 +13,7 @@ export function watchStall(idleMs: number, lastActivity: () => number, onStall: 
 		while (!stopped) {
 			tick = new AbortController();
 			try {
-				await sleepWithAbort(interval, tick.signal);
+				await abortableSleep(interval, tick.signal);
 			} catch {
 				return;
 			}

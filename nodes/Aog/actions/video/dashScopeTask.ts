@@ -1,6 +1,6 @@
 // Image to Video with DashScope directly (docs/DASHSCOPE-API.md): submit an asynchronous task once, then follow it
 // for as long as the user allows. From the moment a task id exists, every outcome names it.
-import { sleepWithAbort, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	getTaskAdvice,
@@ -26,6 +26,7 @@ import { submitWithRetry } from '../submit';
 import type { Generation } from './aogGeneration';
 import { readImage } from './readImage';
 import type { DeliverySettings, VideoSettings } from './settings';
+import { abortableSleep } from '../../transport/wait';
 
 /** Each request's own limit: a poll or a submit that hangs must not eat the whole wait. */
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -91,9 +92,10 @@ export async function waitForTask(
 		}
 		if (schedule.expired()) throw new ItemFailure(pollTimeoutFailure(last, Date.now() - started));
 		try {
-			await sleepWithAbort(schedule.nextDelayMs(), this.getExecutionCancelSignal());
-		} catch {
-			throw await stopped.call(this, run);
+			await abortableSleep(schedule.nextDelayMs(), this.getExecutionCancelSignal());
+		} catch (error) {
+			if (this.getExecutionCancelSignal()?.aborted) throw await stopped.call(this, run);
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex, description: getTaskAdvice(taskId) });
 		}
 	}
 }
