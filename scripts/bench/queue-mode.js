@@ -2,7 +2,8 @@
 // Queue mode (tools/queue-stack: n8n 2.8.4 main + workers, PostgreSQL, Redis; examples/webhook-to-video.json
 // published): throughput of 1 vs 2 workers on 20 uploads posted at once with a fixed generation time (same-run
 // ratio, goal ≥ 1.8×), and how much a worker's (and main's) peak memory grows per MiB of video in database
-// binary mode. Exports benchQueueMode({ quick }) → rows; needs `npm run build` first.
+// binary mode. Exports benchQueueMode({ quick }) → rows, and the section hooks of scripts/bench.js (reps,
+// summaryRows, reportLines, tableRows); needs `npm run build` first. Alone: node scripts/bench/queue-mode.js [--quick]
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -42,7 +43,7 @@ async function burst(stack, server, picture, count) {
  * Rows: { section, measure, value, unit, detail, goal?, met? }.
  * quick: one burst per worker count and smaller videos.
  */
-async function benchQueueMode({ quick = false } = {}) {
+async function benchQueueMode({ quick = false, reps: repetitions } = {}) {
 	for (const file of ['dist/nodes/Aog/Aog.node.js']) {
 		if (!fs.existsSync(path.join(REPO, file))) throw new Error(`${file} is missing: run "npm run build" first`);
 	}
@@ -50,11 +51,11 @@ async function benchQueueMode({ quick = false } = {}) {
 	const { startAogServer, makeImage } = require('../../tools/aog-server');
 	const { exampleCredentials } = require('../../tools/examples');
 
-	const reps = quick ? 1 : 2;
+	const bursts = repetitions ?? (quick ? reps.quick : reps.full);
 	const sizes = quick ? [25, 75] : [50, 150];
 	const server = await startAogServer({ port: 0, generationDelayMs: GENERATION_MS, syntheticVideoBytes: 2 * MiB });
 	try {
-		return await benchWith({ server, reps, sizes, startQueueStack, makeImage, exampleCredentials });
+		return await benchWith({ server, reps: bursts, sizes, startQueueStack, makeImage, exampleCredentials });
 	} finally {
 		await server.close();
 	}
@@ -156,7 +157,33 @@ async function memoryGrowth(stack, server, picture, sizes, label) {
 	}));
 }
 
-module.exports = { benchQueueMode };
+/** Bursts per worker count. */
+const reps = { full: 2, quick: 1 };
+
+const valueText = (row) => `${row.value} ${row.unit}`;
+
+/** Rows of the table printed at the end: [what, measured, goal]. */
+function tableRows(rows) {
+	return rows.map((row) => [`queue ${row.measure}`, `${valueText(row)} (${row.detail})`, row.goal ? `${row.goal} ${row.met ? 'met' : 'MISSED'}` : '']);
+}
+
+/** Rows of the Results table of docs/BENCHMARKS.md (| n | what | measured | goal | met |). */
+function summaryRows(rows, number = 6) {
+	return rows.filter((row) => row.goal).map((row) => `| ${number} | Queue mode: ${row.measure} | ${valueText(row)} | ${row.goal} | ${row.met ? 'met' : '**missed**'} |`);
+}
+
+/** Its part of docs/BENCHMARKS.md. */
+function reportLines(rows, number = 6) {
+	const lines = [`## ${number}. Queue mode`, ''];
+	lines.push('n8n 2.8.4 in queue mode (tools/queue-stack: main + workers, PostgreSQL, Redis), examples/webhook-to-video.json,');
+	lines.push('uploads posted at once to its webhook; see docs/QUEUE-MODE.md.', '');
+	lines.push('| measure | value | detail |', '|---|---|---|');
+	for (const row of rows) lines.push(`| ${row.measure} | ${valueText(row)}${row.goal ? ` (goal ${row.goal}: ${row.met ? 'met' : '**missed**'})` : ''} | ${row.detail} |`);
+	lines.push('');
+	return lines;
+}
+
+module.exports = { reps, benchQueueMode, summaryRows, reportLines, tableRows };
 
 if (require.main === module) {
 	benchQueueMode({ quick: process.argv.includes('--quick') })
