@@ -11,6 +11,8 @@
 //                   of the same items, the CLI's fixed start-up cost measured separately (trigger-only run)
 //   5. long-generations  20 items of 1–5 min generation (seeded, compressed ×0.1) through AOG (which gives up after
 //                   about a minute) and DashScope directly: videos per task created, polls per video, wall time vs ideal
+//   6. queue-mode   n8n 2.8.4 in queue mode (Redis, PostgreSQL, main + workers): 20 webhook uploads with 1 vs 2
+//                   workers, and worker/main memory growth per MiB of video in database binary mode
 // Prints a table and writes docs/BENCHMARKS.md. The dev server runs in a child process of its own, so the
 // measured process is the client only (as with a real AOG). The engine parts load the compiled node from
 // dist/ and the engine harness (tools/harness, compiled by npm run build into dist/tools).
@@ -44,6 +46,7 @@ const SECTIONS = [
 	{ name: 'memory', file: 'memory', bench: 'benchMemory' },
 	{ name: 'n8n', file: 'n8n', bench: 'benchN8n' },
 	{ name: 'long-generations', file: 'long-generations', bench: 'benchLongGenerations' },
+	{ name: 'queue-mode', file: 'queue-mode', bench: 'benchQueueMode' },
 ];
 
 /** Modules whose `child(args)` a `--child <kind>` process runs. */
