@@ -20,7 +20,7 @@ interface DevEnvironment {
 }
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startDev } = require('../../tools/dev-env') as { startDev: (options: Record<string, unknown>) => Promise<DevEnvironment> };
-const { checkCredentialTest, checkDashScopeCredentialTest } = require('../../scripts/check-credential-test') as {
+const { checkCredentialTest, checkDashScopeCredentialTest } = require('../../tools/credential-checks') as {
 	checkCredentialTest: (options: { client: unknown; aogUrl: string }) => Promise<CaseResult[]>;
 	checkDashScopeCredentialTest: (options: { client: unknown; url: string; apiKey: string; notDashScopeUrl?: string }) => Promise<CaseResult[]>;
 };
