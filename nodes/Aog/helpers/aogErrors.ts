@@ -1,6 +1,6 @@
 // AOG's error answers (docs/AOG-API.md): which case an error status is, and DashScope's own error buried in AOG's
 // message text.
-import { AOG_SETUP_HINT, BILLING_WARNING, explainDashScopeError, preview, type Explained } from './dashScopeErrors';
+import { AOG_SETUP_HINT, BILLING_WARNING, IMAGE_RULES, preview, type Explained } from './dashScopeErrors';
 import type { Failure } from './failures';
 
 type Json = Record<string, unknown>;
@@ -16,9 +16,40 @@ export interface GatewayAnswer {
 /** Where a user sets AOG up so that image-to-video works (the `aog install` command of v0.7 does not). */
 export const SETUP_HINT = AOG_SETUP_HINT;
 
-/** DashScope's error codes, in words a user can act on, for a key that AOG holds (helpers/dashScopeErrors.ts). */
+/**
+ * DashScope's error codes, in words a user can act on, for a key that AOG holds (so the fix is in AOG, not in n8n).
+ * The direct connection's texts are helpers/dashScopeErrors.ts.
+ */
 export function explainUpstream(status: number, code: string | undefined, upstreamMessage: string | undefined): Explained {
-	return explainDashScopeError(status, code, upstreamMessage, 'aog');
+	const said = upstreamMessage ? ` DashScope said: "${preview(upstreamMessage, 300)}".` : '';
+	const base = { retryable: false, mayHaveBilled: false, upstreamCode: code };
+	if (code === 'DataInspectionFailed' || code === 'DataInspection') {
+		return { ...base, message: 'Content moderation blocked the request (DataInspectionFailed)', description: `Alibaba Cloud's moderation flagged the input image, the prompt or the generated video.${said} Use another image or reword the prompt.` };
+	}
+	if (code === 'InvalidParameter.DataInspection') {
+		return { ...base, message: 'DashScope could not read the image (InvalidParameter.DataInspection)', description: `The image could not be downloaded or decoded upstream.${said} Re-encode it as JPEG or PNG; for an image URL, make sure it is public and not expired.` };
+	}
+	if (code === 'Arrearage') {
+		return { ...base, message: 'The Alibaba Cloud account is in arrears (Arrearage)', description: `DashScope refuses work while the account has an overdue payment.${said} Top up the account in the Alibaba Cloud console, then run again.` };
+	}
+	if (code === 'InvalidApiKey' || status === 401) {
+		return { ...base, message: 'The DashScope API key configured in AOG is invalid (InvalidApiKey)', description: `AOG holds the DashScope key, not n8n.${said} Store a valid Beijing-region key in AOG's image-to-video provider. ${AOG_SETUP_HINT}` };
+	}
+	if (code === 'AccessDenied' || status === 403) {
+		return { ...base, message: `DashScope denied access${code ? ` (${code})` : ''}`, description: `The account behind AOG's key may not use this model.${said} Activate Tongyi Wanxiang image-to-video in Alibaba Cloud Model Studio (Beijing region) for that account.` };
+	}
+	if (status === 429 || (code ?? '').startsWith('Throttling')) {
+		return { ...base, retryable: true, message: `DashScope is rate-limiting the account (${code ?? '429'})`, description: `DashScope allows about 2 submissions per second and 2 running tasks per account.${said} The node waits and retries by itself; if this persists, lower Options → Concurrency to 1 or 2.` };
+	}
+	if (code === 'InvalidParameter' || status === 400) {
+		return { ...base, message: `DashScope rejected the request${code ? ` (${code})` : ''}`, description: `${said.trim() || 'No reason was given.'} Check the image (${IMAGE_RULES}; a public URL) and the prompt (at most 800 characters).` };
+	}
+	return {
+		...base,
+		mayHaveBilled: status >= 500,
+		message: `DashScope answered ${status}${code ? ` (${code})` : ''}`,
+		description: `${said.trim() || 'No reason was given.'}${status >= 500 ? ` ${BILLING_WARNING}` : ''}`,
+	};
 }
 
 /** What an error answer says, read once so that each case below is one line of matching. */

@@ -109,7 +109,7 @@ export function interpretSubmitAnswer(answer: DashScopeAnswer, region: DashScope
 	const parsed = parse(answer);
 	if ('unreadable' in parsed) {
 		if (status === 429) {
-			const explained = explainDashScopeError(429, undefined, undefined, 'direct', region);
+			const explained = explainDashScopeError(429, undefined, undefined, region);
 			return { ...explained, retryAfterMs: retryAfterMs(answer), httpCode };
 		}
 		const mayHaveBilled = !(status >= 400 && status < 500);
@@ -138,7 +138,7 @@ export function interpretSubmitAnswer(answer: DashScopeAnswer, region: DashScope
 			httpCode,
 		};
 	}
-	const explained = explainDashScopeError(status >= 200 && status < 300 ? 400 : status, code, upstreamMessage, 'direct', region);
+	const explained = explainDashScopeError(status >= 200 && status < 300 ? 400 : status, code, upstreamMessage, region);
 	const failure: Failure = {
 		...explained,
 		description: requestId ? `${explained.description} (DashScope request id ${requestId})` : explained.description,
@@ -162,7 +162,7 @@ export function interpretTaskAnswer(answer: DashScopeAnswer, taskId: string, reg
 	if (status === 401 || status === 403 || status === 404) {
 		const explained = status === 404 && !code
 			? { message: `DashScope's address answered 404 for task ${taskId}`, description: "The task address does not exist there: check the credential's host.", upstreamCode: undefined }
-			: explainDashScopeError(status, code, upstreamMessage, 'direct', region);
+			: explainDashScopeError(status, code, upstreamMessage, region);
 		return {
 			message: `Cannot read task ${taskId}: ${explained.message}`,
 			description: `${explained.description} ${getTaskAdvice(taskId)}`,
@@ -294,7 +294,7 @@ export function interpretCancelAnswer(answer: DashScopeAnswer, taskId: string, r
 	if ('unreadable' in parsed || status === 401 || status === 403 || status === 429 || status >= 500 || status < 200) {
 		const json = 'json' in parsed ? parsed.json : {};
 		const code = text(json.code);
-		const explained = explainDashScopeError(status, code, text(json.message), 'direct', region);
+		const explained = explainDashScopeError(status, code, text(json.message), region);
 		const transient = status === 429 || status >= 500 || 'unreadable' in parsed;
 		return {
 			message: `Canceling task ${taskId} failed: ${'unreadable' in parsed ? `DashScope answered ${status} with ${parsed.unreadable}` : explained.message}`,
@@ -344,7 +344,7 @@ export function interpretListAnswer(answer: DashScopeAnswer, region?: DashScopeR
 	const rows = Array.isArray(json.data) ? json.data : Array.isArray(output?.data) ? output.data : undefined;
 	if ('unreadable' in parsed || status < 200 || status >= 300 || !rows) {
 		const code = text(json.code);
-		const explained = 'unreadable' in parsed || status < 300 ? undefined : explainDashScopeError(status, code, text(json.message), 'direct', region);
+		const explained = 'unreadable' in parsed || status < 300 ? undefined : explainDashScopeError(status, code, text(json.message), region);
 		return {
 			message: explained ? `Listing tasks failed: ${explained.message}` : `DashScope answered ${status} to the task list with ${'unreadable' in parsed ? parsed.unreadable : `no "data" list: ${preview(answer.body)}`}`,
 			description: explained ? explained.description : 'Listing tasks creates nothing: trying again is safe.',

@@ -4,7 +4,6 @@
 import type { Failure } from './failures';
 
 export type DashScopeRegion = 'beijing' | 'singapore' | 'virginia' | 'custom';
-export type DashScopeConnection = 'aog' | 'direct';
 
 export const REGION_LABELS: Record<DashScopeRegion, string> = {
 	beijing: 'China (Beijing)',
@@ -44,7 +43,7 @@ export const BILLING_WARNING =
 export const AOG_SETUP_HINT =
 	'Store the key with PUT /aog/v0.2/service_provider, in the control panel, or with "aog edit provider remote_aliyun_image-to-video -f file.json": see "Setting up AOG" in the README.';
 
-const IMAGE_RULES = 'JPEG, PNG, BMP or WEBP; sides 360–2000 px; at most 10 MB';
+export const IMAGE_RULES = 'JPEG, PNG, BMP or WEBP; sides 360–2000 px; at most 10 MB';
 const withCode = (text: string) => ({ code, status }: ErrorContext) => `${text} (${code ?? status})`;
 const region = ({ region: value }: ErrorContext) => (value ? REGION_LABELS[value] : "the credential's region");
 const reason = ({ said }: ErrorContext) => said.trim() || 'No reason was given.';
@@ -185,17 +184,15 @@ export function findDashScopeError(status: number, code: string | undefined): Da
 }
 
 /**
- * DashScope's error in words a user can act on. `status` is the HTTP status (0 when the code comes from a FAILED
- * task). Through AOG the key is AOG's and the texts are the AOG node's; directly, the key is the n8n credential's.
+ * DashScope's error in words a user can act on, for the direct connection (the key is the n8n credential's; through
+ * AOG, helpers/aogErrors.ts phrases them). `status` is the HTTP status (0 when the code comes from a FAILED task).
  */
 export function explainDashScopeError(
 	status: number,
 	code: string | undefined,
 	upstreamMessage: string | undefined,
-	connection: DashScopeConnection,
 	regionName?: DashScopeRegion,
 ): Explained {
-	if (connection === 'aog') return explainForAog(status, code, upstreamMessage);
 	const said = upstreamMessage ? ` DashScope said: "${preview(upstreamMessage, 300)}".` : '';
 	const context: ErrorContext = { said, code, status, region: regionName, upstreamMessage };
 	const row = findDashScopeError(status, code);
@@ -230,42 +227,6 @@ export function explainTaskError(code: string | undefined, upstreamMessage: stri
 		};
 	}
 	return { message: row.message(context), description: (row.taskDescription ?? row.description)(context), retryable: false, mayHaveBilled: false, upstreamCode: code };
-}
-
-/**
- * The AOG connection's texts, kept as the AOG route has always phrased them (its tests pin them), except that an
- * invalid key now points at AOG's provider settings: the key is stored there, not in n8n.
- */
-function explainForAog(status: number, code: string | undefined, upstreamMessage: string | undefined): Explained {
-	const said = upstreamMessage ? ` DashScope said: "${preview(upstreamMessage, 300)}".` : '';
-	const base = { retryable: false, mayHaveBilled: false, upstreamCode: code };
-	if (code === 'DataInspectionFailed' || code === 'DataInspection') {
-		return { ...base, message: 'Content moderation blocked the request (DataInspectionFailed)', description: `Alibaba Cloud's moderation flagged the input image, the prompt or the generated video.${said} Use another image or reword the prompt.` };
-	}
-	if (code === 'InvalidParameter.DataInspection') {
-		return { ...base, message: 'DashScope could not read the image (InvalidParameter.DataInspection)', description: `The image could not be downloaded or decoded upstream.${said} Re-encode it as JPEG or PNG; for an image URL, make sure it is public and not expired.` };
-	}
-	if (code === 'Arrearage') {
-		return { ...base, message: 'The Alibaba Cloud account is in arrears (Arrearage)', description: `DashScope refuses work while the account has an overdue payment.${said} Top up the account in the Alibaba Cloud console, then run again.` };
-	}
-	if (code === 'InvalidApiKey' || status === 401) {
-		return { ...base, message: 'The DashScope API key configured in AOG is invalid (InvalidApiKey)', description: `AOG holds the DashScope key, not n8n.${said} Store a valid Beijing-region key in AOG's image-to-video provider. ${AOG_SETUP_HINT}` };
-	}
-	if (code === 'AccessDenied' || status === 403) {
-		return { ...base, message: `DashScope denied access${code ? ` (${code})` : ''}`, description: `The account behind AOG's key may not use this model.${said} Activate Tongyi Wanxiang image-to-video in Alibaba Cloud Model Studio (Beijing region) for that account.` };
-	}
-	if (status === 429 || (code ?? '').startsWith('Throttling')) {
-		return { ...base, retryable: true, message: `DashScope is rate-limiting the account (${code ?? '429'})`, description: `DashScope allows about 2 submissions per second and 2 running tasks per account.${said} The node waits and retries by itself; if this persists, lower Options → Concurrency to 1 or 2.` };
-	}
-	if (code === 'InvalidParameter' || status === 400) {
-		return { ...base, message: `DashScope rejected the request${code ? ` (${code})` : ''}`, description: `${said.trim() || 'No reason was given.'} Check the image (${IMAGE_RULES}; a public URL) and the prompt (at most 800 characters).` };
-	}
-	return {
-		...base,
-		mayHaveBilled: status >= 500,
-		message: `DashScope answered ${status}${code ? ` (${code})` : ''}`,
-		description: `${said.trim() || 'No reason was given.'}${status >= 500 ? ` ${BILLING_WARNING}` : ''}`,
-	};
 }
 
 export function preview(text: string, max = 120): string {

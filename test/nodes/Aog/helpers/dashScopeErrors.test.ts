@@ -1,6 +1,4 @@
 import {
-	AOG_SETUP_HINT,
-	BILLING_WARNING,
 	DASHSCOPE_ERRORS,
 	explainDashScopeError,
 	explainTaskError,
@@ -71,7 +69,7 @@ describe('the error table', () => {
 
 describe('explainDashScopeError, direct connection', () => {
 	it.each(CODES)('%i %s: retryable only for a rate limit, billed only after a 5xx, code kept', (status, code, retryable) => {
-		const explained = explainDashScopeError(status, code, 'the upstream words', 'direct', 'singapore');
+		const explained = explainDashScopeError(status, code, 'the upstream words', 'singapore');
 		expect(explained).toMatchObject({ retryable, mayHaveBilled: status >= 500, upstreamCode: code });
 		expect(explained.message).toContain(code);
 		expect(explained.description).toContain('DashScope said: "the upstream words".');
@@ -79,7 +77,7 @@ describe('explainDashScopeError, direct connection', () => {
 
 	it.each(REGIONS)('InvalidApiKey names the n8n credential and its region (%s)', (region) => {
 		for (const [status, code] of [[401, 'InvalidApiKey'], [401, undefined]] as const) {
-			const explained = explainDashScopeError(status, code, undefined, 'direct', region);
+			const explained = explainDashScopeError(status, code, undefined, region);
 			expect(explained.message).toBe('DashScope refused the API key (InvalidApiKey)');
 			expect(explained.description).toMatch(/^Check the API key in the n8n DashScope credential\./);
 			expect(explained.description).toContain(`a key of another region than the credential's (${REGION_LABELS[region]}) is the usual cause`);
@@ -88,7 +86,7 @@ describe('explainDashScopeError, direct connection', () => {
 	});
 
 	it('without a region, InvalidApiKey still says a key of another region is the usual cause', () => {
-		expect(explainDashScopeError(401, 'InvalidApiKey', undefined, 'direct').description).toContain("another region than the credential's (the credential's region)");
+		expect(explainDashScopeError(401, 'InvalidApiKey', undefined).description).toContain("another region than the credential's (the credential's region)");
 	});
 
 	it.each([
@@ -97,7 +95,7 @@ describe('explainDashScopeError, direct connection', () => {
 		['virginia', /names ending in -us/],
 		['custom', /Beijing names Wan 2\.1 wanx2\.1-…, other regions wan2\.1-…/],
 	] as const)('ModelNotFound suggests the model names of %s', (region, hint) => {
-		const explained = explainDashScopeError(404, 'ModelNotFound', 'Model not exist.', 'direct', region);
+		const explained = explainDashScopeError(404, 'ModelNotFound', 'Model not exist.', region);
 		expect(explained.message).toBe('DashScope does not know this model (ModelNotFound)');
 		expect(explained.description).toContain(`not offered in ${REGION_LABELS[region]}`);
 		expect(explained.description).toMatch(hint);
@@ -105,26 +103,26 @@ describe('explainDashScopeError, direct connection', () => {
 	});
 
 	it.each(['Throttling', 'Throttling.RateQuota', 'Throttling.BurstRate'])('%s: no task, the node retries by itself', (code) => {
-		const explained = explainDashScopeError(429, code, undefined, 'direct', 'beijing');
+		const explained = explainDashScopeError(429, code, undefined, 'beijing');
 		expect(explained.message).toBe(`DashScope is rate-limiting the account (${code})`);
 		expect(explained.description).toMatch(/^No task was created\..*The node waits and retries by itself/);
 		expect(explained.retryable).toBe(true);
 	});
 
 	it('Throttling.AllocationQuota: quota used up, retrying does not help', () => {
-		const explained = explainDashScopeError(429, 'Throttling.AllocationQuota', undefined, 'direct');
+		const explained = explainDashScopeError(429, 'Throttling.AllocationQuota', undefined);
 		expect(explained.message).toBe("The account's quota for this model is used up (Throttling.AllocationQuota)");
 		expect(explained.description).toMatch(/Waiting a few seconds will not help/);
 		expect(explained.retryable).toBe(false);
 	});
 
 	it('a 429 without a code is a rate limit', () => {
-		expect(explainDashScopeError(429, undefined, undefined, 'direct')).toMatchObject({ retryable: true, message: 'DashScope is rate-limiting the account (429)' });
+		expect(explainDashScopeError(429, undefined, undefined)).toMatchObject({ retryable: true, message: 'DashScope is rate-limiting the account (429)' });
 	});
 
 	it.each(['InternalError', 'SystemError', 'ModelServiceFailed', 'ModelUnavailable', undefined])('a 5xx (%s) on the submit: a task may exist, look in the console, never resubmitted', (code) => {
 		for (const status of [500, 502, 503, 504]) {
-			const explained = explainDashScopeError(status, code, undefined, 'direct', 'virginia');
+			const explained = explainDashScopeError(status, code, undefined, 'virginia');
 			expect(explained.message).toBe(`DashScope failed (${code ?? status})`);
 			expect(explained.description).toMatch(/^No reason was given\. A video task may have been created/);
 			expect(explained.description).toMatch(/does not submit it again: look for the task in the DashScope console's task list \(US \(Virginia\)\)/);
@@ -134,29 +132,29 @@ describe('explainDashScopeError, direct connection', () => {
 
 	it('a 5xx carrying a code of another family still warns that a task may exist', () => {
 		for (const code of ['DataInspectionFailed', 'Throttling', 'InternalError.Timeout']) {
-			const explained = explainDashScopeError(500, code, undefined, 'direct');
+			const explained = explainDashScopeError(500, code, undefined);
 			expect(explained).toMatchObject({ retryable: false, mayHaveBilled: true });
 			expect(explained.description).toMatch(/A video task may have been created/);
 		}
 		// …and says it only once for the 5xx family itself.
-		expect(explainDashScopeError(500, 'InternalError', undefined, 'direct').description.match(/may have been created/g)).toHaveLength(1);
+		expect(explainDashScopeError(500, 'InternalError', undefined).description.match(/may have been created/g)).toHaveLength(1);
 	});
 
 	it('unknown status and code: the status and the code, plus DashScope\'s words', () => {
-		expect(explainDashScopeError(409, 'Conflict', 'busy', 'direct')).toEqual({
+		expect(explainDashScopeError(409, 'Conflict', 'busy')).toEqual({
 			message: 'DashScope answered 409 (Conflict)',
 			description: 'DashScope said: "busy".',
 			retryable: false,
 			mayHaveBilled: false,
 			upstreamCode: 'Conflict',
 		});
-		expect(explainDashScopeError(404, undefined, undefined, 'direct').message).toBe('DashScope answered 404');
+		expect(explainDashScopeError(404, undefined, undefined).message).toBe('DashScope answered 404');
 	});
 
 	it('AccessDenied for a synchronous call explains the missing async header', () => {
-		const explained = explainDashScopeError(403, 'AccessDenied', 'current user api does not support synchronous calls', 'direct');
+		const explained = explainDashScopeError(403, 'AccessDenied', 'current user api does not support synchronous calls');
 		expect(explained.description).toMatch(/X-DashScope-Async: enable/);
-		expect(explainDashScopeError(403, 'AccessDenied', 'Access denied.', 'direct', 'beijing').description).toMatch(/^The account may not use this model or service in China \(Beijing\)/);
+		expect(explainDashScopeError(403, 'AccessDenied', 'Access denied.', 'beijing').description).toMatch(/^The account may not use this model or service in China \(Beijing\)/);
 	});
 
 	it.each([
@@ -168,11 +166,11 @@ describe('explainDashScopeError, direct connection', () => {
 		['Arrearage', /overdue payment/],
 		['InvalidParameter', /Check the options against what the model allows/],
 	])('%s has its own advice', (code, advice) => {
-		expect(explainDashScopeError(findDashScopeError(0, code)!.status, code, undefined, 'direct').description).toMatch(advice);
+		expect(explainDashScopeError(findDashScopeError(0, code)!.status, code, undefined).description).toMatch(advice);
 	});
 
 	it('shortens a very long upstream message', () => {
-		const explained = explainDashScopeError(400, 'InvalidParameter', 'y'.repeat(2000), 'direct');
+		const explained = explainDashScopeError(400, 'InvalidParameter', 'y'.repeat(2000));
 		expect(explained.description).toContain(`"${'y'.repeat(300)}…"`);
 		expect(explained.description).not.toContain('y'.repeat(301));
 	});
@@ -213,71 +211,5 @@ describe('explainTaskError (a FAILED task)', () => {
 			upstreamCode: 'Weird.Code',
 		});
 		expect(explainTaskError(undefined, undefined).message).toBe('DashScope gave no reason');
-	});
-});
-
-describe("explainDashScopeError, through AOG (the AOG route's texts)", () => {
-	const said = 'DashScope said: "x".';
-
-	it.each([
-		[400, 'DataInspectionFailed', 'Content moderation blocked the request (DataInspectionFailed)', `Alibaba Cloud's moderation flagged the input image, the prompt or the generated video. ${said} Use another image or reword the prompt.`],
-		[400, 'DataInspection', 'Content moderation blocked the request (DataInspectionFailed)', `Alibaba Cloud's moderation flagged the input image, the prompt or the generated video. ${said} Use another image or reword the prompt.`],
-		[400, 'InvalidParameter.DataInspection', 'DashScope could not read the image (InvalidParameter.DataInspection)', `The image could not be downloaded or decoded upstream. ${said} Re-encode it as JPEG or PNG; for an image URL, make sure it is public and not expired.`],
-		[400, 'Arrearage', 'The Alibaba Cloud account is in arrears (Arrearage)', `DashScope refuses work while the account has an overdue payment. ${said} Top up the account in the Alibaba Cloud console, then run again.`],
-		[403, 'AccessDenied', 'DashScope denied access (AccessDenied)', `The account behind AOG's key may not use this model. ${said} Activate Tongyi Wanxiang image-to-video in Alibaba Cloud Model Studio (Beijing region) for that account.`],
-		[400, 'InvalidParameter', 'DashScope rejected the request (InvalidParameter)', `${said} Check the image (JPEG, PNG, BMP or WEBP; sides 360–2000 px; at most 10 MB; a public URL) and the prompt (at most 800 characters).`],
-		[404, 'ModelNotFound', 'DashScope answered 404 (ModelNotFound)', said],
-	])('%i %s keeps its text', (status, code, message, description) => {
-		expect(explainDashScopeError(status, code, 'x', 'aog')).toEqual({ message, description, retryable: false, mayHaveBilled: false, upstreamCode: code });
-	});
-
-	it('InvalidApiKey: the key is in AOG\'s provider, see "Setting up AOG" (no install command)', () => {
-		for (const [status, code] of [[401, 'InvalidApiKey'], [401, undefined], [400, 'InvalidApiKey']] as const) {
-			const explained = explainDashScopeError(status, code, 'Invalid API-key provided.', 'aog', 'singapore');
-			expect(explained.message).toBe('The DashScope API key configured in AOG is invalid (InvalidApiKey)');
-			expect(explained.description).toBe(`AOG holds the DashScope key, not n8n. DashScope said: "Invalid API-key provided.". Store a valid Beijing-region key in AOG's image-to-video provider. ${AOG_SETUP_HINT}`);
-			expect(explained.description).toContain('"Setting up AOG" in the README');
-			expect(explained.description).not.toMatch(/aog install/);
-		}
-	});
-
-	it.each(['Throttling', 'Throttling.RateQuota', 'Throttling.AllocationQuota'])('%s stays retryable, as the AOG route always treated it', (code) => {
-		expect(explainDashScopeError(429, code, undefined, 'aog')).toEqual({
-			message: `DashScope is rate-limiting the account (${code})`,
-			description: 'DashScope allows about 2 submissions per second and 2 running tasks per account. The node waits and retries by itself; if this persists, lower Options → Concurrency to 1 or 2.',
-			retryable: true,
-			mayHaveBilled: false,
-			upstreamCode: code,
-		});
-	});
-
-	it.each([
-		[401, 'The DashScope API key configured in AOG is invalid (InvalidApiKey)', false, false],
-		[403, 'DashScope denied access', false, false],
-		[429, 'DashScope is rate-limiting the account (429)', true, false],
-		[400, 'DashScope rejected the request', false, false],
-		[500, 'DashScope answered 500', false, true],
-		[404, 'DashScope answered 404', false, false],
-	])('without a code, %i → %s', (status, message, retryable, mayHaveBilled) => {
-		const explained = explainDashScopeError(status, undefined, undefined, 'aog');
-		expect(explained).toMatchObject({ message, retryable, mayHaveBilled });
-		expect(explained.description).not.toContain('DashScope said');
-	});
-
-	it('a 5xx ends with the Beijing billing warning', () => {
-		const explained = explainDashScopeError(500, 'InternalError', 'An internal error has occured', 'aog');
-		expect(explained.message).toBe('DashScope answered 500 (InternalError)');
-		expect(explained.description).toBe(`DashScope said: "An internal error has occured". ${BILLING_WARNING}`);
-		expect(BILLING_WARNING).toMatch(/may still be generated and billed upstream.*DashScope console \(Beijing region\)/);
-		expect(explainDashScopeError(503, undefined, undefined, 'aog').description).toBe(`No reason was given. ${BILLING_WARNING}`);
-	});
-
-	it('the status decides before the code, as on the AOG route (a 401 is a key problem whatever the code)', () => {
-		expect(explainDashScopeError(401, 'InvalidParameter', undefined, 'aog').message).toBe('The DashScope API key configured in AOG is invalid (InvalidApiKey)');
-		expect(explainDashScopeError(403, 'AccessDenied.Unpurchased', undefined, 'aog').message).toBe('DashScope denied access (AccessDenied.Unpurchased)');
-	});
-
-	it('ignores the region: AOG always uses Beijing', () => {
-		expect(explainDashScopeError(404, 'ModelNotFound', undefined, 'aog', 'virginia')).toEqual(explainDashScopeError(404, 'ModelNotFound', undefined, 'aog'));
 	});
 });

@@ -1,0 +1,64 @@
+import { explainUpstream } from '../../../../nodes/Aog/helpers/aogErrors';
+import { AOG_SETUP_HINT, BILLING_WARNING } from '../../../../nodes/Aog/helpers/dashScopeErrors';
+
+describe("explainUpstream: DashScope's codes for a key AOG holds (the AOG route's texts)", () => {
+	const said = 'DashScope said: "x".';
+
+	it.each([
+		[400, 'DataInspectionFailed', 'Content moderation blocked the request (DataInspectionFailed)', `Alibaba Cloud's moderation flagged the input image, the prompt or the generated video. ${said} Use another image or reword the prompt.`],
+		[400, 'DataInspection', 'Content moderation blocked the request (DataInspectionFailed)', `Alibaba Cloud's moderation flagged the input image, the prompt or the generated video. ${said} Use another image or reword the prompt.`],
+		[400, 'InvalidParameter.DataInspection', 'DashScope could not read the image (InvalidParameter.DataInspection)', `The image could not be downloaded or decoded upstream. ${said} Re-encode it as JPEG or PNG; for an image URL, make sure it is public and not expired.`],
+		[400, 'Arrearage', 'The Alibaba Cloud account is in arrears (Arrearage)', `DashScope refuses work while the account has an overdue payment. ${said} Top up the account in the Alibaba Cloud console, then run again.`],
+		[403, 'AccessDenied', 'DashScope denied access (AccessDenied)', `The account behind AOG's key may not use this model. ${said} Activate Tongyi Wanxiang image-to-video in Alibaba Cloud Model Studio (Beijing region) for that account.`],
+		[400, 'InvalidParameter', 'DashScope rejected the request (InvalidParameter)', `${said} Check the image (JPEG, PNG, BMP or WEBP; sides 360–2000 px; at most 10 MB; a public URL) and the prompt (at most 800 characters).`],
+		[404, 'ModelNotFound', 'DashScope answered 404 (ModelNotFound)', said],
+	])('%i %s keeps its text', (status, code, message, description) => {
+		expect(explainUpstream(status, code, 'x')).toEqual({ message, description, retryable: false, mayHaveBilled: false, upstreamCode: code });
+	});
+
+	it('InvalidApiKey: the key is in AOG\'s provider, see "Setting up AOG" (no install command)', () => {
+		for (const [status, code] of [[401, 'InvalidApiKey'], [401, undefined], [400, 'InvalidApiKey']] as const) {
+			const explained = explainUpstream(status, code, 'Invalid API-key provided.');
+			expect(explained.message).toBe('The DashScope API key configured in AOG is invalid (InvalidApiKey)');
+			expect(explained.description).toBe(`AOG holds the DashScope key, not n8n. DashScope said: "Invalid API-key provided.". Store a valid Beijing-region key in AOG's image-to-video provider. ${AOG_SETUP_HINT}`);
+			expect(explained.description).toContain('"Setting up AOG" in the README');
+			expect(explained.description).not.toMatch(/aog install/);
+		}
+	});
+
+	it.each(['Throttling', 'Throttling.RateQuota', 'Throttling.AllocationQuota'])('%s stays retryable, as the AOG route always treated it', (code) => {
+		expect(explainUpstream(429, code, undefined)).toEqual({
+			message: `DashScope is rate-limiting the account (${code})`,
+			description: 'DashScope allows about 2 submissions per second and 2 running tasks per account. The node waits and retries by itself; if this persists, lower Options → Concurrency to 1 or 2.',
+			retryable: true,
+			mayHaveBilled: false,
+			upstreamCode: code,
+		});
+	});
+
+	it.each([
+		[401, 'The DashScope API key configured in AOG is invalid (InvalidApiKey)', false, false],
+		[403, 'DashScope denied access', false, false],
+		[429, 'DashScope is rate-limiting the account (429)', true, false],
+		[400, 'DashScope rejected the request', false, false],
+		[500, 'DashScope answered 500', false, true],
+		[404, 'DashScope answered 404', false, false],
+	])('without a code, %i → %s', (status, message, retryable, mayHaveBilled) => {
+		const explained = explainUpstream(status, undefined, undefined);
+		expect(explained).toMatchObject({ message, retryable, mayHaveBilled });
+		expect(explained.description).not.toContain('DashScope said');
+	});
+
+	it('a 5xx ends with the Beijing billing warning', () => {
+		const explained = explainUpstream(500, 'InternalError', 'An internal error has occured');
+		expect(explained.message).toBe('DashScope answered 500 (InternalError)');
+		expect(explained.description).toBe(`DashScope said: "An internal error has occured". ${BILLING_WARNING}`);
+		expect(BILLING_WARNING).toMatch(/may still be generated and billed upstream.*DashScope console \(Beijing region\)/);
+		expect(explainUpstream(503, undefined, undefined).description).toBe(`No reason was given. ${BILLING_WARNING}`);
+	});
+
+	it('the status decides before the code, as on the AOG route (a 401 is a key problem whatever the code)', () => {
+		expect(explainUpstream(401, 'InvalidParameter', undefined).message).toBe('The DashScope API key configured in AOG is invalid (InvalidApiKey)');
+		expect(explainUpstream(403, 'AccessDenied.Unpurchased', undefined).message).toBe('DashScope denied access (AccessDenied.Unpurchased)');
+	});
+});
