@@ -40,45 +40,21 @@ export interface TaskState {
 	message?: string;
 }
 
-export interface CancelResult {
-	canceled: boolean;
-	status?: string;
-	message: string;
-	/** DashScope's own words when it refused, to rephrase the message once the task's status is known. */
-	reply?: string;
-}
-
-export interface ListedTask {
-	taskId: string;
-	status?: string;
-	modelName?: string;
-	submitTime?: string;
-	endTime?: string;
-	raw: Record<string, unknown>;
-}
-
-export interface TaskList {
-	tasks: ListedTask[];
-	total?: number;
-	pageNo?: number;
-	pageSize?: number;
-}
-
 const STATUSES: readonly TaskStatus[] = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN'];
 export const FINAL_STATUSES: readonly TaskStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN'];
 
 /** Said wherever a task may still finish although the node stopped following it. */
 export const getTaskAdvice = (taskId: string) => `The task may still finish: use Get Task with the id ${taskId} within 24 h to fetch its video.`;
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+export type Json = Record<string, unknown>;
+export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const isHttpUrl = (value: unknown): value is string => typeof value === 'string' && /^https?:\/\/[^\s/]/i.test(value);
 
 type Parsed = { json: Json } | { unreadable: string };
 
 /** JSON object, or why the body is not one (an HTML page from a proxy, an empty or cut body). */
-function parse(answer: DashScopeAnswer): Parsed {
+export function parse(answer: DashScopeAnswer): Parsed {
 	const body = answer.body.trim();
 	if (answer.contentType.toLowerCase().includes('text/html') || /^<!doctype html|^<html/i.test(body)) return { unreadable: 'a web page (HTML) instead of JSON' };
 	if (body === '') return { unreadable: 'an empty body' };
@@ -91,7 +67,7 @@ function parse(answer: DashScopeAnswer): Parsed {
 }
 
 /** Delta-seconds only: Number('') is 0, and the transport gives '' for a missing header. */
-function retryAfterMs(answer: DashScopeAnswer): number | undefined {
+export function retryAfterMs(answer: DashScopeAnswer): number | undefined {
 	const header = answer.retryAfterHeader ?? '';
 	return /^\s*\d+\s*$/.test(header) ? Number(header) * 1000 : undefined;
 }
@@ -279,88 +255,4 @@ export function pollTimeoutFailure(state: Pick<TaskState, 'taskId' | 'status' | 
 		httpCode: 'ETIMEDOUT',
 		taskId: state.taskId,
 	};
-}
-
-const CANNOT_CANCEL = 'Only a task still waiting in the queue (PENDING) can be canceled: a RUNNING task cannot be canceled and will finish (and be billed).';
-
-/**
- * Interprets the answer to POST /tasks/{id}/cancel. How DashScope refuses a task that is not PENDING is not
- * documented, so a 200 with a status and a 4xx with a code are both read as "not canceled" (docs/DASHSCOPE-API.md, "Cancel").
- */
-export function interpretCancelAnswer(answer: DashScopeAnswer, taskId: string, region?: DashScopeRegion): CancelResult | Failure {
-	const status = answer.statusCode;
-	const httpCode = String(status);
-	const parsed = parse(answer);
-	if ('unreadable' in parsed || status === 401 || status === 403 || status === 429 || status >= 500 || status < 200) {
-		const json = 'json' in parsed ? parsed.json : {};
-		const code = text(json.code);
-		const explained = explainDashScopeError(status, code, text(json.message), region);
-		const transient = status === 429 || status >= 500 || 'unreadable' in parsed;
-		return {
-			message: `Canceling task ${taskId} failed: ${'unreadable' in parsed ? `DashScope answered ${status} with ${parsed.unreadable}` : explained.message}`,
-			description: `${status === 401 || status === 403 ? `${explained.description} ` : ''}The task was not canceled and may still run (and be billed). ${transient ? 'Trying again is safe. ' : ''}${getTaskAdvice(taskId)}`,
-			retryable: transient && !(status >= 400 && status < 500 && status !== 429),
-			retryAfterMs: status === 429 ? retryAfterMs(answer) : undefined,
-			mayHaveBilled: true,
-			httpCode,
-			upstreamCode: code,
-			taskId,
-		};
-	}
-	const { json } = parsed;
-	const output = isObject(json.output) ? json.output : undefined;
-	const code = text(json.code) ?? text(output?.code);
-	const said = text(json.message) ?? text(output?.message);
-	const taskStatus = text(output?.task_status)?.toUpperCase();
-	if (status >= 200 && status < 300 && !code) {
-		if (taskStatus === undefined || taskStatus === 'CANCELED') {
-			return { canceled: true, status: taskStatus, message: `Task ${taskId} was canceled: it had not started, so nothing is generated or billed.` };
-		}
-	}
-	const reply = code ? ` DashScope answered ${status} ${code}${said ? `: "${preview(said, 200)}"` : ''}.` : said ? ` DashScope said: "${preview(said, 200)}".` : '';
-	return { canceled: false, status: taskStatus, message: notCanceledMessage(taskId, taskStatus, reply), ...(reply ? { reply } : {}) };
-}
-
-/**
- * Why a task was not canceled, from its status: the refusal alone (a 4xx without a status) does not tell a RUNNING
- * task from one that already ended or that DashScope does not know, so Cancel Task rephrases it after reading the task.
- */
-export function notCanceledMessage(taskId: string, taskStatus: string | undefined, reply = ''): string {
-	if (taskStatus === 'UNKNOWN') {
-		return `Task ${taskId} was not canceled: it is UNKNOWN.${reply} DashScope does not know this task: the id is wrong, the task is older than 24 h, or it belongs to another region or Alibaba Cloud account.`;
-	}
-	if (taskStatus === 'SUCCEEDED' || taskStatus === 'FAILED' || taskStatus === 'CANCELED') {
-		return `Task ${taskId} was not canceled: it is ${taskStatus}.${reply}`;
-	}
-	return `Task ${taskId} was not canceled${taskStatus ? `: it is ${taskStatus}` : ''}.${reply} ${CANNOT_CANCEL}`;
-}
-
-/** Interprets GET /tasks?…: the rows may sit under `data` or `output.data` (docs/DASHSCOPE-API.md, "List"). */
-export function interpretListAnswer(answer: DashScopeAnswer, region?: DashScopeRegion): TaskList | Failure {
-	const status = answer.statusCode;
-	const parsed = parse(answer);
-	const json = 'json' in parsed ? parsed.json : {};
-	const output = isObject(json.output) ? json.output : undefined;
-	const rows = Array.isArray(json.data) ? json.data : Array.isArray(output?.data) ? output.data : undefined;
-	if ('unreadable' in parsed || status < 200 || status >= 300 || !rows) {
-		const code = text(json.code);
-		const explained = 'unreadable' in parsed || status < 300 ? undefined : explainDashScopeError(status, code, text(json.message), region);
-		return {
-			message: explained ? `Listing tasks failed: ${explained.message}` : `DashScope answered ${status} to the task list with ${'unreadable' in parsed ? parsed.unreadable : `no "data" list: ${preview(answer.body)}`}`,
-			description: explained ? explained.description : 'Listing tasks creates nothing: trying again is safe.',
-			retryable: status === 429 || status >= 500 || 'unreadable' in parsed,
-			retryAfterMs: status === 429 ? retryAfterMs(answer) : undefined,
-			mayHaveBilled: false,
-			httpCode: String(status),
-			upstreamCode: code,
-		};
-	}
-	const source = output && Array.isArray(output.data) && !Array.isArray(json.data) ? output : json;
-	const tasks = rows.filter(isObject).flatMap((row): ListedTask[] => {
-		const taskId = text(row.task_id) ?? text(row.id);
-		if (!taskId) return [];
-		return [{ taskId, status: text(row.status) ?? text(row.task_status), modelName: text(row.model_name) ?? text(row.model), submitTime: text(row.submit_time) ?? text(row.gmt_create), endTime: text(row.end_time), raw: row }];
-	});
-	const number = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined);
-	return { tasks, total: number(source.total), pageNo: number(source.page_no), pageSize: number(source.page_size) };
 }

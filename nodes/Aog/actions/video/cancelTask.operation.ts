@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { interpretCancelAnswer, interpretTaskAnswer, notCanceledMessage, type DashScopeRegion } from '../../helpers/dashScopeAnswers';
+import { interpretTaskAnswer, type DashScopeRegion } from '../../helpers/dashScopeAnswers';
+import { interpretCancelAnswer, notCanceledMessage } from '../../helpers/dashScopeCancel';
 import { isFailure, ItemFailure } from '../../helpers/failures';
 import { dashScopeCredentials, dashScopeRequest, taskPath } from '../../transport/dashScope';
 import { toAnswer } from './dashScopeTask';

@@ -4,7 +4,6 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import {
 	getTaskAdvice,
-	interpretCancelAnswer,
 	interpretSubmitAnswer,
 	interpretTaskAnswer,
 	pollTimeoutFailure,
@@ -14,6 +13,7 @@ import {
 	type SubmittedTask,
 	type TaskState,
 } from '../../helpers/dashScopeAnswers';
+import { interpretCancelAnswer } from '../../helpers/dashScopeCancel';
 import { checkDashScopeOptions, dashScopeBody } from '../../helpers/dashScopeModels';
 import { InputError, isFailure, ItemFailure, type Failure } from '../../helpers/failures';
 import { describeJob } from '../../helpers/jobLedger';

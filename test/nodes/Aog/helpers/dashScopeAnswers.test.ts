@@ -1,16 +1,12 @@
 import {
 	getTaskAdvice,
-	interpretCancelAnswer,
-	interpretListAnswer,
 	interpretSubmitAnswer,
 	interpretTaskAnswer,
 	pollTimeoutFailure,
 	taskFailure,
-	type CancelResult,
 	type DashScopeAnswer,
 	type DashScopeRegion,
 	type SubmittedTask,
-	type TaskList,
 	type TaskState,
 } from '../../../../nodes/Aog/helpers/dashScopeAnswers';
 import { REGION_LABELS } from '../../../../nodes/Aog/helpers/dashScopeErrors';
@@ -333,103 +329,5 @@ describe('pollTimeoutFailure', () => {
 		expect(result).toMatchObject({ retryable: false, mayHaveBilled: true, taskId: TASK, httpCode: 'ETIMEDOUT' });
 		expect(pollTimeoutFailure({ taskId: TASK, status: 'PENDING' }, 1000).description).toMatch(/^It is waiting in DashScope's queue/);
 		expect(pollTimeoutFailure({ taskId: TASK, status: 'RUNNING', rawStatus: 'SUSPENDED' }, 1000).message).toMatch(/still SUSPENDED/);
-	});
-});
-
-describe('interpretCancelAnswer', () => {
-	it.each([
-		['a bare request id', { request_id: 'r' }],
-		['output.task_status CANCELED', { request_id: 'r', output: { task_id: TASK, task_status: 'CANCELED' } }],
-	])('200 with %s: canceled', (_name, body) => {
-		const result = success<CancelResult>(interpretCancelAnswer(answer(200, body), TASK));
-		expect(result.canceled).toBe(true);
-		expect(result.message).toBe(`Task ${TASK} was canceled: it had not started, so nothing is generated or billed.`);
-	});
-
-	it('200 saying the task is RUNNING: not canceled, it will finish and be billed', () => {
-		const result = success<CancelResult>(interpretCancelAnswer(answer(200, { output: { task_id: TASK, task_status: 'RUNNING' } }), TASK));
-		expect(result).toMatchObject({ canceled: false, status: 'RUNNING' });
-		expect(result.message).toMatch(new RegExp(`^Task ${TASK} was not canceled: it is RUNNING\\.`));
-		expect(result.message).toMatch(/a RUNNING task cannot be canceled and will finish \(and be billed\)/);
-	});
-
-	it('200 saying the task already SUCCEEDED: not canceled, no advice about running', () => {
-		const result = success<CancelResult>(interpretCancelAnswer(answer(200, { output: { task_status: 'SUCCEEDED' } }), TASK));
-		expect(result).toEqual({ canceled: false, status: 'SUCCEEDED', message: `Task ${TASK} was not canceled: it is SUCCEEDED.` });
-	});
-
-	it.each([
-		[400, 'UnsupportedOperation', 'Only PENDING tasks can be canceled.'],
-		[400, 'InvalidParameter', 'task status is RUNNING'],
-		[404, 'NotFound', 'task not found'],
-		[409, 'Conflict', undefined],
-	])('%i %s: not canceled, says why', (status, code, message) => {
-		const result = success<CancelResult>(interpretCancelAnswer(answer(status, { code, ...(message ? { message } : {}) }), TASK));
-		expect(result.canceled).toBe(false);
-		expect(result.message).toContain(`DashScope answered ${status} ${code}`);
-		if (message) expect(result.message).toContain(`"${message}"`);
-		expect(result.message).toMatch(/a RUNNING task cannot be canceled and will finish \(and be billed\)/);
-	});
-
-	it.each([
-		[401, false, error(401, 'InvalidApiKey')],
-		[403, false, error(403, 'AccessDenied')],
-		[429, true, error(429, 'Throttling', 'x', '1')],
-		[500, true, error(500, 'InternalError')],
-		[503, true, answer(503, HTML, 'text/html')],
-		[200, true, answer(200, HTML, 'text/html')],
-		[404, false, answer(404, '<html>Not Found</html>', 'text/html')],
-	])('%i that says nothing about the task: a failure (retryable: %s)', (status, retryable, given) => {
-		const result = failure(interpretCancelAnswer(given as DashScopeAnswer, TASK, 'beijing'));
-		expect(result.message).toMatch(new RegExp(`^Canceling task ${TASK} failed: `));
-		expect(result.description).toMatch(/The task was not canceled and may still run \(and be billed\)/);
-		expect(result.description).toContain(getTaskAdvice(TASK));
-		expect(result).toMatchObject({ retryable, mayHaveBilled: true, taskId: TASK, httpCode: String(status) });
-	});
-
-	it('a 429 failure carries Retry-After', () => {
-		expect(failure(interpretCancelAnswer(error(429, 'Throttling', 'x', '3'), TASK)).retryAfterMs).toBe(3000);
-	});
-});
-
-describe('interpretListAnswer', () => {
-	const rows = [
-		{ task_id: 'a', status: 'SUCCEEDED', model_name: 'wan2.2-i2v-plus', submit_time: '2025-11-24 12:00:00.000', end_time: '2025-11-24 12:01:00.000' },
-		{ task_id: 'b', task_status: 'RUNNING' },
-		{ status: 'PENDING' },
-		'not a row',
-	];
-
-	it('reads rows under data, with the paging numbers', () => {
-		const result = success<TaskList>(interpretListAnswer(answer(200, { request_id: 'r', data: rows, total: 2, page_no: '1', page_size: 10 })));
-		expect(result.tasks.map(({ raw: _raw, ...task }) => task)).toEqual([
-			{ taskId: 'a', status: 'SUCCEEDED', modelName: 'wan2.2-i2v-plus', submitTime: '2025-11-24 12:00:00.000', endTime: '2025-11-24 12:01:00.000' },
-			{ taskId: 'b', status: 'RUNNING', modelName: undefined, submitTime: undefined, endTime: undefined },
-		]);
-		expect(result.tasks[0].raw).toEqual(rows[0]);
-		expect(result).toMatchObject({ total: 2, pageNo: 1, pageSize: 10 });
-	});
-
-	it('reads rows under output.data', () => {
-		const result = success<TaskList>(interpretListAnswer(answer(200, { output: { data: rows.slice(0, 1), total: 1 } })));
-		expect(result.tasks.map((task) => task.taskId)).toEqual(['a']);
-		expect(result.total).toBe(1);
-	});
-
-	it('an empty list', () => {
-		expect(interpretListAnswer(answer(200, { data: [] }))).toEqual({ tasks: [], total: undefined, pageNo: undefined, pageSize: undefined });
-	});
-
-	it('no list in a 200: a failure that shows what came', () => {
-		const result = failure(interpretListAnswer(answer(200, { request_id: 'r' })));
-		expect(result.message).toBe('DashScope answered 200 to the task list with no "data" list: {"request_id":"r"}');
-		expect(result).toMatchObject({ retryable: false, mayHaveBilled: false });
-	});
-
-	it('errors: a key problem is not retryable, a server error or proxy page is', () => {
-		expect(failure(interpretListAnswer(error(401, 'InvalidApiKey'), 'beijing'))).toMatchObject({ message: 'Listing tasks failed: DashScope refused the API key (InvalidApiKey)', retryable: false, mayHaveBilled: false });
-		expect(failure(interpretListAnswer(error(500, 'InternalError')))).toMatchObject({ retryable: true, mayHaveBilled: false });
-		expect(failure(interpretListAnswer(answer(502, HTML, 'text/html')))).toMatchObject({ retryable: true, mayHaveBilled: false });
-		expect(failure(interpretListAnswer(error(429, 'Throttling', 'x', '5')))).toMatchObject({ retryable: true, retryAfterMs: 5000 });
 	});
 });
