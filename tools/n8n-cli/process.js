@@ -31,17 +31,7 @@ function run(command, args, { cwd = REPO, env = cleanEnv(), timeoutMs = 5 * MINU
 		let stdout = '';
 		let stderr = '';
 		let timedOut = false;
-		const killGroup = (signal) => {
-			try {
-				process.kill(-child.pid, signal);
-			} catch {
-				try {
-					child.kill(signal);
-				} catch {
-					// already gone
-				}
-			}
-		};
+		const killGroup = (signal) => killProcessGroup(child, signal);
 		const timer = setTimeout(() => {
 			timedOut = true;
 			killGroup('SIGTERM');
@@ -113,4 +103,17 @@ function freePort() {
 	});
 }
 
-module.exports = { cleanEnv, run, npmCommand, pidAlive, freePort };
+/** Signals a child started with `detached: true` and everything it started (its process group). */
+function killProcessGroup(child, signal) {
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		try {
+			child.kill(signal);
+		} catch {
+			// already gone
+		}
+	}
+}
+
+module.exports = { cleanEnv, run, npmCommand, pidAlive, freePort, killProcessGroup };

@@ -5,6 +5,8 @@
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 
+const { killProcessGroup } = require('../n8n-cli/process');
+
 const MAX_KEPT_OUTPUT = 4 * 1024 * 1024;
 const SAMPLE_MS = 250;
 
@@ -49,16 +51,7 @@ function spawnService(name, command, args, { cwd, env = process.env, logFile, ui
 	const sampler = setInterval(sample, SAMPLE_MS);
 	sampler.unref();
 	const killGroup = (signal) => {
-		if (exitInfo) return;
-		try {
-			process.kill(-child.pid, signal);
-		} catch {
-			try {
-				child.kill(signal);
-			} catch {
-				// gone already
-			}
-		}
+		if (!exitInfo) killProcessGroup(child, signal);
 	};
 	// If this process exits without stopping the service, take the service with it.
 	const onExit = () => killGroup('SIGKILL');
