@@ -102,7 +102,7 @@ const ERROR_CASES: ErrorCase[] = [
 		retryable: false,
 		mayHaveBilled: true,
 		message: 'AOG stopped waiting for the video after about one minute',
-		description: `AOG polls DashScope at most 100 times (about 60 s) and then gives up without returning the task id, so this video cannot be fetched. AOG also submits a new task when DashScope answers with a server error, so two videos may be billed. ${BILLING_WARNING} To wait as long as the model needs, set Authentication to "DashScope Directly" (the same DashScope key works); or, on AOG's native route, set Resolution to 480P, which finishes sooner.`,
+		description: `AOG polls DashScope at most 100 times (about 60 s) and then gives up without returning the task id, so this video cannot be fetched. AOG also submits a new task when DashScope answers with a server error, so two videos may be billed. ${BILLING_WARNING} To wait as long as the model needs, set Connect Via to "DashScope Directly" (the same DashScope key works); or, on AOG's native route, set Resolution to 480P, which finishes sooner.`,
 	})],
 	['image fields lost', (a) => /request param lost|unsupported image type/i.test(a.text), (a) => ({
 		...notBilled,

@@ -51,7 +51,7 @@ export function readTaskId(this: IExecuteFunctions, itemIndex: number, operation
 	if (connectionOf(this) !== 'dashScopeApi') {
 		throw new InputError(
 			`${operation} needs the DashScope connection`,
-			'AOG keeps DashScope task ids to itself, so tasks can only be looked up with DashScope directly: set Authentication to "DashScope Directly" with a DashScope credential of the region the task was created in.',
+			'AOG keeps DashScope task ids to itself, so tasks can only be looked up with DashScope directly: set Connect Via to "DashScope Directly" with a DashScope credential of the region the task was created in.',
 		);
 	}
 	const taskId = String(this.getNodeParameter('taskId', itemIndex, '') ?? '').trim();

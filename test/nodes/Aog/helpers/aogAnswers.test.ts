@@ -82,7 +82,7 @@ describe('every failure row of docs/AOG-API.md (standard route)', () => {
 		expect(result.description).toMatch(BILLING);
 		// AOG re-submits on an upstream 5xx; the way out is the direct connection, or 480P on the native route.
 		expect(result.description).toMatch(/submits a new task when DashScope answers with a server error, so two videos may be billed/);
-		expect(result.description).toMatch(/set Authentication to "DashScope Directly" \(the same DashScope key works\)/);
+		expect(result.description).toMatch(/set Connect Via to "DashScope Directly" \(the same DashScope key works\)/);
 		expect(result.description).toMatch(/native route, set Resolution to 480P/);
 		expect(result).toMatchObject({ retryable: false, mayHaveBilled: true, httpCode: '500' });
 	});
