@@ -36,19 +36,6 @@ describe("explainUpstream: DashScope's codes for a key AOG holds (the AOG route'
 		});
 	});
 
-	it.each([
-		[401, 'The DashScope API key configured in AOG is invalid (InvalidApiKey)', false, false],
-		[403, 'DashScope denied access', false, false],
-		[429, 'DashScope is rate-limiting the account (429)', true, false],
-		[400, 'DashScope rejected the request', false, false],
-		[500, 'DashScope answered 500', false, true],
-		[404, 'DashScope answered 404', false, false],
-	])('without a code, %i → %s', (status, message, retryable, mayHaveBilled) => {
-		const explained = explainUpstream(status, undefined, undefined);
-		expect(explained).toMatchObject({ message, retryable, mayHaveBilled });
-		expect(explained.description).not.toContain('DashScope said');
-	});
-
 	it('a 5xx ends with the Beijing billing warning', () => {
 		const explained = explainUpstream(500, 'InternalError', 'An internal error has occured');
 		expect(explained.message).toBe('DashScope answered 500 (InternalError)');

@@ -4,36 +4,15 @@ import {
 	interpretTaskAnswer,
 	pollTimeoutFailure,
 	taskFailure,
-	type DashScopeAnswer,
 	type DashScopeRegion,
 	type SubmittedTask,
 	type TaskState,
 } from '../../../../nodes/Aog/helpers/dashScopeAnswers';
 import { REGION_LABELS } from '../../../../nodes/Aog/helpers/dashScopeErrors';
-import { isFailure, type Failure } from '../../../../nodes/Aog/helpers/failures';
+import { answer, error, failure, success, HTML, TASK } from './dashScopeAnswerFixtures';
 
-const JSON_TYPE = 'application/json';
-const TASK = '0385dc79-5ff8-4d82-bcb6-388b3a2fc1a4';
 const VIDEO_URL = 'https://dashscope-result-sh.oss-cn-shanghai.aliyuncs.com/1d/ab/20251124/video.mp4?Expires=1764043200&Signature=abc%2Bdef%3D';
-const HTML = '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>';
 const REGIONS: DashScopeRegion[] = ['beijing', 'singapore', 'virginia', 'custom'];
-
-const answer = (statusCode: number, body: unknown, contentType = JSON_TYPE, retryAfterHeader?: string): DashScopeAnswer => ({
-	statusCode,
-	contentType,
-	body: typeof body === 'string' ? body : JSON.stringify(body),
-	retryAfterHeader,
-});
-const error = (statusCode: number, code: string, message = 'upstream words', retryAfter?: string) => answer(statusCode, { request_id: 'req-err', code, message }, JSON_TYPE, retryAfter);
-
-function failure(result: object): Failure {
-	expect(isFailure(result)).toBe(true);
-	return result as Failure;
-}
-function success<T extends object>(result: T | Failure): T {
-	expect(isFailure(result)).toBe(false);
-	return result as T;
-}
 
 describe('interpretSubmitAnswer', () => {
 	it('returns the task id, its status and the request id', () => {

@@ -1,27 +1,6 @@
 import { getTaskAdvice, type DashScopeAnswer } from '../../../../nodes/Aog/helpers/dashScopeAnswers';
 import { interpretCancelAnswer, type CancelResult } from '../../../../nodes/Aog/helpers/dashScopeCancel';
-import { isFailure, type Failure } from '../../../../nodes/Aog/helpers/failures';
-
-const JSON_TYPE = 'application/json';
-const TASK = '0385dc79-5ff8-4d82-bcb6-388b3a2fc1a4';
-const HTML = '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>';
-
-const answer = (statusCode: number, body: unknown, contentType = JSON_TYPE, retryAfterHeader?: string): DashScopeAnswer => ({
-	statusCode,
-	contentType,
-	body: typeof body === 'string' ? body : JSON.stringify(body),
-	retryAfterHeader,
-});
-const error = (statusCode: number, code: string, message = 'upstream words', retryAfter?: string) => answer(statusCode, { request_id: 'req-err', code, message }, JSON_TYPE, retryAfter);
-
-function failure(result: object): Failure {
-	expect(isFailure(result)).toBe(true);
-	return result as Failure;
-}
-function success<T extends object>(result: T | Failure): T {
-	expect(isFailure(result)).toBe(false);
-	return result as T;
-}
+import { answer, error, failure, success, HTML, TASK } from './dashScopeAnswerFixtures';
 
 describe('interpretCancelAnswer', () => {
 	it.each([
