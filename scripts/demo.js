@@ -48,14 +48,9 @@ async function main() {
 			step(`Started the AOG dev server at ${baseUrl} (set AOG_BASE_URL to use a real AOG)`);
 		}
 
-		step(`Ensuring the n8n ${N8N_VERSION} CLI (installed once into .cache/n8n-${N8N_VERSION}/)`);
-		const n8nBin = await ensureN8n(N8N_VERSION);
-
-		step('Packing the package and installing it into a fresh n8n user folder');
-		const tgz = await packPackage(REPO);
+		const n8nBin = await ensureN8nWithPackage();
 		userFolder = await makeUserFolder('n8n-aog-demo-');
-		await installPackage(userFolder, tgz);
-		fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
+		await installInto(userFolder);
 
 		fs.mkdirSync(DEMO_DIR, { recursive: true });
 		const workflow = prepareWorkflow({ imagePath: SAMPLE_IMAGE, outputDir: DEMO_DIR });
@@ -73,46 +68,14 @@ async function main() {
 			timeoutMs: 15 * 60_000,
 		});
 
-		const error = runError(run.result);
-		if (run.timedOut) throw new DemoError(`n8n execute did not finish within 15 minutes`);
-		if (run.exitCode !== 0 || error || !run.result) {
-			const lines = [`The workflow failed (n8n exit code ${run.exitCode}).`];
-			if (error) {
-				lines.push(`  ${error.node ? `${error.node}: ` : ''}${error.message}`);
-				if (error.description) lines.push(`  ${error.description}`);
-			} else {
-				lines.push(run.stderr.trim().split('\n').slice(-15).map((l) => `  ${l}`).join('\n'));
-			}
-			lines.push(`  n8n user folder kept for inspection: ${userFolder}`);
-			throw new DemoError(lines.join('\n'));
-		}
-
-		const [item] = nodeOutput(run.result, NODES.aog);
-		if (!item) throw new DemoError(`The workflow ran, but "${NODES.aog}" produced no item`);
-		const [written] = nodeOutput(run.result, NODES.write);
-		const file = written?.json?.fileName ?? expectedFile;
-		if (!fs.existsSync(file)) throw new DemoError(`The workflow ran, but ${file} does not exist`);
-		const bytes = fs.statSync(file).size;
-
-		const { probeVideo } = require('../tools/aog-server');
-		const probe = await probeVideo(file);
-		if (probe.codec !== 'h264' || !(probe.duration > 0)) {
-			throw new DemoError(`${file} is not a playable H.264 MP4 (ffprobe: ${JSON.stringify(probe)})`);
-		}
-
-		const json = item.json;
+		const { file, bytes, probe, json } = await checkRun(run, { userFolder, nodes: NODES, expectedFile, limit: '15 minutes' });
 		const requests = server ? server.counters.i2vPosts : undefined;
 		const seconds = ((Date.now() - started) / 1000).toFixed(1);
 		process.stdout.write(
 			[
 				'',
 				`✔ Demo finished in ${seconds} s (n8n execute: ${(run.executeMs / 1000).toFixed(1)} s)`,
-				`  MP4:         ${file}`,
-				`  Size:        ${formatBytes(bytes)} (${bytes.toLocaleString('en-US')} bytes)`,
-				`  Duration:    ${probe.duration.toFixed(2)} s`,
-				`  Resolution:  ${probe.width}x${probe.height} (${probe.codec}, ${Math.round(probe.fps)} fps${probe.hasAudio ? ', with audio' : ', no audio'})`,
-				`  Model:       ${json.model}`,
-				`  Prompt:      ${json.prompt}`,
+				...videoLines({ file, bytes, probe, json }),
 				`  Result ID:   ${json.id}`,
 				`  AOG:         ${server ? `dev server ${baseUrl}, ${requests} generation request${requests === 1 ? '' : 's'}` : baseUrl}`,
 				'',
@@ -158,14 +121,9 @@ async function mainDashScope() {
 			);
 		}
 
-		step(`Ensuring the n8n ${N8N_VERSION} CLI (installed once into .cache/n8n-${N8N_VERSION}/)`);
-		const n8nBin = await ensureN8n(N8N_VERSION);
-
-		step('Packing the package and installing it into a fresh n8n user folder');
-		const tgz = await packPackage(REPO);
+		const n8nBin = await ensureN8nWithPackage();
 		userFolder = await makeUserFolder('n8n-aog-demo-');
-		await installPackage(userFolder, tgz);
-		fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
+		await installInto(userFolder);
 
 		fs.mkdirSync(DEMO_DIR, { recursive: true });
 		const workflow = prepareDashScopeWorkflow({ imagePath: SAMPLE_IMAGE, outputDir: DEMO_DIR, aogOptions });
@@ -208,6 +166,20 @@ async function mainDashScope() {
 		if (server) await server.close().catch(() => {});
 		if (ok && userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 	}
+}
+
+/** The n8n CLI, installed once into .cache/. */
+async function ensureN8nWithPackage() {
+	step(`Ensuring the n8n ${N8N_VERSION} CLI (installed once into .cache/n8n-${N8N_VERSION}/)`);
+	return await ensureN8n(N8N_VERSION);
+}
+
+/** This package, packed and installed into a fresh n8n user folder the way users get it. */
+async function installInto(userFolder) {
+	step('Packing the package and installing it into a fresh n8n user folder');
+	const tgz = await packPackage(REPO);
+	await installPackage(userFolder, tgz);
+	fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
 }
 
 /** A finished run's MP4, checked: the file the Write node wrote, playable H.264 (ffprobe). */
