@@ -6,7 +6,7 @@ import { gatewayBaseUrl } from '../transport/aog';
 import { dashScopeCredentials } from '../transport/dashScope';
 import { runItems, type ItemOperation } from './runItems';
 import * as video from './video';
-import { LIMITS } from './video/imageToVideo.description';
+import { LIMITS } from './video/options';
 import { readNumber } from './video/settings';
 
 const operations: Record<string, ItemOperation> = {

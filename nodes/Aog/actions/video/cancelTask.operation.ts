@@ -6,7 +6,7 @@ import { isFailure, ItemFailure } from '../../helpers/failures';
 import { dashScopeCredentials, dashScopeRequest, taskPath } from '../../transport/dashScope';
 import { toAnswer } from './dashScopeTask';
 import { readTaskId } from './getTask.operation';
-import { taskIdProperty } from './imageToVideo.description';
+import { taskIdProperty } from './options';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 

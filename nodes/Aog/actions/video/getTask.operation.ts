@@ -6,7 +6,7 @@ import { dashScopeCredentials } from '../../transport/dashScope';
 import type { ItemRun } from '../runItems';
 import { toGeneration, waitForTask } from './dashScopeTask';
 import { deliver } from './deliver';
-import { deliveryOptions, taskIdProperty } from './imageToVideo.description';
+import { deliveryOptions, taskIdProperty } from './options';
 import { readDeliverySettings } from './settings';
 
 const properties: INodeProperties[] = [

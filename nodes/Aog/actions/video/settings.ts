@@ -5,7 +5,8 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 import { InputError } from '../../helpers/failures';
 import { redactText } from '../../helpers/url';
 import type { Connection } from '../../transport';
-import { DEFAULT_MODEL, LIMITS, MAX_PROMPT_LENGTH } from './imageToVideo.description';
+import { DEFAULT_MODEL, MAX_PROMPT_LENGTH } from './imageToVideo.description';
+import { LIMITS } from './options';
 
 /** What every operation that may emit the MP4 needs. */
 export interface DeliverySettings {
