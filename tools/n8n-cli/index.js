@@ -1,5 +1,5 @@
 'use strict';
-// Drives the real n8n CLI headlessly (see /work/shared/N8N-PRACTICE.md): installs it on demand into
+// Drives the real n8n CLI headlessly: installs it on demand into
 // <repo>/.cache/n8n-<version>/, packs and installs this package the way users get it, and runs a
 // workflow with `n8n execute` in a fresh user folder. Plain CommonJS, no dependencies; used by
 // scripts/demo.js, the e2e tests and the benchmark. One module per responsibility:
