@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { DEFAULT_MODEL } from '../actions/video/imageToVideo.description';
-import { DASHSCOPE_MODELS } from '../helpers/dashScopeModels';
+import { DASHSCOPE_MODELS } from '../helpers/dashScopeModelTable';
 import { mergeModelLists, modelsFromControlPanel, modelsFromModelList, type DiscoveredModel } from '../helpers/models';
 import { connectionOf } from '../transport';
 import { aogRequest } from '../transport/aog';

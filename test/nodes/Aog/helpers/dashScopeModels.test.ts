@@ -3,13 +3,12 @@ import { randomBytes } from 'node:crypto';
 import {
 	bodyShapeOf,
 	checkDashScopeOptions,
-	DASHSCOPE_MODELS,
-	DEFAULT_DASHSCOPE_MODEL,
 	dashScopeBody,
 	dashScopeModel,
 	wanVersion,
 	type DashScopeVideoOptions,
 } from '../../../../nodes/Aog/helpers/dashScopeModels';
+import { DASHSCOPE_MODELS, DEFAULT_DASHSCOPE_MODEL } from '../../../../nodes/Aog/helpers/dashScopeModelTable';
 import { InputError } from '../../../../nodes/Aog/helpers/failures';
 
 const FIRST_FRAME = ['wan2.2-i2v-plus', 'wan2.2-i2v-flash', 'wan2.5-i2v-preview', 'wan2.6-i2v-flash', 'wan2.6-i2v', 'wan2.7-i2v'];
