@@ -25,6 +25,7 @@ const FILES = {
 	getTask: 'test/nodes/Aog/actions/video/getTask.engine.test.ts',
 	cancelTask: 'test/nodes/Aog/actions/video/cancelTask.engine.test.ts',
 	dashScopeSecurity: 'test/nodes/Aog/dashScopeSecurity.engine.test.ts',
+	promises: 'test/nodes/Aog/actions/video/promises.engine.test.ts',
 };
 const FILE_COUNT = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'][Object.keys(FILES).length] ?? String(Object.keys(FILES).length);
 
