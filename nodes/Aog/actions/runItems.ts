@@ -53,7 +53,8 @@ export async function runItems(
 			launched.add(itemIndex);
 			try {
 				const result = await operation.call(this, itemIndex, run);
-				if (run.jobs.get(itemIndex)) run.jobs.record(itemIndex, { state: 'delivered' });
+				// A task answered while still running (no wait) stays 'waiting': it is not finished.
+				if (run.jobs.get(itemIndex)?.state === 'downloading') run.jobs.record(itemIndex, { state: 'delivered' });
 				return result;
 			} catch (error) {
 				caught = error;

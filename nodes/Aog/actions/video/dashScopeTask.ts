@@ -10,8 +10,10 @@ import {
 	taskFailure,
 	type DashScopeAnswer,
 	type DashScopeRegion,
+	FINAL_STATUSES,
 	type SubmittedTask,
 	type TaskState,
+	type TaskStatus,
 } from '../../helpers/dashScopeAnswers';
 import { interpretCancelAnswer } from '../../helpers/dashScopeCancel';
 import { checkDashScopeOptions, dashScopeBody } from '../../helpers/dashScopeModels';
@@ -66,6 +68,7 @@ export async function generateWithDashScope(this: IExecuteFunctions, itemIndex: 
 	});
 	run.jobs.record(itemIndex, { taskId: submitted.taskId, state: 'waiting', created: true });
 	this.logger.info(`DashScope: item ${itemIndex} created video task ${submitted.taskId}`);
+	if (!settings.waitForCompletion) return toGeneration({ taskId: submitted.taskId, status: submitted.taskStatus as TaskStatus }, region, submitted.requestId);
 
 	const remainingSeconds = Math.max(1, settings.timeoutSeconds - (Date.now() - started) / 1000);
 	const task = await waitForTask.call(this, itemIndex, submitted.taskId, { ...settings, timeoutSeconds: remainingSeconds }, run);
@@ -81,9 +84,8 @@ export async function waitForTask(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	taskId: string,
-	settings: Pick<DeliverySettings, 'timeoutSeconds' | 'pollIntervalSeconds'>,
+	settings: Pick<DeliverySettings, 'timeoutSeconds' | 'pollIntervalSeconds' | 'waitForCompletion' | 'toolCall'>,
 	run: ItemRun,
-	options: { wait: boolean } = { wait: true },
 ): Promise<TaskState> {
 	const { region } = await dashScopeCredentials.call(this);
 	const schedule = new PollSchedule({ intervalMs: settings.pollIntervalSeconds * 1000, timeoutMs: settings.timeoutSeconds * 1000 });
@@ -105,9 +107,13 @@ export async function waitForTask(
 			}
 			if (last.status === 'FAILED' || last.status === 'CANCELED') run.jobs.record(itemIndex, { ended: true });
 			if (last.status === 'FAILED' || last.status === 'CANCELED' || last.status === 'UNKNOWN') throw new ItemFailure(taskFailure(last, region as DashScopeRegion));
-			if (!options.wait) return last;
+			if (!settings.waitForCompletion) return last;
 		}
-		if (schedule.expired()) throw new ItemFailure(pollTimeoutFailure(last, Date.now() - started));
+		if (schedule.expired()) {
+			// An agent's tool call answers with the running task, for the agent to fetch later with Get Task.
+			if (settings.toolCall) return last;
+			throw new ItemFailure(pollTimeoutFailure(last, Date.now() - started));
+		}
 		// A throttled poll waits at least as long as DashScope asked, within the time left.
 		await abortableSleep(Math.min(Math.max(schedule.nextDelayMs(), retryAfterMs), schedule.remainingMs()), this.getExecutionCancelSignal());
 	}
@@ -146,6 +152,7 @@ export function toGeneration(task: TaskState, region: string, requestId?: string
 	const fields: IDataObject = {
 		taskId: task.taskId,
 		taskStatus: task.status,
+		done: FINAL_STATUSES.includes(task.status),
 		requestId: task.requestId ?? requestId ?? null,
 		submitTime: task.submitTime ?? null,
 		scheduledTime: task.scheduledTime ?? null,

@@ -17,6 +17,12 @@ export async function deliver(
 	details: IDataObject,
 	run: ItemRun,
 ): Promise<INodeExecutionData> {
+	if (!generation.videoUrl) {
+		// Not done yet (Wait for Completion off, or an agent's tool call that ran out of time): the task is the result.
+		const next = `The video is still being generated: call Get Task with the task ID ${generation.id} later (within 24 h) to get it.`;
+		run.jobs.record(itemIndex, { created: false }); // handed to the workflow: the stop button no longer cancels it
+		return { json: { id: generation.id, videoUrl: null, ...details, ...generation.fields, nextStep: next }, pairedItem: { item: itemIndex } };
+	}
 	// From here the video exists: the stop report lists it as finished (its link given), and no cancel is sent for it.
 	run.jobs.record(itemIndex, { videoUrl: generation.videoUrl, state: 'downloading' });
 	const fileName = outputFileName(settings.fileName, generation.id, itemIndex);
@@ -28,8 +34,10 @@ export async function deliver(
 		fileName: settings.downloadVideo ? fileName : null,
 		mimeType: 'video/mp4',
 		fileSize: null,
+		done: true,
 		...generation.fields,
 	};
+	if (settings.toolCall) json.nextStep = `The video is ready at videoUrl (a signed link valid until ${json.videoUrlExpiresAt ?? 'about 24 hours from now'}).`;
 	if (!settings.downloadVideo) return { json, pairedItem: { item: itemIndex } };
 
 	const taskId = typeof generation.fields.taskId === 'string' ? generation.fields.taskId : undefined;

@@ -17,16 +17,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			...deliveryOptions,
-			{
-				displayName: 'Wait for Completion',
-				name: 'waitForCompletion',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to wait until the task ends. Off: report its status now (and the video, if it is done).',
-			},
-		],
+		options: deliveryOptions,
 	},
 ];
 
@@ -36,14 +27,9 @@ export const description = updateDisplayOptions({ show: { resource: ['video'], o
 export async function execute(this: IExecuteFunctions, itemIndex: number, run: ItemRun): Promise<INodeExecutionData> {
 	const taskId = readTaskId.call(this, itemIndex, 'Get Task');
 	const settings = readDeliverySettings.call(this, itemIndex, 'dashScopeApi');
-	const wait = (this.getNodeParameter('options.waitForCompletion', itemIndex, true) as boolean) !== false;
 	const { region } = await dashScopeCredentials.call(this);
-	const task = await waitForTask.call(this, itemIndex, taskId, settings, run, { wait });
-	const generation = toGeneration(task, region);
-	if (task.status !== 'SUCCEEDED') {
-		return { json: { id: task.taskId, videoUrl: null, ...generation.fields }, pairedItem: { item: itemIndex } };
-	}
-	return await deliver.call(this, itemIndex, settings, generation, { prompt: task.origPrompt ?? null, route: 'direct' }, run);
+	const task = await waitForTask.call(this, itemIndex, taskId, settings, run);
+	return await deliver.call(this, itemIndex, settings, toGeneration(task, region), { prompt: task.origPrompt ?? null, route: 'direct' }, run);
 }
 
 /** The task id parameter; the task operations exist only on the direct connection (AOG never reveals task ids). */

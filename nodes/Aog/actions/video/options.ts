@@ -7,6 +7,8 @@ export const LIMITS = {
 	timeoutSeconds: { min: 1, max: 3600, default: 600 },
 	/** DashScope directly: the total wait for a task (DashScope itself gives up after 3 hours). */
 	taskTimeoutSeconds: { min: 1, max: 10800, default: 600 },
+	/** DashScope directly, called by an AI agent as a tool: the agent is not held for minutes without an answer. */
+	toolTimeoutSeconds: 120,
 	pollIntervalSeconds: { min: 1, max: 60, default: 15 },
 	concurrency: { min: 1, max: 10, default: 1 },
 	maxVideoSizeMB: { min: 1, max: 10240, default: 1024 },
@@ -68,7 +70,16 @@ export const deliveryOptions: INodeProperties[] = [
 		typeOptions: { minValue: LIMITS.timeoutSeconds.min, maxValue: LIMITS.taskTimeoutSeconds.max },
 		default: 600,
 		description:
-			'Through AOG: the longest wait for the gateway to answer one item (at most 3600; AOG itself gives up after about one minute of generation). DashScope directly: the total wait for the task (at most 10800); the task keeps running after it, and Get Task fetches it later.',
+			'Through AOG: the longest wait for the gateway to answer one item (at most 3600; AOG itself gives up after about one minute of generation). DashScope directly: the total wait for the task (at most 10800, 120 when an AI agent calls the node as a tool); the task keeps running after it, and Get Task fetches it later.',
+	},
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		displayOptions: { show: { '/authentication': ['dashScopeApi'] } },
+		default: true,
+		description:
+			'Whether to wait until the task ends and deliver its MP4. Off: answer at once with the task ID, its status and "done" (false while it runs), for a Wait → Get Task loop that holds no worker while the video is made.',
 	},
 ];
 

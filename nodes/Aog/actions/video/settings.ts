@@ -19,6 +19,13 @@ export interface DeliverySettings {
 	maxVideoBytes: number;
 	/** DashScope directly: seconds between two task queries. */
 	pollIntervalSeconds: number;
+	/** DashScope directly: false answers with the task's status at once (a Wait → Get Task loop holds no worker). */
+	waitForCompletion: boolean;
+	/**
+	 * An AI agent calls the node as a tool: n8n drops binary output there, so nothing is downloaded (the link is the
+	 * deliverable), and a task still running when the (shorter) timeout ends is answered, not failed.
+	 */
+	toolCall: boolean;
 }
 
 /** The generation parameters that only AOG's native route and DashScope honour. */
@@ -71,14 +78,24 @@ export function readDeliverySettings(this: IExecuteFunctions, itemIndex: number,
 	const options = optionsOf.call(this, itemIndex);
 	const outputBinaryPropertyName = String(options.outputBinaryPropertyName ?? 'data').trim();
 	if (!outputBinaryPropertyName) throw new InputError('Output Binary Field is empty', 'Name the binary field the MP4 is written to, for example "data".');
+	const toolCall = isToolCall(this);
+	const taskLimits = toolCall ? { ...LIMITS.taskTimeoutSeconds, default: LIMITS.toolTimeoutSeconds } : LIMITS.taskTimeoutSeconds;
 	return {
 		outputBinaryPropertyName,
 		fileName: checkFileName(String(options.fileName ?? '')),
-		downloadVideo: options.downloadVideo !== false,
-		timeoutSeconds: readNumber.call(this, itemIndex, 'timeout', connection === 'dashScopeApi' ? LIMITS.taskTimeoutSeconds : LIMITS.timeoutSeconds),
+		downloadVideo: !toolCall && options.downloadVideo !== false,
+		// Shown for DashScope directly only: AOG answers when the video is done and never tells the task id.
+		waitForCompletion: connection !== 'dashScopeApi' || options.waitForCompletion !== false,
+		toolCall,
+		timeoutSeconds: readNumber.call(this, itemIndex, 'timeout', connection === 'dashScopeApi' ? taskLimits : LIMITS.timeoutSeconds),
 		maxVideoBytes: readNumber.call(this, itemIndex, 'maxVideoSizeMB', LIMITS.maxVideoSizeMB) * 1024 * 1024,
 		pollIntervalSeconds: connection === 'dashScopeApi' ? readNumber.call(this, itemIndex, 'pollInterval', LIMITS.pollIntervalSeconds) : LIMITS.pollIntervalSeconds.default,
 	};
+}
+
+/** Whether an AI agent runs the node as its tool (n8n names the tool variant of a node type "<type>Tool"). */
+export function isToolCall(context: IExecuteFunctions): boolean {
+	return context.isToolExecution?.() === true || context.getNode().type.endsWith('Tool');
 }
 
 const OPTION_LABELS: Record<string, string> = {
