@@ -13,6 +13,7 @@ row's Status and the totals into the doc.
   (no option)        run jest on the reliability test files, then update the doc
   --from <file>      use an earlier \`jest --json\` result instead of running jest: the run of these files, or of
                      the whole suite (npm test -- --json --outputFile=<file>; the other files are ignored)
+  --doc <file>       another doc than docs/RELIABILITY.md (for the script's own tests)
   --check            do not write the doc; fail (exit 1) when a row's test is missing or did not pass, or when the
                      Status column committed in the doc disagrees with the run (CI: .ci/run)
   -h, --help         this text
@@ -36,6 +37,7 @@ const FILES = {
 	guards: 'test/nodes/Aog/actions/video/guards.engine.test.ts',
 	wait: 'test/nodes/Aog/transport/wait.test.ts',
 	scripts: 'test/scripts/help.test.ts',
+	report: 'test/scripts/reliability-report.test.ts',
 };
 const FILE_COUNT = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'][Object.keys(FILES).length] ?? String(Object.keys(FILES).length);
 
@@ -85,6 +87,7 @@ function updateDoc(doc, tests, { check = false } = {}) {
 	const problems = [];
 	const rows = { total: 0, passing: 0 };
 	const covered = new Set();
+	const referenced = new Set();
 	const lines = doc.split('\n').map((line) => {
 		if (!/^\| [A-Z]\d+ \|/.test(line)) return line;
 		const cells = splitRow(line);
@@ -94,6 +97,7 @@ function updateDoc(doc, tests, { check = false } = {}) {
 		if (!ok) problems.push(`${id}: names no test`);
 		for (const reference of references) {
 			const { tests: matched, error } = resolveReference(reference, tests);
+			if (!error) referenced.add(/^(\w+) › /.exec(reference)[1]);
 			if (error) {
 				problems.push(`${id}: ${error}`);
 				ok = false;
@@ -119,7 +123,7 @@ function updateDoc(doc, tests, { check = false } = {}) {
 		return `| ${cells.join(' | ')} |`;
 	});
 	const uncovered = tests.filter((test) => !covered.has(`${test.key} › ${test.name}`));
-	return { doc: lines.join('\n'), rows, problems, uncovered };
+	return { doc: lines.join('\n'), rows, problems, uncovered, referenced };
 }
 
 function totalsBlock({ rows, tests, wallMs, uncovered, results }) {
@@ -145,13 +149,14 @@ function totalsBlock({ rows, tests, wallMs, uncovered, results }) {
 }
 
 function parseArgs(argv) {
-	const args = { check: false, from: undefined, help: false };
+	const args = { check: false, from: undefined, doc: DOC, help: false };
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
 		if (arg === '--help' || arg === '-h') args.help = true;
 		else if (arg === '--check') args.check = true;
 		else if (arg === '--from' && argv[i + 1] && !argv[i + 1].startsWith('--')) args.from = argv[++i];
 		else if (arg.startsWith('--from=')) args.from = arg.slice('--from='.length);
+		else if (arg === '--doc' && argv[i + 1] && !argv[i + 1].startsWith('--')) args.doc = path.resolve(argv[++i]);
 		else throw new Error(`unknown or incomplete option "${arg}"`);
 	}
 	return args;
@@ -170,15 +175,20 @@ function main() {
 		process.stdout.write(USAGE);
 		return;
 	}
+	if (args.from && !fs.existsSync(args.from)) {
+		console.error(`problem: ${args.from} does not exist (did jest run with --json --outputFile=${args.from}?)`);
+		process.exitCode = 1;
+		return;
+	}
 	const { results, wallMs } = args.from ? { results: JSON.parse(fs.readFileSync(path.resolve(args.from), 'utf8')), wallMs: 0 } : runJest();
 	const tests = listTests(results);
-	const original = fs.readFileSync(DOC, 'utf8');
-	const { doc, rows, problems, uncovered } = updateDoc(original, tests, { check: args.check });
-	const missingFiles = Object.keys(FILES).filter((key) => !tests.some((test) => test.key === key));
-	for (const key of missingFiles) problems.push(`${FILES[key]}: not in the jest run (or none of its tests ran)`);
+	const original = fs.readFileSync(args.doc, 'utf8');
+	const { doc, rows, problems, uncovered, referenced } = updateDoc(original, tests, { check: args.check });
+	// A file the rows name whose suite did not run at all (or failed to load) is named once, besides its rows.
+	for (const key of referenced) if (!tests.some((test) => test.key === key)) problems.push(`${FILES[key]}: not in the jest run, or none of its tests ran`);
 	const block = totalsBlock({ rows, tests, wallMs, uncovered, results });
 	const updated = doc.replace(/<!-- totals:start -->[\s\S]*?<!-- totals:end -->/, block);
-	if (!args.check) fs.writeFileSync(DOC, updated);
+	if (!args.check) fs.writeFileSync(args.doc, updated);
 	console.log(`${rows.passing}/${rows.total} cases pass; ${tests.filter((test) => test.status === 'passed').length}/${tests.length} tests pass`);
 	for (const test of uncovered) console.log(`not named by any row: ${test.key} › ${test.name}`);
 	for (const problem of problems) console.error(`problem: ${problem}`);
