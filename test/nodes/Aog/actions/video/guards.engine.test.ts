@@ -74,7 +74,7 @@ describe('waits leave nothing behind', () => {
 		const watch: Watch = {};
 		const result = await run({ pollInterval: 1 }, watch);
 		expect(result.error).toBeUndefined();
-		expect(server.tasks[0].polls).toBeGreaterThanOrEqual(5);
+		expect(server.tasks[0].polls).toBeGreaterThanOrEqual(3); // 6 or 7 on an idle machine; one listener each when they leaked
 		expect(watch.listenersBefore).toEqual(expect.any(Number));
 		expect(watch.listenersAfter).toBe(watch.listenersBefore);
 	});
@@ -98,16 +98,18 @@ describe('the stop button ends a poll wait at once (Poll Interval 30 s)', () => 
 		const watch: Watch = {};
 		const result = await run({ pollInterval: 30 }, watch, { cancelAfterMs: 1500, timeoutMs: 60_000 });
 		expectStoppedPromptly(result, watch);
-		expect(server.tasks).toHaveLength(1);
-		expect(server.tasks[0].polls).toBe(1); // the stop came after the poll right after the submit, before the next (about 5 s in)
+		// The stop came after the poll right after the submit, before the next (about 5 s in); on a very slow machine
+		// maybe before the submit was answered: the node must end at once all the same.
+		expect(server.tasks.length).toBeLessThanOrEqual(1);
+		expect(server.tasks[0]?.polls ?? 0).toBeLessThanOrEqual(1);
 	});
 
-	test('stopped 1.5 s into the 30 s wait after the first poll: the node ends within 2 s', async () => {
+	test('stopped about 2 s into the 30 s wait after the poll 5 s in: the node ends within 2 s', async () => {
 		longTask();
 		const watch: Watch = {};
-		// A poll right after the submit, the next at most 5.5 s later (5 s ± 10 %): the stop at 7 s falls inside the
-		// 27–33 s wait that follows.
-		const result = await run({ pollInterval: 30 }, watch, { cancelAfterMs: 7000, timeoutMs: 60_000 });
+		// A poll right after the submit, the next at most 5.5 s later (5 s ± 10 %): the stop at 8 s falls inside the
+		// 27–33 s wait that follows (about 1.5–2.5 s into it; room for a slow submit on a loaded machine).
+		const result = await run({ pollInterval: 30 }, watch, { cancelAfterMs: 8000, timeoutMs: 60_000 });
 		expectStoppedPromptly(result, watch);
 		expect(server.tasks[0].polls).toBe(2);
 	});
