@@ -34,6 +34,7 @@ const FILES = {
 	getTask: 'test/nodes/Aog/actions/video/getTask.engine.test.ts',
 	cancelTask: 'test/nodes/Aog/actions/video/cancelTask.engine.test.ts',
 	dashScopeSecurity: 'test/nodes/Aog/dashScopeSecurity.engine.test.ts',
+	promises: 'test/nodes/Aog/actions/video/promises.engine.test.ts',
 	guards: 'test/nodes/Aog/actions/video/guards.engine.test.ts',
 	wait: 'test/nodes/Aog/transport/wait.test.ts',
 	scripts: 'test/scripts/help.test.ts',

@@ -25,7 +25,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const { baseUrl, secret } = await connectionSettings.call(this, connection);
 	checkBaseUrl.call(this, connection, baseUrl);
 	const concurrency = readNumber.call(this, 0, 'concurrency', LIMITS.concurrency);
-	return [await runItems.call(this, operations[operation], { concurrency, secrets: secret ? [secret] : [] })];
+	const service = connection === 'dashScopeApi' ? 'DashScope' : 'AOG';
+	return [await runItems.call(this, operations[operation], { concurrency, secrets: secret ? [secret] : [], service })];
 }
 
 async function connectionSettings(this: IExecuteFunctions, connection: Connection): Promise<{ baseUrl: string; secret?: string }> {

@@ -1,20 +1,30 @@
 // The one per-item loop every operation runs in: bounded concurrency with results in input order, a backoff shared
-// by all items (a rate limit is the account's), continue-on-fail, pairedItem, and the one place errors become n8n
-// errors, phrased for the user, tied to their item, with no secret in them.
-import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
+// by all items (a rate limit is the account's), continue-on-fail, pairedItem, the stop button, and the one place
+// errors become n8n errors, phrased for the user, tied to their item, naming their job, with no secret in them.
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { mapWithConcurrency, SharedBackoff } from '../helpers/concurrency';
-import { InputError, ItemFailure } from '../helpers/failures';
-import { JobLedger } from '../helpers/jobLedger';
+import { InputError, ItemFailure, type Failure } from '../helpers/failures';
+import { describeJob, hasHandle, JobLedger, type Job, type JobStore } from '../helpers/jobLedger';
+import { stopReport, stopFailure, type Service } from '../helpers/stopReport';
 import { redactText } from '../helpers/url';
 
 /** What the items of one execution share. */
 export interface ItemRun {
 	backoff: SharedBackoff;
-	/** Upstream jobs (AOG results, DashScope tasks) by item, so that no outcome loses one. */
+	/** Upstream jobs (AOG results, DashScope tasks) by item, kept across Retry On Fail tries, so no outcome loses one. */
 	jobs: JobLedger;
-	/** Set by the first item that sees the stop button, so that the clean-up after it runs once. */
-	stopped?: Promise<ItemFailure>;
+	/** The credential's secrets, hidden from every text the node keeps or shows. */
+	secrets: string[];
+	/** What the connection does once after the stop button (DashScope: cancel the queued tasks this run created). */
+	onStop?: () => Promise<void>;
 }
 
 /** One operation applied to one item. */
@@ -25,31 +35,78 @@ type NodeError = NodeOperationError | NodeApiError;
 export async function runItems(
 	this: IExecuteFunctions,
 	operation: ItemOperation,
-	options: { concurrency: number; secrets: string[] },
+	options: { concurrency: number; secrets: string[]; service: Service },
 ): Promise<INodeExecutionData[]> {
-	const run: ItemRun = { backoff: new SharedBackoff(), jobs: new JobLedger() };
+	const run: ItemRun = { backoff: new SharedBackoff(), jobs: new JobLedger(jobStoreOf(this)), secrets: options.secrets };
+	const signal = this.getExecutionCancelSignal();
+	const launched = new Set<number>();
+	let afterStop: Promise<void> | undefined;
 	let stopLaunching = false;
-	let first: { error: NodeError; itemIndex: number } | undefined;
+	let first: { error: NodeError; itemIndex: number; caught: unknown } | undefined;
 
 	const results = await mapWithConcurrency(this.getInputData(), options.concurrency, async (_item, itemIndex) => {
 		if (stopLaunching) return undefined;
-		try {
-			const result = await operation.call(this, itemIndex, run);
-			run.jobs.record(itemIndex, { state: 'delivered' });
-			return result;
-		} catch (caught) {
-			// After the stop button the stop report names every task; the jobs stay as they were.
-			if (run.jobs.get(itemIndex) && !run.stopped) run.jobs.record(itemIndex, { state: 'failed' });
-			const error = toNodeError.call(this, caught, itemIndex, options.secrets);
-			if (this.continueOnFail()) return errorItem.call(this, error, itemIndex, caught);
-			// Items already in flight finish (their videos are being billed), but no new one starts.
-			stopLaunching = true;
-			first ??= { error, itemIndex };
-			return undefined;
+		let caught: unknown;
+		if (signal?.aborted) {
+			caught = new ItemFailure(stopFailure(undefined, options.service, true));
+		} else {
+			launched.add(itemIndex);
+			try {
+				const result = await operation.call(this, itemIndex, run);
+				if (run.jobs.get(itemIndex)) run.jobs.record(itemIndex, { state: 'delivered' });
+				return result;
+			} catch (error) {
+				caught = error;
+			}
 		}
+		if (signal?.aborted) {
+			// Whatever the item met, the stop explains it: the connection's clean-up first (it decides which tasks were
+			// canceled), then the item's own job.
+			afterStop ??= run.onStop ? run.onStop().catch(() => undefined) : Promise.resolve();
+			await afterStop;
+			if (launched.has(itemIndex)) caught = new ItemFailure(stopFailure(run.jobs.get(itemIndex), options.service, false));
+		} else {
+			const job = run.jobs.get(itemIndex);
+			// A submit whose answer was lost stays 'submitting', so that a retry does not submit again.
+			if (job && job.state !== 'submitting') run.jobs.record(itemIndex, { state: 'failed' });
+		}
+		const error = withOwnJob(toNodeError.call(this, caught, itemIndex, options.secrets), run.jobs.get(itemIndex), options.secrets);
+		if (this.continueOnFail()) return errorItem.call(this, error, itemIndex, caught);
+		// Items already in flight finish (their videos are being billed), but no new one starts.
+		stopLaunching = true;
+		first ??= { error, itemIndex, caught };
+		return undefined;
 	});
-	if (first) throw run.stopped ? first.error : withOtherJobs(first.error, first.itemIndex, run.jobs, options.secrets);
+	if (first) {
+		if (!signal?.aborted) throw withOtherJobs(first.error, first.itemIndex, run.jobs, options.secrets);
+		// After the stop button the report names every item's job, whatever error came first.
+		const unlaunched = this.getInputData().map((_item, index) => index).filter((index) => !launched.has(index));
+		const earlier = first.caught instanceof ItemFailure && !isStopFailure(first.caught.failure) ? first : undefined;
+		const report = stopReport(run.jobs.list(), options.service, {
+			notStarted: unlaunched,
+			earlierError: earlier ? `item ${earlier.itemIndex}: ${earlier.error.message}` : undefined,
+		});
+		throw new NodeOperationError(this.getNode(), redactText(report.message, options.secrets), { description: redactText(report.description, options.secrets) });
+	}
 	return results.filter((result): result is INodeExecutionData => result !== undefined);
+}
+
+/**
+ * Where n8n keeps this node's jobs: the node's execution context survives the node's Retry On Fail tries, and each
+ * run of the node in one execution (a loop) gets its own entries.
+ */
+function jobStoreOf(context: IExecuteFunctions): JobStore {
+	try {
+		const runIndex = Number(context.getWorkflowDataProxy(0).$runIndex ?? 0);
+		const nodeContext = context.getContext('node');
+		return (nodeContext[`jobs${runIndex}`] ??= {}) as JobStore;
+	} catch {
+		return {}; // a context without execution data (a tool call outside a workflow run)
+	}
+}
+
+function isStopFailure(failure: Failure): boolean {
+	return /^The execution was canceled/.test(failure.message);
 }
 
 /**
@@ -65,6 +122,19 @@ function errorItem(this: IExecuteFunctions, error: NodeError, itemIndex: number,
 	return { json, pairedItem: { item: itemIndex } };
 }
 
+/**
+ * An error raised after the item's job exists names it, whatever raised it: its task id (Get Task fetches it) and its
+ * video link, or AOG's result id when there is no link yet.
+ */
+function withOwnJob(error: NodeError, job: Job | undefined, secrets: string[]): NodeError {
+	if (!job || !hasHandle(job)) return error;
+	const text = `${error.message} ${error.description ?? ''}`;
+	const handles = [job.taskId, job.videoUrl ?? job.resultId].filter((handle): handle is string => Boolean(handle));
+	const named = handles.every((handle) => text.includes(handle) || text.includes(redactText(handle, secrets)));
+	if (!named) error.description = [error.description, redactText(`This item's job: ${describeJob(job)}.`, secrets)].filter(Boolean).join(' ');
+	return error;
+}
+
 /** The error that stops the run also names the jobs the other items created, instead of dropping them. */
 function withOtherJobs(error: NodeError, itemIndex: number, jobs: JobLedger, secrets: string[]): NodeError {
 	const others = jobs.describeOthers(itemIndex);
@@ -73,11 +143,6 @@ function withOtherJobs(error: NodeError, itemIndex: number, jobs: JobLedger, sec
 }
 
 function toNodeError(this: IExecuteFunctions, caught: unknown, itemIndex: number, secrets: string[]): NodeError {
-	if (this.getExecutionCancelSignal()?.aborted && !(caught instanceof ItemFailure)) {
-		// A wait or a download interrupted by the stop button. "canceled" (n8n's spelling) in the message makes
-		// n8n record the run as canceled rather than failed.
-		return new NodeOperationError(this.getNode(), 'The execution was canceled', { itemIndex, description: 'Nothing was stored for this item.' });
-	}
 	if (caught instanceof ItemFailure) {
 		const { failure } = caught;
 		const message = redactText(failure.message, secrets);

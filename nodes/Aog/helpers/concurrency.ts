@@ -18,11 +18,23 @@ export async function mapWithConcurrency<T, R>(
 	return results;
 }
 
-/** A pause shared by every item of one execution. */
+/** Slots between submits after a rate limit: from half a second (DashScope allows about 2 submits per second), doubling. */
+const MIN_SPACING_MS = 500;
+const MAX_SPACING_MS = 8000;
+
+/**
+ * A pause shared by every item of one execution, and after a rate limit a pace: the items that waited do not all
+ * submit at the same instant when the pause ends, but one per slot, slots `spacing` apart with a little jitter.
+ */
 export class SharedBackoff {
 	private resumeAt = 0;
+	private nextSlotAt = 0;
+	private spacingMs = 0;
 
-	constructor(private readonly now: () => number = Date.now) {}
+	constructor(
+		private readonly now: () => number = Date.now,
+		private readonly random: () => number = Math.random,
+	) {}
 
 	pauseFor(ms: number): void {
 		this.resumeAt = Math.max(this.resumeAt, this.now() + ms);
@@ -31,6 +43,20 @@ export class SharedBackoff {
 	/** How long a new request must still wait. */
 	remainingMs(): number {
 		return Math.max(0, this.resumeAt - this.now());
+	}
+
+	/** A rate limit: every item pauses, and submits are spaced from now on (wider after each new pause). */
+	throttled(ms: number): void {
+		if (this.remainingMs() === 0) this.spacingMs = Math.min(MAX_SPACING_MS, Math.max(MIN_SPACING_MS, this.spacingMs * 2));
+		this.pauseFor(ms);
+	}
+
+	/** Reserves the next submit slot and says how long to wait for it (0 while no rate limit was met). */
+	reserveSlot(): number {
+		const start = Math.max(this.now(), this.resumeAt, this.nextSlotAt);
+		this.nextSlotAt = start + this.spacingMs;
+		const jitter = Math.round(this.random() * this.spacingMs * 0.2);
+		return start - this.now() + jitter;
 	}
 }
 

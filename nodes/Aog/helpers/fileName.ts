@@ -4,11 +4,18 @@ import { InputError } from './failures';
 const OTHER_VIDEO_EXTENSION = /\.(mov|m4v|webm|mkv|avi|gif)$/i;
 
 export function outputFileName(requested: string, resultId: string, itemIndex: number): string {
-	const name = requested.trim();
+	const name = checkFileName(requested);
 	if (name === '') {
 		const safeId = resultId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 64);
 		return `aog-video-${safeId || `item-${itemIndex}`}.mp4`;
 	}
+	return name;
+}
+
+/** The File Name option, checked before any request (a bad one must not fail after the video is billed): '' or a name ending in .mp4. */
+export function checkFileName(requested: string): string {
+	const name = requested.trim();
+	if (name === '') return '';
 	if (/[/\\]/.test(name)) {
 		throw new InputError(`The file name "${name}" contains a path separator`, 'Give a file name only (for example product-1.mp4); choose the folder in the node that saves the file.');
 	}

@@ -89,7 +89,7 @@ const SCENARIOS: Array<[string, Scenario]> = [
 	...generationFaults.map((failure): [string, Scenario] => [`${failureName(failure)}`, { failures: [failure], outcome: 'error' }]),
 	...generationFaults.map((failure): [string, Scenario] => [`${failureName(failure)} (continue on fail: error output)`, { failures: [failure], extra: { onError: 'continueErrorOutput' }, outcome: 'success' }]),
 	['429 Throttling, retried, then success', { failures: [{ kind: 'upstream', code: 'Throttling', prefix: true, retryAfter: 0 }], outcome: 'success' }],
-	['429 Throttling that never clears', { failures: Array.from({ length: 4 }, () => ({ kind: 'upstream', code: 'Throttling', retryAfter: 0 }) as ScriptedFailure), outcome: 'error' }],
+	['429 Throttling that never clears', { failures: Array.from({ length: 40 }, () => ({ kind: 'upstream', code: 'Throttling', retryAfter: 0 }) as ScriptedFailure), options: { timeout: 3 }, outcome: 'error' }],
 	['no answer within the timeout', { failures: [{ kind: 'hang' }], options: { timeout: 1 }, outcome: 'error' }],
 	['execution canceled while waiting', { failures: [{ kind: 'hang' }], extra: { cancelAfterMs: 300 }, outcome: 'canceled' }],
 	...downloadFaults.map((failure): [string, Scenario] => [failureName(failure), { failures: [failure], outcome: 'error' }]),

@@ -3,7 +3,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { describeNetworkFailure, interpretNativeAnswer, interpretStandardAnswer, type GenerationResult } from '../../helpers/aogAnswers';
-import { InputError, ItemFailure, type Failure } from '../../helpers/failures';
+import { InputError, type Failure } from '../../helpers/failures';
 import { IMAGE_SLOT, isInlineImage, jsonBody, type InlineImage } from '../../helpers/jsonBody';
 import { redactUrl } from '../../helpers/url';
 import { headerValue } from '../../transport';
@@ -23,10 +23,16 @@ export interface Generation {
 }
 
 export async function generateWithAog(this: IExecuteFunctions, itemIndex: number, settings: VideoSettings, run: ItemRun): Promise<Generation> {
+	const native = settings.route === 'native';
+	// Retry On Fail: a video an earlier try generated is delivered again, not generated again.
+	const earlier = run.jobs.get(itemIndex);
+	if (earlier?.videoUrl) {
+		const fields = native ? { taskId: earlier.taskId ?? null, actualPrompt: null, usage: null } : {};
+		return { id: earlier.resultId ?? earlier.taskId ?? '', videoUrl: earlier.videoUrl, fields };
+	}
 	const body = await requestBody.call(this, itemIndex, settings);
 	const baseUrl = await gatewayBaseUrl.call(this);
-	const native = settings.route === 'native';
-	const result = await submitWithRetry<GenerationResult>(this, run, settings.timeoutSeconds, async (remainingMs) => {
+	const result = await submitWithRetry<GenerationResult>(this, run, itemIndex, settings.timeoutSeconds, async (remainingMs) => {
 		try {
 			const answer = await aogRequest.call(this, 'POST', native ? NATIVE_ROUTE : STANDARD_ROUTE, { body, timeoutMs: remainingMs });
 			return (native ? interpretNativeAnswer : interpretStandardAnswer)({
@@ -39,7 +45,7 @@ export async function generateWithAog(this: IExecuteFunctions, itemIndex: number
 			return networkFailure(this, error, baseUrl, settings.timeoutSeconds);
 		}
 	});
-	run.jobs.record(itemIndex, { resultId: result.id, taskId: result.taskId, videoUrl: result.videoUrl });
+	run.jobs.record(itemIndex, { resultId: result.id, taskId: result.taskId, videoUrl: result.videoUrl, state: 'downloading', created: true });
 	this.logger.info(`AOG: item ${itemIndex} generated result ${result.id}${result.taskId ? ` (DashScope task ${result.taskId})` : ''}`);
 	return {
 		id: result.id,
@@ -94,12 +100,9 @@ function nativeBody(settings: VideoSettings, image: string | InlineImage): strin
 	return serialise({ model: settings.model, input, parameters }, image);
 }
 
-/** A failed POST to AOG. Cancelling the execution is not a failure to report: it ends the item at once. */
+/** A failed POST to AOG. The stop button is not a failure to report: it ends the item at once. */
 function networkFailure(context: IExecuteFunctions, error: unknown, baseUrl: string, timeoutSeconds: number): Failure {
 	const kind = networkErrorKind(context, error);
-	if (kind === 'cancelled') {
-		// "canceled" (n8n's spelling) in the message makes n8n record the run as canceled rather than failed.
-		throw new ItemFailure({ message: 'The execution was canceled while waiting for AOG', description: 'The request to AOG was aborted. AOG may still finish the video upstream (and it is billed).', retryable: false, mayHaveBilled: true });
-	}
+	if (kind === 'cancelled') throw error; // the stop button: the item loop reports the item's job
 	return describeNetworkFailure(kind, redactUrl(baseUrl), timeoutSeconds, errorText(error));
 }

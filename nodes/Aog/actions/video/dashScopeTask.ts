@@ -1,6 +1,6 @@
 // Image to Video with DashScope directly (docs/DASHSCOPE-API.md): submit an asynchronous task once, then follow it
 // for as long as the user allows. From the moment a task id exists, every outcome names it.
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	getTaskAdvice,
@@ -16,7 +16,6 @@ import {
 import { interpretCancelAnswer } from '../../helpers/dashScopeCancel';
 import { checkDashScopeOptions, dashScopeBody } from '../../helpers/dashScopeModels';
 import { InputError, isFailure, ItemFailure, type Failure } from '../../helpers/failures';
-import { describeJob } from '../../helpers/jobLedger';
 import { PollSchedule } from '../../helpers/pollSchedule';
 import { headerValue, type TextResponse } from '../../transport';
 import { cancelAfterStop, dashScopeCredentials, dashScopeRequest, SUBMIT_PATH, taskPath } from '../../transport/dashScope';
@@ -41,12 +40,23 @@ export async function generateWithDashScope(this: IExecuteFunctions, itemIndex: 
 		);
 	}
 	checkDashScopeOptions(settings.model, settings.prompt, settings.parameters);
+	const { region } = await dashScopeCredentials.call(this);
+	run.onStop ??= async () => await cancelQueuedTasks.call(this, run);
+
+	// Retry On Fail: a task an earlier try created is followed to its video, not submitted again, unless it ended
+	// without one (FAILED, CANCELED: nothing billed).
+	const earlier = run.jobs.get(itemIndex);
+	if (earlier?.taskId && !earlier.ended) {
+		this.logger.info(`DashScope: item ${itemIndex} follows task ${earlier.taskId} from an earlier try`);
+		return toGeneration(await waitForTask.call(this, itemIndex, earlier.taskId, settings, run), region);
+	}
+	if (earlier?.ended) run.jobs.forget(itemIndex);
+
 	const { image } = await readImage.call(this, itemIndex, settings.imageSource, settings.validateImage);
 	const body = dashScopeBody(settings.model, image, settings.prompt, settings.parameters);
-	const { region } = await dashScopeCredentials.call(this);
 	const started = Date.now();
 
-	const submitted = await submitWithRetry<SubmittedTask>(this, run, settings.timeoutSeconds, async (remainingMs) => {
+	const submitted = await submitWithRetry<SubmittedTask>(this, run, itemIndex, settings.timeoutSeconds, async (remainingMs) => {
 		try {
 			const answer = await dashScopeRequest.call(this, 'POST', SUBMIT_PATH, { body, timeoutMs: Math.min(remainingMs, REQUEST_TIMEOUT_MS) });
 			return interpretSubmitAnswer(toAnswer(answer), region as DashScopeRegion);
@@ -54,7 +64,7 @@ export async function generateWithDashScope(this: IExecuteFunctions, itemIndex: 
 			return networkFailure(this, error, 'submit');
 		}
 	});
-	run.jobs.record(itemIndex, { taskId: submitted.taskId });
+	run.jobs.record(itemIndex, { taskId: submitted.taskId, state: 'waiting', created: true });
 	this.logger.info(`DashScope: item ${itemIndex} created video task ${submitted.taskId}`);
 
 	const remainingSeconds = Math.max(1, settings.timeoutSeconds - (Date.now() - started) / 1000);
@@ -65,6 +75,7 @@ export async function generateWithDashScope(this: IExecuteFunctions, itemIndex: 
 /**
  * Follows a task until it ends or the wait runs out. Transient poll failures (5xx, a proxy's page, a broken connection)
  * only cost a poll; a task that ends without a video, or a wait that runs out, is an ItemFailure naming the task.
+ * The stop button ends the wait at once; the item loop then reports the task (actions/runItems.ts).
  */
 export async function waitForTask(
 	this: IExecuteFunctions,
@@ -78,79 +89,56 @@ export async function waitForTask(
 	const schedule = new PollSchedule({ intervalMs: settings.pollIntervalSeconds * 1000, timeoutMs: settings.timeoutSeconds * 1000 });
 	const started = Date.now();
 	let last: TaskState = { taskId, status: 'PENDING' };
-	run.jobs.record(itemIndex, { taskId });
+	run.jobs.record(itemIndex, { taskId, state: 'waiting' });
 	for (;;) {
-		const answer = await queryTask.call(this, taskId, region as DashScopeRegion, schedule.remainingMs(), run);
+		const answer = await queryTask.call(this, taskId, region as DashScopeRegion, schedule.remainingMs());
+		let retryAfterMs = 0;
 		if (isFailure(answer)) {
 			if (!answer.retryable || !schedule.noteTransientError()) throw new ItemFailure({ ...answer, taskId, description: withAdvice(answer.description, taskId) });
+			retryAfterMs = answer.retryAfterMs ?? 0;
 		} else {
 			schedule.noteSuccess();
 			last = answer;
-			if (last.status === 'SUCCEEDED') return last;
+			if (last.status === 'SUCCEEDED') {
+				run.jobs.record(itemIndex, { videoUrl: last.videoUrl, state: 'downloading' });
+				return last;
+			}
+			if (last.status === 'FAILED' || last.status === 'CANCELED') run.jobs.record(itemIndex, { ended: true });
 			if (last.status === 'FAILED' || last.status === 'CANCELED' || last.status === 'UNKNOWN') throw new ItemFailure(taskFailure(last, region as DashScopeRegion));
 			if (!options.wait) return last;
 		}
 		if (schedule.expired()) throw new ItemFailure(pollTimeoutFailure(last, Date.now() - started));
-		try {
-			await abortableSleep(schedule.nextDelayMs(), this.getExecutionCancelSignal());
-		} catch (error) {
-			if (this.getExecutionCancelSignal()?.aborted) throw await stopped.call(this, run);
-			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex, description: getTaskAdvice(taskId) });
-		}
+		// A throttled poll waits at least as long as DashScope asked, within the time left.
+		await abortableSleep(Math.min(Math.max(schedule.nextDelayMs(), retryAfterMs), schedule.remainingMs()), this.getExecutionCancelSignal());
 	}
 }
 
-async function queryTask(this: IExecuteFunctions, taskId: string, region: DashScopeRegion, remainingMs: number, run: ItemRun): Promise<TaskState | Failure> {
+async function queryTask(this: IExecuteFunctions, taskId: string, region: DashScopeRegion, remainingMs: number): Promise<TaskState | Failure> {
 	try {
 		const answer = await dashScopeRequest.call(this, 'GET', taskPath(taskId), { timeoutMs: Math.max(1000, Math.min(remainingMs, REQUEST_TIMEOUT_MS)) });
 		return interpretTaskAnswer(toAnswer(answer), taskId, region);
 	} catch (error) {
-		if (this.getExecutionCancelSignal()?.aborted) throw await stopped.call(this, run);
-		// A poll creates nothing: any network failure is worth another poll.
+		// A poll creates nothing: any network failure is worth another poll (after the stop button, the wait before it
+		// ends the item at once).
 		return { ...networkFailure(this, error, 'poll'), retryable: true };
 	}
 }
 
 /**
- * The stop button during a wait: cancel the tasks of this execution that are still queued (a RUNNING one cannot be
- * canceled), and say which tasks keep running upstream (and will be billed).
+ * After the stop button: cancel the tasks this execution created that are still queued (a RUNNING one cannot be
+ * canceled and runs on; a task Get Task follows is not ours to cancel). The ledger records which were canceled.
  */
-async function stopped(this: IExecuteFunctions, run: ItemRun): Promise<ItemFailure> {
-	// Every item in flight wakes up at the stop; the first one cancels and reports for all.
-	run.stopped ??= reportStop.call(this, run);
-	return await run.stopped;
-}
-
-async function reportStop(this: IExecuteFunctions, run: ItemRun): Promise<ItemFailure> {
-	const waiting = run.jobs.waiting().filter((job) => job.taskId);
-	const canceled: string[] = [];
+async function cancelQueuedTasks(this: IExecuteFunctions, run: ItemRun): Promise<void> {
 	await Promise.all(
-		waiting.map(async (job) => {
+		run.jobs.createdWaiting().map(async (job) => {
 			try {
 				const result = interpretCancelAnswer(toAnswer(await cancelAfterStop.call(this, job.taskId!, CANCEL_AFTER_STOP_TIMEOUT_MS)), job.taskId!);
-				if (!isFailure(result) && result.canceled) canceled.push(job.taskId!);
+				if (!isFailure(result) && result.canceled) run.jobs.record(job.itemIndex, { state: 'canceled', ended: true });
 			} catch {
-				// best effort: the task is reported as still running below
+				// best effort: the task is reported as still running
 			}
 		}),
 	);
-	const running = waiting.filter((job) => !canceled.includes(job.taskId!));
-	
-	return new ItemFailure({
-		// "canceled" (n8n's spelling) in the message makes n8n record the run as canceled rather than failed.
-		message: 'The execution was canceled while waiting for DashScope',
-		description: [
-			canceled.length > 0 ? `Canceled queued task${canceled.length > 1 ? 's' : ''} ${canceled.join(', ')}.` : '',
-			running.length > 0
-				? `Still running upstream (they will finish and be billed; Get Task fetches their videos within 24 h): ${running.map(describeJob).join('; ')}.`
-				: '',
-		]
-			.filter(Boolean)
-			.join(' ') || 'No DashScope task was waiting.',
-		retryable: false,
-		mayHaveBilled: running.length > 0,
-		taskId: waiting[0]?.taskId,
-	});
 }
 
 /** The output fields of a finished task (`id` is the task id). */
@@ -182,9 +170,7 @@ export function toAnswer(answer: TextResponse): DashScopeAnswer {
 /** A request to DashScope that got no answer. Only a refused connection or an unknown host proves nothing was created. */
 function networkFailure(context: IExecuteFunctions, error: unknown, phase: 'submit' | 'poll'): Failure {
 	const kind = networkErrorKind(context, error);
-	if (kind === 'cancelled') {
-		throw new ItemFailure({ message: 'The execution was canceled while waiting for DashScope', description: 'The request to DashScope was aborted; if it had arrived, the task runs on (and is billed).', retryable: false, mayHaveBilled: phase === 'poll' });
-	}
+	if (kind === 'cancelled') throw error; // the stop button: the item loop reports the item's job
 	const detail = errorText(error);
 	if (kind === 'refused' || kind === 'notFound') {
 		return {

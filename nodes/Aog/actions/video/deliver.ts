@@ -17,7 +17,8 @@ export async function deliver(
 	details: IDataObject,
 	run: ItemRun,
 ): Promise<INodeExecutionData> {
-	run.jobs.record(itemIndex, { videoUrl: generation.videoUrl });
+	// From here the video exists: the stop report lists it as finished (its link given), and no cancel is sent for it.
+	run.jobs.record(itemIndex, { videoUrl: generation.videoUrl, state: 'downloading' });
 	const fileName = outputFileName(settings.fileName, generation.id, itemIndex);
 	const json: IDataObject = {
 		id: generation.id,

@@ -1,12 +1,15 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { SNIFF_BYTES } from '../../helpers/image';
+import { formatBytes, SNIFF_BYTES } from '../../helpers/image';
 import { InputError } from '../../helpers/failures';
 import { base64ToDataUri, inspectImageBytes } from '../../helpers/imageInput';
 import type { InlineImage } from '../../helpers/jsonBody';
 import { checkImageUrl } from '../../helpers/url';
 
 export type ImageType = 'url' | 'path' | 'base64';
+
+/** The most a binary input is ever read into memory, Validate Image on or off: the cap the Base64 source has. */
+const MAX_BINARY_IMAGE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Reads the picture of one item into the `image` / `image_type` pair AOG expects. A binary comes back as its bytes,
@@ -54,15 +57,23 @@ async function readBinaryImage(this: IExecuteFunctions, itemIndex: number, valid
 				: 'It has no binary data at all. Put a node that outputs the picture as a file (Read/Write Files from Disk, HTTP Request with "File" response, a Form upload…) before this one, or choose another Image Source.',
 		);
 	}
+	const storedSize = binary.id ? (await this.helpers.getBinaryMetadata(binary.id)).fileSize : Math.floor((binary.data.length * 3) / 4);
 	if (validate && binary.id) {
-		const { fileSize } = await this.helpers.getBinaryMetadata(binary.id);
 		const stream = await this.helpers.getBinaryStream(binary.id, SNIFF_BYTES);
 		let head: Uint8Array = new Uint8Array(0);
 		for await (const chunk of stream as AsyncIterable<Uint8Array>) {
 			head = chunk;
 			break; // leaving the loop closes the file
 		}
-		inspectImageBytes(head, fileSize, true, binary.mimeType);
+		inspectImageBytes(head, storedSize, true, binary.mimeType);
+	}
+	// A hard cap whatever Validate Image says, from the stored size before anything is read: a wrong field (a video)
+	// must not be loaded whole.
+	if (storedSize > MAX_BINARY_IMAGE_BYTES) {
+		throw new InputError(
+			`The binary field "${name}" holds ${formatBytes(storedSize)}, more than the ${formatBytes(MAX_BINARY_IMAGE_BYTES)} a picture may have`,
+			'Set "Input Binary Field" to the field holding the picture (DashScope takes pictures of at most 10 MB; this cap holds even with Validate Image off).',
+		);
 	}
 	const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, name);
 	const { mimeType } = inspectImageBytes(bytes, bytes.length, validate, binary.mimeType);

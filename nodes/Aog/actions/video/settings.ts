@@ -3,6 +3,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { InputError } from '../../helpers/failures';
+import { checkFileName } from '../../helpers/fileName';
 import { redactText } from '../../helpers/url';
 import type { Connection } from '../../transport';
 import { DEFAULT_MODEL, MAX_PROMPT_LENGTH } from './imageToVideo.description';
@@ -72,7 +73,7 @@ export function readDeliverySettings(this: IExecuteFunctions, itemIndex: number,
 	if (!outputBinaryPropertyName) throw new InputError('Output Binary Field is empty', 'Name the binary field the MP4 is written to, for example "data".');
 	return {
 		outputBinaryPropertyName,
-		fileName: String(options.fileName ?? ''),
+		fileName: checkFileName(String(options.fileName ?? '')),
 		downloadVideo: options.downloadVideo !== false,
 		timeoutSeconds: readNumber.call(this, itemIndex, 'timeout', connection === 'dashScopeApi' ? LIMITS.taskTimeoutSeconds : LIMITS.timeoutSeconds),
 		maxVideoBytes: readNumber.call(this, itemIndex, 'maxVideoSizeMB', LIMITS.maxVideoSizeMB) * 1024 * 1024,

@@ -3,15 +3,38 @@ import { describeJob, JobLedger } from '../../../../nodes/Aog/helpers/jobLedger'
 describe('JobLedger', () => {
 	it('keeps each item’s job, merging later facts and ignoring undefined ones', () => {
 		const ledger = new JobLedger();
-		ledger.record(2, { taskId: 't-2' });
-		ledger.record(0, { resultId: 'r-0', videoUrl: 'https://oss.example.com/v0.mp4' });
+		ledger.record(2, { taskId: 't-2', state: 'waiting', created: true });
+		ledger.record(0, { resultId: 'r-0', videoUrl: 'https://oss.example.com/v0.mp4', state: 'downloading' });
 		ledger.record(2, { videoUrl: 'https://oss.example.com/v2.mp4', taskId: undefined });
 		ledger.record(0, { state: 'delivered' });
 		expect(ledger.list()).toEqual([
 			{ itemIndex: 0, resultId: 'r-0', videoUrl: 'https://oss.example.com/v0.mp4', state: 'delivered' },
-			{ itemIndex: 2, taskId: 't-2', videoUrl: 'https://oss.example.com/v2.mp4', state: 'waiting' },
+			{ itemIndex: 2, taskId: 't-2', videoUrl: 'https://oss.example.com/v2.mp4', state: 'waiting', created: true },
 		]);
-		expect(ledger.waiting().map((job) => job.itemIndex)).toEqual([2]);
+		expect(ledger.createdWaiting().map((job) => job.itemIndex)).toEqual([2]);
+	});
+
+	it('offers the stop button only the waiting tasks this execution created (never one Get Task follows)', () => {
+		const ledger = new JobLedger();
+		ledger.record(0, { taskId: 'mine', state: 'waiting', created: true });
+		ledger.record(1, { taskId: 'recovered', state: 'waiting' });
+		ledger.record(2, { taskId: 'downloading', state: 'downloading', created: true });
+		expect(ledger.createdWaiting().map((job) => job.taskId)).toEqual(['mine']);
+	});
+
+	it('keeps its entries in the object it is given (n8n keeps that object across Retry On Fail tries)', () => {
+		const store = {};
+		new JobLedger(store).record(3, { taskId: 't-3', state: 'waiting', created: true });
+		const retry = new JobLedger(store);
+		expect(retry.get(3)).toEqual({ itemIndex: 3, taskId: 't-3', state: 'waiting', created: true });
+		retry.forget(3);
+		expect(new JobLedger(store).get(3)).toBeUndefined();
+		expect(JSON.parse(JSON.stringify(store))).toEqual({});
+	});
+
+	it('describes a video being downloaded as finished, and a lost submit as unanswered', () => {
+		expect(describeJob({ itemIndex: 1, taskId: 't', videoUrl: 'https://oss.example.com/v.mp4', state: 'downloading' })).toBe('item 1, task t, finished, video https://oss.example.com/v.mp4');
+		expect(describeJob({ itemIndex: 1, state: 'submitting' })).toBe('item 1, request sent, answer not received');
 	});
 
 	it('describes the other items’ jobs for the error that stops a run, and nothing when there are none', () => {
@@ -19,7 +42,7 @@ describe('JobLedger', () => {
 		expect(ledger.describeOthers(0)).toBe('');
 		ledger.record(0, { taskId: 't-0', state: 'failed' });
 		ledger.record(1, { taskId: 't-1', videoUrl: 'https://oss.example.com/v1.mp4', state: 'delivered' });
-		ledger.record(3, { taskId: 't-3' });
+		ledger.record(3, { taskId: 't-3', state: 'waiting' });
 		ledger.record(4, {}); // an item that never got a job is not listed
 		const text = ledger.describeOthers(0);
 		expect(text).toBe(

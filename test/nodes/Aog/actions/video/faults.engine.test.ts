@@ -306,16 +306,16 @@ describe('safe retries of the POST', () => {
 		expect(server.counters).toMatchObject({ i2vPosts: 2, downloads: 1 });
 	});
 
-	test('429 Throttling.RateQuota that never clears: 4 POSTs (bounded), then a clear error', async () => {
-		server.scriptFailures(Array.from({ length: 5 }, () => ({ kind: 'upstream', code: 'Throttling.RateQuota', retryAfter: 0 }) as ScriptedFailure));
-		const result = await run();
+	test('429 Throttling.RateQuota that never clears: retried until Options → Timeout, then a clear error', async () => {
+		server.scriptFailures(Array.from({ length: 50 }, () => ({ kind: 'upstream', code: 'Throttling.RateQuota', retryAfter: 0 }) as ScriptedFailure));
+		const result = await run({ timeout: 4 });
 		expectError(result, {
 			message: 'DashScope is rate-limiting the account (Throttling.RateQuota)',
-			description: [/allows about 2 submissions per second and 2 running tasks per account/, /lower Options → Concurrency to 1 or 2/, /The node tried 4 times/],
+			description: [/allows about 2 submissions per second and 2 running tasks per account/, /lower Options → Concurrency to 1 or 2/, /The node tried \d+ times/],
 			httpCode: '429',
 		});
-		expect(server.counters.i2vPosts).toBe(4);
-		expect(server.pendingFailures()).toHaveLength(1);
+		expect(server.counters.i2vPosts).toBeGreaterThanOrEqual(2);
+		expect(server.pendingFailures().length).toBe(50 - server.counters.i2vPosts);
 	});
 
 	test('connection refused that persists: retried until the timeout, then a clear error', async () => {
