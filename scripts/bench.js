@@ -114,8 +114,20 @@ async function child(kind, args) {
 	return require(`./bench/${kind}`).child(args);
 }
 
+const USAGE = `Usage: npm run bench -- [options]   (npm run bench builds first; node scripts/bench.js after a build)
+
+Measures the AOG node against the dev servers (each in a process of its own) and writes docs/BENCHMARKS.md. A full
+run takes about 18 minutes on 2 cores, and installs the n8n CLI into .cache/ on first use.
+
+  --only=<a,b,…>  only these sections: ${SECTIONS.map((section) => section.name).join(', ')} (the doc is left unchanged)
+  --quick         one repetition per measurement (the doc is left unchanged)
+  --no-write      print the table, leave the doc unchanged
+  --out=<file>    write the report to this file instead of docs/BENCHMARKS.md
+  -h, --help      this text`;
+
 if (require.main === module) {
 	const argv = process.argv.slice(2);
+	if (argv[0] !== '--child') require('./usage').answerHelp(USAGE, ['--only=', '--quick', '--no-write', '--out=']);
 	const run = argv[0] === '--child' ? child(argv[1], argv.slice(2)) : main();
 	run.catch((error) => {
 		process.stderr.write(`\n[bench] failed: ${error.stack || error}\n`);

@@ -67,7 +67,18 @@ async function main() {
 	}
 }
 
+const USAGE = `Usage: node scripts/check-credential-test.js [--json] [--own]   (after npm run build)
+
+Proves the credentials' connection tests (AOG API, DashScope API) inside the real n8n editor, as its "Test" button
+calls them. Uses a running \`npm run dev\` when there is one, otherwise an environment of its own. Exit code 0 when
+every case behaves as expected.
+
+  --json        print the results as JSON
+  --own         always start an environment of its own (never touch a running npm run dev)
+  -h, --help    this text`;
+
 if (require.main === module) {
+	require('./usage').answerHelp(USAGE, ['--json', '--own']);
 	const watchdog = setTimeout(() => {
 		console.error('✘ check-credential-test: gave up after 10 minutes');
 		process.exit(1);

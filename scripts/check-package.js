@@ -5,6 +5,14 @@ const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
 
+require('./usage').answerHelp(`Usage: node scripts/check-package.js   (after npm run build)
+
+Checks the verified-community-node rules that lint does not cover: no runtime dependencies, peerDependencies exactly
+{"n8n-workflow": "*"}, no install lifecycle scripts, and every file package.json's "n8n" section names is built.
+No options; exit code 1 on a problem.
+
+  -h, --help    this text`);
+
 const root = path.resolve(__dirname, '..');
 const pkg = require(path.join(root, 'package.json'));
 const problems = [];

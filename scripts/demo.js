@@ -222,7 +222,20 @@ function videoLines({ file, bytes, probe, json }) {
 	];
 }
 
+const USAGE = `Usage: npm run demo -- [--dashscope]   (npm run demo builds first)
+
+Runs examples/image-to-video.json with the real n8n CLI (n8n ${N8N_VERSION}, installed into .cache/ on first use)
+against the AOG dev server, with the package packed and installed the way users get it, and reports the MP4 it wrote.
+
+  --dashscope   examples/image-to-video-dashscope.json instead, connected to DashScope directly (the DashScope dev
+                server, with compressed task times)
+  -h, --help    this text
+
+Environment: AOG_BASE_URL (and AOG_API_KEY) to use a real AOG; DASHSCOPE_API_KEY with DASHSCOPE_REGION
+(beijing|singapore|virginia) or DASHSCOPE_BASE_URL to use a real DashScope; N8N_VERSION (default 2.8.4).`;
+
 if (require.main === module) {
+	require('./usage').answerHelp(USAGE, ['--dashscope']);
 	(process.argv.includes('--dashscope') ? mainDashScope() : main()).then(
 		() => process.exit(0),
 		(error) => {

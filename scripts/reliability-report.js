@@ -1,14 +1,23 @@
 #!/usr/bin/env node
 'use strict';
 // Runs the reliability tests (through AOG: fault matrix, bad-input matrix, concurrency, security; DashScope directly:
-// Image to Video, Get Task, Cancel Task, security) with jest and writes into
+// Image to Video, Get Task, Cancel Task, security; the guards of promised behaviour) with jest and writes into
 // docs/RELIABILITY.md the status of every case row and the totals. Each row's "Proven by" cell names its tests as
 // `<file> › <describe> › … › <test>` in backticks, `*` standing for any text. The script fails (exit 1) when a test
 // fails, or a row names a test that does not exist.
-//
-//   node scripts/reliability-report.js               run jest, update the doc
-//   node scripts/reliability-report.js --from x.json  use an earlier `jest --json` result instead of running jest
-//   node scripts/reliability-report.js --check       run and report, but do not write the doc
+const USAGE = `Usage: node scripts/reliability-report.js [--from <jest.json>] [--check]
+
+Checks every case row of docs/RELIABILITY.md against a jest run of the reliability test files, and writes each
+row's Status and the totals into the doc.
+
+  (no option)        run jest on the reliability test files, then update the doc
+  --from <file>      use an earlier \`jest --json\` result instead of running jest: the run of these files, or of
+                     the whole suite (npm test -- --json --outputFile=<file>; the other files are ignored)
+  --doc <file>       another doc than docs/RELIABILITY.md (for the script's own tests)
+  --check            do not write the doc; fail (exit 1) when a row's test is missing or did not pass, or when the
+                     Status column committed in the doc disagrees with the run (CI: .ci/run)
+  -h, --help         this text
+`;
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -26,6 +35,10 @@ const FILES = {
 	cancelTask: 'test/nodes/Aog/actions/video/cancelTask.engine.test.ts',
 	dashScopeSecurity: 'test/nodes/Aog/dashScopeSecurity.engine.test.ts',
 	promises: 'test/nodes/Aog/actions/video/promises.engine.test.ts',
+	guards: 'test/nodes/Aog/actions/video/guards.engine.test.ts',
+	wait: 'test/nodes/Aog/transport/wait.test.ts',
+	scripts: 'test/scripts/help.test.ts',
+	report: 'test/scripts/reliability-report.test.ts',
 };
 const FILE_COUNT = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'][Object.keys(FILES).length] ?? String(Object.keys(FILES).length);
 
@@ -34,7 +47,7 @@ function runJest() {
 	const started = Date.now();
 	const jest = spawnSync(
 		process.execPath,
-		[require.resolve('jest/bin/jest', { paths: [ROOT] }), '--selectProjects', 'engine', '--json', '--outputFile', output, '--', ...Object.values(FILES)],
+		[require.resolve('jest/bin/jest', { paths: [ROOT] }), '--selectProjects', 'unit', 'engine', '--json', '--outputFile', output, '--', ...Object.values(FILES)],
 		{ cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
 	);
 	if (!fs.existsSync(output)) throw new Error(`jest wrote no results (exit ${jest.status})`);
@@ -71,10 +84,11 @@ function splitRow(line) {
 	return line.trim().replace(/^\||\|$/g, '').split('|').map((cell) => cell.trim());
 }
 
-function updateDoc(doc, tests) {
+function updateDoc(doc, tests, { check = false } = {}) {
 	const problems = [];
 	const rows = { total: 0, passing: 0 };
 	const covered = new Set();
+	const referenced = new Set();
 	const lines = doc.split('\n').map((line) => {
 		if (!/^\| [A-Z]\d+ \|/.test(line)) return line;
 		const cells = splitRow(line);
@@ -84,6 +98,7 @@ function updateDoc(doc, tests) {
 		if (!ok) problems.push(`${id}: names no test`);
 		for (const reference of references) {
 			const { tests: matched, error } = resolveReference(reference, tests);
+			if (!error) referenced.add(/^(\w+) › /.exec(reference)[1]);
 			if (error) {
 				problems.push(`${id}: ${error}`);
 				ok = false;
@@ -103,11 +118,13 @@ function updateDoc(doc, tests) {
 		}
 		rows.total += 1;
 		if (ok) rows.passing += 1;
-		cells[4] = ok ? 'pass' : '**FAIL**';
+		const status = ok ? 'pass' : '**FAIL**';
+		if (check && cells[4] !== status) problems.push(`${id}: the doc's Status says "${cells[4]}", the run says "${status}"`);
+		cells[4] = status;
 		return `| ${cells.join(' | ')} |`;
 	});
 	const uncovered = tests.filter((test) => !covered.has(`${test.key} › ${test.name}`));
-	return { doc: lines.join('\n'), rows, problems, uncovered };
+	return { doc: lines.join('\n'), rows, problems, uncovered, referenced };
 }
 
 function totalsBlock({ rows, tests, wallMs, uncovered, results }) {
@@ -132,16 +149,47 @@ function totalsBlock({ rows, tests, wallMs, uncovered, results }) {
 	].join('\n');
 }
 
+function parseArgs(argv) {
+	const args = { check: false, from: undefined, doc: DOC, help: false };
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (arg === '--help' || arg === '-h') args.help = true;
+		else if (arg === '--check') args.check = true;
+		else if (arg === '--from' && argv[i + 1] && !argv[i + 1].startsWith('--')) args.from = argv[++i];
+		else if (arg.startsWith('--from=')) args.from = arg.slice('--from='.length);
+		else if (arg === '--doc' && argv[i + 1] && !argv[i + 1].startsWith('--')) args.doc = path.resolve(argv[++i]);
+		else throw new Error(`unknown or incomplete option "${arg}"`);
+	}
+	return args;
+}
+
 function main() {
-	const args = process.argv.slice(2);
-	const fromIndex = args.indexOf('--from');
-	const { results, wallMs } = fromIndex >= 0 ? { results: JSON.parse(fs.readFileSync(args[fromIndex + 1], 'utf8')), wallMs: 0 } : runJest();
+	let args;
+	try {
+		args = parseArgs(process.argv.slice(2));
+	} catch (error) {
+		console.error(`${error.message}\n\n${USAGE}`);
+		process.exitCode = 2;
+		return;
+	}
+	if (args.help) {
+		process.stdout.write(USAGE);
+		return;
+	}
+	if (args.from && !fs.existsSync(args.from)) {
+		console.error(`problem: ${args.from} does not exist (did jest run with --json --outputFile=${args.from}?)`);
+		process.exitCode = 1;
+		return;
+	}
+	const { results, wallMs } = args.from ? { results: JSON.parse(fs.readFileSync(path.resolve(args.from), 'utf8')), wallMs: 0 } : runJest();
 	const tests = listTests(results);
-	const original = fs.readFileSync(DOC, 'utf8');
-	const { doc, rows, problems, uncovered } = updateDoc(original, tests);
+	const original = fs.readFileSync(args.doc, 'utf8');
+	const { doc, rows, problems, uncovered, referenced } = updateDoc(original, tests, { check: args.check });
+	// A file the rows name whose suite did not run at all (or failed to load) is named once, besides its rows.
+	for (const key of referenced) if (!tests.some((test) => test.key === key)) problems.push(`${FILES[key]}: not in the jest run, or none of its tests ran`);
 	const block = totalsBlock({ rows, tests, wallMs, uncovered, results });
 	const updated = doc.replace(/<!-- totals:start -->[\s\S]*?<!-- totals:end -->/, block);
-	if (!args.includes('--check')) fs.writeFileSync(DOC, updated);
+	if (!args.check) fs.writeFileSync(args.doc, updated);
 	console.log(`${rows.passing}/${rows.total} cases pass; ${tests.filter((test) => test.status === 'passed').length}/${tests.length} tests pass`);
 	for (const test of uncovered) console.log(`not named by any row: ${test.key} › ${test.name}`);
 	for (const problem of problems) console.error(`problem: ${problem}`);

@@ -178,7 +178,19 @@ async function main() {
 	}
 }
 
+const USAGE = `Usage: npm run screenshots
+
+Drives headless Chromium through the real n8n editor and saves the README's pictures to docs/images/
+(node-parameters.png, workflow.png, output-video.png). Uses a running \`npm run dev\` when there is one; otherwise
+builds the package and starts the same environment in a temporary user folder, and stops it at the end.
+No options.
+
+  -h, --help    this text
+
+Environment: CHROMIUM_PATH (default /usr/bin/chromium; apt-get install -y chromium).`;
+
 if (require.main === module) {
+	require('./usage').answerHelp(USAGE);
 	const watchdog = setTimeout(() => {
 		console.error(`✘ screenshots: gave up after ${TOTAL_TIMEOUT_MS / 60_000} minutes`);
 		process.exit(1);

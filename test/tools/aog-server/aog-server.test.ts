@@ -41,6 +41,13 @@ interface CallOptions {
 	timeoutMs?: number;
 }
 
+/** Waits until the server shows what the test needs (a wide bound: a loaded machine may be slow, never wrong). */
+async function waitFor(check: () => boolean, withinMs = 10_000): Promise<void> {
+	const end = Date.now() + withinMs;
+	while (!check() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 10));
+	if (!check()) throw new Error('condition not met in time');
+}
+
 /** One HTTP exchange on a fresh connection; resolves even when the body is cut off (see `error`). */
 function call(method: string, url: string, options: CallOptions = {}): Promise<Reply> {
 	const started = Date.now();
@@ -678,7 +685,7 @@ describe('scripted download failures', () => {
 		await call('GET', videoUrl);
 		expect(server.counters.clientAborts).toBe(0);
 		await call('GET', videoUrl, { timeoutMs: 200 }).catch((error: Error) => error); // resolves or rejects, depending on when the timeout hits
-		await new Promise((resolve) => setTimeout(resolve, 50));
+		await waitFor(() => server.counters.clientAborts > 0); // the server sees the close a moment later
 		expect(server.counters.clientAborts).toBe(1);
 	});
 
@@ -737,7 +744,7 @@ describe('lifecycle', () => {
 		const other = await startAogServer({ port: 0 });
 		other.scriptFailures([{ kind: 'hang' }]);
 		const pending = call('POST', other.url + STANDARD, { body: '{}' });
-		await new Promise((resolve) => setTimeout(resolve, 100));
+		await waitFor(() => other.counters.i2vPosts === 1); // the request has arrived and hangs
 		await other.close(); // resolves although a request hangs (the test would time out otherwise)
 		await expect(pending).rejects.toThrow(/socket hang up|ECONNRESET/);
 	});
@@ -747,11 +754,11 @@ describe('generation gauge', () => {
 	const base64Body = () => ({ image: toDataUri(landscapePng()), image_type: 'base64' });
 
 	it('counts generation requests in flight, the most at once, and when each came and went', async () => {
-		server.setOptions({ generationDelayMs: 300 });
+		// Long enough that the three are in flight together however slowly they arrive on a loaded machine.
+		server.setOptions({ generationDelayMs: 1500 });
 		expect(server.generation).toMatchObject({ inFlight: 0, maxInFlight: 0, requests: [] });
 		const replies = Promise.all([post(STANDARD, base64Body()), post(STANDARD, base64Body()), post(NATIVE, { model: 'wan2.2-i2v-plus', input: { img_url: toDataUri(landscapePng()) } })]);
-		await new Promise((resolve) => setTimeout(resolve, 150));
-		expect(server.generation.inFlight).toBe(3);
+		await waitFor(() => server.generation.inFlight === 3, 1500);
 		await get('/health'); // other routes are not generation requests
 		expect((await replies).map((reply) => reply.status)).toEqual([200, 200, 200]);
 		expect(server.generation).toMatchObject({ inFlight: 0, maxInFlight: 3 });
@@ -759,10 +766,11 @@ describe('generation gauge', () => {
 		expect(requests.map((r) => r.route).sort()).toEqual(['native', 'standard', 'standard']);
 		expect(requests.map((r) => r.index)).toEqual([0, 1, 2]);
 		for (const request of requests) {
-			expect(request).toMatchObject({ status: 200, delayMs: 300 });
-			expect(request.answeredAt! - request.receivedAt).toBeGreaterThanOrEqual(290);
+			expect(request).toMatchObject({ status: 200, delayMs: 1500 });
+			expect(request.answeredAt! - request.receivedAt).toBeGreaterThanOrEqual(1490);
 		}
 
+		server.setOptions({ generationDelayMs: 0 });
 		await post(STANDARD, base64Body());
 		expect(server.generation.maxInFlight).toBe(3);
 		server.reset();

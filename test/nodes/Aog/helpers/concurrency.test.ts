@@ -67,15 +67,25 @@ describe('mapWithConcurrency', () => {
 	});
 
 	it('keeps the order when later items finish first', async () => {
-		const delays = [40, 1, 25, 6, 13];
-		const finished: number[] = [];
-		const results = await mapWithConcurrency(delays, 5, async (delay, index) => {
-			await sleep(delay);
-			finished.push(index);
-			return delay;
+		// Each item finishes when the test says so (no timers: the finishing order holds on any machine).
+		const finishOrder = [1, 3, 4, 2, 0];
+		const gates = finishOrder.map(() => {
+			let open = () => {};
+			const promise = new Promise<void>((resolve) => (open = resolve));
+			return { promise, open };
 		});
-		expect(results).toEqual(delays);
-		expect(finished).toEqual([1, 3, 4, 2, 0]);
+		const finished: number[] = [];
+		const results = mapWithConcurrency(['a', 'b', 'c', 'd', 'e'], 5, async (item, index) => {
+			await gates[index].promise;
+			finished.push(index);
+			return `${item}${index}`;
+		});
+		for (const index of finishOrder) {
+			gates[index].open();
+			await new Promise((resolve) => setImmediate(resolve));
+		}
+		expect(await results).toEqual(['a0', 'b1', 'c2', 'd3', 'e4']);
+		expect(finished).toEqual(finishOrder);
 	});
 
 	it('rejects with the error of a failing item', async () => {

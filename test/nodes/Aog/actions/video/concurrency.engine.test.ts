@@ -142,7 +142,7 @@ describe('failures under concurrency', () => {
 		expect(later).toHaveLength(count + 1 - 3);
 		for (const request of later) expect(request.receivedAt).toBeGreaterThanOrEqual(pauseEnd - 50);
 		// The other two lanes were free long before the pause ended (250 ms generations), so they were held back by
-		// the shared pause, not busy.
-		for (const request of firstBatch.filter((r) => r !== throttled[0])) expect(request.answeredAt!).toBeLessThan(pauseEnd - 1000);
+		// the shared pause, not busy: free for at least the last quarter of it (a wide bound for a loaded machine).
+		for (const request of firstBatch.filter((r) => r !== throttled[0])) expect(request.answeredAt!).toBeLessThan(pauseEnd - PAUSE_MS / 4);
 	});
 });
