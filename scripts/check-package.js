@@ -12,8 +12,15 @@ const problems = [];
 
 if (Object.keys(pkg.dependencies ?? {}).length > 0) problems.push(`runtime dependencies: ${Object.keys(pkg.dependencies).join(', ')}`);
 if (JSON.stringify(pkg.peerDependencies) !== JSON.stringify({ 'n8n-workflow': '*' })) problems.push('peerDependencies must be exactly {"n8n-workflow": "*"}');
-const runtime = execFileSync('npm', ['ls', '--omit=dev', '--omit=peer', '--parseable', '--all'], { cwd: root, encoding: 'utf8' })
-	.trim().split('\n').filter((line) => line && path.resolve(line) !== root);
+let npmLs;
+try {
+	npmLs = execFileSync('npm', ['ls', '--omit=dev', '--omit=peer', '--parseable', '--all'], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+} catch (error) {
+	// npm ls exits 1 when a dependency is declared but missing; what it lists is still on stdout.
+	npmLs = error.stdout ?? '';
+	problems.push(`npm ls --omit=dev failed: ${String(error.stderr ?? error.message).trim().split('\n')[0]}`);
+}
+const runtime = npmLs.trim().split('\n').filter((line) => line && path.resolve(line) !== root);
 if (runtime.length > 0) problems.push(`npm ls --omit=dev lists: ${runtime.join(', ')}`);
 for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
 	if (!fs.existsSync(path.join(root, file))) problems.push(`${file} is missing (run npm run build)`);
