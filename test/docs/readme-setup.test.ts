@@ -56,7 +56,7 @@ async function shell(command: string, server: AogServer): Promise<string> {
 
 describe.each([
 	['README.md', 'Setting up AOG'],
-	['README.zh-CN.md', '配置 AOG'],
+	['docs/README.zh-CN.md', '配置 AOG'],
 ])('%s: the setup recipe works on AOG v0.7', (file, heading) => {
 	let server: AogServer;
 
@@ -93,7 +93,7 @@ describe.each([
 });
 
 it('no document still gives the aog install command that does not work in v0.7', () => {
-	for (const file of ['README.md', 'README.zh-CN.md', 'docs/TROUBLESHOOTING.md']) {
+	for (const file of ['README.md', 'docs/README.zh-CN.md', 'docs/TROUBLESHOOTING.md']) {
 		expect(fs.readFileSync(path.join(ROOT, file), 'utf8')).not.toMatch(/aog install image-to-video --remote --flavor aliyun/);
 	}
 });
