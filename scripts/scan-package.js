@@ -15,6 +15,13 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { createRequire } = require('node:module');
 
+require('./usage').answerHelp(`Usage: node scripts/scan-package.js   (npm run scan; after npm run build)
+
+Runs the analysis of n8n's community package scanner on the source (package.json, nodes/, credentials/) and on
+the unpacked npm pack tarball. No options; exit code 1 when either has an error.
+
+  -h, --help    this text`);
+
 const root = path.resolve(__dirname, '..');
 const pkg = require(path.join(root, 'package.json'));
 
