@@ -359,6 +359,23 @@ describe('standard route: success and the served video', () => {
 		expect(server.counters.downloads).toBe(2);
 	});
 
+	it('checks the signature and key id of a video link as OSS does: an altered link is 403, the link as given is 200', async () => {
+		const link = await generate();
+		expect((await call('GET', link)).status).toBe(200);
+		const altered = (name: string, value: string | null) => {
+			const url = new URL(link);
+			if (value === null) url.searchParams.delete(name);
+			else url.searchParams.set(name, value);
+			return url.href;
+		};
+		const forged = await call('GET', altered('Signature', '***'));
+		expect(forged.status).toBe(403);
+		expect(forged.text).toContain('<Code>SignatureDoesNotMatch</Code>');
+		expect((await call('GET', altered('OSSAccessKeyId', '***'))).status).toBe(403);
+		expect((await call('GET', altered('Signature', null))).status).toBe(403);
+		expect((await call('GET', altered('Expires', String(Number(new URL(link).searchParams.get('Expires')) + 1)))).status).toBe(403);
+	});
+
 	it('records the last requests with base64 shortened', async () => {
 		await generate();
 		const last = server.lastRequests[server.lastRequests.length - 1];
