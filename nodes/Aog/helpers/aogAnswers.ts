@@ -48,7 +48,7 @@ export function interpretNativeAnswer(answer: GatewayAnswer): GenerationResult |
 	const status = String(output.task_status ?? '');
 	if (status !== 'SUCCEEDED') {
 		const code = typeof output.code === 'string' ? output.code : undefined;
-		const explained = explainUpstream(400, code, typeof output.message === 'string' ? output.message : undefined);
+		const explained = explainUpstream(400, code, typeof output.message === 'string' ? output.message : undefined, true);
 		return {
 			...explained,
 			message: `The generation task ended ${status || 'without a status'} upstream: ${explained.message}`,

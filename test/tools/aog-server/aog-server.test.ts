@@ -543,6 +543,14 @@ describe('scripted generation failures', () => {
 		expect(server.counters).toMatchObject({ i2vPosts: 3, nativePosts: 1, upstreamTasks: 0 });
 	});
 
+	it('proxy429 answers a plain 429 with Retry-After, as a rate-limiting proxy in front of AOG: no upstream task', async () => {
+		server.scriptFailures([{ kind: 'proxy429', retryAfter: 2 }, { kind: 'proxy429' }]);
+		const first = await post(STANDARD, base64Body());
+		expect([first.status, first.headers['content-type'], first.headers['retry-after'], first.text]).toEqual([429, JSON_TYPE, '2', '{"message":"Too Many Requests"}']);
+		expect((await post(NATIVE, { model: 'wan2.2-i2v-plus', input: { img_url: 'x' } })).headers['retry-after']).toBeUndefined();
+		expect(server.counters.upstreamTasks).toBe(0);
+	});
+
 	it('reset drops the connection without an answer', async () => {
 		server.scriptFailures([{ kind: 'reset' }]);
 		await expect(post(STANDARD, base64Body())).rejects.toThrow(/ECONNRESET|socket hang up/);
