@@ -11,6 +11,8 @@ export interface GatewayAnswer {
 	contentType: string;
 	body: string;
 	retryAfterHeader?: string;
+	/** The Location header of a redirect. */
+	location?: string;
 }
 
 /** Where a user sets AOG up so that image-to-video works (the `aog install` command of v0.7 does not). */

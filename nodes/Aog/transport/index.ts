@@ -69,6 +69,10 @@ export async function textRequest(this: RequestContext, connection: Connection, 
 		json: false,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		// A redirect is answered to the caller, never followed: n8n would re-add the key for the new address, whatever
+		// its origin. The interpreters turn it into "the Base URL redirects to …".
+		disableFollowRedirect: true,
+		sendCredentialsOnCrossOriginRedirect: false,
 		timeout: request.timeoutMs,
 	})) as { statusCode: number; headers: TextResponse['headers']; body: unknown };
 	const body = response.body;
