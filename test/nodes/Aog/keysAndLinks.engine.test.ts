@@ -8,10 +8,10 @@ import { LoadOptionsContext } from 'n8n-core';
 import { Workflow, type INode, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
 import { AogApi } from '../../../credentials/AogApi.credentials';
-import { DashScopeApi } from '../../../credentials/DashScopeApi.credentials';
+import { DASHSCOPE_REGION_HOSTS, DashScopeApi, dashScopeBaseUrl } from '../../../credentials/DashScopeApi.credentials';
 import { Aog } from '../../../nodes/Aog/Aog.node';
 import { testCredential } from '../../../tools/harness/credentialTest';
-import { HarnessCredentialsHelper, HarnessNodeTypes, type RunNodeResult } from '../../../tools/harness/engine';
+import { createInjectNodeType, HarnessCredentialsHelper, HarnessNodeTypes, INJECT_NODE_TYPE, type RunNodeResult } from '../../../tools/harness/engine';
 import { closedPort, jpegItem, runAog, runDashScope, startAogServer, startDashScopeServer, type AogServer, type DashScopeServer } from './support';
 
 let aog: AogServer;
@@ -257,8 +257,40 @@ describe('credential tests tell the truth', () => {
 		expect(outcome.message).not.toMatch(/not with DashScope/);
 	});
 
+	test("the shared case list (tools/credential-checks.js, which the e2e test runs in the real n8n editor) passes in-process", async () => {
+		/* eslint-disable @typescript-eslint/no-require-imports */
+		const { checkCredentialTest, checkDashScopeCredentialTest } = require('../../../tools/credential-checks') as {
+			checkCredentialTest: (options: { client: unknown; aogUrl: string }) => Promise<Array<{ name: string; status?: string; message: string; pass: boolean }>>;
+			checkDashScopeCredentialTest: (options: { client: unknown; url: string; apiKey: string; notDashScopeUrl?: string }) => Promise<Array<{ name: string; status?: string; message: string; pass: boolean }>>;
+		};
+		/* eslint-enable @typescript-eslint/no-require-imports */
+		const client = {
+			testCredential: async ({ type, data }: { type: string; data: Record<string, string> }) => await testCredential(type === 'aogApi' ? new AogApi() : new DashScopeApi(), data),
+		};
+		const results = [
+			...(await checkCredentialTest({ client, aogUrl: aog.url })),
+			...(await checkDashScopeCredentialTest({ client, url: dashScope.url, apiKey: dashScope.apiKey, notDashScopeUrl: aog.url })),
+		];
+		expect(results.filter((result) => !result.pass)).toEqual([]);
+		expect(results).toHaveLength(12);
+	});
+
 	test('DashScope: another API (AOG) at the Base URL is not DashScope', async () => {
 		const outcome = await testCredential(new DashScopeApi(), { region: 'custom', baseUrl: aog.url, apiKey: dashScope.apiKey });
 		expect(outcome).toEqual({ status: 'Error', message: expect.stringMatching(/^The address answered, but not with DashScope's task API/) });
+	});
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The region hosts: one table for the node and the DashScope credential's test request.
+
+describe('DashScope region hosts: one table', () => {
+	test.each(Object.keys(DASHSCOPE_REGION_HOSTS))('%s: the credential test asks the host the node uses', (region) => {
+		const node: INode = { id: 'n', name: 'N', type: INJECT_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new HarnessNodeTypes().add(INJECT_NODE_TYPE, createInjectNodeType([])) });
+		const testHost = workflow.expression.getSimpleParameterValue(node, new DashScopeApi().test.request.baseURL!, 'internal', { $credentials: { region, apiKey: 'k' } }, undefined, '');
+		expect(testHost).toBe(DASHSCOPE_REGION_HOSTS[region]);
+		expect(dashScopeBaseUrl({ region })).toBe(DASHSCOPE_REGION_HOSTS[region]);
+		expect(DASHSCOPE_REGION_HOSTS[region]).toMatch(/^https:\/\/dashscope(-intl|-us)?\.aliyuncs\.com$/);
 	});
 });
