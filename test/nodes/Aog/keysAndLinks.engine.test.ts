@@ -98,13 +98,14 @@ interface Recorder {
 }
 
 /** A server that records every request and answers `answer` (a redirect, a login page…). */
-async function recorder(answer: (request: http.IncomingMessage, response: http.ServerResponse) => void): Promise<Recorder> {
+async function recorder(answer: (request: http.IncomingMessage, response: http.ServerResponse, body: Buffer) => void): Promise<Recorder> {
 	const state: Recorder = { url: '', requests: [], close: async () => {} };
 	const server = http.createServer((request, response) => {
-		request.resume();
+		const chunks: Buffer[] = [];
+		request.on('data', (chunk: Buffer) => chunks.push(chunk));
 		request.on('end', () => {
 			state.requests.push({ method: request.method!, path: request.url!, authorization: request.headers.authorization });
-			answer(request, response);
+			answer(request, response, Buffer.concat(chunks));
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -188,6 +189,36 @@ describe('no key follows a redirect', () => {
 		expect(results[0].name).toMatch(/the Base URL redirects to http:\/\/127\.0\.0\.1:\d+\/login/);
 		expect(redirector.requests.length).toBeGreaterThanOrEqual(1);
 		expectNoKeyElsewhere(PROXY_KEY);
+	});
+
+	test('DashScope directly: the submit goes through, then the polls and Cancel Task are answered 302: not followed, the task named, no key elsewhere', async () => {
+		// A front that passes the submit to the dev server and redirects everything about tasks to the other port.
+		const front = await recorder((request, response, body) => {
+			if (request.method === 'POST' && request.url!.endsWith('/video-synthesis')) {
+				const headers = { ...request.headers, host: new URL(dashScope.url).host };
+				const forward = http.request(`${dashScope.url}${request.url}`, { method: 'POST', headers, agent: false }, (answer) => {
+					response.writeHead(answer.statusCode ?? 502, answer.headers);
+					answer.pipe(response);
+				});
+				forward.end(body);
+				return;
+			}
+			response.writeHead(302, { Location: `${elsewhere.url}/login` });
+			response.end();
+		});
+		try {
+			const result = await runDashScope({ imageSource: 'binary', prompt: 'A slow push-in' }, { server: dashScope, items: [jpegItem()], credentials: { baseUrl: front.url } });
+			const taskId = dashScope.tasks[0].id;
+			expect(result.error?.message).toBe(`Reading task ${taskId} failed: the DashScope credential's Base URL redirects to ${elsewhere.url}/login; use that address`);
+			expect(result.error?.description).toMatch(new RegExp(`use Get Task with the id ${taskId}`));
+			expect(front.requests.filter((request) => request.method === 'GET')).toHaveLength(1); // not polled on
+			const canceled = await runDashScope({ operation: 'cancelTask', taskId }, { server: dashScope, credentials: { baseUrl: front.url } });
+			expect(canceled.error?.message).toBe(`Canceling task ${taskId} failed: the DashScope credential's Base URL redirects to ${elsewhere.url}/login; use that address`);
+			for (const request of front.requests) expect(request.authorization).toBe(`Bearer ${dashScope.apiKey}`);
+			expectNoKeyElsewhere(dashScope.apiKey);
+		} finally {
+			await front.close();
+		}
 	});
 
 	test.each([301, 302, 303, 307, 308])('the DashScope credential test answered %i: not followed, an error that says so', async (status) => {
