@@ -45,26 +45,37 @@ export class AogApi implements ICredentialType {
 		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${apiKey}` } };
 	}
 
+	// The model list answers whether AOG has an image-to-video service (docs/AOG-API.md, "Discovering models"): the
+	// catalogue model is listed with can_select true once the service is installed. Whether AOG holds a DashScope key
+	// shows only on a billed generation, so the test does not try. Redirects are not followed: n8n would send the key
+	// on to any origin (n8n then reports the 3xx status as a failed request).
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{ $credentials.baseUrl.trim().replace(/\\/+$/, "") }}',
-			url: '/health',
+			url: '/aog/v0.2/control_panel/modellist',
+			qs: { service_source: 'remote', flavor: 'aliyun', service_name: 'image-to-video', page_size: 50 },
 			headers: { Accept: 'application/json', 'Accept-Encoding': 'identity' },
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 		},
 		rules: [
 			{
-				// AOG's real health check answers {"data":{"status":"UP"}}; anything else (such as the HTML page AOG
-				// serves on unknown paths with status 200) is not AOG.
+				// AOG answers every unknown /aog/v0.2/… path with its control panel's HTML page, status 200.
 				type: 'responseSuccessBody',
 				properties: {
-					key: 'data.status',
+					key: 'data.data',
 					value: undefined,
-					message: "The address answered, but not with AOG's health response. Set Base URL to AOG's root (default http://127.0.0.1:16688, without /aog/v0.2).",
+					message: "The address answered, but not with AOG's model list. Set Base URL to AOG's root (default http://127.0.0.1:16688, without /aog/v0.2).",
 				},
 			},
+			{ type: 'responseSuccessBody', properties: { key: 'data.total', value: 0, message: NO_SERVICE_MESSAGE } },
+			{ type: 'responseSuccessBody', properties: { key: 'data.data[0].can_select', value: false, message: NO_SERVICE_MESSAGE } },
 		],
 	};
 }
+
+const NO_SERVICE_MESSAGE =
+	'AOG answers, but has no image-to-video service installed (its model list offers none). Install it and store a Beijing-region DashScope key on the AOG host: see "Setting up AOG" in the README (POST /aog/v0.2/service/install, then PUT /aog/v0.2/service_provider; "aog install … --flavor aliyun" does not work in v0.7).';
 
 function isGatewayOrigin(requestOptions: IHttpRequestOptions, baseUrl: string): boolean {
 	try {

@@ -1,4 +1,5 @@
 import type {
+	IAuthenticateRuleResponseSuccessBody,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -7,12 +8,23 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-/** DashScope's hosts by region (docs/DASHSCOPE-API.md): a key works only on its own region's host. */
+/**
+ * DashScope's hosts by region (docs/DASHSCOPE-API.md): a key works only on its own region's host. The one table: the
+ * node's requests, the Region list and the credential test's expression are all built from it.
+ */
 export const DASHSCOPE_REGION_HOSTS: Record<string, string> = {
 	beijing: 'https://dashscope.aliyuncs.com',
 	singapore: 'https://dashscope-intl.aliyuncs.com',
 	virginia: 'https://dashscope-us.aliyuncs.com',
 };
+
+const hostOf = (region: string) => new URL(DASHSCOPE_REGION_HOSTS[region]).host;
+
+/**
+ * The credential test's base URL as an n8n expression over the same table (a test request is data, not code: it cannot
+ * call dashScopeBaseUrl). An unknown region falls back to Beijing, as dashScopeBaseUrl does.
+ */
+export const DASHSCOPE_TEST_BASE_URL_EXPRESSION = `={{ $credentials.region === "custom" ? String($credentials.baseUrl).trim().replace(/\\/+$/, "") : (${JSON.stringify(DASHSCOPE_REGION_HOSTS)}[$credentials.region] ?? ${JSON.stringify(DASHSCOPE_REGION_HOSTS.beijing)}) }}`;
 
 export class DashScopeApi implements ICredentialType {
 	name = 'dashScopeApi';
@@ -29,9 +41,9 @@ export class DashScopeApi implements ICredentialType {
 			name: 'region',
 			type: 'options',
 			options: [
-				{ name: 'China (Beijing)', value: 'beijing', description: 'dashscope.aliyuncs.com (the region AOG uses)' },
-				{ name: 'Singapore (International)', value: 'singapore', description: 'dashscope-intl.aliyuncs.com' },
-				{ name: 'US (Virginia)', value: 'virginia', description: 'dashscope-us.aliyuncs.com' },
+				{ name: 'China (Beijing)', value: 'beijing', description: `${hostOf('beijing')} (the region AOG uses)` },
+				{ name: 'Singapore (International)', value: 'singapore', description: hostOf('singapore') },
+				{ name: 'US (Virginia)', value: 'virginia', description: hostOf('virginia') },
 				{ name: 'Custom Base URL', value: 'custom', description: 'A proxy or another DashScope-compatible host' },
 			],
 			default: 'beijing',
@@ -66,36 +78,47 @@ export class DashScopeApi implements ICredentialType {
 	}
 
 	// Querying a task id that cannot exist costs nothing: a valid key answers 200 with task_status UNKNOWN, a wrong one
-	// (or one of another region) 401 InvalidApiKey.
+	// (or one of another region) 401 InvalidApiKey. n8n's credential test sees only the answer's body (a failed
+	// request's status does not reach responseCode rules: n8n 2.x's error drops it), so every answer is read as a body
+	// and DashScope's own error code tells a refused key from a busy or failing service. Redirects are not followed:
+	// n8n would send the key on to any origin.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL:
-				'={{ $credentials.region === "custom" ? String($credentials.baseUrl).trim().replace(/\\/+$/, "") : { beijing: "https://dashscope.aliyuncs.com", singapore: "https://dashscope-intl.aliyuncs.com", virginia: "https://dashscope-us.aliyuncs.com" }[$credentials.region] }}',
+			baseURL: DASHSCOPE_TEST_BASE_URL_EXPRESSION,
 			url: '/api/v1/tasks/n8n-credential-test',
 			headers: { Accept: 'application/json', 'Accept-Encoding': 'identity' },
 			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 		},
 		rules: [
+			...codeRules(['InvalidApiKey'], 'DashScope refused the API key (InvalidApiKey). A key works only in its own region: the usual cause is a key of another region than the one chosen here (Beijing, Singapore and Virginia keys differ).'),
+			...codeRules(
+				['Throttling', 'Throttling.RateQuota', 'Throttling.BurstRate'],
+				'DashScope is busy: it rate-limited the test (429), so the key could not be checked. Status queries are limited to about 20 per second per account, shared by every workflow: try again in a few seconds.',
+			),
+			...codeRules(['Throttling.AllocationQuota'], "DashScope answered that the account's quota is used up (Throttling.AllocationQuota), so the key could not be checked. Raise the quota in Model Studio or wait for it to renew."),
+			...codeRules(
+				['InternalError', 'InternalError.Timeout', 'SystemError', 'ServiceUnavailable', 'ModelServiceFailed', 'ModelUnavailable', 'RequestTimeOut'],
+				'DashScope is down or overloaded right now (it answered with a server error), so the key could not be checked. Try again later.',
+			),
 			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'code',
-					value: 'InvalidApiKey',
-					message:
-						'DashScope refused the API key (InvalidApiKey). A key works only in its own region: the usual cause is a key of another region than the one chosen here (Beijing, Singapore and Virginia keys differ).',
-				},
-			},
-			{
-				// Anything but DashScope's task answer (a proxy's page, another API) is not DashScope.
+				// Anything but DashScope's task answer (a proxy's page, a redirect, another API) is not DashScope.
 				type: 'responseSuccessBody',
 				properties: {
 					key: 'output.task_status',
 					value: undefined,
-					message: "The address answered, but not with DashScope's task API. Check Region, or the Base URL of a custom region (its root, without /api/v1).",
+					message:
+						"The address answered, but not with DashScope's task API (a web page, a redirect or another API). Check Region, or the Base URL of a custom region (its root, without /api/v1). n8n does not follow a redirect here, so the key is not sent on: use the final address.",
 				},
 			},
 		],
 	};
+}
+
+/** One rule per DashScope error code, all with the same message. */
+function codeRules(codes: string[], message: string): IAuthenticateRuleResponseSuccessBody[] {
+	return codes.map((value) => ({ type: 'responseSuccessBody', properties: { key: 'code', value, message } }));
 }
 
 /** The API root of the credential's region, without a trailing slash. */

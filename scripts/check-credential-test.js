@@ -1,15 +1,22 @@
 #!/usr/bin/env node
 'use strict';
 // Proves the credentials' connection tests inside the real n8n editor (n8n's POST /rest/credentials/test,
-// what the credential dialog's "Test" / "Retry" button calls). AOG API, three cases:
+// what the credential dialog's "Test" / "Retry" button calls). AOG API:
 //   1. Base URL = the AOG dev server                        → OK
-//   2. Base URL = <dev server>/aog/v0.2 (HTML 200 at /health) → Error, with the credential's own message
+//   2. Base URL = <dev server>/aog/v0.2 (HTML 200)           → Error, with the credential's own message
 //   3. Base URL = a closed port                              → Error
-// DashScope API (region custom), three cases against the DashScope dev server:
-//   4. its own region's key                                  → OK
-//   5. another region's key (the server answers 401 InvalidApiKey) → Error whose message names the region
-//   6. Base URL = a closed port                              → Error
-//   7. Base URL = the AOG dev server (not DashScope)         → Error, with the credential's own message
+//   4. an AOG without an image-to-video service              → Error that says so and how to install it
+//   5. a proxy answering 302 to a login page on another port → Error; that port sees no request (no key)
+// DashScope API (region custom), against the DashScope dev server and small servers of its own:
+//   6. its own region's key                                  → OK
+//   7. another region's key (the server answers 401 InvalidApiKey) → Error whose message names the region
+//   8. Base URL = a closed port                              → Error
+//   9. DashScope busy (429 Throttling.RateQuota)             → Error "DashScope is busy…"
+//  10. DashScope down (503 ServiceUnavailable)               → Error "DashScope is down or overloaded…"
+//  11. a 307 to another port                                 → Error; that port sees no request (no key)
+//  12. Base URL = the AOG dev server (not DashScope)         → Error, with the credential's own message
+// It needs the n8n CLI (tools/n8n-cli); the same cases run without it, in-process, in
+// test/nodes/Aog/keysAndLinks.engine.test.ts.
 // Uses a running `npm run dev` when there is one; otherwise starts its own environment in a temporary
 // user folder (free ports; needs `npm run build` done) and stops it at the end. Exit code 0 when all cases
 // behave as expected. `--json` prints the results as JSON; `--own` always starts its own environment (for

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // Runs the reliability tests (through AOG: fault matrix, bad-input matrix, concurrency, security; DashScope directly:
-// Image to Video, Get Task, Cancel Task, security; the guards of promised behaviour) with jest and writes into
+// Image to Video, Get Task, Cancel Task, security; the guards of promised behaviour; keys, links and credential
+// tests under attack) with jest and writes into
 // docs/RELIABILITY.md the status of every case row and the totals. Each row's "Proven by" cell names its tests as
 // `<file> › <describe> › … › <test>` in backticks, `*` standing for any text. The script fails (exit 1) when a test
 // fails, or a row names a test that does not exist.
@@ -39,6 +40,7 @@ const FILES = {
 	wait: 'test/nodes/Aog/transport/wait.test.ts',
 	scripts: 'test/scripts/help.test.ts',
 	report: 'test/scripts/reliability-report.test.ts',
+	keys: 'test/nodes/Aog/keysAndLinks.engine.test.ts',
 };
 const FILE_COUNT = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'][Object.keys(FILES).length] ?? String(Object.keys(FILES).length);
 

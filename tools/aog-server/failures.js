@@ -5,6 +5,7 @@
 const GENERATION_KINDS = new Set([
 	'html200', 'empty200', 'malformedJson200', 'noData200', 'nonHttpData', 'empty500', 'pollExhausted',
 	'upstream', 'modelNotFound', 'serviceNotFound', 'paramLost', 'reset', 'hang', 'nativeTaskFailed', 'pollServerError', 'noKeyStored',
+	'proxy429',
 ]);
 const NATIVE_ONLY_KINDS = new Set(['nativeTaskFailed']);
 const DOWNLOAD_KINDS = new Set([
@@ -46,6 +47,10 @@ function normalizeFailure(failure) {
 	if (kind === 'upstream') return upstreamDefaults(failure);
 	if (kind === 'nativeTaskFailed') {
 		return { code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.', ...failure };
+	}
+	if (kind === 'proxy429') {
+		if (failure.retryAfter !== undefined && !(Number.isInteger(failure.retryAfter) && failure.retryAfter >= 0)) throw new Error(`proxy429 retryAfter must be whole seconds >= 0: ${JSON.stringify(failure)}`);
+		return { ...failure };
 	}
 	if (kind === 'pollServerError') return { ...failure, status: Number(failure.status ?? 500) };
 	if (kind === 'videoRedirect') return { ...failure, times: Math.max(0, Number(failure.times ?? 1)) };

@@ -3,7 +3,7 @@
 const crypto = require('crypto');
 const { AogError, UpstreamError, AOG_ERRORS, parseJsonObject, wrapUpstreamError } = require('./aog-format');
 const { checkDashScopeImage, loadImgUrl, readLocalImage } = require('./image-check');
-const { sendGoJson, sendGoJsonChunked, sendRawJson, sendAogError, sendHtmlTrap } = require('./responses');
+const { send, sendGoJson, sendGoJsonChunked, sendRawJson, sendAogError, sendHtmlTrap, JSON_TYPE } = require('./responses');
 const { I2V_MODEL } = require('./discovery');
 
 const IMAGE_TYPES = new Set(['url', 'path', 'base64']);
@@ -219,6 +219,8 @@ function answerImmediateFailure(state, ctx, failure) {
 		noKeyStored: () => sendAogError(res, AOG_ERRORS.noKeyStored()),
 		paramLost: () => sendAogError(res, AOG_ERRORS.imageTypeLost()),
 		reset: () => ctx.dropConnection(),
+		// What a rate-limiting reverse proxy in front of AOG sends: the request never reached AOG, so no task exists.
+		proxy429: () => send(res, 429, JSON_TYPE, '{"message":"Too Many Requests"}', failure.retryAfter !== undefined ? { 'Retry-After': String(failure.retryAfter) } : {}),
 		hang: () => {}, // never answer; the socket stays open until the client gives up or the server closes
 	};
 	const answer = answers[failure.kind];

@@ -134,6 +134,11 @@ export type GenerationFailure =
 	 * answers with that one's video (the first task runs on and is billed too): two tasks.
 	 */
 	| { kind: 'pollServerError'; status?: number }
+	/**
+	 * A plain 429 as a rate-limiting reverse proxy in front of AOG sends it (JSON `{"message":"Too Many Requests"}`,
+	 * `Retry-After: <retryAfter>` when given): nothing reached AOG, so no task exists and the client may retry.
+	 */
+	| { kind: 'proxy429'; retryAfter?: number }
 	/** Native route only: 200 with output.task_status FAILED and this code/message. */
 	| { kind: 'nativeTaskFailed'; code?: string; message?: string };
 

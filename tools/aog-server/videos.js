@@ -1,5 +1,7 @@
 'use strict';
-// Served videos behave like signed Alibaba OSS links: they expire, and unknown keys are NoSuchKey.
+// Served videos behave like signed Alibaba OSS links: the signature and the key id in the link are checked (a link
+// whose query was altered, e.g. a signature replaced by ***, answers 403 SignatureDoesNotMatch, as OSS does), they
+// expire, and unknown keys are NoSuchKey. The same checks as tools/dashscope-server/storage.js.
 const crypto = require('crypto');
 const { send, sendOssError, ossRequestId, HTML_TYPE, JSON_TYPE } = require('./responses');
 const { fileSource, syntheticSource, writeBody, flushed } = require('./video-body');
@@ -22,8 +24,12 @@ class VideoStore {
 		const expiresAtMs = Date.now() + this.state.options.videoTtlSeconds * 1000;
 		this.entries.set(token, { video, expiresAtMs, createdAt: new Date() });
 		const expires = Math.ceil(expiresAtMs / 1000);
-		const signature = crypto.createHmac('sha1', this.secret).update(`GET\n\n\n${expires}\n/aog-dev-bucket/${token}.mp4`).digest('base64');
+		const signature = this.sign(token, expires);
 		return `${this.state.url}/videos/${token}.mp4?Expires=${expires}&OSSAccessKeyId=${ACCESS_KEY_ID}&Signature=${encodeURIComponent(signature)}`;
+	}
+
+	sign(token, expires) {
+		return crypto.createHmac('sha1', this.secret).update(`GET\n\n\n${expires}\n/aog-dev-bucket/${token}.mp4`).digest('base64');
 	}
 
 	get(token) {
@@ -63,11 +69,22 @@ function sendNoSuchKey(res, token) {
 	sendOssError(res, 404, 'NoSuchKey', 'The specified key does not exist.', { Key: `${token || 'unknown'}.mp4` });
 }
 
-/** The normal answer: NoSuchKey, AccessDenied once expired, or the MP4 (headers only for HEAD). */
+/** Signature and key id as OSS checks them; returns an error answer [status, code, message] or undefined. */
+function checkLink(videos, url, token) {
+	const expires = url.searchParams.get('Expires');
+	const signature = url.searchParams.get('Signature');
+	if (!expires || !signature || url.searchParams.get('OSSAccessKeyId') !== ACCESS_KEY_ID) return [403, 'AccessDenied', 'You have no right to access this object because of bucket acl.'];
+	if (signature !== videos.sign(token, expires)) return [403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.'];
+	return undefined;
+}
+
+/** The normal answer: NoSuchKey, AccessDenied for a bad signature or once expired, or the MP4 (headers only for HEAD). */
 async function serveVideo(state, ctx, token) {
 	const { req, res } = ctx;
 	const entry = state.videos.get(token);
 	if (!entry) return sendNoSuchKey(res, token);
+	const problem = checkLink(state.videos, new URL(req.url, state.url), token);
+	if (problem) return sendOssError(res, ...problem);
 	if (Date.now() >= entry.expiresAtMs) return sendExpired(res, entry);
 	const source = bodySource(entry);
 	res.writeHead(200, videoHeaders(source.size, entry));

@@ -4,6 +4,7 @@
 import { describeErrorStatus, explainUpstream, type GatewayAnswer } from './aogErrors';
 import { BILLING_WARNING, preview } from './dashScopeErrors';
 import type { Failure, NetworkErrorKind } from './failures';
+import { isRedirect, redirectFailure } from './redirect';
 
 export { explainUpstream, parseEmbeddedUpstreamError, SETUP_HINT, type GatewayAnswer } from './aogErrors';
 
@@ -19,6 +20,7 @@ export interface GenerationResult {
 
 /** Interprets an answer of the standard route POST /aog/v0.2/services/image-to-video. */
 export function interpretStandardAnswer(answer: GatewayAnswer): GenerationResult | Failure {
+	if (isRedirect(answer.statusCode)) return redirectFailure('AOG', answer.statusCode, answer.location);
 	const parsed = parseJsonAnswer(answer);
 	if ('message' in parsed) return parsed;
 	const json = parsed.json;
@@ -39,6 +41,7 @@ export function interpretStandardAnswer(answer: GatewayAnswer): GenerationResult
 
 /** Interprets an answer of the native route POST /aog/v0.2/api_flavors/aliyun/v1/image-to-video. */
 export function interpretNativeAnswer(answer: GatewayAnswer): GenerationResult | Failure {
+	if (isRedirect(answer.statusCode)) return redirectFailure('AOG', answer.statusCode, answer.location);
 	const parsed = parseJsonAnswer(answer);
 	if ('message' in parsed) return parsed;
 	const json = parsed.json;
@@ -48,7 +51,7 @@ export function interpretNativeAnswer(answer: GatewayAnswer): GenerationResult |
 	const status = String(output.task_status ?? '');
 	if (status !== 'SUCCEEDED') {
 		const code = typeof output.code === 'string' ? output.code : undefined;
-		const explained = explainUpstream(400, code, typeof output.message === 'string' ? output.message : undefined);
+		const explained = explainUpstream(400, code, typeof output.message === 'string' ? output.message : undefined, true);
 		return {
 			...explained,
 			message: `The generation task ended ${status || 'without a status'} upstream: ${explained.message}`,

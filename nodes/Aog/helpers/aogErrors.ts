@@ -11,6 +11,8 @@ export interface GatewayAnswer {
 	contentType: string;
 	body: string;
 	retryAfterHeader?: string;
+	/** The Location header of a redirect. */
+	location?: string;
 }
 
 /** Where a user sets AOG up so that image-to-video works (the `aog install` command of v0.7 does not). */
@@ -20,7 +22,7 @@ export const SETUP_HINT = AOG_SETUP_HINT;
  * DashScope's error codes, in words a user can act on, for a key that AOG holds (so the fix is in AOG, not in n8n).
  * The direct connection's texts are helpers/dashScopeErrors.ts.
  */
-export function explainUpstream(status: number, code: string | undefined, upstreamMessage: string | undefined): Explained {
+export function explainUpstream(status: number, code: string | undefined, upstreamMessage: string | undefined, fromTask = false): Explained {
 	const said = upstreamMessage ? ` DashScope said: "${preview(upstreamMessage, 300)}".` : '';
 	const base = { retryable: false, mayHaveBilled: false, upstreamCode: code };
 	if (code === 'DataInspectionFailed' || code === 'DataInspection') {
@@ -38,8 +40,22 @@ export function explainUpstream(status: number, code: string | undefined, upstre
 	if (code === 'AccessDenied' || status === 403) {
 		return { ...base, message: `DashScope denied access${code ? ` (${code})` : ''}`, description: `The account behind AOG's key may not use this model.${said} Activate Tongyi Wanxiang image-to-video in Alibaba Cloud Model Studio (Beijing region) for that account.` };
 	}
+	if (code === 'Throttling.AllocationQuota') {
+		const message = "The account's quota for this model is used up (Throttling.AllocationQuota)";
+		const fix = "Waiting will not help: raise the quota in Alibaba Cloud Model Studio (Beijing region) for the account whose key AOG holds, wait for it to renew, or pick another model.";
+		if (fromTask) return { ...base, message, description: `${said.trim()} ${fix}`.trim() };
+		return { ...base, mayHaveBilled: true, message, description: `${said.trim()} ${fix} ${THROTTLED_POLL} ${BILLING_WARNING}`.trim() };
+	}
 	if (status === 429 || (code ?? '').startsWith('Throttling')) {
-		return { ...base, retryable: true, message: `DashScope is rate-limiting the account (${code ?? '429'})`, description: `DashScope allows about 2 submissions per second and 2 running tasks per account.${said} The node waits and retries by itself; if this persists, lower Options → Concurrency to 1 or 2.` };
+		const message = `DashScope is rate-limiting the account (${code ?? '429'})`;
+		if (fromTask) return { ...base, message, description: `DashScope was too busy to run the task.${said} The node does not start a new task by itself: run the item again later, or lower Options → Concurrency.` };
+		// Ambiguous through AOG (docs/AOG-API.md): a throttled poll of a created, billed task reads like a throttled submit.
+		return {
+			...base,
+			mayHaveBilled: true,
+			message,
+			description: `DashScope allows about 2 submissions per second and 2 running tasks per account, and about 20 status queries per second.${said} ${THROTTLED_POLL} Lower Options → Concurrency to 1 or 2: AOG polls each running task twice a second. ${BILLING_WARNING}`,
+		};
 	}
 	if (code === 'InvalidParameter' || status === 400) {
 		return { ...base, message: `DashScope rejected the request${code ? ` (${code})` : ''}`, description: `${said.trim() || 'No reason was given.'} Check the image (${IMAGE_RULES}; a public URL) and the prompt (at most 800 characters).` };
@@ -51,6 +67,10 @@ export function explainUpstream(status: number, code: string | undefined, upstre
 		description: `${said.trim() || 'No reason was given.'}${status >= 500 ? ` ${BILLING_WARNING}` : ''}`,
 	};
 }
+
+/** Why a throttling error relayed by AOG does not prove that no task exists (docs/AOG-API.md). */
+const THROTTLED_POLL =
+	'AOG relays a throttled status query of a task it already created exactly like a throttled submit, so a video may be generating although AOG gave up on it.';
 
 /** What an error answer says, read once so that each case below is one line of matching. */
 interface ErrorAnswer {

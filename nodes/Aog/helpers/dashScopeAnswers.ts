@@ -3,6 +3,7 @@
 // a poll, on the other hand, may be repeated freely.
 
 import type { Failure } from './failures';
+import { isRedirect, redirectFailure, redirectTarget } from './redirect';
 import { explainDashScopeError, explainTaskError, preview, REGION_LABELS, type DashScopeRegion } from './dashScopeErrors';
 
 export type { DashScopeRegion };
@@ -13,6 +14,8 @@ export interface DashScopeAnswer {
 	contentType: string;
 	body: string;
 	retryAfterHeader?: string;
+	/** The Location header of a redirect. */
+	location?: string;
 }
 
 export interface SubmittedTask {
@@ -80,6 +83,7 @@ const hostHint = (region: DashScopeRegion) =>
 
 /** Interprets the answer to POST …/video-synthesis: the new task, or why there is none (and whether one may exist). */
 export function interpretSubmitAnswer(answer: DashScopeAnswer, region: DashScopeRegion): SubmittedTask | Failure {
+	if (isRedirect(answer.statusCode)) return redirectFailure('DashScope', answer.statusCode, answer.location);
 	const status = answer.statusCode;
 	const httpCode = String(status);
 	const parsed = parse(answer);
@@ -130,6 +134,7 @@ export function interpretSubmitAnswer(answer: DashScopeAnswer, region: DashScope
 export function interpretTaskAnswer(answer: DashScopeAnswer, taskId: string, region?: DashScopeRegion): TaskState | Failure {
 	const status = answer.statusCode;
 	const httpCode = String(status);
+	if (isRedirect(status)) return taskRedirectFailure('Reading', answer, taskId);
 	const parsed = parse(answer);
 	const json = 'json' in parsed ? parsed.json : {};
 	const code = text(json.code);
@@ -211,6 +216,18 @@ export function interpretTaskAnswer(answer: DashScopeAnswer, taskId: string, reg
 		state.videoUrl = output.video_url;
 	}
 	return state;
+}
+
+/** A redirect of a request about an existing task: not followed (the key would go with it), and not transient. */
+export function taskRedirectFailure(doing: 'Reading' | 'Canceling', answer: DashScopeAnswer, taskId: string): Failure {
+	return {
+		message: `${doing} task ${taskId} failed: the DashScope credential's Base URL redirects to ${redirectTarget(answer.location)}; use that address`,
+		description: `${doing === 'Canceling' ? 'The task was not canceled and may still run (and be billed). ' : ''}The node does not follow redirects of DashScope's API, so the API key never goes to another address. Set the DashScope credential's Base URL (Region → Custom Base URL) to the address it redirects to, without /api/v1. ${getTaskAdvice(taskId)}`,
+		retryable: false,
+		mayHaveBilled: true,
+		httpCode: String(answer.statusCode),
+		taskId,
+	};
 }
 
 /** The Failure for a task that ended without a video (FAILED, CANCELED, UNKNOWN), or that the node stopped following. */

@@ -1,8 +1,9 @@
 // Reads DashScope's answer to a cancel request (docs/DASHSCOPE-API.md, "Cancel"): only a task still queued can be
 // canceled, and how DashScope refuses the others is not documented, so both plausible shapes are read.
 import { explainDashScopeError, preview, type DashScopeRegion } from './dashScopeErrors';
-import { getTaskAdvice, isObject, parse, retryAfterMs, text, type DashScopeAnswer } from './dashScopeAnswers';
+import { getTaskAdvice, isObject, parse, retryAfterMs, taskRedirectFailure, text, type DashScopeAnswer } from './dashScopeAnswers';
 import type { Failure } from './failures';
+import { isRedirect } from './redirect';
 
 export interface CancelResult {
 	canceled: boolean;
@@ -19,6 +20,7 @@ const CANNOT_CANCEL = 'Only a task still waiting in the queue (PENDING) can be c
  * documented, so a 200 with a status and a 4xx with a code are both read as "not canceled" (docs/DASHSCOPE-API.md, "Cancel").
  */
 export function interpretCancelAnswer(answer: DashScopeAnswer, taskId: string, region?: DashScopeRegion): CancelResult | Failure {
+	if (isRedirect(answer.statusCode)) return taskRedirectFailure('Canceling', answer, taskId);
 	const status = answer.statusCode;
 	const httpCode = String(status);
 	const parsed = parse(answer);

@@ -1,4 +1,4 @@
-// URL checks for images DashScope must fetch, and redaction of secrets inside URLs before they reach a message.
+// URL checks for images DashScope must fetch, and redaction of credentials inside URLs before they reach a message.
 import { InputError } from './failures';
 
 export function checkImageUrl(raw: string, validate: boolean): string {
@@ -55,30 +55,58 @@ export function isPrivateHost(hostname: string): boolean {
 	return false;
 }
 
-const KEEP_QUERY_KEYS = new Set(['expires']);
+/**
+ * Query (and fragment) parameters that carry a credential of their own: an API key, a token, a password. Compared
+ * with case, "-" and "_" ignored. An object store's signed-link parameters (OSS `Signature`, `OSSAccessKeyId`,
+ * `Expires`, `security-token`; S3 `X-Amz-*`) are not in it: without them the link answers 403, and a signed link
+ * grants access to that one object only until it expires (docs/TROUBLESHOOTING.md).
+ */
+const CREDENTIAL_PARAMETERS = new Set([
+	'apikey', 'xapikey', 'key', 'apitoken', 'token', 'accesstoken', 'refreshtoken', 'idtoken', 'authtoken', 'bearer',
+	'auth', 'authorization', 'password', 'passwd', 'pwd', 'pass', 'secret', 'clientsecret', 'secretkey', 'accesskey', 'privatekey',
+]);
 
-/** Hides user:password and query values (signatures, tokens) in a URL for use in messages. */
-export function redactUrl(raw: string): string {
+export function isCredentialParameter(name: string): boolean {
+	let decoded = name;
 	try {
-		const url = new URL(raw);
-		if (url.username || url.password) {
-			url.username = '***';
-			url.password = '';
-		}
-		for (const key of [...url.searchParams.keys()]) {
-			if (!KEEP_QUERY_KEYS.has(key.toLowerCase())) url.searchParams.set(key, '***');
-		}
-		const redacted = url.toString().replace(/%2A%2A%2A/g, '***');
-		// URL adds "/" to a bare origin ("http://host:1" becomes "http://host:1/"): keep what the user wrote.
-		return hideUserInfo(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*$/i.test(raw.trim()) ? redacted.replace(/\/$/, '') : redacted);
+		decoded = decodeURIComponent(name.replace(/\+/g, ' '));
 	} catch {
-		return hideUserInfo(raw.replace(/\/\/[^/@\s]*@/g, '//***@').replace(/\?.*$/, '?***'));
+		// keep the raw name
 	}
+	return CREDENTIAL_PARAMETERS.has(decoded.toLowerCase().replace(/[-_\s]/g, ''));
+}
+
+/** `a=1&token=x` with the values of credential-like parameters replaced by `***`, everything else byte for byte. */
+function redactParameters(query: string): string {
+	return query
+		.split('&')
+		.map((pair) => {
+			const equals = pair.indexOf('=');
+			return equals > 0 && isCredentialParameter(pair.slice(0, equals)) ? `${pair.slice(0, equals)}=***` : pair;
+		})
+		.join('&');
 }
 
 /**
- * Hides "user:password@" before the host even when there is no "//" ("admin:pw@host:1/" parses as scheme "admin:"
- * with the password in its path, so URL finds no user name to clear).
+ * Hides the credentials in a URL for use in messages: user:password, and the values of credential-like query
+ * parameters (token, api_key, password…). Everything else is kept exactly as written, so that a signed video link
+ * shown in a message still works (its signature is not a credential: it opens that one object until it expires).
+ */
+export function redactUrl(raw: string): string {
+	// Text that is not a URL is no usable link: hide its whole query.
+	if (!parseUrl(raw.trim())) return hideUserInfo(raw.replace(/\/\/[^/@\s]*@/g, '//***@').replace(/\?.*$/, '?***'));
+	const hashAt = raw.indexOf('#');
+	const beforeHash = hashAt === -1 ? raw : raw.slice(0, hashAt);
+	const fragment = hashAt === -1 ? '' : `#${redactParameters(raw.slice(hashAt + 1))}`;
+	const queryAt = beforeHash.indexOf('?');
+	const base = queryAt === -1 ? beforeHash : beforeHash.slice(0, queryAt);
+	const query = queryAt === -1 ? '' : `?${redactParameters(beforeHash.slice(queryAt + 1))}`;
+	return `${hideUserInfo(base)}${query}${fragment}`;
+}
+
+/**
+ * Hides "user:password@" before the host, also when there is no "//" ("admin:pw@host:1/" parses as scheme "admin:"
+ * with the password in its path).
  */
 function hideUserInfo(text: string): string {
 	return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s@]*@/i, (_match, scheme: string | undefined) => `${scheme ?? ''}***@`);
@@ -86,7 +114,8 @@ function hideUserInfo(text: string): string {
 
 /** Replaces every known secret and every URL in a text with a redacted form. */
 export function redactText(text: string, secrets: string[] = []): string {
-	let result = text.replace(/https?:\/\/[^\s"'<>\\]+/g, (url) => redactUrl(url));
+	// A URL ends before whitespace or a quote; a sentence's final dot (or a list's ";") is not part of it.
+	let result = text.replace(/https?:\/\/[^\s"'<>\\]+?(?=[.,;:)]?(?:[\s"'<>\\]|$))/g, (url) => redactUrl(url));
 	for (const secret of secrets) {
 		if (secret && secret.length >= 4) result = result.split(secret).join('***');
 	}

@@ -3,7 +3,9 @@ import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult
 import { DEFAULT_MODEL } from '../actions/video/imageToVideo.description';
 import { DASHSCOPE_MODELS } from '../helpers/dashScopeModelTable';
 import { mergeModelLists, modelsFromControlPanel, modelsFromModelList, type DiscoveredModel } from '../helpers/models';
-import { connectionOf } from '../transport';
+import { isRedirect, redirectTarget } from '../helpers/redirect';
+import { redactUrl } from '../helpers/url';
+import { connectionOf, headerValue } from '../transport';
 import { aogRequest } from '../transport/aog';
 
 const DISCOVERY_TIMEOUT_MS = 10000;
@@ -29,6 +31,7 @@ export async function searchModels(this: ILoadOptionsFunctions, filter?: string)
 			const isJson = /json/i.test(String(answer.headers['content-type'] ?? ''));
 			const models = answer.statusCode === 200 && isJson ? read(safeParse(answer.body)) : undefined;
 			if (models) lists.push(models);
+			else if (isRedirect(answer.statusCode)) problems.push(`the Base URL redirects to ${redactUrl(redirectTarget(headerValue(answer.headers, 'location')))}; use that address`);
 			else problems.push(`${path} answered ${answer.statusCode}${isJson ? '' : ' without JSON'}`);
 		} catch (error) {
 			problems.push(`${path} failed: ${error instanceof Error ? error.message : String(error)}`);

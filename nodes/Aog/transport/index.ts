@@ -54,23 +54,39 @@ export interface TextRequest {
  * the caller's interpreter judges it. Identity encoding: AOG can relay only gzip, and nothing here needs compression.
  */
 export async function textRequest(this: RequestContext, connection: Connection, request: TextRequest): Promise<TextResponse> {
-	const response = (await this.helpers.httpRequestWithAuthentication.call(this, connection, {
-		method: request.method,
-		url: request.url,
-		qs: request.qs,
-		headers: {
-			Accept: 'application/json',
-			'Accept-Encoding': 'identity',
-			...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-			...request.headers,
-		},
-		body: request.body,
-		encoding: 'text',
-		json: false,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: request.timeoutMs,
-	})) as { statusCode: number; headers: TextResponse['headers']; body: unknown };
+	// The node's own timeout aborts the request through the signal n8n attaches (the execution's, joined with it), so
+	// the connection is closed: axios' own timeout leaves it open when redirects are not followed.
+	const deadline = AbortSignal.timeout(request.timeoutMs);
+	const execution = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
+	const signal = execution ? AbortSignal.any([execution, deadline]) : deadline;
+	const context = Object.create(this, { getExecutionCancelSignal: { value: () => signal } }) as RequestContext;
+	const response = (await this.helpers.httpRequestWithAuthentication
+		.call(context, connection, {
+			method: request.method,
+			url: request.url,
+			qs: request.qs,
+			headers: {
+				Accept: 'application/json',
+				'Accept-Encoding': 'identity',
+				...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+				...request.headers,
+			},
+			body: request.body,
+			encoding: 'text',
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			// A redirect is answered to the caller, never followed: n8n would re-add the key for the new address,
+			// whatever its origin. The interpreters turn it into "the Base URL redirects to …".
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
+			// A backstop only: the deadline above comes first.
+			timeout: request.timeoutMs + 1000,
+		})
+		.catch((error: unknown) => {
+			// The caller classifies network errors (networkErrors.ts): the deadline is a timeout, not the stop button.
+			throw deadline.aborted && !execution?.aborted ? Object.assign(new Error(`timeout of ${request.timeoutMs}ms exceeded`), { code: 'ETIMEDOUT' }) : error;
+		})) as { statusCode: number; headers: TextResponse['headers']; body: unknown };
 	const body = response.body;
 	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body) };
 }

@@ -366,6 +366,23 @@ describe('standard route: success and the served video', () => {
 		expect(server.counters.downloads).toBe(2);
 	});
 
+	it('checks the signature and key id of a video link as OSS does: an altered link is 403, the link as given is 200', async () => {
+		const link = await generate();
+		expect((await call('GET', link)).status).toBe(200);
+		const altered = (name: string, value: string | null) => {
+			const url = new URL(link);
+			if (value === null) url.searchParams.delete(name);
+			else url.searchParams.set(name, value);
+			return url.href;
+		};
+		const forged = await call('GET', altered('Signature', '***'));
+		expect(forged.status).toBe(403);
+		expect(forged.text).toContain('<Code>SignatureDoesNotMatch</Code>');
+		expect((await call('GET', altered('OSSAccessKeyId', '***'))).status).toBe(403);
+		expect((await call('GET', altered('Signature', null))).status).toBe(403);
+		expect((await call('GET', altered('Expires', String(Number(new URL(link).searchParams.get('Expires')) + 1)))).status).toBe(403);
+	});
+
 	it('records the last requests with base64 shortened', async () => {
 		await generate();
 		const last = server.lastRequests[server.lastRequests.length - 1];
@@ -531,6 +548,14 @@ describe('scripted generation failures', () => {
 		const lost = await post(STANDARD, base64Body());
 		expect([lost.status, lost.text]).toEqual([500, '{"business_code":500,"message":"middleware execution failed: image_type request param lost"}']);
 		expect(server.counters).toMatchObject({ i2vPosts: 3, nativePosts: 1, upstreamTasks: 0 });
+	});
+
+	it('proxy429 answers a plain 429 with Retry-After, as a rate-limiting proxy in front of AOG: no upstream task', async () => {
+		server.scriptFailures([{ kind: 'proxy429', retryAfter: 2 }, { kind: 'proxy429' }]);
+		const first = await post(STANDARD, base64Body());
+		expect([first.status, first.headers['content-type'], first.headers['retry-after'], first.text]).toEqual([429, JSON_TYPE, '2', '{"message":"Too Many Requests"}']);
+		expect((await post(NATIVE, { model: 'wan2.2-i2v-plus', input: { img_url: 'x' } })).headers['retry-after']).toBeUndefined();
+		expect(server.counters.upstreamTasks).toBe(0);
 	});
 
 	it('reset drops the connection without an answer', async () => {

@@ -40,6 +40,7 @@ export async function generateWithAog(this: IExecuteFunctions, itemIndex: number
 				contentType: headerValue(answer.headers, 'content-type'),
 				body: answer.body,
 				retryAfterHeader: headerValue(answer.headers, 'retry-after'),
+				location: headerValue(answer.headers, 'location'),
 			});
 		} catch (error) {
 			return networkFailure(this, error, baseUrl, settings.timeoutSeconds);

@@ -171,6 +171,7 @@ export function toAnswer(answer: TextResponse): DashScopeAnswer {
 		contentType: headerValue(answer.headers, 'content-type'),
 		body: answer.body,
 		retryAfterHeader: headerValue(answer.headers, 'retry-after'),
+		location: headerValue(answer.headers, 'location'),
 	};
 }
 

@@ -9,6 +9,7 @@ import {
 	type GenerationResult,
 } from '../../../../nodes/Aog/helpers/aogAnswers';
 import { ItemFailure, type Failure } from '../../../../nodes/Aog/helpers/failures';
+import { BILLING_WARNING } from '../../../../nodes/Aog/helpers/dashScopeErrors';
 
 // ---- AOG's answers, built the way the Go gateway builds them (see docs/AOG-API.md) ----
 
@@ -144,24 +145,19 @@ describe('every failure row of docs/AOG-API.md (standard route)', () => {
 		});
 
 		it.each([
-			['Throttling', 'Requests throttling triggered.'],
-			['Throttling.RateQuota', 'Requests rate limit exceeded, please try again later.'],
-			['Throttling.AllocationQuota', 'Allocated quota exceeded, please increase your quota limit.'],
-		])('%s (429) is retryable and honours Retry-After from the Go header map', (code, message) => {
+			['Throttling', 'Requests throttling triggered.', 'DashScope is rate-limiting the account (Throttling)'],
+			['Throttling.RateQuota', 'Requests rate limit exceeded, please try again later.', 'DashScope is rate-limiting the account (Throttling.RateQuota)'],
+			['Throttling.AllocationQuota', 'Allocated quota exceeded, please increase your quota limit.', "The account's quota for this model is used up (Throttling.AllocationQuota)"],
+		])('%s (429) embedded by AOG is ambiguous (a throttled poll reads the same): not retried, may have billed', (code, message, said) => {
 			for (const prefix of PREFIXES) {
 				const text = prefix + httpErrorResponse(429, dashScopeBody(code, message), { 'Retry-After': ['7'] });
 				expect(text).toContain('Retry-After:[7]');
 				const result = failure(interpretStandardAnswer(aog(500, text)));
-				expect(result.message).toBe(`DashScope is rate-limiting the account (${code})`);
-				expect(result.description).toMatch(/about 2 submissions per second and 2 running tasks/);
-				expect(result).toMatchObject({ retryable: true, mayHaveBilled: false, retryAfterMs: 7000, httpCode: '429', upstreamCode: code });
+				expect(result.message).toBe(said);
+				expect(result.description).toContain(BILLING_WARNING);
+				expect(result).toMatchObject({ retryable: false, mayHaveBilled: true, httpCode: '429', upstreamCode: code });
+				expect(failure(interpretNativeAnswer(aog(500, text)))).toMatchObject({ retryable: false, mayHaveBilled: true });
 			}
-		});
-
-		it('429 without Retry-After leaves the delay to the node', () => {
-			const result = failure(interpretStandardAnswer(aog(500, httpErrorResponse(429, dashScopeBody('Throttling.RateQuota', 'slow down')))));
-			expect(result).toMatchObject({ retryable: true, mayHaveBilled: false });
-			expect(result.retryAfterMs).toBeUndefined();
 		});
 
 		it('an upstream 5xx that AOG retried by submitting again: may have billed, not retryable', () => {
@@ -456,7 +452,7 @@ describe('explainUpstream without a code', () => {
 	it.each([
 		[401, 'The DashScope API key configured in AOG is invalid (InvalidApiKey)', false, false],
 		[403, 'DashScope denied access', false, false],
-		[429, 'DashScope is rate-limiting the account (429)', true, false],
+		[429, 'DashScope is rate-limiting the account (429)', false, true],
 		[400, 'DashScope rejected the request', false, false],
 		[500, 'DashScope answered 500', false, true],
 		[404, 'DashScope answered 404', false, false],

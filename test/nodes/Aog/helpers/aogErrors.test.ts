@@ -26,14 +26,32 @@ describe("explainUpstream: DashScope's codes for a key AOG holds (the AOG route'
 		}
 	});
 
-	it.each(['Throttling', 'Throttling.RateQuota', 'Throttling.AllocationQuota'])('%s stays retryable, as the AOG route always treated it', (code) => {
-		expect(explainUpstream(429, code, undefined)).toEqual({
-			message: `DashScope is rate-limiting the account (${code})`,
-			description: 'DashScope allows about 2 submissions per second and 2 running tasks per account. The node waits and retries by itself; if this persists, lower Options → Concurrency to 1 or 2.',
-			retryable: true,
-			mayHaveBilled: false,
-			upstreamCode: code,
-		});
+	it.each(['Throttling', 'Throttling.RateQuota', 'Throttling.BurstRate', undefined])('embedded %s (429) is ambiguous through AOG: not retried, may have billed, lower Concurrency', (code) => {
+		const explained = explainUpstream(429, code, undefined);
+		expect(explained).toMatchObject({ message: `DashScope is rate-limiting the account (${code ?? '429'})`, retryable: false, mayHaveBilled: true, upstreamCode: code });
+		expect(explained.description).toMatch(/throttled status query of a task it already created exactly like a throttled submit/);
+		expect(explained.description).toMatch(/Lower Options → Concurrency to 1 or 2/);
+		expect(explained.description).toContain(BILLING_WARNING);
+		expect(explained.description).not.toMatch(/retries by itself/);
+	});
+
+	it('a Throttling code under another status is just as ambiguous', () => {
+		expect(explainUpstream(400, 'Throttling', undefined)).toMatchObject({ retryable: false, mayHaveBilled: true });
+	});
+
+	it('Throttling.AllocationQuota through AOG: the quota is used up, never retried, with the billing warning', () => {
+		const explained = explainUpstream(429, 'Throttling.AllocationQuota', 'Allocated quota exceeded, please increase your quota limit.');
+		expect(explained).toMatchObject({ message: "The account's quota for this model is used up (Throttling.AllocationQuota)", retryable: false, mayHaveBilled: true });
+		expect(explained.description).toMatch(/Waiting will not help: raise the quota/);
+		expect(explained.description).toContain(BILLING_WARNING);
+	});
+
+	it('the same codes in a FAILED task (native route): not retried, and no submit ambiguity (the task exists and failed)', () => {
+		for (const code of ['Throttling', 'Throttling.AllocationQuota']) {
+			const explained = explainUpstream(400, code, 'x', true);
+			expect(explained).toMatchObject({ retryable: false, mayHaveBilled: false });
+			expect(explained.description).not.toContain(BILLING_WARNING);
+		}
 	});
 
 	it('a 5xx ends with the Beijing billing warning', () => {

@@ -118,17 +118,29 @@ describe('redactUrl', () => {
 		expect(redactUrl('https://tokenonly@aog.example.com/')).toBe('https://***@aog.example.com/');
 	});
 
-	it('hides every query value of a signed link but its expiry', () => {
+	it('keeps a signed link exactly as the service returned it: its signature is what makes it work', () => {
 		const signed = 'https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com/1d/video.mp4?Expires=1764043200&OSSAccessKeyId=LTAI5tAbCdEf&Signature=q%2BwErTy%3D';
-		const redacted = redactUrl(signed);
-		expect(redacted).toBe('https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com/1d/video.mp4?Expires=1764043200&OSSAccessKeyId=***&Signature=***');
-		for (const secret of ['LTAI5tAbCdEf', 'q%2BwErTy%3D', 'q+wErTy=']) expect(redacted).not.toContain(secret);
+		expect(redactUrl(signed)).toBe(signed);
+		const s3 = 'https://bucket.s3.amazonaws.com/a.png?X-Amz-Credential=AKIA%2F20251124&X-Amz-Security-Token=FQo%2Bx&X-Amz-Signature=deadbeef&X-Amz-Expires=3600';
+		expect(redactUrl(s3)).toBe(s3);
+		const sts = 'https://b.oss-cn-beijing.aliyuncs.com/v.mp4?Expires=1&OSSAccessKeyId=STS.x&Signature=a+b%2F&security-token=CAIS%2Bz';
+		expect(redactUrl(sts)).toBe(sts);
 	});
 
-	it('hides tokens of other signing schemes (S3, GCS, bearer in query)', () => {
-		const redacted = redactUrl('https://bucket.s3.amazonaws.com/a.png?X-Amz-Credential=AKIA%2F20251124&X-Amz-Signature=deadbeef&X-Amz-Expires=3600&access_token=abc123');
-		expect(redacted).not.toMatch(/AKIA|deadbeef|abc123/);
-		expect(redacted).toContain('X-Amz-Signature=***');
+	it.each([
+		['api_key'], ['apikey'], ['API-Key'], ['x-api-key'], ['key'], ['token'], ['access_token'], ['refresh_token'], ['auth'],
+		['password'], ['passwd'], ['secret'], ['client_secret'], ['Token'], ['access%5Ftoken'],
+	])('hides the value of a credential-like parameter: %s', (name) => {
+		const redacted = redactUrl(`https://api.example.com/v.mp4?Expires=1&${name}=abc123&Signature=sig1#frag`);
+		expect(redacted).toBe(`https://api.example.com/v.mp4?Expires=1&${name}=***&Signature=sig1#frag`);
+	});
+
+	it('hides credential-like parameters in the fragment too (implicit OAuth answers)', () => {
+		expect(redactUrl('https://app.example.com/cb#access_token=abc123&state=x')).toBe('https://app.example.com/cb#access_token=***&state=x');
+	});
+
+	it('hides user:password but keeps the signed query of the same link', () => {
+		expect(redactUrl('https://ak:sk-77@oss.example.com/v/x.mp4?Signature=zz&Expires=1')).toBe('https://***@oss.example.com/v/x.mp4?Signature=zz&Expires=1');
 	});
 
 	it('leaves a URL without secrets as it was', () => {
@@ -147,21 +159,26 @@ describe('redactUrl', () => {
 		expect(redactUrl('http://127.0.0.1:16688/')).toBe('http://127.0.0.1:16688/');
 	});
 
-	it('still hides credentials and query of text that does not parse as a URL', () => {
+	it('still hides credentials and the whole query of text that does not parse as a URL (it is no usable link)', () => {
 		expect(redactUrl('http://user:pw@bad host/?sig=abc')).toBe('http://***@bad host/?***');
 	});
 
 	it('is idempotent', () => {
-		const once = redactUrl('https://u:p@h.example/x?Signature=abc&Expires=1');
+		const once = redactUrl('https://u:p@h.example/x?Signature=abc&Expires=1&token=t');
 		expect(redactUrl(once)).toBe(once);
 	});
 });
 
 describe('redactText', () => {
-	it('redacts every URL inside arbitrary text', () => {
+	it('redacts the credentials of every URL inside arbitrary text, keeping signed links usable', () => {
 		const text = 'download of https://oss.example.com/v.mp4?Expires=1&Signature=SIG1 failed; retry via "http://admin:pw@proxy.lan/x?token=TOK2"';
 		const redacted = redactText(text);
-		expect(redacted).toBe('download of https://oss.example.com/v.mp4?Expires=1&Signature=*** failed; retry via "http://***@proxy.lan/x?token=***"');
+		expect(redacted).toBe('download of https://oss.example.com/v.mp4?Expires=1&Signature=SIG1 failed; retry via "http://***@proxy.lan/x?token=***"');
+	});
+
+	it("keeps a sentence's final dot and a list's separator out of the URL", () => {
+		expect(redactText('The address is https://h.example/v.mp4?token=abc. Try again')).toBe('The address is https://h.example/v.mp4?token=***. Try again');
+		expect(redactText('video https://h.example/a.mp4?key=k1; item 2 https://u:p@h.example/b.mp4.')).toBe('video https://h.example/a.mp4?key=***; item 2 https://***@h.example/b.mp4.');
 	});
 
 	it('replaces a known secret wherever it appears, several times, with regex characters taken literally', () => {

@@ -1,6 +1,6 @@
 // Options → Concurrency inside n8n-core's engine against the dev server: the in-flight limit as the server
 // saw it, output order and pairing when items finish out of order, isolation of one item's failure, stopping
-// without continueOnFail, and a 429 pausing every item (shared backoff). No timed assertions: times are used
+// without continueOnFail, and a proxy's 429 pausing every item (shared backoff). No timed assertions: times are used
 // only to order events (a request arriving during a 1 s pause), never to judge speed.
 import type { INodeExecutionData } from 'n8n-workflow';
 
@@ -115,12 +115,13 @@ describe('failures under concurrency', () => {
 		for (const n of others) expect(result.error?.description).toMatch(new RegExp(`item ${n}, result [0-9a-f-]+, finished, video http://127\\.0\\.0\\.1:\\d+/videos/`));
 	});
 
-	it('a 429 (Throttling, Retry-After 2 s) pauses every item: no generation request reaches the server during the pause', async () => {
+	it("a proxy's 429 (Retry-After 2 s) pauses every item: no generation request reaches the server during the pause", async () => {
 		const PAUSE_MS = 2000;
 		server.setOptions({ generationDelayMs: 250 });
 		// The 429 is answered only once all three lanes' first requests have arrived, so the first batch is known
 		// exactly and anything that arrives later was sent after the node had seen the 429.
-		server.scriptFailures([{ kind: 'upstream', code: 'Throttling', retryAfter: 2, holdUntilArrivals: 3 }]);
+		// A plain 429 from a proxy in front of AOG proves no task exists (an embedded DashScope 429 does not: see faults).
+		server.scriptFailures([{ kind: 'proxy429', retryAfter: 2, holdUntilArrivals: 3 }]);
 		const count = 6;
 		const result = await runAog({ ...numberedPrompt, options: { concurrency: 3 } }, { server, binaryMode: 'filesystem', items: numberedItems(count) });
 
@@ -130,7 +131,7 @@ describe('failures under concurrency', () => {
 		expect(server.counters).toMatchObject({ i2vPosts: count + 1, downloads: count });
 
 		const { requests } = server.generation;
-		const throttled = requests.filter((request) => request.status === 500);
+		const throttled = requests.filter((request) => request.status === 429);
 		expect(throttled).toHaveLength(1);
 		const pauseStart = throttled[0].answeredAt!;
 		const pauseEnd = pauseStart + PAUSE_MS;
