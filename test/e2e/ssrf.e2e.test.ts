@@ -11,9 +11,8 @@
 import path from 'node:path';
 
 import { startAogServer, type AogServer } from '../../tools/aog-server';
-import { exampleCredentials, prepareWorkflow, SAMPLE_IMAGE } from '../../tools/examples';
-import { ensureN8n, ensureNode, makeUserFolder, packPackage, REPO, runError, runWorkflow, type NodeOption } from '../../tools/n8n-cli';
-import { expectDemoSucceeded, explain, requireBuild, TempDirs, type DemoRun } from './support';
+import { ensureN8n, ensureNode, packPackage, REPO, runError, type NodeOption } from '../../tools/n8n-cli';
+import { expectDemoSucceeded, explain, requireBuild, runDemo, TempDirs } from './support';
 
 jest.setTimeout(15 * 60_000);
 
@@ -41,28 +40,10 @@ afterAll(async () => {
 	temp.removeAll();
 });
 
-/** The demo workflow (examples/image-to-video.json) with extra environment for n8n. */
-async function runDemoWith(env: Record<string, string>, label: string): Promise<DemoRun> {
-	const outputDir = temp.make(`${label}-out`);
-	const userFolder = temp.add(await makeUserFolder(`n8n-aog-${label}-`));
-	const run = await runWorkflow({
-		n8nBin,
-		node,
-		workflow: prepareWorkflow({ imagePath: SAMPLE_IMAGE, outputDir }),
-		credentials: exampleCredentials({ baseUrl: server.url }),
-		userFolder,
-		packageTgz: tgz,
-		fileAccess: [path.dirname(SAMPLE_IMAGE), outputDir],
-		timeoutMs: 10 * 60_000,
-		env,
-	});
-	return { run, outputDir };
-}
-
 test('protection on with the default block list: the gateway on loopback is never reached, the run fails', async () => {
 	expect(new URL(server.url).hostname).toBe('127.0.0.1');
 	server.reset();
-	const { run } = await runDemoWith({ N8N_SSRF_PROTECTION_ENABLED: 'true' }, 'ssrf-blocked');
+	const { run } = await runDemo({ n8nBin, node, server, tgz, temp, label: 'ssrf-blocked', env: { N8N_SSRF_PROTECTION_ENABLED: 'true' } });
 	expect(run.n8nVersion).toBe(N8N_VERSION);
 	expect(run.timedOut).toBe(false);
 	expect(run.exitCode).toBe(1);
@@ -77,7 +58,7 @@ test('protection on with the default block list: the gateway on loopback is neve
 
 test('protection on with N8N_SSRF_ALLOWED_IP_RANGES=127.0.0.1/32: the demo succeeds', async () => {
 	server.reset();
-	const demo = await runDemoWith({ N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32' }, 'ssrf-allowed');
+	const demo = await runDemo({ n8nBin, node, server, tgz, temp, label: 'ssrf-allowed', env: { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32' } });
 	expect(demo.run.n8nVersion).toBe(N8N_VERSION);
 	await expectDemoSucceeded(server, demo);
 });

@@ -57,8 +57,17 @@ export interface DemoRun {
 }
 
 /** The demo workflow in a fresh user folder with the packed package installed, writing into a fresh folder. */
-export async function runDemo(options: { n8nBin: string; node?: NodeOption; server: AogServer; tgz: string; temp: TempDirs; label: string }): Promise<DemoRun> {
-	const { n8nBin, node, server, tgz, temp, label } = options;
+export async function runDemo(options: {
+	n8nBin: string;
+	node?: NodeOption;
+	server: AogServer;
+	tgz: string;
+	temp: TempDirs;
+	label: string;
+	/** More environment for n8n. */
+	env?: Record<string, string>;
+}): Promise<DemoRun> {
+	const { n8nBin, node, server, tgz, temp, label, env } = options;
 	const outputDir = temp.make(`${label}-out`);
 	const userFolder = temp.add(await makeUserFolder(`n8n-aog-${label}-`));
 	const run = await runWorkflow({
@@ -70,6 +79,7 @@ export async function runDemo(options: { n8nBin: string; node?: NodeOption; serv
 		packageTgz: tgz,
 		fileAccess: [path.dirname(SAMPLE_IMAGE), outputDir],
 		timeoutMs: 10 * 60_000,
+		env,
 	});
 	// the community package was loaded from the user folder, where n8n installs it
 	expect(existsSync(path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-aog', 'dist', 'nodes', 'Aog', 'Aog.node.js'))).toBe(true);
