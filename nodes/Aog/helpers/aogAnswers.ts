@@ -3,7 +3,7 @@
 
 import { describeErrorStatus, explainUpstream, type GatewayAnswer } from './aogErrors';
 import { BILLING_WARNING, preview } from './dashScopeErrors';
-import type { Failure, NetworkErrorKind } from './failures';
+import { blockedByN8n, type Failure, type NetworkErrorKind } from './failures';
 import { isRedirect, redirectFailure } from './redirect';
 
 export { explainUpstream, parseEmbeddedUpstreamError, SETUP_HINT, type GatewayAnswer } from './aogErrors';
@@ -149,6 +149,8 @@ export function describeNetworkFailure(kind: NetworkErrorKind, baseUrl: string, 
 				description: `AOG (or a proxy in front of it) closed the connection without an answer; it may have restarted. ${BILLING_WARNING}`,
 				retryable: false, mayHaveBilled: true, httpCode: 'ECONNRESET',
 			};
+		case 'blocked':
+			return blockedByN8n('AOG', baseUrl, detail);
 		case 'tls':
 			return {
 				message: `Cannot make a secure connection to ${baseUrl}`,

@@ -35,7 +35,23 @@ export class InputError extends Error {
 }
 
 /** What kind of network failure a request met: only a failure before the request arrived proves no job exists. */
-export type NetworkErrorKind = 'refused' | 'notFound' | 'reset' | 'timeout' | 'tls' | 'other';
+export type NetworkErrorKind = 'refused' | 'notFound' | 'reset' | 'timeout' | 'tls' | 'blocked' | 'other';
+
+/**
+ * n8n's SSRF protection (N8N_SSRF_PROTECTION_ENABLED, n8n 2.12 and later) refused the address before sending
+ * anything: loopback and private addresses are blocked by default, and a local AOG listens on 127.0.0.1.
+ */
+export function blockedByN8n(service: string, address: string, detail: string): Failure {
+	return {
+		message: `n8n blocked the request to ${service} at ${address}: ${detail}`,
+		description: `Nothing was sent, so nothing is billed. ${SSRF_ADVICE}`,
+		retryable: false,
+		mayHaveBilled: false,
+	};
+}
+
+export const SSRF_ADVICE =
+	"n8n's SSRF protection blocks loopback and private addresses by default: allow this one with N8N_SSRF_ALLOWED_IP_RANGES (for example 127.0.0.1/32 for AOG on the same host) or N8N_SSRF_ALLOWED_HOSTNAMES, then restart n8n.";
 
 /** Tells a failure from a result in the answer of an interpreter. */
 export function isFailure(value: object): value is Failure {

@@ -2,12 +2,12 @@
 // credential adds its key only for its own origin, and the storage host is another one.
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import { ItemFailure } from '../helpers/failures';
+import { ItemFailure, SSRF_ADVICE } from '../helpers/failures';
 import { formatBytes } from '../helpers/image';
 import { Mp4Error, Mp4Inspector, type VideoMetadata } from '../helpers/mp4';
 import { redactUrl } from '../helpers/url';
 import { connectionOf, headerValue, type StreamResponse } from './index';
-import { errorCode, networkErrorKind } from './networkErrors';
+import { errorCode, errorText, networkErrorKind } from './networkErrors';
 import { watchStall } from './stallWatchdog';
 import { tapStream } from './streamTap';
 import { abortableSleep } from './wait';
@@ -188,6 +188,7 @@ function toDownloadFailure(context: IExecuteFunctions, error: unknown, timeoutSe
 	if (kind === 'cancelled') throw new DownloadFailure('the execution was canceled', 'Nothing was stored.', false);
 	const progress = bytesSoFar ? ` after ${formatBytes(bytesSoFar)}` : '';
 	if (kind === 'timeout') return new DownloadFailure(`the storage host sent nothing for ${timeoutSeconds} s${progress}`, 'The connection stalled.', true, 'ETIMEDOUT');
+	if (kind === 'blocked') return new DownloadFailure(`n8n blocked the download: ${errorText(error)}`, SSRF_ADVICE, false);
 	return new DownloadFailure(`the connection failed${progress} (${errorCode(error) ?? 'network error'})`, 'The connection to the storage host broke.', true, errorCode(error));
 }
 

@@ -9,6 +9,8 @@ export function networkErrorKind(context: IExecuteFunctions, error: unknown): Ne
 	if (context.getExecutionCancelSignal()?.aborted) return 'cancelled';
 	const code = errorCode(error) ?? '';
 	const text = error instanceof Error ? error.message : '';
+	// n8n's SSRF protection refuses before connecting; its error carries no system code.
+	if (/blocked because it resolves to a restricted IP address|\bSSRF\b/i.test(text)) return 'blocked';
 	if (code === 'ECONNREFUSED') return 'refused';
 	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'notFound';
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout of \d+ms exceeded/.test(text)) return 'timeout';

@@ -17,7 +17,7 @@ import {
 } from '../../helpers/dashScopeAnswers';
 import { interpretCancelAnswer } from '../../helpers/dashScopeCancel';
 import { checkDashScopeOptions, dashScopeBody } from '../../helpers/dashScopeModels';
-import { InputError, isFailure, ItemFailure, type Failure } from '../../helpers/failures';
+import { blockedByN8n, InputError, isFailure, ItemFailure, type Failure } from '../../helpers/failures';
 import { PollSchedule } from '../../helpers/pollSchedule';
 import { headerValue, type TextResponse } from '../../transport';
 import { cancelAfterStop, dashScopeCredentials, dashScopeRequest, SUBMIT_PATH, taskPath } from '../../transport/dashScope';
@@ -189,6 +189,7 @@ function networkFailure(context: IExecuteFunctions, error: unknown, phase: 'subm
 			httpCode: kind === 'refused' ? 'ECONNREFUSED' : 'ENOTFOUND',
 		};
 	}
+	if (kind === 'blocked') return blockedByN8n('DashScope', "the credential's Base URL", detail);
 	if (kind === 'tls') return { message: 'Cannot make a secure connection to DashScope', description: `${detail}. Check the proxy's TLS certificate.`, retryable: false, mayHaveBilled: false };
 	return {
 		message: phase === 'submit' ? `The request that creates the video task got no answer (${kind === 'timeout' ? 'timed out' : kind === 'reset' ? 'connection broke' : detail})` : `DashScope did not answer a task query (${kind})`,
