@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 
-const { REPO, ensureN8n, packPackage, installPackage, freePort, run, cleanEnv, pidAlive } = require('./n8n-cli');
+const { REPO, ensureN8n, packPackage, installPackage, freePort, run, cleanEnv, pidAlive, nodeEnv } = require('./n8n-cli');
 const { N8nClient } = require('./n8n-cli/rest-client');
 
 const DEV_DIR = path.join(REPO, '.cache', 'dev');
@@ -282,6 +282,7 @@ async function ensureOwner(url, ownerFile, settings) {
  *   aogBaseUrl     use this AOG instead of starting the dev server (apiKey: its key)
  *   generationDelayMs  simulated generation time of the dev server (default 3000)
  *   n8nVersion     default 2.8.4
+ *   node           run n8n with this Node.js (what ensureNode() returned), for n8n versions that need a newer one
  *   onProgress     (message) => void
  *   onN8nOutput    (chunk) => void: n8n's own log, also written to <userFolder>/n8n.log
  *   quietAog       do not log dev server requests (default true)
@@ -299,6 +300,7 @@ async function startDev({
 	apiKey = '',
 	generationDelayMs = 3000,
 	n8nVersion = '2.8.4',
+	node,
 	onProgress = () => {},
 	onN8nOutput,
 	quietAog = true,
@@ -366,7 +368,8 @@ async function startDev({
 		}
 
 		onProgress(`Ensuring the n8n ${n8nVersion} CLI (installed once into .cache/n8n-${n8nVersion}/)`);
-		const n8nBin = await ensureN8n(n8nVersion);
+		// On another Node.js, only the native modules n8n's core needs are built (as the compatibility suite does).
+		const n8nBin = await ensureN8n(n8nVersion, node ? { node, rebuildOnly: ['sqlite3', 'isolated-vm'], timeoutMs: 40 * MINUTE } : undefined);
 
 		onProgress('Packing the package and installing it into the user folder\'s .n8n/nodes');
 		const tgz = await packPackage(REPO);
@@ -376,7 +379,8 @@ async function startDev({
 
 		const fileAccess = [EXAMPLES_DIR, outputDir].map((folder) => fs.realpathSync(folder));
 		const brokerPort = await freePort();
-		const env = n8nEnv({ userFolder, port: n8nPort, brokerPort, fileAccess });
+		const base = n8nEnv({ userFolder, port: n8nPort, brokerPort, fileAccess });
+		const env = { ...base, ...(node ? nodeEnv(node, base) : {}) };
 
 		const { CREDENTIAL, DASHSCOPE_CREDENTIAL, exampleCredentials, dashScopeCredentials } = require('./examples');
 		const importDir = path.join(userFolder, 'import');

@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 
+const { ensureAptPackages, isRoot } = require('../apt');
 const { freePort, run } = require('../n8n-cli');
 const { spawnService } = require('./process');
 
@@ -43,27 +44,12 @@ function systemBinaries() {
 	return { redisServer, pgBin, missing };
 }
 
-const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
-
 /**
- * Redis and PostgreSQL from Debian's packages. Missing ones are installed with apt-get when running as root
- * (CI starts from a fresh machine); otherwise this throws with the exact command to run.
+ * Redis and PostgreSQL from Debian's packages, installed when missing (tools/apt.js).
  */
 async function ensureSystemPackages({ onProgress = () => {} } = {}) {
-	let found = systemBinaries();
-	if (!found.missing.length) return found;
-	if (!isRoot()) {
-		throw new Error(`the queue-mode stack needs ${found.missing.join(' and ')}; install them as root with:\n  sudo sh -c '${APT_COMMAND}'`);
-	}
-	onProgress(`installing ${found.missing.join(', ')} (${APT_COMMAND})`);
-	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	// Debian's postinst may try to start the packaged services; a container without an init just says so.
-	const result = await run('sh', ['-c', APT_COMMAND], { env, timeoutMs: 10 * 60_000 });
-	found = systemBinaries();
-	if (found.missing.length) {
-		throw new Error(`${APT_COMMAND} did not provide ${found.missing.join(', ')} (exit ${result.code}):\n${(result.stderr || result.stdout).slice(-3000)}`);
-	}
-	return found;
+	await ensureAptPackages({ packages: ['redis-server', 'postgresql'], missing: () => systemBinaries().missing, onProgress });
+	return systemBinaries();
 }
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port. */
