@@ -3,6 +3,7 @@
 // the packed package installed, and searches the nodes panel for each term a user would type, from an empty
 // workflow (the trigger panel) and after a trigger (the "What happens next?" panel). The codex decides this: an
 // `AI` category without the `Root Nodes` subcategory drops a node from the search (docs/VERIFICATION.md).
+// The node's tool variant is listed in the panel an AI Agent's Tool input opens.
 // Screenshots of each search go to .tmp/editor-search/ (docs/images/editor-search-*.png are copies of two).
 // `npm test` builds first; on its own: npm run build && npx jest test/e2e/editor-search --selectProjects e2e
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { requireBuild } from './support';
 
 interface DevEnvironment {
 	n8nUrl: string;
+	client: { request(method: string, path: string, body?: unknown): Promise<{ data?: { id: string }; id?: string }> };
 	owner: { email: string; password: string };
 	stop(): Promise<void>;
 }
@@ -36,6 +38,16 @@ const NODE_NAME = 'AOG';
 /** An imported example that starts with a Manual Trigger (tools/examples.js). */
 const EXAMPLE_WITH_TRIGGER = 'aogImageToVideoEx1';
 const SHOTS = path.join(REPO, '.tmp', 'editor-search');
+/** A chat trigger and an AI Agent with nothing attached: its Tool input opens the Tools panel. */
+const AGENT_WORKFLOW = {
+	name: 'Agent with tools',
+	nodes: [
+		{ id: 'c1', name: 'Chat', type: '@n8n/n8n-nodes-langchain.chatTrigger', typeVersion: 1.1, position: [0, 0], parameters: {}, webhookId: 'aog-editor-search' },
+		{ id: 'a1', name: 'AI Agent', type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 2, position: [240, 0], parameters: {} },
+	],
+	connections: { Chat: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] } },
+	settings: {},
+};
 
 interface Target {
 	n8n: string;
@@ -114,5 +126,15 @@ describe.each(TARGETS)('the nodes panel of n8n $n8n finds the node', (target) =>
 		await page.goto(`${dev.n8nUrl}/workflow/${EXAMPLE_WITH_TRIGGER}`);
 		await byId('node-creator-plus-button').click();
 		expect(await searchAll('after-trigger')).toEqual(everyTerm);
+	});
+
+	// n8n 2.8.4 lists the tool variant as "AOG Tool"; 2.41.1 lists tool-capable nodes by their own name there.
+	test("as an AI Agent's tool: the panel of the agent's Tool input lists the node", async () => {
+		const created = await dev.client.request('POST', '/rest/workflows', AGENT_WORKFLOW);
+		await page.goto(`${dev.n8nUrl}/workflow/${created.data?.id ?? created.id}`);
+		await page.locator('[data-handleid="inputs/ai_tool/0"] [data-test-id="canvas-handle-plus"]').click();
+		await byId('node-creator-search-bar').waitFor({ state: 'visible' });
+		const names = await search('AOG', 'agent-tools');
+		expect(names.filter((name) => name === NODE_NAME || name === `${NODE_NAME} Tool`)).toHaveLength(1);
 	});
 });
