@@ -4,15 +4,13 @@
 // link shown with its signature replaced answers 403 here, as it would for the user.
 import http from 'node:http';
 
-import { LoadOptionsContext } from 'n8n-core';
-import { Workflow, type INode, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import { Workflow, type INode } from 'n8n-workflow';
 
 import { AogApi } from '../../../credentials/AogApi.credentials';
 import { DASHSCOPE_REGION_HOSTS, DashScopeApi, dashScopeBaseUrl } from '../../../credentials/DashScopeApi.credentials';
-import { Aog } from '../../../nodes/Aog/Aog.node';
 import { testCredential } from '../../../tools/harness/credentialTest';
-import { createInjectNodeType, HarnessCredentialsHelper, HarnessNodeTypes, INJECT_NODE_TYPE, type RunNodeResult } from '../../../tools/harness/engine';
-import { closedPort, jpegItem, runAog, runDashScope, startAogServer, startDashScopeServer, type AogServer, type DashScopeServer } from './support';
+import { createInjectNodeType, HarnessNodeTypes, INJECT_NODE_TYPE, type RunNodeResult } from '../../../tools/harness/engine';
+import { closedPort, jpegItem, runAog, runDashScope, searchModels, startAogServer, startDashScopeServer, type AogServer, type DashScopeServer } from './support';
 
 let aog: AogServer;
 let dashScope: DashScopeServer;
@@ -146,20 +144,6 @@ function expectNoKeyElsewhere(key: string) {
 	expect(elsewhere.requests).toEqual([]);
 }
 
-async function searchModelsVia(baseUrl: string, apiKey: string) {
-	const node: INode = {
-		id: 'aog',
-		name: 'AOG',
-		type: 'n8n-nodes-aog.aog',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { resource: 'video', operation: 'imageToVideo' },
-		credentials: { aogApi: { id: 'cred-1', name: 'AOG account' } },
-	};
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new HarnessNodeTypes().add(node.type, new Aog()) });
-	const additionalData = { credentialsHelper: new HarnessCredentialsHelper([new AogApi()], { aogApi: { baseUrl, apiKey } }) } as unknown as IWorkflowExecuteAdditionalData;
-	return await new Aog().methods.listSearch.searchModels.call(new LoadOptionsContext(workflow, node, additionalData, 'parameters.model'));
-}
 
 describe('no key follows a redirect', () => {
 	test('DashScope directly: a custom Base URL answering 307 to another port: the submit is not followed, a clear error, no task', async () => {
@@ -185,7 +169,7 @@ describe('no key follows a redirect', () => {
 
 	test('through AOG: the model list (discovery) is not followed either, and says where the Base URL redirects', async () => {
 		redirectStatus = 302;
-		const { results } = await searchModelsVia(redirector.url, PROXY_KEY);
+		const { results } = await searchModels(redirector.url, { apiKey: PROXY_KEY });
 		expect(results[0].name).toMatch(/the Base URL redirects to http:\/\/127\.0\.0\.1:\d+\/login/);
 		expect(redirector.requests.length).toBeGreaterThanOrEqual(1);
 		expectNoKeyElsewhere(PROXY_KEY);

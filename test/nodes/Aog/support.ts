@@ -6,14 +6,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import { LoadOptionsContext } from 'n8n-core';
+import { Workflow, type INode, type INodeExecutionData, type INodeParameters, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
 import { AogApi } from '../../../credentials/AogApi.credentials';
 import { DashScopeApi } from '../../../credentials/DashScopeApi.credentials';
 import { Aog } from '../../../nodes/Aog/Aog.node';
 import { makeImage, probeVideo, startAogServer, type AogServer } from '../../../tools/aog-server';
 import { startDashScopeServer, type DashScopeServer } from '../../../tools/dashscope-server';
-import { runNode, type InjectItem, type RunNodeOptions, type RunNodeResult } from '../../../tools/harness/engine';
+import { HarnessCredentialsHelper, HarnessNodeTypes, runNode, type InjectItem, type RunNodeOptions, type RunNodeResult } from '../../../tools/harness/engine';
 
 export { makeImage, startAogServer, startDashScopeServer, type AogServer, type DashScopeServer };
 /** A port on 127.0.0.1 that nothing listens on (taken, then released): connecting to it is refused. */
@@ -72,4 +73,23 @@ export async function runDashScope(parameters: INodeParameters, options: RunDash
 		credentials: { region: 'custom', baseUrl: server.url, apiKey: server.apiKey, ...credentials },
 		parameters: { resource: 'video', operation: 'imageToVideo', authentication: 'dashScopeApi', ...parameters },
 	});
+}
+
+/** The model list ("From List") in n8n-core's real LoadOptionsContext, with the AOG credential at `baseUrl`. */
+export async function searchModels(baseUrl: string, options: { apiKey?: string; filter?: string } = {}) {
+	const node: INode = {
+		id: 'aog',
+		name: 'AOG',
+		type: 'n8n-nodes-aog.aog',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { resource: 'video', operation: 'imageToVideo' },
+		credentials: { aogApi: { id: 'cred-1', name: 'AOG account' } },
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new HarnessNodeTypes().add(node.type, new Aog()) });
+	const additionalData = {
+		credentialsHelper: new HarnessCredentialsHelper([new AogApi()], { aogApi: { baseUrl, apiKey: options.apiKey ?? '' } }),
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.model');
+	return await new Aog().methods.listSearch.searchModels.call(context, options.filter);
 }

@@ -4,31 +4,7 @@ import '../../../../tools/harness/setup';
 
 import http from 'node:http';
 
-import { LoadOptionsContext } from 'n8n-core';
-import { Workflow, type INode, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
-
-import { AogApi } from '../../../../credentials/AogApi.credentials';
-import { Aog } from '../../../../nodes/Aog/Aog.node';
-import { HarnessCredentialsHelper, HarnessNodeTypes } from '../../../../tools/harness/engine';
-import { startAogServer, type AogServer } from '../support';
-
-async function searchModels(baseUrl: string, filter?: string) {
-	const node: INode = {
-		id: 'aog',
-		name: 'AOG',
-		type: 'n8n-nodes-aog.aog',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { resource: 'video', operation: 'imageToVideo' },
-		credentials: { aogApi: { id: 'cred-1', name: 'AOG account' } },
-	};
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new HarnessNodeTypes().add(node.type, new Aog()) });
-	const additionalData = {
-		credentialsHelper: new HarnessCredentialsHelper([new AogApi()], { aogApi: { baseUrl, apiKey: '' } }),
-	} as unknown as IWorkflowExecuteAdditionalData;
-	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.model');
-	return await new Aog().methods.listSearch.searchModels.call(context, filter);
-}
+import { searchModels, startAogServer, type AogServer } from '../support';
 
 /** A gateway answering every request with the given status, content type and body. */
 async function fakeGateway(answer: (path: string) => { status: number; type: string; body: string }) {
@@ -87,8 +63,8 @@ it('shows registered models the control panel leaves out (it lists only the cata
 });
 
 it('filters by the search text', async () => {
-	expect((await searchModels(aog.url, 'I2V')).results).toHaveLength(1);
-	expect((await searchModels(aog.url, 'kling')).results).toHaveLength(0);
+	expect((await searchModels(aog.url, { filter: 'I2V' })).results).toHaveLength(1);
+	expect((await searchModels(aog.url, { filter: 'kling' })).results).toHaveLength(0);
 });
 
 it('falls back to /aog/v0.2/model, keeping only image-to-video models and marking ones not downloaded', async () => {
