@@ -6,8 +6,6 @@ import {
 	getTaskAdvice,
 	interpretSubmitAnswer,
 	interpretTaskAnswer,
-	pollTimeoutFailure,
-	taskFailure,
 	type DashScopeAnswer,
 	type DashScopeRegion,
 	FINAL_STATUSES,
@@ -15,6 +13,7 @@ import {
 	type TaskState,
 	type TaskStatus,
 } from '../../helpers/dashScopeAnswers';
+import { pollTimeoutFailure, taskFailure } from '../../helpers/dashScopeTaskFailures';
 import { interpretCancelAnswer } from '../../helpers/dashScopeCancel';
 import { checkDashScopeOptions, dashScopeBody } from '../../helpers/dashScopeModels';
 import { blockedByN8n, InputError, isFailure, ItemFailure, type Failure } from '../../helpers/failures';

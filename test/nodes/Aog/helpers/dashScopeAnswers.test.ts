@@ -2,12 +2,11 @@ import {
 	getTaskAdvice,
 	interpretSubmitAnswer,
 	interpretTaskAnswer,
-	pollTimeoutFailure,
-	taskFailure,
 	type DashScopeRegion,
 	type SubmittedTask,
 	type TaskState,
 } from '../../../../nodes/Aog/helpers/dashScopeAnswers';
+import { pollTimeoutFailure, taskFailure } from '../../../../nodes/Aog/helpers/dashScopeTaskFailures';
 import { REGION_LABELS } from '../../../../nodes/Aog/helpers/dashScopeErrors';
 import { answer, error, failure, success, HTML, TASK } from './dashScopeAnswerFixtures';
 
