@@ -6,8 +6,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { router } from './actions/router';
-import * as video from './actions/video';
+import { router } from './router';
+import * as video from './operations';
 import { listSearch } from './methods';
 
 export class Aog implements INodeType {

@@ -1,12 +1,12 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { DEFAULT_MODEL } from '../actions/video/imageToVideo.description';
-import { DASHSCOPE_MODELS } from '../helpers/dashScopeModelTable';
-import { mergeModelLists, modelsFromControlPanel, modelsFromModelList, type DiscoveredModel } from '../helpers/models';
-import { isRedirect, redirectTarget } from '../helpers/redirect';
-import { redactUrl } from '../helpers/url';
-import { connectionOf, headerValue } from '../transport';
-import { aogRequest } from '../transport/aog';
+import { DEFAULT_MODEL } from '../operations/imageToVideo.description';
+import { DASHSCOPE_MODELS } from '../dashscope/modelTable';
+import { mergeModelLists, modelsFromControlPanel, modelsFromModelList, type DiscoveredModel } from '../aog/discovery';
+import { isRedirect, redirectTarget } from '../http/redirect';
+import { redactUrl } from '../http/url';
+import { connectionOf, headerValue } from '../http/request';
+import { aogRequest } from '../aog/request';
 
 const DISCOVERY_TIMEOUT_MS = 10000;
 

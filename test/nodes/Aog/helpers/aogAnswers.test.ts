@@ -7,9 +7,9 @@ import {
 	parseEmbeddedUpstreamError,
 	type GatewayAnswer,
 	type GenerationResult,
-} from '../../../../nodes/Aog/helpers/aogAnswers';
-import { ItemFailure, type Failure } from '../../../../nodes/Aog/helpers/failures';
-import { BILLING_WARNING } from '../../../../nodes/Aog/helpers/dashScopeErrors';
+} from '../../../../nodes/Aog/aog/answers';
+import { ItemFailure, type Failure } from '../../../../nodes/Aog/run/failures';
+import { BILLING_WARNING } from '../../../../nodes/Aog/dashscope/errors';
 
 // ---- AOG's answers, built the way the Go gateway builds them (see docs/AOG-API.md) ----
 

@@ -1,5 +1,5 @@
-import { explainUpstream } from '../../../../nodes/Aog/helpers/aogErrors';
-import { AOG_SETUP_HINT, BILLING_WARNING } from '../../../../nodes/Aog/helpers/dashScopeErrors';
+import { explainUpstream } from '../../../../nodes/Aog/aog/errors';
+import { AOG_SETUP_HINT, BILLING_WARNING } from '../../../../nodes/Aog/dashscope/errors';
 
 describe("explainUpstream: DashScope's codes for a key AOG holds (the AOG route's texts)", () => {
 	const said = 'DashScope said: "x".';

@@ -1,4 +1,4 @@
-import { backoffDelayMs, mapWithConcurrency, SharedBackoff } from '../../../../nodes/Aog/helpers/concurrency';
+import { backoffDelayMs, mapWithConcurrency, SharedBackoff } from '../../../../nodes/Aog/run/concurrency';
 
 /** A small seeded generator, so a failure can be replayed. */
 function random(seed: number) {

@@ -1,6 +1,6 @@
 // DashScope answers as the transport hands them to the interpreters, for the interpreters' unit tests.
-import type { DashScopeAnswer } from '../../../../nodes/Aog/helpers/dashScopeAnswers';
-import { isFailure, type Failure } from '../../../../nodes/Aog/helpers/failures';
+import type { DashScopeAnswer } from '../../../../nodes/Aog/dashscope/answers';
+import { isFailure, type Failure } from '../../../../nodes/Aog/run/failures';
 
 export const JSON_TYPE = 'application/json';
 export const TASK = '0385dc79-5ff8-4d82-bcb6-388b3a2fc1a4';

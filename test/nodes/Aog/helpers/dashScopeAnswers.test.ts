@@ -5,9 +5,9 @@ import {
 	type DashScopeRegion,
 	type SubmittedTask,
 	type TaskState,
-} from '../../../../nodes/Aog/helpers/dashScopeAnswers';
-import { pollTimeoutFailure, taskFailure } from '../../../../nodes/Aog/helpers/dashScopeTaskFailures';
-import { REGION_LABELS } from '../../../../nodes/Aog/helpers/dashScopeErrors';
+} from '../../../../nodes/Aog/dashscope/answers';
+import { pollTimeoutFailure, taskFailure } from '../../../../nodes/Aog/dashscope/taskFailures';
+import { REGION_LABELS } from '../../../../nodes/Aog/dashscope/errors';
 import { answer, error, failure, success, HTML, TASK } from './dashScopeAnswerFixtures';
 
 const VIDEO_URL = 'https://dashscope-result-sh.oss-cn-shanghai.aliyuncs.com/1d/ab/20251124/video.mp4?Expires=1764043200&Signature=abc%2Bdef%3D';

@@ -1,5 +1,5 @@
-import { getTaskAdvice, type DashScopeAnswer } from '../../../../nodes/Aog/helpers/dashScopeAnswers';
-import { interpretCancelAnswer, type CancelResult } from '../../../../nodes/Aog/helpers/dashScopeCancel';
+import { getTaskAdvice, type DashScopeAnswer } from '../../../../nodes/Aog/dashscope/answers';
+import { interpretCancelAnswer, type CancelResult } from '../../../../nodes/Aog/dashscope/cancel';
 import { answer, error, failure, success, HTML, TASK } from './dashScopeAnswerFixtures';
 
 describe('interpretCancelAnswer', () => {

@@ -5,7 +5,7 @@ import {
 	findDashScopeError,
 	REGION_LABELS,
 	type DashScopeRegion,
-} from '../../../../nodes/Aog/helpers/dashScopeErrors';
+} from '../../../../nodes/Aog/dashscope/errors';
 
 const REGIONS: DashScopeRegion[] = ['beijing', 'singapore', 'virginia', 'custom'];
 

@@ -7,9 +7,9 @@ import {
 	dashScopeModel,
 	wanVersion,
 	type DashScopeVideoOptions,
-} from '../../../../nodes/Aog/helpers/dashScopeModels';
-import { DASHSCOPE_MODELS, DEFAULT_DASHSCOPE_MODEL } from '../../../../nodes/Aog/helpers/dashScopeModelTable';
-import { InputError } from '../../../../nodes/Aog/helpers/failures';
+} from '../../../../nodes/Aog/dashscope/models';
+import { DASHSCOPE_MODELS, DEFAULT_DASHSCOPE_MODEL } from '../../../../nodes/Aog/dashscope/modelTable';
+import { InputError } from '../../../../nodes/Aog/run/failures';
 
 const FIRST_FRAME = ['wan2.2-i2v-plus', 'wan2.2-i2v-flash', 'wan2.5-i2v-preview', 'wan2.6-i2v-flash', 'wan2.6-i2v', 'wan2.7-i2v'];
 const ALL_RESOLUTIONS = ['480P', '720P', '1080P', '4K'];

@@ -1,5 +1,5 @@
-import { outputFileName } from '../../../../nodes/Aog/helpers/fileName';
-import { InputError } from '../../../../nodes/Aog/helpers/failures';
+import { outputFileName } from '../../../../nodes/Aog/media/fileName';
+import { InputError } from '../../../../nodes/Aog/run/failures';
 
 describe('outputFileName', () => {
 	it('derives a name from the request id when none is given', () => {

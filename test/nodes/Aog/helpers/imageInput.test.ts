@@ -1,6 +1,6 @@
-import { IMAGE_LIMITS, SNIFF_BYTES } from '../../../../nodes/Aog/helpers/image';
-import { InputError } from '../../../../nodes/Aog/helpers/failures';
-import { ABSOLUTE_MAX_BASE64_CHARS, base64ToDataUri, bytesToDataUri, inspectImageBytes, MAX_BASE64_CHARS } from '../../../../nodes/Aog/helpers/imageInput';
+import { IMAGE_LIMITS, SNIFF_BYTES } from '../../../../nodes/Aog/media/image';
+import { InputError } from '../../../../nodes/Aog/run/failures';
+import { ABSOLUTE_MAX_BASE64_CHARS, base64ToDataUri, bytesToDataUri, inspectImageBytes, MAX_BASE64_CHARS } from '../../../../nodes/Aog/media/imageInput';
 import { basicImage, exifSegment, withSegmentsAfterSoi } from '../../../support/images';
 import { inputError } from '../../../support/inputError';
 

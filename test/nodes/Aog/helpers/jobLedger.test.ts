@@ -1,4 +1,4 @@
-import { describeJob, JobLedger } from '../../../../nodes/Aog/helpers/jobLedger';
+import { describeJob, JobLedger } from '../../../../nodes/Aog/run/jobLedger';
 
 describe('JobLedger', () => {
 	it('keeps each item’s job, merging later facts and ignoring undefined ones', () => {

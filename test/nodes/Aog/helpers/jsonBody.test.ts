@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { IMAGE_SLOT, isInlineImage, jsonBody } from '../../../../nodes/Aog/helpers/jsonBody';
+import { IMAGE_SLOT, isInlineImage, jsonBody } from '../../../../nodes/Aog/media/jsonBody';
 
 const SLICE = 3 * 256 * 1024;
 const dataUri = (bytes: Uint8Array, mimeType: string) => `data:${mimeType};base64,${Buffer.from(bytes).toString('base64')}`;

@@ -1,4 +1,4 @@
-import { mergeModelLists, modelsFromControlPanel, modelsFromModelList } from '../../../../nodes/Aog/helpers/models';
+import { mergeModelLists, modelsFromControlPanel, modelsFromModelList } from '../../../../nodes/Aog/aog/discovery';
 
 describe('modelsFromControlPanel (GET /aog/v0.2/control_panel/modellist)', () => {
 	const page = (rows: unknown[]) => ({ business_code: 30000, message: 'success', data: { data: rows, page: 1, page_size: 50, total: rows.length, total_page: 1 } });

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_TRANSIENT_ERRORS, MIN_POLL_DELAY_MS, PollSchedule } from '../../../../nodes/Aog/helpers/pollSchedule';
+import { DEFAULT_MAX_TRANSIENT_ERRORS, MIN_POLL_DELAY_MS, PollSchedule } from '../../../../nodes/Aog/run/pollSchedule';
 
 /** A clock the test moves by hand. */
 function clock(start = 1_700_000_000_000) {

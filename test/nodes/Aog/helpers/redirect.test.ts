@@ -1,10 +1,10 @@
 // A redirect answered by the API's own address: the node does not follow it (the key would go along), and every
 // interpreter turns it into "the Base URL redirects to <location>; use that address", never retried.
-import { interpretNativeAnswer, interpretStandardAnswer } from '../../../../nodes/Aog/helpers/aogAnswers';
-import { interpretSubmitAnswer, interpretTaskAnswer } from '../../../../nodes/Aog/helpers/dashScopeAnswers';
-import { interpretCancelAnswer } from '../../../../nodes/Aog/helpers/dashScopeCancel';
-import type { Failure } from '../../../../nodes/Aog/helpers/failures';
-import { redirectTarget } from '../../../../nodes/Aog/helpers/redirect';
+import { interpretNativeAnswer, interpretStandardAnswer } from '../../../../nodes/Aog/aog/answers';
+import { interpretSubmitAnswer, interpretTaskAnswer } from '../../../../nodes/Aog/dashscope/answers';
+import { interpretCancelAnswer } from '../../../../nodes/Aog/dashscope/cancel';
+import type { Failure } from '../../../../nodes/Aog/run/failures';
+import { redirectTarget } from '../../../../nodes/Aog/http/redirect';
 
 const LOGIN = 'https://sso.example.com/login?next=%2Faog';
 const redirect = (statusCode: number, location?: string, body = '', contentType = 'text/html') => ({ statusCode, contentType, body, location });

@@ -1,7 +1,7 @@
 // What the stop button leaves behind, from the job ledger (helpers/stopReport.ts): each item's own error, and the
 // report that names every job whatever came first.
-import type { Job } from '../../../../nodes/Aog/helpers/jobLedger';
-import { stopFailure, stopReport } from '../../../../nodes/Aog/helpers/stopReport';
+import type { Job } from '../../../../nodes/Aog/run/jobLedger';
+import { stopFailure, stopReport } from '../../../../nodes/Aog/run/stopReport';
 
 const URL = 'https://oss.example.com/v.mp4?Expires=1&OSSAccessKeyId=LTAI&Signature=abc';
 

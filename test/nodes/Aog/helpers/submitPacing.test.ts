@@ -1,6 +1,6 @@
 // The shared backoff's pace after a rate limit (helpers/concurrency.ts): items that waited out a 429 submit one slot
 // apart, not all at the instant the pause ends. A fake clock and random source: no waiting.
-import { SharedBackoff } from '../../../../nodes/Aog/helpers/concurrency';
+import { SharedBackoff } from '../../../../nodes/Aog/run/concurrency';
 
 function clock(start = 1_000_000) {
 	let now = start;

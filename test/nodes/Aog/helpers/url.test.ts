@@ -1,4 +1,4 @@
-import { checkImageUrl, isPrivateHost, parseUrl, redactText, redactUrl, signedUrlExpiry } from '../../../../nodes/Aog/helpers/url';
+import { checkImageUrl, isPrivateHost, parseUrl, redactText, redactUrl, signedUrlExpiry } from '../../../../nodes/Aog/http/url';
 import { inputError } from '../../../support/inputError';
 
 describe('checkImageUrl', () => {

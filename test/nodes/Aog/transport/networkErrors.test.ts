@@ -2,8 +2,8 @@
 // that no job exists. n8n's SSRF protection is one: it refuses the address before connecting.
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { describeNetworkFailure } from '../../../../nodes/Aog/helpers/aogAnswers';
-import { networkErrorKind } from '../../../../nodes/Aog/transport/networkErrors';
+import { describeNetworkFailure } from '../../../../nodes/Aog/aog/answers';
+import { networkErrorKind } from '../../../../nodes/Aog/http/networkErrors';
 
 const context = (aborted = false) => ({ getExecutionCancelSignal: () => ({ aborted }) }) as unknown as IExecuteFunctions;
 const SSRF = 'The request was blocked because it resolves to a restricted IP address';

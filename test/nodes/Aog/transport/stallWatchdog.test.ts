@@ -1,4 +1,4 @@
-import { watchStall } from '../../../../nodes/Aog/transport/stallWatchdog';
+import { watchStall } from '../../../../nodes/Aog/media/stallWatchdog';
 
 // No upper time bound here: on a loaded machine a timer may fire late by hundreds of ms. What is judged is order
 // (never before idleMs, once, never after stop) and activity that is fresh whenever the watchdog looks.

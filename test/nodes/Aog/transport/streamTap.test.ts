@@ -1,8 +1,8 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-import type { ByteStream } from '../../../../nodes/Aog/transport/index';
-import { tapStream } from '../../../../nodes/Aog/transport/streamTap';
+import type { ByteStream } from '../../../../nodes/Aog/http/request';
+import { tapStream } from '../../../../nodes/Aog/media/streamTap';
 
 class Refused extends Error {}
 

@@ -2,7 +2,7 @@
 // on the execution's cancel signal, which lives as long as the execution (one poll every few seconds for up to 3 hours).
 import { getEventListeners, setMaxListeners } from 'node:events';
 
-import { abortableSleep } from '../../../../nodes/Aog/transport/wait';
+import { abortableSleep } from '../../../../nodes/Aog/run/wait';
 
 const listeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
 
