@@ -7,6 +7,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { bearerForOwnOrigin } from './bearerForOwnOrigin';
+
 export class AogApi implements ICredentialType {
 	name = 'aogApi';
 
@@ -39,10 +41,11 @@ export class AogApi implements ICredentialType {
 	];
 
 	/** Adds the key only to requests for the gateway's own origin, so it never reaches a video storage host. */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey.trim() : '';
-		if (!apiKey || !isGatewayOrigin(requestOptions, String(credentials.baseUrl ?? ''))) return requestOptions;
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${apiKey}` } };
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return bearerForOwnOrigin(requestOptions, credentials.apiKey, String(credentials.baseUrl ?? ''));
 	}
 
 	// The model list answers whether AOG has an image-to-video service (docs/AOG-API.md, "Discovering models"): the
@@ -65,23 +68,18 @@ export class AogApi implements ICredentialType {
 				properties: {
 					key: 'data.data',
 					value: undefined,
-					message: "The address answered, but not with AOG's model list. Set Base URL to AOG's root (default http://127.0.0.1:16688, without /aog/v0.2).",
+					message:
+						"The address answered, but not with AOG's model list. Set Base URL to AOG's root (default http://127.0.0.1:16688, without /aog/v0.2).",
 				},
 			},
 			{ type: 'responseSuccessBody', properties: { key: 'data.total', value: 0, message: NO_SERVICE_MESSAGE } },
-			{ type: 'responseSuccessBody', properties: { key: 'data.data[0].can_select', value: false, message: NO_SERVICE_MESSAGE } },
+			{
+				type: 'responseSuccessBody',
+				properties: { key: 'data.data[0].can_select', value: false, message: NO_SERVICE_MESSAGE },
+			},
 		],
 	};
 }
 
 const NO_SERVICE_MESSAGE =
 	'AOG answers, but has no image-to-video service installed (its model list offers none). Install it and store a Beijing-region DashScope key on the AOG host: see "Setting up AOG" in the README (POST /aog/v0.2/service/install, then PUT /aog/v0.2/service_provider; "aog install … --flavor aliyun" does not work in v0.7).';
-
-function isGatewayOrigin(requestOptions: IHttpRequestOptions, baseUrl: string): boolean {
-	try {
-		const target = new URL(requestOptions.url, requestOptions.baseURL ?? baseUrl.trim());
-		return target.origin === new URL(baseUrl.trim()).origin;
-	} catch {
-		return false;
-	}
-}

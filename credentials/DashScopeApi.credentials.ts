@@ -8,6 +8,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { bearerForOwnOrigin } from './bearerForOwnOrigin';
+
 /**
  * DashScope's hosts by region (docs/DASHSCOPE-API.md): a key works only on its own region's host. The one table: the
  * node's requests, the Region list and the credential test's expression are all built from it.
@@ -71,10 +73,11 @@ export class DashScopeApi implements ICredentialType {
 	];
 
 	/** Adds the key only to requests for the region's own host, so it never reaches the video storage host. */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey.trim() : '';
-		if (!apiKey || !isOwnOrigin(requestOptions, dashScopeBaseUrl(credentials))) return requestOptions;
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${apiKey}` } };
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return bearerForOwnOrigin(requestOptions, credentials.apiKey, dashScopeBaseUrl(credentials));
 	}
 
 	// Querying a task id that cannot exist costs nothing: a valid key answers 200 with task_status UNKNOWN, a wrong one
@@ -92,14 +95,28 @@ export class DashScopeApi implements ICredentialType {
 			sendCredentialsOnCrossOriginRedirect: false,
 		},
 		rules: [
-			...codeRules(['InvalidApiKey'], 'DashScope refused the API key (InvalidApiKey). A key works only in its own region: the usual cause is a key of another region than the one chosen here (Beijing, Singapore and Virginia keys differ).'),
+			...codeRules(
+				['InvalidApiKey'],
+				'DashScope refused the API key (InvalidApiKey). A key works only in its own region: the usual cause is a key of another region than the one chosen here (Beijing, Singapore and Virginia keys differ).',
+			),
 			...codeRules(
 				['Throttling', 'Throttling.RateQuota', 'Throttling.BurstRate'],
 				'DashScope is busy: it rate-limited the test (429), so the key could not be checked. Status queries are limited to about 20 per second per account, shared by every workflow: try again in a few seconds.',
 			),
-			...codeRules(['Throttling.AllocationQuota'], "DashScope answered that the account's quota is used up (Throttling.AllocationQuota), so the key could not be checked. Raise the quota in Model Studio or wait for it to renew."),
 			...codeRules(
-				['InternalError', 'InternalError.Timeout', 'SystemError', 'ServiceUnavailable', 'ModelServiceFailed', 'ModelUnavailable', 'RequestTimeOut'],
+				['Throttling.AllocationQuota'],
+				"DashScope answered that the account's quota is used up (Throttling.AllocationQuota), so the key could not be checked. Raise the quota in Model Studio or wait for it to renew.",
+			),
+			...codeRules(
+				[
+					'InternalError',
+					'InternalError.Timeout',
+					'SystemError',
+					'ServiceUnavailable',
+					'ModelServiceFailed',
+					'ModelUnavailable',
+					'RequestTimeOut',
+				],
 				'DashScope is down or overloaded right now (it answered with a server error), so the key could not be checked. Try again later.',
 			),
 			{
@@ -124,15 +141,9 @@ function codeRules(codes: string[], message: string): IAuthenticateRuleResponseS
 /** The API root of the credential's region, without a trailing slash. */
 export function dashScopeBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	const region = String(credentials.region ?? 'beijing');
-	const url = region === 'custom' ? String(credentials.baseUrl ?? '') : (DASHSCOPE_REGION_HOSTS[region] ?? DASHSCOPE_REGION_HOSTS.beijing);
+	const url =
+		region === 'custom'
+			? String(credentials.baseUrl ?? '')
+			: (DASHSCOPE_REGION_HOSTS[region] ?? DASHSCOPE_REGION_HOSTS.beijing);
 	return url.trim().replace(/\/+$/, '');
-}
-
-function isOwnOrigin(requestOptions: IHttpRequestOptions, baseUrl: string): boolean {
-	try {
-		const target = new URL(requestOptions.url, requestOptions.baseURL ?? baseUrl);
-		return target.origin === new URL(baseUrl).origin;
-	} catch {
-		return false;
-	}
 }

@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { router } from './router';
-import * as video from './operations';
+import * as operations from './operations';
 import { listSearch } from './methods';
 
 export class Aog implements INodeType {
@@ -17,8 +17,9 @@ export class Aog implements INodeType {
 		icon: { light: 'file:aog.svg', dark: 'file:aog.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ { imageToVideo: "Image to Video", getTask: "Get Task", cancelTask: "Cancel Task" }[$parameter["operation"]] ?? $parameter["operation"] }}',
-		description: 'Turn images into short MP4 videos with Tongyi Wanxiang, through AOG (AIPC Open Gateway) or DashScope directly',
+		subtitle: operations.SUBTITLE,
+		description:
+			'Turn images into short MP4 videos with Tongyi Wanxiang, through AOG (AIPC Open Gateway) or DashScope directly',
 		defaults: { name: 'AOG' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -34,8 +35,16 @@ export class Aog implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'AOG Gateway', value: 'aogApi', description: 'The local AOG gateway, which waits about one minute at most' },
-					{ name: 'DashScope Directly', value: 'dashScopeApi', description: 'Alibaba Cloud Model Studio with your own key: waits as long as the video needs' },
+					{
+						name: 'AOG Gateway',
+						value: 'aogApi',
+						description: 'The local AOG gateway, which waits about one minute at most',
+					},
+					{
+						name: 'DashScope Directly',
+						value: 'dashScopeApi',
+						description: 'Alibaba Cloud Model Studio with your own key: waits as long as the video needs',
+					},
 				],
 				default: 'aogApi',
 			},
@@ -47,7 +56,7 @@ export class Aog implements INodeType {
 				options: [{ name: 'Video', value: 'video' }],
 				default: 'video',
 			},
-			...video.description,
+			...operations.properties,
 		],
 	};
 

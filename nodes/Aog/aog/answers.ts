@@ -1,12 +1,12 @@
 // Reads AOG's answers, including every trap listed in docs/AOG-API.md, and says in plain words what happened,
 // what to do, and whether trying again could create (and bill) a second video.
 
-import { describeErrorStatus, explainUpstream, type GatewayAnswer } from './errors';
+import { isObject, type HttpAnswer, type Json } from '../http/json';
+import { describeErrorStatus } from './errorCases';
+import { explainUpstream } from './errors';
 import { BILLING_WARNING, preview } from '../dashscope/errors';
 import { blockedByN8n, type Failure, type NetworkErrorKind } from '../run/failures';
 import { isRedirect, redirectFailure } from '../http/redirect';
-
-export { explainUpstream, parseEmbeddedUpstreamError, SETUP_HINT, type GatewayAnswer } from './errors';
 
 export interface GenerationResult {
 	id: string;
@@ -16,10 +16,8 @@ export interface GenerationResult {
 	usage?: Record<string, unknown>;
 }
 
-
-
 /** Interprets an answer of the standard route POST /aog/v0.2/services/image-to-video. */
-export function interpretStandardAnswer(answer: GatewayAnswer): GenerationResult | Failure {
+export function interpretStandardAnswer(answer: HttpAnswer): GenerationResult | Failure {
 	if (isRedirect(answer.statusCode)) return redirectFailure('AOG', answer.statusCode, answer.location);
 	const parsed = parseJsonAnswer(answer);
 	if ('message' in parsed) return parsed;
@@ -40,7 +38,7 @@ export function interpretStandardAnswer(answer: GatewayAnswer): GenerationResult
 }
 
 /** Interprets an answer of the native route POST /aog/v0.2/api_flavors/aliyun/v1/image-to-video. */
-export function interpretNativeAnswer(answer: GatewayAnswer): GenerationResult | Failure {
+export function interpretNativeAnswer(answer: HttpAnswer): GenerationResult | Failure {
 	if (isRedirect(answer.statusCode)) return redirectFailure('AOG', answer.statusCode, answer.location);
 	const parsed = parseJsonAnswer(answer);
 	if ('message' in parsed) return parsed;
@@ -86,10 +84,7 @@ function aogHidNothing(message: string): Failure {
 	};
 }
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function parseJsonAnswer(answer: GatewayAnswer): { json: Json } | Failure {
+function parseJsonAnswer(answer: HttpAnswer): { json: Json } | Failure {
 	const type = answer.contentType.toLowerCase();
 	const body = answer.body.trim();
 	if (type.includes('text/html') || /^<!doctype html|^<html/i.test(body)) {
@@ -121,33 +116,46 @@ function parseJsonAnswer(answer: GatewayAnswer): { json: Json } | Failure {
 	return { json };
 }
 
-
 /** Network failures of the job-creating POST: only those before the request reached AOG are safe to retry. */
-export function describeNetworkFailure(kind: NetworkErrorKind, baseUrl: string, timeoutSeconds: number, detail: string): Failure {
+export function describeNetworkFailure(
+	kind: NetworkErrorKind,
+	baseUrl: string,
+	timeoutSeconds: number,
+	detail: string,
+): Failure {
 	switch (kind) {
 		case 'refused':
 			return {
 				message: `Cannot reach AOG at ${baseUrl}: connection refused`,
-				description: 'AOG is not running or listens elsewhere. Start it with "aog server start". AOG binds 127.0.0.1:16688 only: n8n in Docker needs host networking or a reverse proxy on the host (see the README).',
-				retryable: true, mayHaveBilled: false, httpCode: 'ECONNREFUSED',
+				description:
+					'AOG is not running or listens elsewhere. Start it with "aog server start". AOG binds 127.0.0.1:16688 only: n8n in Docker needs host networking or a reverse proxy on the host (see the README).',
+				retryable: true,
+				mayHaveBilled: false,
+				httpCode: 'ECONNREFUSED',
 			};
 		case 'notFound':
 			return {
 				message: `Cannot reach AOG at ${baseUrl}: the host name does not resolve`,
 				description: "Check the credential's Base URL.",
-				retryable: true, mayHaveBilled: false, httpCode: 'ENOTFOUND',
+				retryable: true,
+				mayHaveBilled: false,
+				httpCode: 'ENOTFOUND',
 			};
 		case 'timeout':
 			return {
 				message: `AOG did not answer within ${timeoutSeconds} s`,
 				description: `Generation usually takes one to a few minutes. Raise Options → Timeout if AOG is slow to answer. ${BILLING_WARNING}`,
-				retryable: false, mayHaveBilled: true, httpCode: 'ETIMEDOUT',
+				retryable: false,
+				mayHaveBilled: true,
+				httpCode: 'ETIMEDOUT',
 			};
 		case 'reset':
 			return {
 				message: 'The connection to AOG broke while the video was being generated',
 				description: `AOG (or a proxy in front of it) closed the connection without an answer; it may have restarted. ${BILLING_WARNING}`,
-				retryable: false, mayHaveBilled: true, httpCode: 'ECONNRESET',
+				retryable: false,
+				mayHaveBilled: true,
+				httpCode: 'ECONNRESET',
 			};
 		case 'blocked':
 			return blockedByN8n('AOG', baseUrl, detail);
@@ -155,14 +163,15 @@ export function describeNetworkFailure(kind: NetworkErrorKind, baseUrl: string, 
 			return {
 				message: `Cannot make a secure connection to ${baseUrl}`,
 				description: `${detail}. Check the proxy's TLS certificate, or use http:// for a gateway on the same host.`,
-				retryable: false, mayHaveBilled: false,
+				retryable: false,
+				mayHaveBilled: false,
 			};
 		default:
 			return {
 				message: `The request to AOG failed: ${detail}`,
 				description: `${BILLING_WARNING}`,
-				retryable: false, mayHaveBilled: true,
+				retryable: false,
+				mayHaveBilled: true,
 			};
 	}
 }
-

@@ -1,4 +1,5 @@
 // Reads AOG's two model-discovery answers (docs/AOG-API.md) into one list of image-to-video models.
+import { isObject } from '../http/json';
 
 export interface DiscoveredModel {
 	name: string;
@@ -6,14 +7,18 @@ export interface DiscoveredModel {
 }
 
 const SERVICE = 'image-to-video';
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 /** GET /aog/v0.2/control_panel/modellist → data.data[] with can_select. */
 export function modelsFromControlPanel(json: unknown): DiscoveredModel[] | undefined {
 	const rows = isObject(json) && isObject(json.data) ? json.data.data : undefined;
 	if (!Array.isArray(rows)) return undefined;
 	return rows
-		.filter((row) => isObject(row) && typeof row.name === 'string' && (row.service_name === undefined || row.service_name === SERVICE))
+		.filter(
+			(row) =>
+				isObject(row) &&
+				typeof row.name === 'string' &&
+				(row.service_name === undefined || row.service_name === SERVICE),
+		)
 		.map((row) => ({ name: String(row.name), installed: row.can_select === true }));
 }
 

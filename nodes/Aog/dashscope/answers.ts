@@ -4,19 +4,11 @@
 
 import type { Failure } from '../run/failures';
 import { isRedirect, redirectFailure, redirectTarget } from '../http/redirect';
-import { explainDashScopeError, preview, REGION_LABELS, type DashScopeRegion } from './errors';
+import { isObject, retryAfterMs, text, type HttpAnswer, type Json } from '../http/json';
+import { explainDashScopeError, preview } from './errors';
+import { REGION_LABELS, type DashScopeRegion } from './errorTable';
 
 export type { DashScopeRegion };
-
-/** One HTTP answer, as the transport hands it over (the same shape as GatewayAnswer). */
-export interface DashScopeAnswer {
-	statusCode: number;
-	contentType: string;
-	body: string;
-	retryAfterHeader?: string;
-	/** The Location header of a redirect. */
-	location?: string;
-}
 
 export interface SubmittedTask {
 	taskId: string;
@@ -44,22 +36,22 @@ export interface TaskState {
 }
 
 const STATUSES: readonly TaskStatus[] = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN'];
-export const FINAL_STATUSES: readonly TaskStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN'];
+/** Whether a task has ended: it will not change any more. */
+export const isFinal = (status: TaskStatus) => status !== 'PENDING' && status !== 'RUNNING';
 
 /** Said wherever a task may still finish although the node stopped following it. */
-export const getTaskAdvice = (taskId: string) => `The task may still finish: use Get Task with the id ${taskId} within 24 h to fetch its video.`;
+export const getTaskAdvice = (taskId: string) =>
+	`The task may still finish: use Get Task with the id ${taskId} within 24 h to fetch its video.`;
 
-export type Json = Record<string, unknown>;
-export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-export const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const isHttpUrl = (value: unknown): value is string => typeof value === 'string' && /^https?:\/\/[^\s/]/i.test(value);
 
 type Parsed = { json: Json } | { unreadable: string };
 
 /** JSON object, or why the body is not one (an HTML page from a proxy, an empty or cut body). */
-export function parse(answer: DashScopeAnswer): Parsed {
+export function parse(answer: HttpAnswer): Parsed {
 	const body = answer.body.trim();
-	if (answer.contentType.toLowerCase().includes('text/html') || /^<!doctype html|^<html/i.test(body)) return { unreadable: 'a web page (HTML) instead of JSON' };
+	if (answer.contentType.toLowerCase().includes('text/html') || /^<!doctype html|^<html/i.test(body))
+		return { unreadable: 'a web page (HTML) instead of JSON' };
 	if (body === '') return { unreadable: 'an empty body' };
 	try {
 		const json: unknown = JSON.parse(body);
@@ -69,12 +61,6 @@ export function parse(answer: DashScopeAnswer): Parsed {
 	}
 }
 
-/** Delta-seconds only: Number('') is 0, and the transport gives '' for a missing header. */
-export function retryAfterMs(answer: DashScopeAnswer): number | undefined {
-	const header = answer.retryAfterHeader ?? '';
-	return /^\s*\d+\s*$/.test(header) ? Number(header) * 1000 : undefined;
-}
-
 const regionLabel = (region: DashScopeRegion) => REGION_LABELS[region];
 const hostHint = (region: DashScopeRegion) =>
 	region === 'custom'
@@ -82,7 +68,7 @@ const hostHint = (region: DashScopeRegion) =>
 		: 'A proxy between n8n and DashScope (or a captive portal) may have answered instead of DashScope.';
 
 /** Interprets the answer to POST …/video-synthesis: the new task, or why there is none (and whether one may exist). */
-export function interpretSubmitAnswer(answer: DashScopeAnswer, region: DashScopeRegion): SubmittedTask | Failure {
+export function interpretSubmitAnswer(answer: HttpAnswer, region: DashScopeRegion): SubmittedTask | Failure {
 	if (isRedirect(answer.statusCode)) return redirectFailure('DashScope', answer.statusCode, answer.location);
 	const status = answer.statusCode;
 	const httpCode = String(status);
@@ -90,12 +76,12 @@ export function interpretSubmitAnswer(answer: DashScopeAnswer, region: DashScope
 	if ('unreadable' in parsed) {
 		if (status === 429) {
 			const explained = explainDashScopeError(429, undefined, undefined, region);
-			return { ...explained, retryAfterMs: retryAfterMs(answer), httpCode };
+			return { ...explained, retryAfterMs: retryAfterMs(answer.retryAfterHeader), httpCode };
 		}
 		const mayHaveBilled = !(status >= 400 && status < 500);
 		return {
 			message: `DashScope's address answered ${status} with ${parsed.unreadable}`,
-			description: `${hostHint(region)}${mayHaveBilled ? ' DashScope may have received the request and created a video task, so the node does not submit it again: look for it in the DashScope console\'s task list before running this item again.' : ''}`,
+			description: `${hostHint(region)}${mayHaveBilled ? " DashScope may have received the request and created a video task, so the node does not submit it again: look for it in the DashScope console's task list before running this item again." : ''}`,
 			retryable: false,
 			mayHaveBilled,
 			httpCode,
@@ -105,7 +91,8 @@ export function interpretSubmitAnswer(answer: DashScopeAnswer, region: DashScope
 	const output = isObject(json.output) ? json.output : undefined;
 	const taskId = text(output?.task_id);
 	const requestId = text(json.request_id);
-	if (status >= 200 && status < 300 && taskId) return { taskId, taskStatus: text(output?.task_status) ?? 'PENDING', requestId: requestId ?? '' };
+	if (status >= 200 && status < 300 && taskId)
+		return { taskId, taskStatus: text(output?.task_status) ?? 'PENDING', requestId: requestId ?? '' };
 
 	const code = text(json.code) ?? text(output?.code);
 	const upstreamMessage = text(json.message) ?? text(output?.message);
@@ -124,14 +111,16 @@ export function interpretSubmitAnswer(answer: DashScopeAnswer, region: DashScope
 		description: requestId ? `${explained.description} (DashScope request id ${requestId})` : explained.description,
 		httpCode,
 	};
-	if (explained.retryable) failure.retryAfterMs = retryAfterMs(answer);
-	if (status >= 500) failure.message = `DashScope failed (${status}${code ? ` ${code}` : ''}) after receiving the request: a video task may exist and was not resubmitted`;
-	if (code === 'InvalidApiKey' || status === 401) failure.message = `${explained.message}: is it a key of ${region === 'custom' ? "the custom host's region" : regionLabel(region)}?`;
+	if (explained.retryable) failure.retryAfterMs = retryAfterMs(answer.retryAfterHeader);
+	if (status >= 500)
+		failure.message = `DashScope failed (${status}${code ? ` ${code}` : ''}) after receiving the request: a video task may exist and was not resubmitted`;
+	if (code === 'InvalidApiKey' || status === 401)
+		failure.message = `${explained.message}: is it a key of ${region === 'custom' ? "the custom host's region" : regionLabel(region)}?`;
 	return failure;
 }
 
 /** Interprets the answer to GET /tasks/{id}: the task's state, or a Failure whose `retryable` says whether to keep polling. */
-export function interpretTaskAnswer(answer: DashScopeAnswer, taskId: string, region?: DashScopeRegion): TaskState | Failure {
+export function interpretTaskAnswer(answer: HttpAnswer, taskId: string, region?: DashScopeRegion): TaskState | Failure {
 	const status = answer.statusCode;
 	const httpCode = String(status);
 	if (isRedirect(status)) return taskRedirectFailure('Reading', answer, taskId);
@@ -141,9 +130,14 @@ export function interpretTaskAnswer(answer: DashScopeAnswer, taskId: string, reg
 	const upstreamMessage = text(json.message);
 
 	if (status === 401 || status === 403 || status === 404) {
-		const explained = status === 404 && !code
-			? { message: `DashScope's address answered 404 for task ${taskId}`, description: "The task address does not exist there: check the credential's host.", upstreamCode: undefined }
-			: explainDashScopeError(status, code, upstreamMessage, region);
+		const explained =
+			status === 404 && !code
+				? {
+						message: `DashScope's address answered 404 for task ${taskId}`,
+						description: "The task address does not exist there: check the credential's host.",
+						upstreamCode: undefined,
+					}
+				: explainDashScopeError(status, code, upstreamMessage, region);
 		return {
 			message: `Cannot read task ${taskId}: ${explained.message}`,
 			description: `${explained.description} ${getTaskAdvice(taskId)}`,
@@ -156,7 +150,10 @@ export function interpretTaskAnswer(answer: DashScopeAnswer, taskId: string, reg
 	}
 	// Everything else that is not a readable 2xx is transient on a poll: the caller keeps polling, within its budget.
 	if ('unreadable' in parsed || status < 200 || status >= 300) {
-		const what = 'unreadable' in parsed ? parsed.unreadable : `${code ?? 'an error'}${upstreamMessage ? ` (${preview(upstreamMessage, 200)})` : ''}`;
+		const what =
+			'unreadable' in parsed
+				? parsed.unreadable
+				: `${code ?? 'an error'}${upstreamMessage ? ` (${preview(upstreamMessage, 200)})` : ''}`;
 		const permanent = status >= 400 && status < 500 && status !== 408 && status !== 429 && 'json' in parsed;
 		return {
 			message: `Reading task ${taskId} failed: DashScope answered ${status} with ${what}`,
@@ -164,7 +161,7 @@ export function interpretTaskAnswer(answer: DashScopeAnswer, taskId: string, reg
 				? `DashScope refused the status query. ${getTaskAdvice(taskId)}`
 				: `${status === 429 ? 'Status queries are limited to 20 per second per account. ' : ''}This is usually passing: the node keeps polling for a while. ${getTaskAdvice(taskId)}`,
 			retryable: !permanent,
-			retryAfterMs: status === 429 ? retryAfterMs(answer) : undefined,
+			retryAfterMs: status === 429 ? retryAfterMs(answer.retryAfterHeader) : undefined,
 			mayHaveBilled: true,
 			httpCode,
 			upstreamCode: code,
@@ -219,7 +216,7 @@ export function interpretTaskAnswer(answer: DashScopeAnswer, taskId: string, reg
 }
 
 /** A redirect of a request about an existing task: not followed (the key would go with it), and not transient. */
-export function taskRedirectFailure(doing: 'Reading' | 'Canceling', answer: DashScopeAnswer, taskId: string): Failure {
+export function taskRedirectFailure(doing: 'Reading' | 'Canceling', answer: HttpAnswer, taskId: string): Failure {
 	return {
 		message: `${doing} task ${taskId} failed: the DashScope credential's Base URL redirects to ${redirectTarget(answer.location)}; use that address`,
 		description: `${doing === 'Canceling' ? 'The task was not canceled and may still run (and be billed). ' : ''}The node does not follow redirects of DashScope's API, so the API key never goes to another address. Set the DashScope credential's Base URL (Region → Custom Base URL) to the address it redirects to, without /api/v1. ${getTaskAdvice(taskId)}`,

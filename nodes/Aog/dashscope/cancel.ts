@@ -1,7 +1,9 @@
 // Reads DashScope's answer to a cancel request (docs/DASHSCOPE-API.md, "Cancel"): only a task still queued can be
 // canceled, and how DashScope refuses the others is not documented, so both plausible shapes are read.
-import { explainDashScopeError, preview, type DashScopeRegion } from './errors';
-import { getTaskAdvice, isObject, parse, retryAfterMs, taskRedirectFailure, text, type DashScopeAnswer } from './answers';
+import { explainDashScopeError, preview } from './errors';
+import { type DashScopeRegion } from './errorTable';
+import { getTaskAdvice, parse, taskRedirectFailure } from './answers';
+import { isObject, retryAfterMs, text, type HttpAnswer } from '../http/json';
 import type { Failure } from '../run/failures';
 import { isRedirect } from '../http/redirect';
 
@@ -13,13 +15,18 @@ export interface CancelResult {
 	reply?: string;
 }
 
-const CANNOT_CANCEL = 'Only a task still waiting in the queue (PENDING) can be canceled: a RUNNING task cannot be canceled and will finish (and be billed).';
+const CANNOT_CANCEL =
+	'Only a task still waiting in the queue (PENDING) can be canceled: a RUNNING task cannot be canceled and will finish (and be billed).';
 
 /**
  * Interprets the answer to POST /tasks/{id}/cancel. How DashScope refuses a task that is not PENDING is not
  * documented, so a 200 with a status and a 4xx with a code are both read as "not canceled" (docs/DASHSCOPE-API.md, "Cancel").
  */
-export function interpretCancelAnswer(answer: DashScopeAnswer, taskId: string, region?: DashScopeRegion): CancelResult | Failure {
+export function interpretCancelAnswer(
+	answer: HttpAnswer,
+	taskId: string,
+	region?: DashScopeRegion,
+): CancelResult | Failure {
 	if (isRedirect(answer.statusCode)) return taskRedirectFailure('Canceling', answer, taskId);
 	const status = answer.statusCode;
 	const httpCode = String(status);
@@ -33,7 +40,7 @@ export function interpretCancelAnswer(answer: DashScopeAnswer, taskId: string, r
 			message: `Canceling task ${taskId} failed: ${'unreadable' in parsed ? `DashScope answered ${status} with ${parsed.unreadable}` : explained.message}`,
 			description: `${status === 401 || status === 403 ? `${explained.description} ` : ''}The task was not canceled and may still run (and be billed). ${transient ? 'Trying again is safe. ' : ''}${getTaskAdvice(taskId)}`,
 			retryable: transient && !(status >= 400 && status < 500 && status !== 429),
-			retryAfterMs: status === 429 ? retryAfterMs(answer) : undefined,
+			retryAfterMs: status === 429 ? retryAfterMs(answer.retryAfterHeader) : undefined,
 			mayHaveBilled: true,
 			httpCode,
 			upstreamCode: code,
@@ -47,11 +54,24 @@ export function interpretCancelAnswer(answer: DashScopeAnswer, taskId: string, r
 	const taskStatus = text(output?.task_status)?.toUpperCase();
 	if (status >= 200 && status < 300 && !code) {
 		if (taskStatus === undefined || taskStatus === 'CANCELED') {
-			return { canceled: true, status: taskStatus, message: `Task ${taskId} was canceled: it had not started, so nothing is generated or billed.` };
+			return {
+				canceled: true,
+				status: taskStatus,
+				message: `Task ${taskId} was canceled: it had not started, so nothing is generated or billed.`,
+			};
 		}
 	}
-	const reply = code ? ` DashScope answered ${status} ${code}${said ? `: "${preview(said, 200)}"` : ''}.` : said ? ` DashScope said: "${preview(said, 200)}".` : '';
-	return { canceled: false, status: taskStatus, message: notCanceledMessage(taskId, taskStatus, reply), ...(reply ? { reply } : {}) };
+	const reply = code
+		? ` DashScope answered ${status} ${code}${said ? `: "${preview(said, 200)}"` : ''}.`
+		: said
+			? ` DashScope said: "${preview(said, 200)}".`
+			: '';
+	return {
+		canceled: false,
+		status: taskStatus,
+		message: notCanceledMessage(taskId, taskStatus, reply),
+		...(reply ? { reply } : {}),
+	};
 }
 
 /**

@@ -17,7 +17,6 @@ export interface DashScopeModel {
 	bodyShape: 'img_url' | 'media';
 }
 
-export const DEFAULT_DASHSCOPE_MODEL = 'wan2.2-i2v-plus';
 export const DEFAULT_DURATION = 5;
 export const MAX_NEGATIVE_PROMPT_LENGTH = 500;
 export const MAX_SEED = 2147483647;
@@ -38,7 +37,12 @@ const wan21Turbo: DashScopeModel = {
 	maxPromptLength: SHORT_PROMPT,
 	bodyShape: 'img_url',
 };
-const wan21Plus: DashScopeModel = { ...wan21Turbo, displayName: 'Wan 2.1 Plus', resolutions: ['720P'], durations: 'fixed 5' };
+const wan21Plus: DashScopeModel = {
+	...wan21Turbo,
+	displayName: 'Wan 2.1 Plus',
+	resolutions: ['720P'],
+	durations: 'fixed 5',
+};
 const wan26: DashScopeModel = {
 	displayName: 'Wan 2.6',
 	resolutions: ['720P', '1080P'],

@@ -2,7 +2,15 @@
 // (docs/DASHSCOPE-API.md, "Models" and "Submit"); the models themselves are in dashScopeModelTable.ts.
 
 import { InputError } from '../run/failures';
-import { DASHSCOPE_MODELS, DEFAULT_DURATION, LONG_PROMPT, MAX_NEGATIVE_PROMPT_LENGTH, MAX_SEED, SHORT_PROMPT, type DashScopeModel } from './modelTable';
+import {
+	DASHSCOPE_MODELS,
+	DEFAULT_DURATION,
+	LONG_PROMPT,
+	MAX_NEGATIVE_PROMPT_LENGTH,
+	MAX_SEED,
+	SHORT_PROMPT,
+	type DashScopeModel,
+} from './modelTable';
 import { IMAGE_SLOT, isInlineImage, jsonBody, type InlineImage } from '../media/jsonBody';
 
 export interface DashScopeVideoOptions {
@@ -18,7 +26,7 @@ export interface DashScopeVideoOptions {
 }
 
 /** The options as the node's UI names them, for error texts. */
-export const DASHSCOPE_OPTION_LABELS: Record<keyof DashScopeVideoOptions | 'prompt', string> = {
+const DASHSCOPE_OPTION_LABELS: Record<keyof DashScopeVideoOptions | 'prompt', string> = {
 	prompt: 'Prompt',
 	resolution: 'Options → Resolution',
 	duration: 'Options → Duration (Seconds)',
@@ -63,20 +71,35 @@ export function checkDashScopeOptions(model: string, prompt: string, options: Da
 	const label = DASHSCOPE_OPTION_LABELS;
 	const promptMax = maxPromptLength(model);
 	if (prompt.length > promptMax) {
-		throw new InputError(`The prompt has ${prompt.length} characters; ${model} takes at most ${promptMax}`, `DashScope would cut it off silently. Shorten ${label.prompt} to ${promptMax} characters.`);
+		throw new InputError(
+			`The prompt has ${prompt.length} characters; ${model} takes at most ${promptMax}`,
+			`DashScope would cut it off silently. Shorten ${label.prompt} to ${promptMax} characters.`,
+		);
 	}
 	const { negativePrompt, seed, duration, audioUrl } = options;
 	if (negativePrompt !== undefined && negativePrompt.length > MAX_NEGATIVE_PROMPT_LENGTH) {
-		throw new InputError(`${label.negativePrompt} has ${negativePrompt.length} characters; DashScope takes at most ${MAX_NEGATIVE_PROMPT_LENGTH}`, `Shorten it to ${MAX_NEGATIVE_PROMPT_LENGTH} characters.`);
+		throw new InputError(
+			`${label.negativePrompt} has ${negativePrompt.length} characters; DashScope takes at most ${MAX_NEGATIVE_PROMPT_LENGTH}`,
+			`Shorten it to ${MAX_NEGATIVE_PROMPT_LENGTH} characters.`,
+		);
 	}
 	if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED)) {
-		throw new InputError(`${label.seed} is ${String(seed)}, not a whole number in 0–${MAX_SEED}`, `Set ${label.seed} to a whole number between 0 and ${MAX_SEED}, or remove it for a random seed.`);
+		throw new InputError(
+			`${label.seed} is ${String(seed)}, not a whole number in 0–${MAX_SEED}`,
+			`Set ${label.seed} to a whole number between 0 and ${MAX_SEED}, or remove it for a random seed.`,
+		);
 	}
 	if (duration !== undefined && !(Number.isInteger(duration) && duration > 0)) {
-		throw new InputError(`${label.duration} is ${String(duration)}, not a whole number of seconds`, `Set ${label.duration} to a whole number of seconds the model allows.`);
+		throw new InputError(
+			`${label.duration} is ${String(duration)}, not a whole number of seconds`,
+			`Set ${label.duration} to a whole number of seconds the model allows.`,
+		);
 	}
 	if (audioUrl !== undefined && audioUrl !== '' && !/^https?:\/\/[^\s/]+/i.test(audioUrl.trim())) {
-		throw new InputError(`${label.audioUrl} is not an http(s) URL`, 'DashScope downloads the audio itself: give a public http(s) link to a WAV or MP3 file (3–30 s, at most 15 MB).');
+		throw new InputError(
+			`${label.audioUrl} is not an http(s) URL`,
+			'DashScope downloads the audio itself: give a public http(s) link to a WAV or MP3 file (3–30 s, at most 15 MB).',
+		);
 	}
 
 	const known = dashScopeModel(model);
@@ -105,29 +128,42 @@ export function checkDashScopeOptions(model: string, prompt: string, options: Da
 		);
 	}
 	if (audioUrl !== undefined && audioUrl !== '' && !known.audioUrl) {
-		throw new InputError(`${label.audioUrl} is not available for ${model}`, `${name} makes silent videos and takes no audio track.${others(model, (m) => m.audioUrl, 'an audio track')} Remove the option.`);
+		throw new InputError(
+			`${label.audioUrl} is not available for ${model}`,
+			`${name} makes silent videos and takes no audio track.${others(model, (m) => m.audioUrl, 'an audio track')} Remove the option.`,
+		);
 	}
 	if (options.shotType !== undefined && options.shotType !== '') {
 		if (!known.shotType) {
-			throw new InputError(`${label.shotType} is not available for ${model}`, `${name} has no shot type.${others(model, (m) => m.shotType, 'a shot type')} Remove the option.`);
+			throw new InputError(
+				`${label.shotType} is not available for ${model}`,
+				`${name} has no shot type.${others(model, (m) => m.shotType, 'a shot type')} Remove the option.`,
+			);
 		}
 		if (!['single', 'multi'].includes(options.shotType)) {
 			throw new InputError(`${label.shotType} is ${options.shotType}`, `${name} takes "single" or "multi".`);
 		}
 		if (options.promptExtend === false) {
-			throw new InputError(`${label.shotType} needs ${label.promptExtend}`, 'DashScope honours the shot type only when it extends the prompt: switch Prompt Extend on, or remove Shot Type.');
+			throw new InputError(
+				`${label.shotType} needs ${label.promptExtend}`,
+				'DashScope honours the shot type only when it extends the prompt: switch Prompt Extend on, or remove Shot Type.',
+			);
 		}
 	}
 }
 
 function listOf(values: readonly string[]): string {
-	return values.length === 1 ? `${values[0]} only` : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+	return values.length === 1
+		? `${values[0]} only`
+		: `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
 }
 
 function describeDurations(durations: DashScopeModel['durations']): string {
 	if (durations === 'fixed 5') return '5 s videos only';
 	const contiguous = durations.every((value, i) => i === 0 || value === durations[i - 1] + 1);
-	return contiguous && durations.length > 2 ? `${durations[0]}–${durations[durations.length - 1]} s videos (whole seconds)` : `${listOf(durations.map(String))} s videos`;
+	return contiguous && durations.length > 2
+		? `${durations[0]}–${durations[durations.length - 1]} s videos (whole seconds)`
+		: `${listOf(durations.map(String))} s videos`;
 }
 
 /** " Models that offer X: a, b." — other known models (one name per capability set) that would take the value. */
@@ -144,7 +180,12 @@ type Fields = Record<string, unknown>;
  * The submit body: `img_url` for Wan ≤ 2.6, `input.media` for 2.7 and later. A known model's default resolution
  * (and duration) is sent explicitly; for an unknown model only what the user set is sent.
  */
-export function dashScopeBody(model: string, image: string | InlineImage, prompt: string, options: DashScopeVideoOptions): string | Buffer {
+export function dashScopeImageToVideoBody(
+	model: string,
+	image: string | InlineImage,
+	prompt: string,
+	options: DashScopeVideoOptions,
+): string | Buffer {
 	const known = dashScopeModel(model);
 	const imageValue = isInlineImage(image) ? IMAGE_SLOT : image;
 	const input: Fields = {};

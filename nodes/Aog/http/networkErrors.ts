@@ -14,7 +14,13 @@ export function networkErrorKind(context: IExecuteFunctions, error: unknown): Ne
 	if (code === 'ECONNREFUSED') return 'refused';
 	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'notFound';
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout of \d+ms exceeded/.test(text)) return 'timeout';
-	if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE' || /socket hang up|aborted/i.test(text)) return 'reset';
+	if (
+		code === 'ECONNRESET' ||
+		code === 'EPIPE' ||
+		code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+		/socket hang up|aborted/i.test(text)
+	)
+		return 'reset';
 	if (/CERT|SSL|TLS/.test(code)) return 'tls';
 	return 'other';
 }
@@ -37,4 +43,10 @@ export function errorCode(error: unknown): string | undefined {
 
 export function errorText(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
+}
+
+/** The stop button is not a failure to describe: its error goes on to the item loop, which reports the item's job. */
+export function rethrowIfStopped(kind: NetworkErrorKind | 'cancelled', error: unknown): NetworkErrorKind {
+	if (kind === 'cancelled') throw error;
+	return kind;
 }

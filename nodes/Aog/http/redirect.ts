@@ -1,4 +1,4 @@
-// A redirect answered by the API's own address. The node never follows one for API requests (transport/index.ts):
+// A redirect answered by the API's own address. The node never follows one for API requests (http/request.ts):
 // n8n would send the credential's key on to the new address, whatever its origin. The user moves the credential to
 // the final address instead (docs/TROUBLESHOOTING.md).
 import type { Failure } from '../run/failures';
@@ -12,7 +12,11 @@ export function redirectTarget(location: string | undefined): string {
 }
 
 /** The failure for a redirect of the job-creating request: nothing reached the service, so nothing was created. */
-export function redirectFailure(service: 'AOG' | 'DashScope', statusCode: number, location: string | undefined): Failure {
+export function redirectFailure(
+	service: 'AOG' | 'DashScope',
+	statusCode: number,
+	location: string | undefined,
+): Failure {
 	return {
 		message: `The ${service} credential's Base URL redirects to ${redirectTarget(location)}; use that address`,
 		description:

@@ -1,7 +1,9 @@
-// The only code that talks HTTP: the AOG gateway (aog.ts), DashScope (dashScope.ts) and the video download
-// (download.ts), every request through httpRequestWithAuthentication. Each credential adds its key only for its own
-// origin, so no key reaches a video storage host.
+// Every request of the node goes through here or through the video download (media/download.ts), and always through
+// httpRequestWithAuthentication: each credential adds its key only for its own origin, so no key reaches a video
+// storage host. The backends (aog/request.ts, dashscope/request.ts) add their paths and headers.
 import type { IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
+
+import type { HttpAnswer } from './json';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -10,6 +12,17 @@ export type Connection = 'aogApi' | 'dashScopeApi';
 
 export function connectionOf(context: RequestContext): Connection {
 	return context.getNodeParameter('authentication', 0, 'aogApi') === 'dashScopeApi' ? 'dashScopeApi' : 'aogApi';
+}
+
+/** The connection and its credential, read once per execution and handed to every item. */
+export interface ConnectionSettings {
+	type: Connection;
+	/** The API root, without a trailing slash. */
+	baseUrl: string;
+	/** DashScope directly: the credential's region. */
+	region: string;
+	/** The credential's key (trimmed as it is sent), hidden from every text the node keeps or shows. */
+	secret?: string;
 }
 
 /** The stream n8n gives for `encoding: 'stream'`, typed by what the node uses (importing 'stream' is not allowed). */
@@ -39,6 +52,17 @@ export function headerValue(headers: TextResponse['headers'], name: string): str
 	return Array.isArray(value) ? value.join(', ') : (value ?? '');
 }
 
+/** What the answer interpreters read of a response. */
+export function toAnswer(response: TextResponse): HttpAnswer {
+	return {
+		statusCode: response.statusCode,
+		contentType: headerValue(response.headers, 'content-type'),
+		body: response.body,
+		retryAfterHeader: headerValue(response.headers, 'retry-after'),
+		location: headerValue(response.headers, 'location'),
+	};
+}
+
 export interface TextRequest {
 	method: IHttpRequestMethods;
 	url: string;
@@ -53,7 +77,11 @@ export interface TextRequest {
  * A JSON API call through the connection's credential, returning the raw answer whatever its status or content type:
  * the caller's interpreter judges it. Identity encoding: AOG can relay only gzip, and nothing here needs compression.
  */
-export async function textRequest(this: RequestContext, connection: Connection, request: TextRequest): Promise<TextResponse> {
+export async function textRequest(
+	this: RequestContext,
+	connection: Connection,
+	request: TextRequest,
+): Promise<TextResponse> {
 	// The node's own timeout aborts the request through the signal n8n attaches (the execution's, joined with it), so
 	// the connection is closed: axios' own timeout leaves it open when redirects are not followed.
 	const deadline = AbortSignal.timeout(request.timeoutMs);
@@ -85,8 +113,14 @@ export async function textRequest(this: RequestContext, connection: Connection, 
 		})
 		.catch((error: unknown) => {
 			// The caller classifies network errors (networkErrors.ts): the deadline is a timeout, not the stop button.
-			throw deadline.aborted && !execution?.aborted ? Object.assign(new Error(`timeout of ${request.timeoutMs}ms exceeded`), { code: 'ETIMEDOUT' }) : error;
+			throw deadline.aborted && !execution?.aborted
+				? Object.assign(new Error(`timeout of ${request.timeoutMs}ms exceeded`), { code: 'ETIMEDOUT' })
+				: error;
 		})) as { statusCode: number; headers: TextResponse['headers']; body: unknown };
 	const body = response.body;
-	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body) };
+	return {
+		statusCode: response.statusCode,
+		headers: response.headers ?? {},
+		body: typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body),
+	};
 }

@@ -7,11 +7,17 @@ export function checkImageUrl(raw: string, validate: boolean): string {
 		throw new InputError('The Image URL field is empty', 'Map the picture\'s public http(s) address into "Image URL".');
 	}
 	const url = parseUrl(value);
-	if (!url) throw new InputError(`"${redactUrl(value)}" is not a valid URL`, 'Use a full address such as https://example.com/photo.jpg.');
+	if (!url)
+		throw new InputError(
+			`"${redactUrl(value)}" is not a valid URL`,
+			'Use a full address such as https://example.com/photo.jpg.',
+		);
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 		throw new InputError(
 			`The image URL uses "${url.protocol}", but only http and https are supported`,
-			url.protocol === 'data:' ? 'For a data URI choose Image Source "Base64" instead.' : 'DashScope downloads the image from the internet: give an http(s) address, or use Image Source "Binary" for a file you have.',
+			url.protocol === 'data:'
+				? 'For a data URI choose Image Source "Base64" instead.'
+				: 'DashScope downloads the image from the internet: give an http(s) address, or use Image Source "Binary" for a file you have.',
 		);
 	}
 	if (validate && isPrivateHost(url.hostname)) {
@@ -34,12 +40,24 @@ export function parseUrl(value: string): URL | undefined {
 /** True for loopback, private, link-local and unique-local addresses and local-only host names. */
 export function isPrivateHost(hostname: string): boolean {
 	// A trailing dot ("localhost.") is the same fully-qualified name.
-	const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-	if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal')) return true;
+	const host = hostname
+		.toLowerCase()
+		.replace(/^\[|\]$/g, '')
+		.replace(/\.$/, '');
+	if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal'))
+		return true;
 	const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
 	if (ipv4) {
 		const [a, b] = [Number(ipv4[1]), Number(ipv4[2])];
-		return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+		return (
+			a === 0 ||
+			a === 10 ||
+			a === 127 ||
+			(a === 169 && b === 254) ||
+			(a === 172 && b >= 16 && b <= 31) ||
+			(a === 192 && b === 168) ||
+			(a === 100 && b >= 64 && b <= 127)
+		);
 	}
 	if (host.includes(':')) {
 		const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
@@ -62,11 +80,30 @@ export function isPrivateHost(hostname: string): boolean {
  * grants access to that one object only until it expires (docs/TROUBLESHOOTING.md).
  */
 const CREDENTIAL_PARAMETERS = new Set([
-	'apikey', 'xapikey', 'key', 'apitoken', 'token', 'accesstoken', 'refreshtoken', 'idtoken', 'authtoken', 'bearer',
-	'auth', 'authorization', 'password', 'passwd', 'pwd', 'pass', 'secret', 'clientsecret', 'secretkey', 'accesskey', 'privatekey',
+	'apikey',
+	'xapikey',
+	'key',
+	'apitoken',
+	'token',
+	'accesstoken',
+	'refreshtoken',
+	'idtoken',
+	'authtoken',
+	'bearer',
+	'auth',
+	'authorization',
+	'password',
+	'passwd',
+	'pwd',
+	'pass',
+	'secret',
+	'clientsecret',
+	'secretkey',
+	'accesskey',
+	'privatekey',
 ]);
 
-export function isCredentialParameter(name: string): boolean {
+function isCredentialParameter(name: string): boolean {
 	let decoded = name;
 	try {
 		decoded = decodeURIComponent(name.replace(/\+/g, ' '));
@@ -109,7 +146,10 @@ export function redactUrl(raw: string): string {
  * with the password in its path).
  */
 function hideUserInfo(text: string): string {
-	return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s@]*@/i, (_match, scheme: string | undefined) => `${scheme ?? ''}***@`);
+	return text.replace(
+		/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s@]*@/i,
+		(_match, scheme: string | undefined) => `${scheme ?? ''}***@`,
+	);
 }
 
 /** Replaces every known secret and every URL in a text with a redacted form. */

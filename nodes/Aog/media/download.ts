@@ -6,8 +6,9 @@ import { ItemFailure, SSRF_ADVICE } from '../run/failures';
 import { formatBytes } from './image';
 import { Mp4Error, Mp4Inspector, type VideoMetadata } from './mp4';
 import { redactUrl } from '../http/url';
-import { connectionOf, headerValue, type StreamResponse } from '../http/request';
+import { headerValue, type Connection, type StreamResponse } from '../http/request';
 import { errorCode, errorText, networkErrorKind } from '../http/networkErrors';
+import { canceled, DownloadFailure, notMp4, statusFailure } from './downloadFailures';
 import { watchStall } from './stallWatchdog';
 import { tapStream } from './streamTap';
 import { abortableSleep } from '../run/wait';
@@ -23,29 +24,24 @@ export interface DownloadedVideo {
 }
 
 interface DownloadSettings {
+	/** The node's connection: its credential adds nothing here (the storage host is another origin). */
+	connection: Connection;
 	timeoutSeconds: number;
 	maxVideoBytes: number;
 	/** The DashScope task that made the video, named in any failure so the video can be fetched again. */
 	taskId?: string;
 }
 
-/** A download failure; `retryable` when a new GET may succeed (a GET never creates a video). */
-class DownloadFailure extends Error {
-	constructor(
-		message: string,
-		readonly description: string,
-		readonly retryable: boolean,
-		readonly httpCode?: string,
-	) {
-		super(message);
-	}
-}
-
 /**
  * Streams the MP4 from its signed URL into n8n's binary storage, checking on the way that the bytes are a whole
  * MP4 no larger than the cap. Only the moov index is kept in memory.
  */
-export async function downloadVideo(this: IExecuteFunctions, url: string, fileName: string, settings: DownloadSettings): Promise<DownloadedVideo> {
+export async function downloadVideo(
+	this: IExecuteFunctions,
+	url: string,
+	fileName: string,
+	settings: DownloadSettings,
+): Promise<DownloadedVideo> {
 	for (let attempt = 1; ; attempt++) {
 		let failure: DownloadFailure;
 		try {
@@ -68,8 +64,13 @@ export async function downloadVideo(this: IExecuteFunctions, url: string, fileNa
 	}
 }
 
-async function downloadOnce(this: IExecuteFunctions, url: string, fileName: string, settings: DownloadSettings): Promise<DownloadedVideo> {
-	const response = await followRedirects.call(this, url, settings.timeoutSeconds * 1000);
+async function downloadOnce(
+	this: IExecuteFunctions,
+	url: string,
+	fileName: string,
+	settings: DownloadSettings,
+): Promise<DownloadedVideo> {
+	const response = await followRedirects.call(this, url, settings.connection, settings.timeoutSeconds * 1000);
 	const contentLength = Number(headerValue(response.headers, 'content-length') || NaN);
 	if (contentLength > settings.maxVideoBytes) {
 		response.body.destroy();
@@ -82,24 +83,38 @@ async function downloadOnce(this: IExecuteFunctions, url: string, fileName: stri
 
 	const inspector = new Mp4Inspector();
 	let lastChunkAt = Date.now();
-	const tap = tapStream<DownloadFailure>(response.body, (chunk) => {
-		lastChunkAt = Date.now();
-		inspector.push(chunk);
-		if (inspector.bytesReceived > settings.maxVideoBytes) {
-			throw new DownloadFailure(
-				`the video passed the ${formatBytes(settings.maxVideoBytes)} limit after ${formatBytes(inspector.bytesReceived)} (the storage host sent no size); the download was stopped`,
-				RAISE_SIZE_LIMIT,
-				false,
-			);
-		}
-	}, (error) => (error instanceof DownloadFailure ? error : notMp4(error)));
+	const tap = tapStream<DownloadFailure>(
+		response.body,
+		(chunk) => {
+			lastChunkAt = Date.now();
+			inspector.push(chunk);
+			if (inspector.bytesReceived > settings.maxVideoBytes) {
+				throw new DownloadFailure(
+					`the video passed the ${formatBytes(settings.maxVideoBytes)} limit after ${formatBytes(inspector.bytesReceived)} (the storage host sent no size); the download was stopped`,
+					RAISE_SIZE_LIMIT,
+					false,
+				);
+			}
+		},
+		(error) => (error instanceof DownloadFailure ? error : notMp4(error)),
+	);
 
 	// A body that stalls, or an execution cancelled mid-download, is stopped here.
 	const cancelSignal = this.getExecutionCancelSignal();
-	const onCancel = () => tap.stop(new DownloadFailure('the execution was canceled', 'Nothing was stored.', false));
+	const onCancel = () => tap.stop(canceled());
 	cancelSignal?.addEventListener('abort', onCancel, { once: true });
-	const watchdog = watchStall(settings.timeoutSeconds * 1000, () => lastChunkAt, () =>
-		tap.stop(new DownloadFailure(`the storage host sent nothing for ${settings.timeoutSeconds} s after ${formatBytes(inspector.bytesReceived)}`, 'The connection stalled. Raise Options → Timeout for a slow network.', true, 'ETIMEDOUT')),
+	const watchdog = watchStall(
+		settings.timeoutSeconds * 1000,
+		() => lastChunkAt,
+		() =>
+			tap.stop(
+				new DownloadFailure(
+					`the storage host sent nothing for ${settings.timeoutSeconds} s after ${formatBytes(inspector.bytesReceived)}`,
+					'The connection stalled. Raise Options → Timeout for a slow network.',
+					true,
+					'ETIMEDOUT',
+				),
+			),
 	);
 
 	let binary: IBinaryData;
@@ -114,33 +129,54 @@ async function downloadOnce(this: IExecuteFunctions, url: string, fileName: stri
 	const tapFailure = tap.failure();
 	if (tapFailure) throw tapFailure;
 	if (Number.isFinite(contentLength) && inspector.bytesReceived !== contentLength) {
-		throw new DownloadFailure(`the download stopped after ${inspector.bytesReceived} of ${contentLength} bytes`, 'The connection to the storage host broke.', true);
+		throw new DownloadFailure(
+			`the download stopped after ${inspector.bytesReceived} of ${contentLength} bytes`,
+			'The connection to the storage host broke.',
+			true,
+		);
 	}
 	let metadata: VideoMetadata;
 	try {
 		metadata = inspector.finish();
 	} catch (error) {
 		const incomplete = error instanceof Mp4Error && /incomplete/.test(error.message);
-		throw incomplete ? new DownloadFailure(error.message, 'The connection to the storage host broke before the end of the file.', true) : notMp4(error);
+		throw incomplete
+			? new DownloadFailure(error.message, 'The connection to the storage host broke before the end of the file.', true)
+			: notMp4(error);
 	}
 	binary.fileName = fileName;
 	return { binary, fileSize: inspector.bytesReceived, metadata };
 }
 
 /** Follows at most MAX_REDIRECTS http(s) redirects, then checks the final answer is a video. */
-async function followRedirects(this: IExecuteFunctions, url: string, timeoutMs: number): Promise<StreamResponse> {
+async function followRedirects(
+	this: IExecuteFunctions,
+	url: string,
+	connection: Connection,
+	timeoutMs: number,
+): Promise<StreamResponse> {
 	let current = url;
 	for (let hop = 0; ; hop++) {
-		const response = await openDownload.call(this, current, timeoutMs);
+		const response = await openDownload.call(this, current, connection, timeoutMs);
 		const { statusCode } = response;
 		if (statusCode >= 300 && statusCode < 400 && headerValue(response.headers, 'location')) {
 			response.body.destroy();
 			if (hop >= MAX_REDIRECTS) {
-				throw new DownloadFailure(`the storage host redirected more than ${MAX_REDIRECTS} times`, 'The video link leads into a redirect loop; the storage or a proxy is misconfigured.', false, String(statusCode));
+				throw new DownloadFailure(
+					`the storage host redirected more than ${MAX_REDIRECTS} times`,
+					'The video link leads into a redirect loop; the storage or a proxy is misconfigured.',
+					false,
+					String(statusCode),
+				);
 			}
 			const next = new URL(headerValue(response.headers, 'location'), current);
 			if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-				throw new DownloadFailure(`the storage host redirected to a ${next.protocol} address`, 'Only http and https downloads are allowed.', false, String(statusCode));
+				throw new DownloadFailure(
+					`the storage host redirected to a ${next.protocol} address`,
+					'Only http and https downloads are allowed.',
+					false,
+					String(statusCode),
+				);
 			}
 			current = next.toString();
 			continue;
@@ -162,42 +198,43 @@ async function followRedirects(this: IExecuteFunctions, url: string, timeoutMs: 
 	}
 }
 
-function statusFailure(statusCode: number): DownloadFailure {
-	if (statusCode === 403) {
-		return new DownloadFailure('the storage host refused it (403): the signed link has expired or was altered', 'Links from DashScope expire about 24 hours after generation; download at once, or generate the video again.', false, '403');
-	}
-	if (statusCode === 404) {
-		return new DownloadFailure('the storage host has no such file (404)', 'The video was removed or the link was altered. Generate the video again.', false, '404');
-	}
-	const retryable = statusCode >= 500 || statusCode === 429;
-	return new DownloadFailure(
-		`the storage host answered ${statusCode}`,
-		retryable ? 'The storage host failed or is overloaded; try again later.' : 'The storage host refused the download. Generate the video again.',
-		retryable,
-		String(statusCode),
-	);
-}
-
-function notMp4(error: unknown): DownloadFailure {
-	const detail = error instanceof Error ? error.message : String(error);
-	return new DownloadFailure(`the file is not a valid MP4: ${detail}`, 'The storage host returned something other than the generated video.', false);
-}
-
-function toDownloadFailure(context: IExecuteFunctions, error: unknown, timeoutSeconds: number, bytesSoFar?: number): DownloadFailure {
+function toDownloadFailure(
+	context: IExecuteFunctions,
+	error: unknown,
+	timeoutSeconds: number,
+	bytesSoFar?: number,
+): DownloadFailure {
 	const kind = networkErrorKind(context, error);
-	if (kind === 'cancelled') throw new DownloadFailure('the execution was canceled', 'Nothing was stored.', false);
+	if (kind === 'cancelled') throw canceled();
 	const progress = bytesSoFar ? ` after ${formatBytes(bytesSoFar)}` : '';
-	if (kind === 'timeout') return new DownloadFailure(`the storage host sent nothing for ${timeoutSeconds} s${progress}`, 'The connection stalled.', true, 'ETIMEDOUT');
-	if (kind === 'blocked') return new DownloadFailure(`n8n blocked the download: ${errorText(error)}`, SSRF_ADVICE, false);
-	return new DownloadFailure(`the connection failed${progress} (${errorCode(error) ?? 'network error'})`, 'The connection to the storage host broke.', true, errorCode(error));
+	if (kind === 'timeout')
+		return new DownloadFailure(
+			`the storage host sent nothing for ${timeoutSeconds} s${progress}`,
+			'The connection stalled.',
+			true,
+			'ETIMEDOUT',
+		);
+	if (kind === 'blocked')
+		return new DownloadFailure(`n8n blocked the download: ${errorText(error)}`, SSRF_ADVICE, false);
+	return new DownloadFailure(
+		`the connection failed${progress} (${errorCode(error) ?? 'network error'})`,
+		'The connection to the storage host broke.',
+		true,
+		errorCode(error),
+	);
 }
 
 /**
  * Opens a video download without following redirects (the caller follows at most a few, and checks each hop).
  * Through the active connection's credential, which adds no key for a host that is not its own.
  */
-async function openDownload(this: IExecuteFunctions, url: string, timeoutMs: number): Promise<StreamResponse> {
-	return (await this.helpers.httpRequestWithAuthentication.call(this, connectionOf(this), {
+async function openDownload(
+	this: IExecuteFunctions,
+	url: string,
+	connection: Connection,
+	timeoutMs: number,
+): Promise<StreamResponse> {
+	return (await this.helpers.httpRequestWithAuthentication.call(this, connection, {
 		method: 'GET',
 		url,
 		headers: { Accept: 'video/mp4,*/*;q=0.5', 'Accept-Encoding': 'identity' },

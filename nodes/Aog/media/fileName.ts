@@ -1,13 +1,19 @@
-// The output file name: the user's, made to end in .mp4, or one derived from AOG's request id.
+// The output file name: the user's, made to end in .mp4, or one named after the video's source and its id.
 import { InputError } from '../run/failures';
 
 const OTHER_VIDEO_EXTENSION = /\.(mov|m4v|webm|mkv|avi|gif)$/i;
 
-export function outputFileName(requested: string, resultId: string, itemIndex: number): string {
+/** `source` names where the video came from: `aog-video-<result id>.mp4`, `dashscope-video-<task id>.mp4`. */
+export function outputFileName(
+	requested: string,
+	source: 'aog' | 'dashscope',
+	resultId: string,
+	itemIndex: number,
+): string {
 	const name = checkFileName(requested);
 	if (name === '') {
 		const safeId = resultId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 64);
-		return `aog-video-${safeId || `item-${itemIndex}`}.mp4`;
+		return `${source}-video-${safeId || `item-${itemIndex}`}.mp4`;
 	}
 	return name;
 }
@@ -17,10 +23,16 @@ export function checkFileName(requested: string): string {
 	const name = requested.trim();
 	if (name === '') return '';
 	if (/[/\\]/.test(name)) {
-		throw new InputError(`The file name "${name}" contains a path separator`, 'Give a file name only (for example product-1.mp4); choose the folder in the node that saves the file.');
+		throw new InputError(
+			`The file name "${name}" contains a path separator`,
+			'Give a file name only (for example product-1.mp4); choose the folder in the node that saves the file.',
+		);
 	}
 	if (OTHER_VIDEO_EXTENSION.test(name)) {
-		throw new InputError(`The file name "${name}" has a different video extension`, 'AOG returns MP4 video: end the name in .mp4 (or leave the extension off and the node adds it).');
+		throw new InputError(
+			`The file name "${name}" has a different video extension`,
+			'The node delivers MP4 video: end the name in .mp4 (or leave the extension off and the node adds it).',
+		);
 	}
 	return /\.mp4$/i.test(name) ? name : `${name}.mp4`;
 }

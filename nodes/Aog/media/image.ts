@@ -26,8 +26,7 @@ export const ACCEPTED_MIME_TYPES: Record<ImageFormat, string> = {
 	webp: 'image/webp',
 };
 
-const ascii = (bytes: Uint8Array, start: number, end: number) =>
-	String.fromCharCode(...bytes.subarray(start, end));
+const ascii = (bytes: Uint8Array, start: number, end: number) => String.fromCharCode(...bytes.subarray(start, end));
 
 export function sniffImage(bytes: Uint8Array): ImageInfo {
 	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -63,14 +62,18 @@ function recogniseUnsupported(bytes: Uint8Array): ImageInfo['format'] {
 	}
 	const text = ascii(bytes, 0, Math.min(bytes.length, 512)).trimStart().toLowerCase();
 	if (text.startsWith('<svg') || (text.startsWith('<?xml') && text.includes('<svg'))) return 'svg';
-	if (bytes.length > 0 && bytes.subarray(0, 512).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 128)) {
+	if (
+		bytes.length > 0 &&
+		bytes.subarray(0, 512).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 128)
+	) {
 		return 'text';
 	}
 	return 'unknown';
 }
 
 function readPngSize(bytes: Uint8Array, view: DataView): Omit<ImageInfo, 'format'> {
-	if (bytes.length < 26 || ascii(bytes, 12, 16) !== 'IHDR') return { corrupt: 'the PNG header (IHDR) is missing or cut short' };
+	if (bytes.length < 26 || ascii(bytes, 12, 16) !== 'IHDR')
+		return { corrupt: 'the PNG header (IHDR) is missing or cut short' };
 	const colorType = bytes[25];
 	return { width: view.getUint32(16), height: view.getUint32(20), hasAlpha: colorType === 4 || colorType === 6 };
 }
@@ -87,7 +90,8 @@ function readWebpSize(bytes: Uint8Array, view: DataView): Omit<ImageInfo, 'forma
 	if (bytes.length < 30) return { corrupt: 'the WEBP header is cut short' };
 	const chunk = ascii(bytes, 12, 16);
 	if (chunk === 'VP8 ') {
-		if (bytes[23] !== 0x9d || bytes[24] !== 0x01 || bytes[25] !== 0x2a) return { corrupt: 'the WEBP (VP8) frame header is corrupt' };
+		if (bytes[23] !== 0x9d || bytes[24] !== 0x01 || bytes[25] !== 0x2a)
+			return { corrupt: 'the WEBP (VP8) frame header is corrupt' };
 		return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff, hasAlpha: false };
 	}
 	if (chunk === 'VP8L') {
@@ -147,12 +151,16 @@ export function checkImageLimits(info: ImageInfo, size: number): string[] {
 	if (width !== undefined && height !== undefined) {
 		const { minSide, maxSide } = IMAGE_LIMITS;
 		if (width < minSide || width > maxSide || height < minSide || height > maxSide) {
-			problems.push(`the image is ${width}×${height} px; DashScope needs each side between ${minSide} and ${maxSide} px`);
+			problems.push(
+				`the image is ${width}×${height} px; DashScope needs each side between ${minSide} and ${maxSide} px`,
+			);
 		}
 	}
 	// DashScope's rule is "PNG without transparency"; WEBP with alpha is accepted.
 	if (info.hasAlpha && info.format === 'png') {
-		problems.push('the PNG has an alpha (transparency) channel, which DashScope rejects; save it without transparency or as JPEG');
+		problems.push(
+			'the PNG has an alpha (transparency) channel, which DashScope rejects; save it without transparency or as JPEG',
+		);
 	}
 	return problems;
 }

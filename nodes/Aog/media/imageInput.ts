@@ -3,10 +3,20 @@
 import { InputError } from '../run/failures';
 import { checkImageLimits, formatBytes, IMAGE_LIMITS, sniffImage, SNIFF_BYTES, type ImageInfo } from './image';
 
-
 const FORMAT_NAMES: Record<ImageInfo['format'], string> = {
-	jpeg: 'JPEG', png: 'PNG', bmp: 'BMP', webp: 'WEBP', gif: 'GIF', tiff: 'TIFF', svg: 'SVG', avif: 'AVIF',
-	heic: 'HEIC/HEIF', pdf: 'PDF document', mp4: 'MP4/MOV video', text: 'text file', unknown: 'file of unknown type',
+	jpeg: 'JPEG',
+	png: 'PNG',
+	bmp: 'BMP',
+	webp: 'WEBP',
+	gif: 'GIF',
+	tiff: 'TIFF',
+	svg: 'SVG',
+	avif: 'AVIF',
+	heic: 'HEIC/HEIF',
+	pdf: 'PDF document',
+	mp4: 'MP4/MOV video',
+	text: 'text file',
+	unknown: 'file of unknown type',
 };
 const ACCEPTED = 'DashScope accepts JPEG, PNG, BMP and WEBP images';
 
@@ -24,7 +34,10 @@ export function inspectImageBytes(
 	if (!validate) {
 		const mimeType = info.mimeType ?? fallbackMimeType;
 		if (!mimeType) {
-			throw new InputError('The image type could not be recognised', 'Give the binary a MIME type, or turn "Validate Image" on to see what is wrong with it.');
+			throw new InputError(
+				'The image type could not be recognised',
+				'Give the binary a MIME type, or turn "Validate Image" on to see what is wrong with it.',
+			);
 		}
 		return { mimeType, info };
 	}
@@ -39,7 +52,10 @@ export function inspectImageBytes(
 	}
 	// A header that runs past the bytes given (a JPEG with large metadata) is checked again on the whole file.
 	if (info.corrupt && !(info.truncated && head.length < totalSize)) {
-		throw new InputError(`The ${FORMAT_NAMES[info.format]} image is corrupt: ${info.corrupt}`, 'Re-export or re-download the image; the file as given cannot be decoded.');
+		throw new InputError(
+			`The ${FORMAT_NAMES[info.format]} image is corrupt: ${info.corrupt}`,
+			'Re-export or re-download the image; the file as given cannot be decoded.',
+		);
 	}
 	const problems = checkImageLimits(info, totalSize);
 	if (problems.length > 0) {
@@ -60,10 +76,16 @@ export const MAX_BASE64_CHARS = Math.ceil(((IMAGE_LIMITS.maxBytes * 4) / 3) * (6
 export const ABSOLUTE_MAX_BASE64_CHARS = 64 * 1024 * 1024;
 
 /** Normalises bare base64 or a data URI into the full data URI DashScope needs. */
-export function base64ToDataUri(input: string, validate: boolean): { dataUri: string; mimeType: string; info: ImageInfo } {
+export function base64ToDataUri(
+	input: string,
+	validate: boolean,
+): { dataUri: string; mimeType: string; info: ImageInfo } {
 	const trimmed = input.trim();
 	if (trimmed === '') {
-		throw new InputError('The Image (Base64) field is empty', 'Map the base64 text of the picture into "Image (Base64)", for example {{ $json.image }}.');
+		throw new InputError(
+			'The Image (Base64) field is empty',
+			'Map the base64 text of the picture into "Image (Base64)", for example {{ $json.image }}.',
+		);
 	}
 	let declaredMimeType: string | undefined;
 	let payload = trimmed;
@@ -72,10 +94,16 @@ export function base64ToDataUri(input: string, validate: boolean): { dataUri: st
 		if (!match) throw new InputError('The data URI is malformed', 'A data URI looks like data:image/png;base64,iVBOR…');
 		declaredMimeType = match[1].toLowerCase();
 		if (!/;base64$/i.test(match[2])) {
-			throw new InputError('The data URI is not base64-encoded', 'Use a data URI of the form data:image/png;base64,… .');
+			throw new InputError(
+				'The data URI is not base64-encoded',
+				'Use a data URI of the form data:image/png;base64,… .',
+			);
 		}
 		if (!declaredMimeType.startsWith('image/')) {
-			throw new InputError(`The data URI declares "${declaredMimeType || 'no type'}", not an image`, `${ACCEPTED}; the data URI must start with data:image/….`);
+			throw new InputError(
+				`The data URI declares "${declaredMimeType || 'no type'}", not an image`,
+				`${ACCEPTED}; the data URI must start with data:image/….`,
+			);
 		}
 		payload = trimmed.slice(match[0].length);
 	}
@@ -83,7 +111,9 @@ export function base64ToDataUri(input: string, validate: boolean): { dataUri: st
 	if (payload.length > limit) {
 		throw new InputError(
 			`The base64 image is too large (${formatBytes(payload.length)} of text, about ${formatBytes((payload.length * 3) / 4)} decoded)`,
-			validate ? "DashScope accepts images of at most 10 MB: resize or compress the picture first." : 'Base64 input is capped at 64 MB of text.',
+			validate
+				? 'DashScope accepts images of at most 10 MB: resize or compress the picture first.'
+				: 'Base64 input is capped at 64 MB of text.',
 		);
 	}
 	const compact = payload.replace(/\s+/g, '');
@@ -101,18 +131,24 @@ export function base64ToDataUri(input: string, validate: boolean): { dataUri: st
 			`Correct the prefix to data:${mimeType};base64, or send the bare base64 and let the node detect the type.`,
 		);
 	}
-	return { dataUri: `data:${declaredMimeType && !validate ? declaredMimeType : mimeType};base64,${compact}`, mimeType, info };
+	return {
+		dataUri: `data:${declaredMimeType && !validate ? declaredMimeType : mimeType};base64,${compact}`,
+		mimeType,
+		info,
+	};
 }
 
 function sameImageType(a: string, b: string) {
-	const canonical = (type: string) => (type === 'image/jpg' || type === 'image/pjpeg' ? 'image/jpeg' : type === 'image/x-ms-bmp' ? 'image/bmp' : type);
+	const canonical = (type: string) =>
+		type === 'image/jpg' || type === 'image/pjpeg' ? 'image/jpeg' : type === 'image/x-ms-bmp' ? 'image/bmp' : type;
 	return canonical(a) === canonical(b);
 }
 
 function checkBase64Syntax(compact: string) {
 	const bad = /[^A-Za-z0-9+/=]/.exec(compact);
 	if (bad) {
-		const hint = bad[0] === '-' || bad[0] === '_' ? ' (this looks like URL-safe base64: replace - with + and _ with /)' : '';
+		const hint =
+			bad[0] === '-' || bad[0] === '_' ? ' (this looks like URL-safe base64: replace - with + and _ with /)' : '';
 		throw new InputError(
 			`The base64 image contains an invalid character "${bad[0]}" at position ${bad.index + 1}${hint}`,
 			'Base64 uses only A–Z, a–z, 0–9, + and /, with = padding at the end.',
@@ -120,13 +156,15 @@ function checkBase64Syntax(compact: string) {
 	}
 	const padding = /=+$/.exec(compact)?.[0].length ?? 0;
 	if (compact.indexOf('=') !== -1 && compact.indexOf('=') < compact.length - padding) {
-		throw new InputError('The base64 image has "=" padding in the middle', 'Padding may only end the text; the value may be two base64 strings joined together.');
+		throw new InputError(
+			'The base64 image has "=" padding in the middle',
+			'Padding may only end the text; the value may be two base64 strings joined together.',
+		);
 	}
 	if (compact.length % 4 !== 0 || padding > 2) {
-		throw new InputError('The base64 image has the wrong length or padding', `Its length (${compact.length} characters) must be a multiple of 4 with at most two "=" at the end: the text was probably cut off.`);
+		throw new InputError(
+			'The base64 image has the wrong length or padding',
+			`Its length (${compact.length} characters) must be a multiple of 4 with at most two "=" at the end: the text was probably cut off.`,
+		);
 	}
-}
-
-export function bytesToDataUri(bytes: Uint8Array, mimeType: string): string {
-	return `data:${mimeType};base64,${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}`;
 }

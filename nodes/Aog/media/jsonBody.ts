@@ -24,7 +24,8 @@ export function isInlineImage(value: unknown): value is InlineImage {
 export function jsonBody(fields: object, image: InlineImage): Buffer {
 	const json = JSON.stringify(fields);
 	const at = json.indexOf(SLOT_JSON);
-	if (at === -1 || json.indexOf(SLOT_JSON, at + 1) !== -1) throw new Error('jsonBody: the fields must hold IMAGE_SLOT exactly once');
+	if (at === -1 || json.indexOf(SLOT_JSON, at + 1) !== -1)
+		throw new Error('jsonBody: the fields must hold IMAGE_SLOT exactly once');
 	// The opening quote and the prefix, JSON-escaped (a declared MIME type can hold anything); base64 needs no escaping.
 	const head = json.slice(0, at) + JSON.stringify(`data:${image.mimeType};base64,`).slice(0, -1);
 	const tail = `"${json.slice(at + SLOT_JSON.length)}`;
@@ -34,7 +35,11 @@ export function jsonBody(fields: object, image: InlineImage): Buffer {
 	let offset = body.write(head, 0, 'utf8');
 	for (let start = 0; start < bytes.byteLength; start += SLICE_BYTES) {
 		const length = Math.min(SLICE_BYTES, bytes.byteLength - start);
-		offset += body.write(Buffer.from(bytes.buffer, bytes.byteOffset + start, length).toString('base64'), offset, 'latin1');
+		offset += body.write(
+			Buffer.from(bytes.buffer, bytes.byteOffset + start, length).toString('base64'),
+			offset,
+			'latin1',
+		);
 	}
 	offset += body.write(tail, offset, 'utf8');
 	if (offset !== body.length) throw new Error(`jsonBody: wrote ${offset} of ${body.length} bytes`);

@@ -15,7 +15,15 @@ export interface VideoMetadata {
 export class Mp4Error extends Error {}
 
 const MAX_MOOV_BYTES = 64 * 1024 * 1024;
-const CODECS: Record<string, string> = { avc1: 'h264', avc3: 'h264', hvc1: 'hevc', hev1: 'hevc', av01: 'av1', vp09: 'vp9', mp4v: 'mpeg4' };
+const CODECS: Record<string, string> = {
+	avc1: 'h264',
+	avc3: 'h264',
+	hvc1: 'hevc',
+	hev1: 'hevc',
+	av01: 'av1',
+	vp09: 'vp9',
+	mp4v: 'mpeg4',
+};
 
 export class Mp4Inspector {
 	private received = 0;
@@ -45,7 +53,8 @@ export class Mp4Inspector {
 			if (this.moovParts) {
 				this.moovParts.push(chunk.slice(offset, offset + take));
 				this.moovBytes += take;
-				if (this.moovBytes > MAX_MOOV_BYTES) throw new Mp4Error(`the moov box is over ${MAX_MOOV_BYTES} bytes, larger than any real video index`);
+				if (this.moovBytes > MAX_MOOV_BYTES)
+					throw new Mp4Error(`the moov box is over ${MAX_MOOV_BYTES} bytes, larger than any real video index`);
 			}
 			offset += take;
 			if (this.received + offset === this.boxEnd) this.closeBox();
@@ -60,13 +69,15 @@ export class Mp4Inspector {
 		const boxStart = this.headerStart;
 		const type = String.fromCharCode(...this.header.slice(4, 8));
 		if (!/^[\x20-\x7e]{4}$/.test(type)) throw new Mp4Error(`bytes at offset ${boxStart} are not an MP4 box`);
-		if (this.boxTypes.length === 0 && type !== 'ftyp') throw new Mp4Error(`the file does not start with an MP4 "ftyp" box (it starts with "${printable(this.header)}")`);
+		if (this.boxTypes.length === 0 && type !== 'ftyp')
+			throw new Mp4Error(`the file does not start with an MP4 "ftyp" box (it starts with "${printable(this.header)}")`);
 		let size = this.header32(0);
 		const headerLength = size === 1 ? 16 : 8;
 		if (size === 1) size = this.header32(8) * 2 ** 32 + this.header32(12);
 		const runsToEnd = size === 0;
 		if (runsToEnd) size = Number.MAX_SAFE_INTEGER - boxStart; // box runs to the end of the file
-		if (size < headerLength) throw new Mp4Error(`the "${type}" box at offset ${boxStart} has an impossible size ${size}`);
+		if (size < headerLength)
+			throw new Mp4Error(`the "${type}" box at offset ${boxStart} has an impossible size ${size}`);
 		this.boxTypes.push(type);
 		this.boxType = type;
 		this.boxEnd = boxStart + size;
@@ -74,7 +85,8 @@ export class Mp4Inspector {
 		if (type === 'moov') {
 			if (this.moov) throw new Mp4Error('the file has two moov boxes');
 			// A moov that runs to the end of the file has no size yet: push() caps it as its bytes arrive.
-			if (size > MAX_MOOV_BYTES && !runsToEnd) throw new Mp4Error(`the moov box is ${size} bytes, larger than any real video index`);
+			if (size > MAX_MOOV_BYTES && !runsToEnd)
+				throw new Mp4Error(`the moov box is ${size} bytes, larger than any real video index`);
 			this.moovParts = [];
 		}
 		if (this.received + offset === this.boxEnd) this.closeBox();
@@ -87,7 +99,9 @@ export class Mp4Inspector {
 	}
 
 	private header32(at: number) {
-		return ((this.header[at] << 24) | (this.header[at + 1] << 16) | (this.header[at + 2] << 8) | this.header[at + 3]) >>> 0;
+		return (
+			((this.header[at] << 24) | (this.header[at + 1] << 16) | (this.header[at + 2] << 8) | this.header[at + 3]) >>> 0
+		);
 	}
 
 	private closeBox() {
@@ -103,7 +117,9 @@ export class Mp4Inspector {
 		const openBoxRunsToEnd = this.boxEnd !== undefined && this.boxEnd > Number.MAX_SAFE_INTEGER / 2;
 		if (this.received === 0) throw new Mp4Error('the download is empty');
 		if (this.header.length > 0 || (this.boxEnd !== undefined && !openBoxRunsToEnd)) {
-			throw new Mp4Error(`the file ends inside its "${this.boxType}" box after ${this.received} bytes: the download is incomplete`);
+			throw new Mp4Error(
+				`the file ends inside its "${this.boxType}" box after ${this.received} bytes: the download is incomplete`,
+			);
 		}
 		if (openBoxRunsToEnd && this.boxType === 'moov') this.closeBox();
 		if (!this.boxTypes.includes('mdat')) throw new Mp4Error('the file has no media data (mdat box)');
@@ -138,7 +154,12 @@ function* children(view: DataView): Generator<Box> {
 	let offset = 0;
 	while (offset + 8 <= view.byteLength) {
 		let size = view.getUint32(offset);
-		const type = String.fromCharCode(view.getUint8(offset + 4), view.getUint8(offset + 5), view.getUint8(offset + 6), view.getUint8(offset + 7));
+		const type = String.fromCharCode(
+			view.getUint8(offset + 4),
+			view.getUint8(offset + 5),
+			view.getUint8(offset + 6),
+			view.getUint8(offset + 7),
+		);
 		let headerLength = 8;
 		if (size === 1 && offset + 16 <= view.byteLength) {
 			size = Number(view.getBigUint64(offset + 8));
@@ -195,5 +216,6 @@ function readMovie(moov: Uint8Array): Omit<VideoMetadata, 'faststart'> {
 	return result;
 }
 
-const fourCc = (view: DataView, at: number) => String.fromCharCode(view.getUint8(at), view.getUint8(at + 1), view.getUint8(at + 2), view.getUint8(at + 3));
+const fourCc = (view: DataView, at: number) =>
+	String.fromCharCode(view.getUint8(at), view.getUint8(at + 1), view.getUint8(at + 2), view.getUint8(at + 3));
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;

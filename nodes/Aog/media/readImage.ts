@@ -13,7 +13,7 @@ const MAX_BINARY_IMAGE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Reads the picture of one item into the `image` / `image_type` pair AOG expects. A binary comes back as its bytes,
- * for the request body to encode once (helpers/jsonBody.ts); the other sources as the string to send.
+ * for the request body to encode once (media/jsonBody.ts); the other sources as the string to send.
  */
 export async function readImage(
 	this: IExecuteFunctions,
@@ -25,18 +25,30 @@ export async function readImage(
 		case 'binary':
 			return { image: await readBinaryImage.call(this, itemIndex, validate), imageType: 'base64' };
 		case 'url':
-			return { image: checkImageUrl(String(this.getNodeParameter('imageUrl', itemIndex, '')), validate), imageType: 'url' };
+			return {
+				image: checkImageUrl(String(this.getNodeParameter('imageUrl', itemIndex, '')), validate),
+				imageType: 'url',
+			};
 		case 'base64':
-			return { image: base64ToDataUri(String(this.getNodeParameter('imageBase64', itemIndex, '')), validate).dataUri, imageType: 'base64' };
+			return {
+				image: base64ToDataUri(String(this.getNodeParameter('imageBase64', itemIndex, '')), validate).dataUri,
+				imageType: 'base64',
+			};
 		case 'path': {
 			const path = String(this.getNodeParameter('imagePath', itemIndex, ''));
 			if (path.trim() === '') {
-				throw new InputError('The Image Path field is empty', 'Give the full path of the picture on the machine where AOG runs, for example /home/me/pictures/product.jpg.');
+				throw new InputError(
+					'The Image Path field is empty',
+					'Give the full path of the picture on the machine where AOG runs, for example /home/me/pictures/product.jpg.',
+				);
 			}
 			return { image: path, imageType: 'path' };
 		}
 		default:
-			throw new InputError(`Image Source "${source}" is not known`, 'Choose Binary File, URL, Base64 or Path on AOG Host.');
+			throw new InputError(
+				`Image Source "${source}" is not known`,
+				'Choose Binary File, URL, Base64 or Path on AOG Host.',
+			);
 	}
 }
 
@@ -57,7 +69,9 @@ async function readBinaryImage(this: IExecuteFunctions, itemIndex: number, valid
 				: 'It has no binary data at all. Put a node that outputs the picture as a file (Read/Write Files from Disk, HTTP Request with "File" response, a Form upload…) before this one, or choose another Image Source.',
 		);
 	}
-	const storedSize = binary.id ? (await this.helpers.getBinaryMetadata(binary.id)).fileSize : Math.floor((binary.data.length * 3) / 4);
+	const storedSize = binary.id
+		? (await this.helpers.getBinaryMetadata(binary.id)).fileSize
+		: Math.floor((binary.data.length * 3) / 4);
 	if (validate && binary.id) {
 		const stream = await this.helpers.getBinaryStream(binary.id, SNIFF_BYTES);
 		let head: Uint8Array = new Uint8Array(0);

@@ -13,7 +13,11 @@ export interface StreamTap<F extends Error> {
  * `onChunk` may throw to refuse the stream; `toFailure` turns what it threw into the failure reported. The stream
  * stays paused, buffering, until a reader attaches.
  */
-export function tapStream<F extends Error>(body: ByteStream, onChunk: (chunk: Uint8Array) => void, toFailure: (error: unknown) => F): StreamTap<F> {
+export function tapStream<F extends Error>(
+	body: ByteStream,
+	onChunk: (chunk: Uint8Array) => void,
+	toFailure: (error: unknown) => F,
+): StreamTap<F> {
 	let stoppedWith: F | undefined;
 	const stop = (failure: F) => {
 		stoppedWith ??= failure;

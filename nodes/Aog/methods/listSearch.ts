@@ -1,12 +1,12 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { DEFAULT_MODEL } from '../operations/imageToVideo.description';
+import { DEFAULT_MODEL } from '../operations/imageToVideo.properties';
 import { DASHSCOPE_MODELS } from '../dashscope/modelTable';
 import { mergeModelLists, modelsFromControlPanel, modelsFromModelList, type DiscoveredModel } from '../aog/discovery';
 import { isRedirect, redirectTarget } from '../http/redirect';
 import { redactUrl } from '../http/url';
 import { connectionOf, headerValue } from '../http/request';
-import { aogRequest } from '../aog/request';
+import { aogRequest, readAogConnection } from '../aog/request';
 
 const DISCOVERY_TIMEOUT_MS = 10000;
 
@@ -17,21 +17,36 @@ const DISCOVERY_TIMEOUT_MS = 10000;
  */
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	if (connectionOf(this) === 'dashScopeApi') {
-		return { results: toResults(Object.keys(DASHSCOPE_MODELS).map((name) => ({ name, installed: true })), filter) };
+		return {
+			results: toResults(
+				Object.keys(DASHSCOPE_MODELS).map((name) => ({ name, installed: true })),
+				filter,
+			),
+		};
 	}
-	const sources: Array<[string, Record<string, string | number> | undefined, (json: unknown) => DiscoveredModel[] | undefined]> = [
-		['/aog/v0.2/control_panel/modellist', { service_source: 'remote', flavor: 'aliyun', service_name: 'image-to-video', page_size: 50 }, modelsFromControlPanel],
+	const sources: Array<
+		[string, Record<string, string | number> | undefined, (json: unknown) => DiscoveredModel[] | undefined]
+	> = [
+		[
+			'/aog/v0.2/control_panel/modellist',
+			{ service_source: 'remote', flavor: 'aliyun', service_name: 'image-to-video', page_size: 50 },
+			modelsFromControlPanel,
+		],
 		['/aog/v0.2/model', undefined, modelsFromModelList],
 	];
+	const connection = await readAogConnection.call(this);
 	const problems: string[] = [];
 	const lists: DiscoveredModel[][] = [];
 	for (const [path, qs, read] of sources) {
 		try {
-			const answer = await aogRequest.call(this, 'GET', path, { qs, timeoutMs: DISCOVERY_TIMEOUT_MS });
+			const answer = await aogRequest.call(this, connection, 'GET', path, { qs, timeoutMs: DISCOVERY_TIMEOUT_MS });
 			const isJson = /json/i.test(String(answer.headers['content-type'] ?? ''));
 			const models = answer.statusCode === 200 && isJson ? read(safeParse(answer.body)) : undefined;
 			if (models) lists.push(models);
-			else if (isRedirect(answer.statusCode)) problems.push(`the Base URL redirects to ${redactUrl(redirectTarget(headerValue(answer.headers, 'location')))}; use that address`);
+			else if (isRedirect(answer.statusCode))
+				problems.push(
+					`the Base URL redirects to ${redactUrl(redirectTarget(headerValue(answer.headers, 'location')))}; use that address`,
+				);
 			else problems.push(`${path} answered ${answer.statusCode}${isJson ? '' : ' without JSON'}`);
 		} catch (error) {
 			problems.push(`${path} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,41 +1,34 @@
-import type { INodeProperties } from 'n8n-workflow';
+// The one list of operations: the node's Operation parameter, each operation's fields, the router and the subtitle are
+// all derived from it. A new operation is a file exporting an Operation, added here.
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import * as cancelTask from './cancelTask';
 import * as getTask from './getTask';
 import * as imageToVideo from './imageToVideo';
+import type { Operation } from './operation';
 
-export { cancelTask, getTask, imageToVideo };
+/** In the order their fields appear; the Operation list shows them by name. */
+const OPERATIONS: readonly Operation[] = [imageToVideo.operation, getTask.operation, cancelTask.operation];
 
-export const description: INodeProperties[] = [
+export const operationNamed = (value: string): Operation | undefined =>
+	OPERATIONS.find((operation) => operation.value === value);
+
+/** The node's subtitle: the chosen operation's name. */
+export const SUBTITLE = `={{ { ${OPERATIONS.map(({ value, name }) => `${value}: ${JSON.stringify(name)}`).join(', ')} }[$parameter["operation"]] ?? $parameter["operation"] }}`;
+
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['video'] } },
-		options: [
-			{
-				name: 'Cancel Task',
-				value: 'cancelTask',
-				action: 'Cancel a queued video task',
-				description: 'Cancel a DashScope video task that is still waiting in the queue (DashScope directly only)',
-			},
-			{
-				name: 'Get Task',
-				value: 'getTask',
-				action: 'Get a video task',
-				description: 'Fetch a DashScope video task and its MP4 by task ID, waiting until it is done (DashScope directly only)',
-			},
-			{
-				name: 'Image to Video',
-				value: 'imageToVideo',
-				action: 'Generate a video from an image',
-				description: 'Turn a picture and an optional prompt into a short MP4',
-			},
-		],
+		options: [...OPERATIONS]
+			.sort((a, b) => a.name.localeCompare(b.name))
+			.map(({ name, value, action, description }) => ({ name, value, action, description })),
 		default: 'imageToVideo',
 	},
-	...imageToVideo.description,
-	...getTask.description,
-	...cancelTask.description,
+	...OPERATIONS.flatMap((operation) =>
+		updateDisplayOptions({ show: { resource: ['video'], operation: [operation.value] } }, operation.properties),
+	),
 ];

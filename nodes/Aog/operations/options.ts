@@ -22,14 +22,16 @@ export const deliveryOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: LIMITS.concurrency.min, maxValue: LIMITS.concurrency.max },
 		default: 1,
-		description: 'How many items are generated at once. DashScope runs at most 2 tasks per account at a time; more queue upstream.',
+		description:
+			'How many items are generated at once. DashScope runs at most 2 tasks per account at a time; more queue upstream.',
 	},
 	{
 		displayName: 'Download Video',
 		name: 'downloadVideo',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to download the MP4 into the item. Off: return the URL and details only (the link expires after about 24 hours).',
+		description:
+			'Whether to download the MP4 into the item. Off: return the URL and details only (the link expires after about 24 hours).',
 	},
 	{
 		displayName: 'File Name',
@@ -61,7 +63,8 @@ export const deliveryOptions: INodeProperties[] = [
 		typeOptions: { minValue: LIMITS.pollIntervalSeconds.min, maxValue: LIMITS.pollIntervalSeconds.max },
 		displayOptions: { show: { '/authentication': ['dashScopeApi'] } },
 		default: 15,
-		description: 'How often the node asks DashScope whether the task is done (all workflows of an account share 20 queries per second)',
+		description:
+			'How often the node asks DashScope whether the task is done (all workflows of an account share 20 queries per second)',
 	},
 	{
 		displayName: 'Timeout (Seconds)',
@@ -91,7 +94,8 @@ export const generationOptions: INodeProperties[] = [
 		type: 'boolean',
 		displayOptions: { show: { '/authentication': ['dashScopeApi'] } },
 		default: true,
-		description: 'Whether the video gets a generated soundtrack (wan2.6 models; the others are silent or take Audio URL)',
+		description:
+			'Whether the video gets a generated soundtrack (wan2.6 models; the others are silent or take Audio URL)',
 	},
 	{
 		displayName: 'Audio URL',
@@ -100,7 +104,8 @@ export const generationOptions: INodeProperties[] = [
 		displayOptions: { show: { '/authentication': ['dashScopeApi'] } },
 		default: '',
 		placeholder: 'https://example.com/voice.mp3',
-		description: 'Public http(s) link of a WAV or MP3 (3–30 s, at most 15 MB) to drive the video (wan2.5 and wan2.6 models)',
+		description:
+			'Public http(s) link of a WAV or MP3 (3–30 s, at most 15 MB) to drive the video (wan2.5 and wan2.6 models)',
 	},
 	{
 		displayName: 'Duration (Seconds)',
@@ -109,7 +114,8 @@ export const generationOptions: INodeProperties[] = [
 		typeOptions: { minValue: 2, maxValue: 15 },
 		displayOptions: { show: { '/authentication': ['dashScopeApi'] } },
 		default: 5,
-		description: 'Length of the video; wan2.2 makes 5 s only, wan2.5 5 or 10, wan2.6 and wan2.7 2–15 (checked before the request)',
+		description:
+			'Length of the video; wan2.2 makes 5 s only, wan2.5 5 or 10, wan2.6 and wan2.7 2–15 (checked before the request)',
 	},
 	{
 		displayName: 'Negative Prompt',
@@ -117,14 +123,16 @@ export const generationOptions: INodeProperties[] = [
 		type: 'string',
 		typeOptions: { rows: 2 },
 		default: '',
-		description: 'What the video should avoid. Through AOG only the native route honours this (set Route to Native); on the standard route it is an error, not ignored.',
+		description:
+			'What the video should avoid. Through AOG only the native route honours this (set Route to Native); on the standard route it is an error, not ignored.',
 	},
 	{
 		displayName: 'Prompt Extend',
 		name: 'promptExtend',
 		type: 'boolean',
 		default: true,
-		description: 'Whether DashScope rewrites the prompt to add detail. Through AOG only the native route honours this (set Route to Native); on the standard route it is an error, not ignored.',
+		description:
+			'Whether DashScope rewrites the prompt to add detail. Through AOG only the native route honours this (set Route to Native); on the standard route it is an error, not ignored.',
 	},
 	{
 		displayName: 'Resolution',
@@ -136,15 +144,24 @@ export const generationOptions: INodeProperties[] = [
 			{ name: '1080P', value: '1080P' },
 		],
 		default: '1080P',
-		description: 'Output resolution; which ones a model offers is checked before the request (AOG\'s standard route always makes 1080P). Through AOG only the native route honours this (set Route to Native); on the standard route it is an error, not ignored.',
+		description:
+			"Output resolution; which ones a model offers is checked before the request (AOG's standard route always makes 1080P). Through AOG only the native route honours this (set Route to Native); on the standard route it is an error, not ignored.",
 	},
 	{
 		displayName: 'Route',
 		name: 'route',
 		type: 'options',
 		options: [
-			{ name: 'Standard', value: 'standard', description: "AOG's image-to-video service: image and prompt only, 1080P" },
-			{ name: 'Native (Aliyun)', value: 'native', description: "AOG's Aliyun passthrough: every DashScope parameter, and the upstream reason when a task fails" },
+			{
+				name: 'Standard',
+				value: 'standard',
+				description: "AOG's image-to-video service: image and prompt only, 1080P",
+			},
+			{
+				name: 'Native (Aliyun)',
+				value: 'native',
+				description: "AOG's Aliyun passthrough: every DashScope parameter, and the upstream reason when a task fails",
+			},
 		],
 		displayOptions: { show: { '/authentication': ['aogApi'] } },
 		default: 'standard',
@@ -156,21 +173,37 @@ export const generationOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 2147483647 },
 		default: 0,
-		description: 'Random seed for repeatable results (0–2147483647). Through AOG only the native route honours this (set Route to Native); on the standard route it is an error, not ignored.',
+		description:
+			'Random seed for repeatable results (0–2147483647). Through AOG only the native route honours this (set Route to Native); on the standard route it is an error, not ignored.',
+	},
+	{
+		displayName: 'Shot Type',
+		name: 'shotType',
+		type: 'options',
+		options: [
+			{ name: 'Single Shot', value: 'single', description: 'One continuous shot' },
+			{ name: 'Multiple Shots', value: 'multi', description: 'Several cuts in one video' },
+		],
+		displayOptions: { show: { '/authentication': ['dashScopeApi'] } },
+		default: 'single',
+		description:
+			'Whether the video is one shot or several (wan2.6 models; DashScope honours it only with Prompt Extend on, checked before the request)',
 	},
 	{
 		displayName: 'Validate Image',
 		name: 'validateImage',
 		type: 'boolean',
 		default: true,
-		description: "Whether to check the picture against DashScope's limits (JPEG/PNG/BMP/WEBP, 360–2000 px, 10 MB, no transparency, public URL) before calling AOG. Turn off for gateways with other limits.",
+		description:
+			"Whether to check the picture against DashScope's limits (JPEG/PNG/BMP/WEBP, 360–2000 px, 10 MB, no transparency, public URL) before calling AOG. Turn off for gateways with other limits.",
 	},
 	{
 		displayName: 'Watermark',
 		name: 'watermark',
 		type: 'boolean',
 		default: false,
-		description: 'Whether DashScope adds its "AI generated" watermark. Through AOG only the native route honours this (set Route to Native); on the standard route it is an error, not ignored.',
+		description:
+			'Whether DashScope adds its "AI generated" watermark. Through AOG only the native route honours this (set Route to Native); on the standard route it is an error, not ignored.',
 	},
 ];
 

@@ -47,7 +47,8 @@ export class SharedBackoff {
 
 	/** A rate limit: every item pauses, and submits are spaced from now on (wider after each new pause). */
 	throttled(ms: number): void {
-		if (this.remainingMs() === 0) this.spacingMs = Math.min(MAX_SPACING_MS, Math.max(MIN_SPACING_MS, this.spacingMs * 2));
+		if (this.remainingMs() === 0)
+			this.spacingMs = Math.min(MAX_SPACING_MS, Math.max(MIN_SPACING_MS, this.spacingMs * 2));
 		this.pauseFor(ms);
 	}
 
@@ -61,7 +62,12 @@ export class SharedBackoff {
 }
 
 /** Delay before retry number `attempt` (1-based): doubling from `baseMs`, capped, or what the server asked for. */
-export function backoffDelayMs(attempt: number, retryAfterMs: number | undefined, baseMs = 2000, capMs = 30000): number {
+export function backoffDelayMs(
+	attempt: number,
+	retryAfterMs: number | undefined,
+	baseMs = 2000,
+	capMs = 30000,
+): number {
 	if (retryAfterMs !== undefined) return Math.min(retryAfterMs, 120000);
 	return Math.min(baseMs * 2 ** (attempt - 1), capMs);
 }

@@ -15,7 +15,7 @@ export interface PollScheduleOptions {
 }
 
 export const MIN_POLL_DELAY_MS = 1000;
-export const DEFAULT_FIRST_POLL_MS = 5000;
+const DEFAULT_FIRST_POLL_MS = 5000;
 export const DEFAULT_MAX_TRANSIENT_ERRORS = 10;
 /** ± this share of the interval, so items started together do not poll in lockstep against the 20 QPS account limit. */
 const JITTER = 0.1;

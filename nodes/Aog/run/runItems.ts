@@ -14,10 +14,13 @@ import { mapWithConcurrency, SharedBackoff } from './concurrency';
 import { InputError, ItemFailure, type Failure } from './failures';
 import { describeJob, hasHandle, JobLedger, type Job, type JobStore } from './jobLedger';
 import { stopReport, stopFailure, type Service } from './stopReport';
+import type { ConnectionSettings } from '../http/request';
 import { redactText } from '../http/url';
 
 /** What the items of one execution share. */
 export interface ItemRun {
+	/** The connection and its credential, read once for the execution. */
+	connection: ConnectionSettings;
 	backoff: SharedBackoff;
 	/** Upstream jobs (AOG results, DashScope tasks) by item, kept across Retry On Fail tries, so no outcome loses one. */
 	jobs: JobLedger;
@@ -30,14 +33,26 @@ export interface ItemRun {
 /** One operation applied to one item. */
 export type ItemOperation = (this: IExecuteFunctions, itemIndex: number, run: ItemRun) => Promise<INodeExecutionData>;
 
+/** What a backend hands back for one item: the video's link once it exists, and the output fields it alone knows. */
+export interface Generation {
+	/** The output's `id`: AOG's result id, or the DashScope task id. */
+	id: string;
+	/** Empty while a DashScope task is still running. */
+	videoUrl: string;
+	fields: IDataObject;
+}
+
 type NodeError = NodeOperationError | NodeApiError;
 
 export async function runItems(
 	this: IExecuteFunctions,
 	operation: ItemOperation,
-	options: { concurrency: number; secrets: string[]; service: Service },
+	options: { concurrency: number; connection: ConnectionSettings },
 ): Promise<INodeExecutionData[]> {
-	const run: ItemRun = { backoff: new SharedBackoff(), jobs: new JobLedger(jobStoreOf(this)), secrets: options.secrets };
+	const { connection } = options;
+	const secrets = connection.secret ? [connection.secret] : [];
+	const service: Service = connection.type === 'dashScopeApi' ? 'DashScope' : 'AOG';
+	const run: ItemRun = { connection, backoff: new SharedBackoff(), jobs: new JobLedger(jobStoreOf(this)), secrets };
 	const signal = this.getExecutionCancelSignal();
 	const launched = new Set<number>();
 	let afterStop: Promise<void> | undefined;
@@ -48,7 +63,7 @@ export async function runItems(
 		if (stopLaunching) return undefined;
 		let caught: unknown;
 		if (signal?.aborted) {
-			caught = new ItemFailure(stopFailure(undefined, options.service, true));
+			caught = new ItemFailure(stopFailure(undefined, service, true));
 		} else {
 			launched.add(itemIndex);
 			try {
@@ -65,13 +80,13 @@ export async function runItems(
 			// canceled), then the item's own job.
 			afterStop ??= run.onStop ? run.onStop().catch(() => undefined) : Promise.resolve();
 			await afterStop;
-			if (launched.has(itemIndex)) caught = new ItemFailure(stopFailure(run.jobs.get(itemIndex), options.service, false));
+			if (launched.has(itemIndex)) caught = new ItemFailure(stopFailure(run.jobs.get(itemIndex), service, false));
 		} else {
 			const job = run.jobs.get(itemIndex);
 			// A submit whose answer was lost stays 'submitting', so that a retry does not submit again.
 			if (job && job.state !== 'submitting') run.jobs.record(itemIndex, { state: 'failed' });
 		}
-		const error = withOwnJob(toNodeError.call(this, caught, itemIndex, options.secrets), run.jobs.get(itemIndex), options.secrets);
+		const error = withOwnJob(toNodeError.call(this, caught, itemIndex, secrets), run.jobs.get(itemIndex), secrets);
 		if (this.continueOnFail()) return errorItem.call(this, error, itemIndex, caught);
 		// Items already in flight finish (their videos are being billed), but no new one starts.
 		stopLaunching = true;
@@ -79,15 +94,19 @@ export async function runItems(
 		return undefined;
 	});
 	if (first) {
-		if (!signal?.aborted) throw withOtherJobs(first.error, first.itemIndex, run.jobs, options.secrets);
+		if (!signal?.aborted) throw withOtherJobs(first.error, first.itemIndex, run.jobs, secrets);
 		// After the stop button the report names every item's job, whatever error came first.
-		const unlaunched = this.getInputData().map((_item, index) => index).filter((index) => !launched.has(index));
+		const unlaunched = this.getInputData()
+			.map((_item, index) => index)
+			.filter((index) => !launched.has(index));
 		const earlier = first.caught instanceof ItemFailure && !isStopFailure(first.caught.failure) ? first : undefined;
-		const report = stopReport(run.jobs.list(), options.service, {
+		const report = stopReport(run.jobs.list(), service, {
 			notStarted: unlaunched,
 			earlierError: earlier ? `item ${earlier.itemIndex}: ${earlier.error.message}` : undefined,
 		});
-		throw new NodeOperationError(this.getNode(), redactText(report.message, options.secrets), { description: redactText(report.description, options.secrets) });
+		throw new NodeOperationError(this.getNode(), redactText(report.message, secrets), {
+			description: redactText(report.description, secrets),
+		});
 	}
 	return results.filter((result): result is INodeExecutionData => result !== undefined);
 }
@@ -132,7 +151,10 @@ function withOwnJob(error: NodeError, job: Job | undefined, secrets: string[]): 
 	const text = `${error.message} ${error.description ?? ''}`;
 	const handles = [job.taskId, job.videoUrl ?? job.resultId].filter((handle): handle is string => Boolean(handle));
 	const named = handles.every((handle) => text.includes(handle) || text.includes(redactText(handle, secrets)));
-	if (!named) error.description = [error.description, redactText(`This item's job: ${describeJob(job)}.`, secrets)].filter(Boolean).join(' ');
+	if (!named)
+		error.description = [error.description, redactText(`This item's job: ${describeJob(job)}.`, secrets)]
+			.filter(Boolean)
+			.join(' ');
 	return error;
 }
 
@@ -148,13 +170,21 @@ function toNodeError(this: IExecuteFunctions, caught: unknown, itemIndex: number
 		const { failure } = caught;
 		const message = redactText(failure.message, secrets);
 		const description = redactText(failure.description, secrets);
-		const error = new NodeApiError(this.getNode(), { message, description } as JsonObject, { message, description, httpCode: failure.httpCode, itemIndex });
+		const error = new NodeApiError(this.getNode(), { message, description } as JsonObject, {
+			message,
+			description,
+			httpCode: failure.httpCode,
+			itemIndex,
+		});
 		// NodeApiError swaps the message for a generic one when httpCode is a network code (ECONNRESET, ECONNREFUSED…).
 		error.message = message;
 		return error;
 	}
 	if (caught instanceof InputError) {
-		return new NodeOperationError(this.getNode(), redactText(caught.message, secrets), { itemIndex, description: redactText(caught.description, secrets) });
+		return new NodeOperationError(this.getNode(), redactText(caught.message, secrets), {
+			itemIndex,
+			description: redactText(caught.description, secrets),
+		});
 	}
 	// Anything else (an expression or binary-storage error) is rebuilt from its text alone, so no request details it
 	// may carry (headers with a key) reach the output.

@@ -13,17 +13,32 @@ const GET_TASK = (taskId: string) => `Get Task with the id ${taskId} fetches its
 export function stopFailure(job: Job | undefined, service: Service, notStarted: boolean): Failure {
 	const base = { retryable: false, taskId: job?.taskId };
 	if (notStarted) {
-		return { ...base, message: 'The execution was canceled before this item started', description: 'Nothing was sent for it, so nothing is billed.', mayHaveBilled: false };
+		return {
+			...base,
+			message: 'The execution was canceled before this item started',
+			description: 'Nothing was sent for it, so nothing is billed.',
+			mayHaveBilled: false,
+		};
 	}
 	if (!job) {
-		return { ...base, message: CANCELED(service), description: 'This item had sent no request yet: nothing was created or billed for it.', mayHaveBilled: false };
+		return {
+			...base,
+			message: CANCELED(service),
+			description: 'This item had sent no request yet: nothing was created or billed for it.',
+			mayHaveBilled: false,
+		};
 	}
 	const billed = { ...base, message: CANCELED(service), mayHaveBilled: true };
 	switch (job.state) {
 		case 'submitting':
 			return { ...billed, description: unansweredText(service) };
 		case 'canceled':
-			return { ...base, message: CANCELED(service), description: `Canceled queued task ${job.taskId} before it started: nothing is billed for it.`, mayHaveBilled: false };
+			return {
+				...base,
+				message: CANCELED(service),
+				description: `Canceled queued task ${job.taskId} before it started: nothing is billed for it.`,
+				mayHaveBilled: false,
+			};
 		case 'downloading':
 		case 'delivered':
 			return {
@@ -41,7 +56,11 @@ export function stopFailure(job: Job | undefined, service: Service, notStarted: 
 }
 
 /** The error that ends the node after the stop: every item's job, sorted by what became of it. */
-export function stopReport(jobs: Job[], service: Service, extra: { notStarted: number[]; earlierError?: string }): { message: string; description: string } {
+export function stopReport(
+	jobs: Job[],
+	service: Service,
+	extra: { notStarted: number[]; earlierError?: string },
+): { message: string; description: string } {
 	const pick = (...states: Array<Job['state']>) => jobs.filter((job) => states.includes(job.state));
 	const canceled = pick('canceled');
 	const running = pick('waiting').filter((job) => job.taskId || job.resultId);
@@ -50,13 +69,23 @@ export function stopReport(jobs: Job[], service: Service, extra: { notStarted: n
 	const failed = pick('failed').filter((job) => job.taskId || job.resultId || job.videoUrl);
 	const list = (items: Job[]) => items.map(describeJob).join('; ');
 	const sentences = [
-		canceled.length > 0 ? `Canceled queued task${canceled.length > 1 ? 's' : ''} ${canceled.map((job) => job.taskId).join(', ')}.` : '',
-		running.length > 0 ? `Still running upstream (they will finish and be billed; Get Task fetches their videos within 24 h): ${list(running)}.` : '',
-		finished.length > 0 ? `Finished and billed but not stored (the links are valid about 24 hours): ${list(finished)}.` : '',
-		unanswered.length > 0 ? `Sent without an answer: ${unanswered.map((job) => `item ${job.itemIndex}`).join(', ')}. ${unansweredText(service)}` : '',
+		canceled.length > 0
+			? `Canceled queued task${canceled.length > 1 ? 's' : ''} ${canceled.map((job) => job.taskId).join(', ')}.`
+			: '',
+		running.length > 0
+			? `Still running upstream (they will finish and be billed; Get Task fetches their videos within 24 h): ${list(running)}.`
+			: '',
+		finished.length > 0
+			? `Finished and billed but not stored (the links are valid about 24 hours): ${list(finished)}.`
+			: '',
+		unanswered.length > 0
+			? `Sent without an answer: ${unanswered.map((job) => `item ${job.itemIndex}`).join(', ')}. ${unansweredText(service)}`
+			: '',
 		failed.length > 0 ? `Failed: ${list(failed)}.` : '',
 		extra.earlierError ? `Before the stop, ${extra.earlierError}.` : '',
-		extra.notStarted.length > 0 ? `Not started (nothing sent, nothing billed): item${extra.notStarted.length > 1 ? 's' : ''} ${extra.notStarted.join(', ')}.` : '',
+		extra.notStarted.length > 0
+			? `Not started (nothing sent, nothing billed): item${extra.notStarted.length > 1 ? 's' : ''} ${extra.notStarted.join(', ')}.`
+			: '',
 	].filter(Boolean);
 	return { message: CANCELED(service), description: sentences.join(' ') || `No ${service} job was waiting.` };
 }

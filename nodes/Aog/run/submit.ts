@@ -28,10 +28,16 @@ export async function submitWithRetry<T extends object>(
 	let previous: Failure | undefined;
 	for (let attempt = 1; ; attempt++) {
 		// Wait for this item's submit slot; a pause another item set meanwhile means waiting again.
-		for (let wait = run.backoff.reserveSlot(); wait > 0; wait = run.backoff.remainingMs() > 0 ? run.backoff.reserveSlot() : 0) {
+		for (
+			let wait = run.backoff.reserveSlot();
+			wait > 0;
+			wait = run.backoff.remainingMs() > 0 ? run.backoff.reserveSlot() : 0
+		) {
 			if (Date.now() + wait >= deadline) {
 				// The wait would run past the deadline: report this item's own last failure, else the account's rate limit.
-				throw new ItemFailure(previous ? afterRetries(previous, attempt - 1, Date.now() - started) : timeoutWhileWaiting(timeoutSeconds));
+				throw new ItemFailure(
+					previous ? afterRetries(previous, attempt - 1, Date.now() - started) : timeoutWhileWaiting(timeoutSeconds),
+				);
 			}
 			await abortableSleep(wait, signal);
 		}
@@ -41,7 +47,11 @@ export async function submitWithRetry<T extends object>(
 		if (answer.mayHaveBilled) {
 			run.jobs.record(itemIndex, {
 				state: 'failed',
-				unsure: { message: redactText(answer.message, run.secrets), description: redactText(answer.description, run.secrets), httpCode: answer.httpCode },
+				unsure: {
+					message: redactText(answer.message, run.secrets),
+					description: redactText(answer.description, run.secrets),
+					httpCode: answer.httpCode,
+				},
 			});
 			throw new ItemFailure(answer);
 		}
@@ -80,7 +90,10 @@ function refuseIfEarlierTryMayHaveBilled(run: ItemRun, itemIndex: number): void 
 /** A retryable failure that outlasted the retries: say how often and how long the node tried. */
 function afterRetries(failure: Failure, attempts: number, elapsedMs: number): Failure {
 	if (attempts < 2) return failure;
-	return { ...failure, description: `${failure.description} The node tried ${attempts} times over ${Math.round(elapsedMs / 1000)} s.` };
+	return {
+		...failure,
+		description: `${failure.description} The node tried ${attempts} times over ${Math.round(elapsedMs / 1000)} s.`,
+	};
 }
 
 function timeoutWhileWaiting(timeoutSeconds: number): Failure {

@@ -6,7 +6,8 @@ type AbortableSleep = (ms: number, signal?: AbortSignal) => Promise<void>;
  * n8n-workflow up to 2.x exports `sleepWithAbort`; newer versions (2.41) dropped it for `sleep(ms, signal)`, whose
  * older form ignores the signal.
  */
-const sleepWithSignal: AbortableSleep = ((workflow as { sleepWithAbort?: AbortableSleep }).sleepWithAbort ?? workflow.sleep) as AbortableSleep;
+const sleepWithSignal: AbortableSleep = ((workflow as { sleepWithAbort?: AbortableSleep }).sleepWithAbort ??
+	workflow.sleep) as AbortableSleep;
 
 /**
  * A wait that the stop button ends at once (nodes may not use timers). n8n's `sleepWithAbort` adds an 'abort' listener

@@ -1,13 +1,7 @@
-import {
-	describeNetworkFailure,
-	explainUpstream,
-	interpretNativeAnswer,
-	interpretStandardAnswer,
-	SETUP_HINT,
-	parseEmbeddedUpstreamError,
-	type GatewayAnswer,
-	type GenerationResult,
-} from '../../../../nodes/Aog/aog/answers';
+import { describeNetworkFailure, interpretNativeAnswer, interpretStandardAnswer, type GenerationResult } from '../../../../nodes/Aog/aog/answers';
+import { explainUpstream, parseEmbeddedUpstreamError } from '../../../../nodes/Aog/aog/errors';
+import { AOG_SETUP_HINT as SETUP_HINT } from '../../../../nodes/Aog/dashscope/errors';
+import type { HttpAnswer as GatewayAnswer } from '../../../../nodes/Aog/http/json';
 import { ItemFailure, type Failure } from '../../../../nodes/Aog/run/failures';
 import { BILLING_WARNING } from '../../../../nodes/Aog/dashscope/errors';
 
@@ -114,7 +108,7 @@ describe('every failure row of docs/AOG-API.md (standard route)', () => {
 			const body = dashScopeBody('InvalidParameter.DataInspection', 'Download the media resource timed out during the data inspection process.');
 			const result = failure(interpretStandardAnswer(aog(500, httpErrorResponse(400, body))));
 			expect(result.message).toBe('DashScope could not read the image (InvalidParameter.DataInspection)');
-			expect(result.description).toMatch(/Re-encode it as JPEG or PNG.*public and not expired/);
+			expect(result.description).toMatch(/public \(not localhost.*re-encode it as JPEG or PNG/);
 			expect(result).toMatchObject({ retryable: false, mayHaveBilled: false });
 		});
 

@@ -1,20 +1,26 @@
 import { explainUpstream } from '../../../../nodes/Aog/aog/errors';
-import { AOG_SETUP_HINT, BILLING_WARNING } from '../../../../nodes/Aog/dashscope/errors';
+import { AOG_SETUP_HINT, BILLING_WARNING, explainDashScopeError } from '../../../../nodes/Aog/dashscope/errors';
 
 describe("explainUpstream: DashScope's codes for a key AOG holds (the AOG route's texts)", () => {
 	const said = 'DashScope said: "x".';
 
 	it.each([
-		[400, 'DataInspectionFailed', 'Content moderation blocked the request (DataInspectionFailed)', `Alibaba Cloud's moderation flagged the input image, the prompt or the generated video. ${said} Use another image or reword the prompt.`],
-		[400, 'DataInspection', 'Content moderation blocked the request (DataInspectionFailed)', `Alibaba Cloud's moderation flagged the input image, the prompt or the generated video. ${said} Use another image or reword the prompt.`],
-		[400, 'InvalidParameter.DataInspection', 'DashScope could not read the image (InvalidParameter.DataInspection)', `The image could not be downloaded or decoded upstream. ${said} Re-encode it as JPEG or PNG; for an image URL, make sure it is public and not expired.`],
-		[400, 'Arrearage', 'The Alibaba Cloud account is in arrears (Arrearage)', `DashScope refuses work while the account has an overdue payment. ${said} Top up the account in the Alibaba Cloud console, then run again.`],
 		[403, 'AccessDenied', 'DashScope denied access (AccessDenied)', `The account behind AOG's key may not use this model. ${said} Activate Tongyi Wanxiang image-to-video in Alibaba Cloud Model Studio (Beijing region) for that account.`],
 		[400, 'InvalidParameter', 'DashScope rejected the request (InvalidParameter)', `${said} Check the image (JPEG, PNG, BMP or WEBP; sides 360–2000 px; at most 10 MB; a public URL) and the prompt (at most 800 characters).`],
 		[404, 'ModelNotFound', 'DashScope answered 404 (ModelNotFound)', said],
 	])('%i %s keeps its text', (status, code, message, description) => {
 		expect(explainUpstream(status, code, 'x')).toEqual({ message, description, retryable: false, mayHaveBilled: false, upstreamCode: code });
 	});
+
+	it.each(['DataInspectionFailed', 'DataInspection', 'InvalidParameter.DataInspection', 'Arrearage'])(
+		"%s does not depend on where the key lives: DashScope's own table phrases it",
+		(code) => {
+			const explained = explainUpstream(400, code, 'x');
+			expect(explained).toEqual(explainDashScopeError(400, code, 'x'));
+			expect(explained).toMatchObject({ retryable: false, mayHaveBilled: false, upstreamCode: code });
+			expect(explained.description).toContain(said);
+		},
+	);
 
 	it('InvalidApiKey: the key is in AOG\'s provider, see "Setting up AOG" (no install command)', () => {
 		for (const [status, code] of [[401, 'InvalidApiKey'], [401, undefined], [400, 'InvalidApiKey']] as const) {

@@ -1,5 +1,5 @@
 // DashScope answers as the transport hands them to the interpreters, for the interpreters' unit tests.
-import type { DashScopeAnswer } from '../../../../nodes/Aog/dashscope/answers';
+import type { HttpAnswer as DashScopeAnswer } from '../../../../nodes/Aog/http/json';
 import { isFailure, type Failure } from '../../../../nodes/Aog/run/failures';
 
 export const JSON_TYPE = 'application/json';

@@ -1,4 +1,5 @@
-import { getTaskAdvice, type DashScopeAnswer } from '../../../../nodes/Aog/dashscope/answers';
+import { getTaskAdvice } from '../../../../nodes/Aog/dashscope/answers';
+import type { HttpAnswer as DashScopeAnswer } from '../../../../nodes/Aog/http/json';
 import { interpretCancelAnswer, type CancelResult } from '../../../../nodes/Aog/dashscope/cancel';
 import { answer, error, failure, success, HTML, TASK } from './dashScopeAnswerFixtures';
 

@@ -1,11 +1,5 @@
-import {
-	DASHSCOPE_ERRORS,
-	explainDashScopeError,
-	explainTaskError,
-	findDashScopeError,
-	REGION_LABELS,
-	type DashScopeRegion,
-} from '../../../../nodes/Aog/dashscope/errors';
+import { explainDashScopeError, explainTaskError, findDashScopeError } from '../../../../nodes/Aog/dashscope/errors';
+import { DASHSCOPE_ERRORS, REGION_LABELS, type DashScopeRegion } from '../../../../nodes/Aog/dashscope/errorTable';
 
 const REGIONS: DashScopeRegion[] = ['beijing', 'singapore', 'virginia', 'custom'];
 

@@ -3,12 +3,13 @@ import { randomBytes } from 'node:crypto';
 import {
 	bodyShapeOf,
 	checkDashScopeOptions,
-	dashScopeBody,
+	dashScopeImageToVideoBody,
 	dashScopeModel,
 	wanVersion,
 	type DashScopeVideoOptions,
 } from '../../../../nodes/Aog/dashscope/models';
-import { DASHSCOPE_MODELS, DEFAULT_DASHSCOPE_MODEL } from '../../../../nodes/Aog/dashscope/modelTable';
+import { DASHSCOPE_MODELS } from '../../../../nodes/Aog/dashscope/modelTable';
+import { DEFAULT_MODEL } from '../../../../nodes/Aog/operations/imageToVideo.properties';
 import { InputError } from '../../../../nodes/Aog/run/failures';
 
 const FIRST_FRAME = ['wan2.2-i2v-plus', 'wan2.2-i2v-flash', 'wan2.5-i2v-preview', 'wan2.6-i2v-flash', 'wan2.6-i2v', 'wan2.7-i2v'];
@@ -31,7 +32,7 @@ const parse = (body: string | Buffer) => JSON.parse(typeof body === 'string' ? b
 describe('DASHSCOPE_MODELS', () => {
 	it('knows every first-frame model, with the default among them', () => {
 		for (const name of [...FIRST_FRAME, 'wanx2.1-i2v-turbo', 'wanx2.1-i2v-plus', 'wan2.1-i2v-turbo', 'wan2.1-i2v-plus']) expect(DASHSCOPE_MODELS[name]).toBeDefined();
-		expect(DEFAULT_DASHSCOPE_MODEL).toBe('wan2.2-i2v-plus');
+		expect(DASHSCOPE_MODELS[DEFAULT_MODEL]).toBeDefined();
 	});
 
 	it.each(Object.entries(DASHSCOPE_MODELS))('%s is consistent', (_name, model) => {
@@ -195,9 +196,9 @@ describe('wanVersion and bodyShapeOf', () => {
 	});
 });
 
-describe('dashScopeBody', () => {
+describe('dashScopeImageToVideoBody', () => {
 	it('img_url shape for wan2.2-i2v-plus: the default resolution, no duration (fixed 5 s)', () => {
-		expect(parse(dashScopeBody('wan2.2-i2v-plus', IMAGE_URL, 'a cat turns its head', {}))).toEqual({
+		expect(parse(dashScopeImageToVideoBody('wan2.2-i2v-plus', IMAGE_URL, 'a cat turns its head', {}))).toEqual({
 			model: 'wan2.2-i2v-plus',
 			input: { img_url: IMAGE_URL, prompt: 'a cat turns its head' },
 			parameters: { resolution: '1080P' },
@@ -206,7 +207,7 @@ describe('dashScopeBody', () => {
 
 	it('omits the duration of a fixed-length model even when the user set 5', () => {
 		for (const model of ['wan2.2-i2v-plus', 'wan2.2-i2v-flash', 'wanx2.1-i2v-plus']) {
-			expect(parse(dashScopeBody(model, IMAGE_URL, '', { duration: 5 })).parameters).not.toHaveProperty('duration');
+			expect(parse(dashScopeImageToVideoBody(model, IMAGE_URL, '', { duration: 5 })).parameters).not.toHaveProperty('duration');
 		}
 	});
 
@@ -222,7 +223,7 @@ describe('dashScopeBody', () => {
 			audioUrl: ' https://example.com/voice.mp3 ',
 			shotType: 'multi',
 		};
-		expect(parse(dashScopeBody('wan2.6-i2v', IMAGE_URL, 'p', options))).toEqual({
+		expect(parse(dashScopeImageToVideoBody('wan2.6-i2v', IMAGE_URL, 'p', options))).toEqual({
 			model: 'wan2.6-i2v',
 			input: { img_url: IMAGE_URL, audio_url: 'https://example.com/voice.mp3', prompt: 'p', negative_prompt: 'blur' },
 			parameters: { resolution: '720P', duration: 12, prompt_extend: true, seed: 7, watermark: false, audio: false, shot_type: 'multi' },
@@ -230,12 +231,12 @@ describe('dashScopeBody', () => {
 	});
 
 	it('fills the default duration of a model with a choice, and keeps falsy options that were set', () => {
-		expect(parse(dashScopeBody('wan2.5-i2v-preview', IMAGE_URL, '', { seed: 0, promptExtend: false })).parameters).toEqual({ resolution: '1080P', duration: 5, seed: 0, prompt_extend: false });
-		expect(parse(dashScopeBody('wan2.2-i2v-flash', IMAGE_URL, '', {})).parameters).toEqual({ resolution: '720P' });
+		expect(parse(dashScopeImageToVideoBody('wan2.5-i2v-preview', IMAGE_URL, '', { seed: 0, promptExtend: false })).parameters).toEqual({ resolution: '1080P', duration: 5, seed: 0, prompt_extend: false });
+		expect(parse(dashScopeImageToVideoBody('wan2.2-i2v-flash', IMAGE_URL, '', {})).parameters).toEqual({ resolution: '720P' });
 	});
 
 	it('media shape for wan2.7: first frame and driving audio, no img_url', () => {
-		const body = parse(dashScopeBody('wan2.7-i2v', IMAGE_URL, 'p', { audioUrl: 'https://example.com/a.wav', duration: 8 }));
+		const body = parse(dashScopeImageToVideoBody('wan2.7-i2v', IMAGE_URL, 'p', { audioUrl: 'https://example.com/a.wav', duration: 8 }));
 		expect(body).toEqual({
 			model: 'wan2.7-i2v',
 			input: { media: [{ type: 'first_frame', url: IMAGE_URL }, { type: 'driving_audio', url: 'https://example.com/a.wav' }], prompt: 'p' },
@@ -246,19 +247,19 @@ describe('dashScopeBody', () => {
 	});
 
 	it('an unknown model gets only what the user set, in the shape its version implies', () => {
-		expect(parse(dashScopeBody('wan2.8-i2v', IMAGE_URL, '', {}))).toEqual({ model: 'wan2.8-i2v', input: { media: [{ type: 'first_frame', url: IMAGE_URL }] }, parameters: {} });
-		expect(parse(dashScopeBody('wanx2.3-i2v', IMAGE_URL, '', { resolution: '4k', duration: 30 }))).toEqual({ model: 'wanx2.3-i2v', input: { img_url: IMAGE_URL }, parameters: { resolution: '4K', duration: 30 } });
+		expect(parse(dashScopeImageToVideoBody('wan2.8-i2v', IMAGE_URL, '', {}))).toEqual({ model: 'wan2.8-i2v', input: { media: [{ type: 'first_frame', url: IMAGE_URL }] }, parameters: {} });
+		expect(parse(dashScopeImageToVideoBody('wanx2.3-i2v', IMAGE_URL, '', { resolution: '4k', duration: 30 }))).toEqual({ model: 'wanx2.3-i2v', input: { img_url: IMAGE_URL }, parameters: { resolution: '4K', duration: 30 } });
 	});
 
 	it('passes a data URI string through unchanged', () => {
 		const dataUri = `data:image/png;base64,${randomBytes(30).toString('base64')}`;
-		expect(parse(dashScopeBody('wan2.2-i2v-plus', dataUri, '', {})).input.img_url).toBe(dataUri);
-		expect(parse(dashScopeBody('wan2.7-i2v', dataUri, '', {})).input.media[0].url).toBe(dataUri);
+		expect(parse(dashScopeImageToVideoBody('wan2.2-i2v-plus', dataUri, '', {})).input.img_url).toBe(dataUri);
+		expect(parse(dashScopeImageToVideoBody('wan2.7-i2v', dataUri, '', {})).input.media[0].url).toBe(dataUri);
 	});
 
 	it.each(['wan2.2-i2v-plus', 'wan2.7-i2v'])('encodes an inline picture straight into the body bytes as a data URI (%s)', (model) => {
 		const bytes = randomBytes(3 * 256 * 1024 + 11);
-		const body = dashScopeBody(model, { bytes, mimeType: 'image/jpeg' }, '镜头缓缓推近 "quoted"', { negativePrompt: 'blur' });
+		const body = dashScopeImageToVideoBody(model, { bytes, mimeType: 'image/jpeg' }, '镜头缓缓推近 "quoted"', { negativePrompt: 'blur' });
 		expect(Buffer.isBuffer(body)).toBe(true);
 		const json = parse(body);
 		const dataUri = `data:image/jpeg;base64,${bytes.toString('base64')}`;
@@ -270,6 +271,6 @@ describe('dashScopeBody', () => {
 	});
 
 	it('leaves out an empty prompt and empty negative prompt', () => {
-		expect(parse(dashScopeBody('wan2.2-i2v-plus', IMAGE_URL, '', { negativePrompt: '' })).input).toEqual({ img_url: IMAGE_URL });
+		expect(parse(dashScopeImageToVideoBody('wan2.2-i2v-plus', IMAGE_URL, '', { negativePrompt: '' })).input).toEqual({ img_url: IMAGE_URL });
 	});
 });

@@ -1,4 +1,4 @@
-// What the stop button leaves behind, from the job ledger (helpers/stopReport.ts): each item's own error, and the
+// What the stop button leaves behind, from the job ledger (run/stopReport.ts): each item's own error, and the
 // report that names every job whatever came first.
 import type { Job } from '../../../../nodes/Aog/run/jobLedger';
 import { stopFailure, stopReport } from '../../../../nodes/Aog/run/stopReport';

@@ -1,4 +1,4 @@
-// The shared backoff's pace after a rate limit (helpers/concurrency.ts): items that waited out a 429 submit one slot
+// The shared backoff's pace after a rate limit (run/concurrency.ts): items that waited out a 429 submit one slot
 // apart, not all at the instant the pause ends. A fake clock and random source: no waiting.
 import { SharedBackoff } from '../../../../nodes/Aog/run/concurrency';
 

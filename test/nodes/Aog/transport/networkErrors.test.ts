@@ -1,4 +1,4 @@
-// How a failed request is classified (transport/networkErrors.ts): only a failure before anything was sent proves
+// How a failed request is classified (http/networkErrors.ts): only a failure before anything was sent proves
 // that no job exists. n8n's SSRF protection is one: it refuses the address before connecting.
 import type { IExecuteFunctions } from 'n8n-workflow';
 

@@ -65,7 +65,7 @@ describe('success', () => {
 			imageSource: 'binary',
 			mimeType: 'video/mp4',
 			videoUrl: task.videoUrl,
-			fileName: `aog-video-${task.id}.mp4`,
+			fileName: `dashscope-video-${task.id}.mp4`,
 		});
 		expect(String(item.json.submitTime) <= String(item.json.scheduledTime)).toBe(true);
 		expect(String(item.json.scheduledTime) <= String(item.json.endTime)).toBe(true);

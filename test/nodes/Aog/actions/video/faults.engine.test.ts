@@ -144,7 +144,7 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			{ kind: 'upstream', code: 'InvalidParameter.DataInspection' },
 			{
 				message: 'DashScope could not read the image (InvalidParameter.DataInspection)',
-				description: [/could not be downloaded or decoded upstream/, /Re-encode it as JPEG or PNG/],
+				description: [/could not download or decode the image/, /re-encode it as JPEG or PNG/],
 				httpCode: '400',
 			},
 		],

@@ -4,17 +4,25 @@ import { deliveryOptions, generationOptions } from './options';
 
 export const DEFAULT_MODEL = 'wan2.2-i2v-plus';
 export const MAX_PROMPT_LENGTH = 800;
-export const description: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Image Source',
 		name: 'imageSource',
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'Binary File', value: 'binary', description: 'A picture from an earlier node (upload, Read File, HTTP Request…)' },
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description: 'A picture from an earlier node (upload, Read File, HTTP Request…)',
+			},
 			{ name: 'URL', value: 'url', description: 'A public http(s) address that Alibaba Cloud downloads itself' },
 			{ name: 'Base64', value: 'base64', description: 'Base64 text or a data URI' },
-			{ name: 'Path on AOG Host', value: 'path', description: 'A file on the machine where AOG runs (not where n8n runs); AOG gateway only' },
+			{
+				name: 'Path on AOG Host',
+				value: 'path',
+				description: 'A file on the machine where AOG runs (not where n8n runs); AOG gateway only',
+			},
 		],
 		default: 'binary',
 		description: 'Where the picture comes from',
@@ -37,7 +45,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: 'https://example.com/product.jpg',
 		displayOptions: { show: { imageSource: ['url'] } },
-		description: 'Public http(s) URL of the picture; it must be reachable from the internet (no localhost, private addresses or expired links)',
+		description:
+			'Public http(s) URL of the picture; it must be reachable from the internet (no localhost, private addresses or expired links)',
 	},
 	{
 		displayName: 'Image (Base64)',
@@ -47,7 +56,8 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		displayOptions: { show: { imageSource: ['base64'] } },
-		description: 'Bare base64 or a data URI (data:image/png;base64,…); the node adds the data URI prefix DashScope needs',
+		description:
+			'Bare base64 or a data URI (data:image/png;base64,…); the node adds the data URI prefix DashScope needs',
 	},
 	{
 		displayName: 'Image Path',
@@ -88,7 +98,8 @@ export const description: INodeProperties[] = [
 				placeholder: DEFAULT_MODEL,
 			},
 		],
-		description: 'The image-to-video model: through AOG one registered in the gateway, with DashScope directly a first-frame model of the credential\'s region',
+		description:
+			"The image-to-video model: through AOG one registered in the gateway, with DashScope directly a first-frame model of the credential's region",
 	},
 	{
 		displayName: 'Options',
