@@ -15,8 +15,8 @@ interface FileResult {
 	tests: Array<[string[], string, Status]>;
 }
 
-const GUARDS = 'test/nodes/Aog/actions/video/guards.engine.test.ts';
-const WAIT = 'test/nodes/Aog/transport/wait.test.ts';
+const GUARDS = 'test/nodes/Aog/operations/guards.engine.test.ts';
+const WAIT = 'test/nodes/Aog/run/wait.test.ts';
 
 function doc(statusA = 'pass', statusB = 'pass'): string {
 	return [
@@ -44,7 +44,7 @@ function results(files: FileResult[]) {
 const passing = (): FileResult[] => [
 	{ file: GUARDS, tests: [[['the stop button'], 'ends at once', 'passed'], [['streamed'], 'a 256 MiB video', 'passed']] },
 	{ file: WAIT, tests: [[['abortableSleep'], '50 waits on one signal', 'passed']] },
-	{ file: 'test/nodes/Aog/helpers/url.test.ts', tests: [[['url'], 'something else', 'failed']] },
+	{ file: 'test/nodes/Aog/http/url.test.ts', tests: [[['url'], 'something else', 'failed']] },
 ];
 
 function check(docText: string, files: FileResult[], extra: string[] = ['--check']) {

@@ -3,8 +3,8 @@
 
 import { isObject, type HttpAnswer, type Json } from '../http/json';
 import { describeErrorStatus } from './errorCases';
-import { explainUpstream } from './errors';
-import { BILLING_WARNING, preview } from '../dashscope/errors';
+import { BILLING_WARNING, explainUpstream } from './errors';
+import { preview } from '../dashscope/errors';
 import { blockedByN8n, type Failure, type NetworkErrorKind } from '../run/failures';
 import { isRedirect, redirectFailure } from '../http/redirect';
 

@@ -1,8 +1,14 @@
 // AOG's error answers as a table of cases (docs/AOG-API.md): which case an error status is, first match wins.
-import { AOG_SETUP_HINT, BILLING_WARNING, preview } from '../dashscope/errors';
+import { preview } from '../dashscope/errors';
 import { retryAfterMs, type HttpAnswer, type Json } from '../http/json';
 import type { Failure } from '../run/failures';
-import { explainUpstream, parseEmbeddedUpstreamError, type UpstreamError } from './errors';
+import {
+	AOG_SETUP_HINT,
+	BILLING_WARNING,
+	explainUpstream,
+	parseEmbeddedUpstreamError,
+	type UpstreamError,
+} from './errors';
 
 /** What an error answer says, read once so that each case below is one line of matching. */
 interface ErrorAnswer {

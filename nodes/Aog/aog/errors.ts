@@ -1,8 +1,16 @@
 // DashScope's errors as AOG relays them (docs/AOG-API.md): buried in AOG's message text, and explained for a key that
 // AOG holds. AOG's own error answers are aog/errorCases.ts.
-import { AOG_SETUP_HINT, BILLING_WARNING, explainDashScopeError, preview, type Explained } from '../dashscope/errors';
+import { explainDashScopeError, preview, type Explained } from '../dashscope/errors';
 import { IMAGE_RULES } from '../dashscope/errorTable';
 import { isObject, type Json } from '../http/json';
+
+/** Said wherever AOG may have created (and billed) a video whose id it never told. */
+export const BILLING_WARNING =
+	'The video may still be generated and billed upstream, so the node does not resubmit it automatically: check the DashScope console (Beijing region) before running this item again.';
+
+/** Where AOG keeps the DashScope key and how to store it. */
+export const AOG_SETUP_HINT =
+	'Store the key with PUT /aog/v0.2/service_provider, in the control panel, or with "aog edit provider remote_aliyun_image-to-video -f file.json": see "Setting up AOG" in the README.';
 
 const KEY_INDEPENDENT_CODES = [
 	'DataInspectionFailed',

@@ -57,7 +57,7 @@ function regionModelHint(value: DashScopeRegion | undefined): string {
 
 /**
  * One row per code DashScope documents for video synthesis, most specific first (docs/DASHSCOPE-API.md, "Errors").
- * Texts are for the direct connection; the AOG connection keeps its own texts (explainForAog).
+ * Texts are for the direct connection; through AOG, aog/errors.ts words the codes that depend on where the key lives.
  */
 export const DASHSCOPE_ERRORS: readonly DashScopeErrorRow[] = [
 	{

@@ -13,13 +13,6 @@ import {
 
 export type Explained = Pick<Failure, 'message' | 'description' | 'retryable' | 'mayHaveBilled' | 'upstreamCode'>;
 
-export const BILLING_WARNING =
-	'The video may still be generated and billed upstream, so the node does not resubmit it automatically: check the DashScope console (Beijing region) before running this item again.';
-
-/** Where AOG keeps the DashScope key and how to store it (the same words as aog/errors.ts uses for a missing key). */
-export const AOG_SETUP_HINT =
-	'Store the key with PUT /aog/v0.2/service_provider, in the control panel, or with "aog edit provider remote_aliyun_image-to-video -f file.json": see "Setting up AOG" in the README.';
-
 /** The row for a code (exact match first, then a prefix row), or for the status alone when there is no code. */
 export function findDashScopeError(status: number, code: string | undefined): DashScopeErrorRow | undefined {
 	if (code) {

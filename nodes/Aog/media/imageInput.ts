@@ -46,7 +46,7 @@ export function inspectImageBytes(
 	}
 	if (!info.mimeType) {
 		throw new InputError(
-			`The input is a ${FORMAT_NAMES[info.format]}, not an image AOG can animate`,
+			`The input is a ${FORMAT_NAMES[info.format]}, not an image Wan can animate`,
 			`${ACCEPTED}. Convert the file first (for example with the Edit Image node to JPEG), or pick the right binary field.`,
 		);
 	}

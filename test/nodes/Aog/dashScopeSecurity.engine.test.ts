@@ -8,7 +8,7 @@ import type { INodeParameters } from 'n8n-workflow';
 import type { DashScopeScript } from '../../../tools/dashscope-server';
 import type { RunNodeResult } from '../../../tools/harness/engine';
 import { captureLogs, safeJson, type LogCapture } from './logCapture';
-import { createTask } from './actions/video/dashScopeTasks';
+import { createTask } from './operations/dashScopeTasks';
 import { jpegItem, runDashScope, startDashScopeServer, type DashScopeServer } from './support';
 import type { RunDashScopeOptions } from './support';
 

@@ -1,5 +1,5 @@
-import { explainUpstream } from '../../../../nodes/Aog/aog/errors';
-import { AOG_SETUP_HINT, BILLING_WARNING, explainDashScopeError } from '../../../../nodes/Aog/dashscope/errors';
+import { AOG_SETUP_HINT, BILLING_WARNING, explainUpstream } from '../../../../nodes/Aog/aog/errors';
+import { explainDashScopeError } from '../../../../nodes/Aog/dashscope/errors';
 
 describe("explainUpstream: DashScope's codes for a key AOG holds (the AOG route's texts)", () => {
 	const said = 'DashScope said: "x".';

@@ -4,8 +4,8 @@
 // only to order events (a request arriving during a 1 s pause), never to judge speed.
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import type { GenerationRequest } from '../../../../../tools/aog-server';
-import { jpegItem, runAog, startAogServer, type AogServer } from '../../support';
+import type { GenerationRequest } from '../../../../tools/aog-server';
+import { jpegItem, runAog, startAogServer, type AogServer } from '../support';
 
 let server: AogServer;
 

@@ -1,7 +1,7 @@
 // Tasks made straight on the DashScope dev server, as an earlier run (or another tool) would have: what Get Task and
 // Cancel Task act on.
-import { makeImage } from '../../../../../tools/aog-server';
-import type { DashScopeServer } from '../../support';
+import { makeImage } from '../../../../tools/aog-server';
+import type { DashScopeServer } from '../support';
 
 export async function createTask(server: DashScopeServer, prompt = 'A slow push-in'): Promise<string> {
 	const image = `data:image/jpeg;base64,${makeImage({ width: 1280, height: 720, format: 'jpeg' }).toString('base64')}`;

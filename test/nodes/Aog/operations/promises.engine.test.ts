@@ -4,9 +4,9 @@
 // The servers' counters prove how many jobs really exist.
 import type { INodeParameters } from 'n8n-workflow';
 
-import type { RunNodeResult } from '../../../../../tools/harness/engine';
-import { closedPort, jpegItem, runAog, runDashScope, startAogServer, startDashScopeServer, type AogServer, type DashScopeServer } from '../../support';
-import type { RunDashScopeOptions } from '../../support';
+import type { RunNodeResult } from '../../../../tools/harness/engine';
+import { closedPort, jpegItem, runAog, runDashScope, startAogServer, startDashScopeServer, type AogServer, type DashScopeServer } from '../support';
+import type { RunDashScopeOptions } from '../support';
 import { createTask } from './dashScopeTasks';
 
 const TIME_SCALE = 0.01;

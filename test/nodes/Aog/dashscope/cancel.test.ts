@@ -1,7 +1,7 @@
 import { getTaskAdvice } from '../../../../nodes/Aog/dashscope/answers';
 import type { HttpAnswer as DashScopeAnswer } from '../../../../nodes/Aog/http/json';
 import { interpretCancelAnswer, type CancelResult } from '../../../../nodes/Aog/dashscope/cancel';
-import { answer, error, failure, success, HTML, TASK } from './dashScopeAnswerFixtures';
+import { answer, error, failure, success, HTML, TASK } from './answerFixtures';
 
 describe('interpretCancelAnswer', () => {
 	it.each([

@@ -6,11 +6,11 @@ import path from 'node:path';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import type { ScriptedFailure } from '../../../../../tools/aog-server';
-import { userFolder } from '../../../../../tools/harness/engine';
-import { closedPort, jpegItem, runAog, startAogServer, type AogServer } from '../../support';
-import type { RunAogOptions } from '../../support';
-import type { RunNodeResult } from '../../../../../tools/harness/engine';
+import type { ScriptedFailure } from '../../../../tools/aog-server';
+import { userFolder } from '../../../../tools/harness/engine';
+import { closedPort, jpegItem, runAog, startAogServer, type AogServer } from '../support';
+import type { RunAogOptions } from '../support';
+import type { RunNodeResult } from '../../../../tools/harness/engine';
 
 let server: AogServer;
 

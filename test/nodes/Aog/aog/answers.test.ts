@@ -1,9 +1,7 @@
 import { describeNetworkFailure, interpretNativeAnswer, interpretStandardAnswer, type GenerationResult } from '../../../../nodes/Aog/aog/answers';
-import { explainUpstream, parseEmbeddedUpstreamError } from '../../../../nodes/Aog/aog/errors';
-import { AOG_SETUP_HINT as SETUP_HINT } from '../../../../nodes/Aog/dashscope/errors';
+import { AOG_SETUP_HINT as SETUP_HINT, BILLING_WARNING, explainUpstream, parseEmbeddedUpstreamError } from '../../../../nodes/Aog/aog/errors';
 import type { HttpAnswer as GatewayAnswer } from '../../../../nodes/Aog/http/json';
 import { ItemFailure, type Failure } from '../../../../nodes/Aog/run/failures';
-import { BILLING_WARNING } from '../../../../nodes/Aog/dashscope/errors';
 
 // ---- AOG's answers, built the way the Go gateway builds them (see docs/AOG-API.md) ----
 

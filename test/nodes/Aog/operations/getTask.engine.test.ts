@@ -1,6 +1,6 @@
 // Get Task with DashScope directly (docs/DASHSCOPE-API.md, "Poll"): how a task is recovered after the node's timeout
 // or a crash, waiting or reporting its status at once, inside n8n-core's real engine against the DashScope dev server.
-import { probeOutputVideo, runAog, runDashScope, startAogServer, startDashScopeServer, type AogServer, type DashScopeServer } from '../../support';
+import { probeOutputVideo, runAog, runDashScope, startAogServer, startDashScopeServer, type AogServer, type DashScopeServer } from '../support';
 import { createTask, until } from './dashScopeTasks';
 
 let server: DashScopeServer;

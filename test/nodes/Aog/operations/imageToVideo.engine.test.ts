@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { jpegItem, makeImage, probeOutputVideo, runAog, startAogServer, type AogServer } from '../../support';
+import { jpegItem, makeImage, probeOutputVideo, runAog, startAogServer, type AogServer } from '../support';
 
 let server: AogServer;
 

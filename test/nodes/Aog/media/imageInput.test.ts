@@ -114,10 +114,10 @@ describe('base64ToDataUri: what users paste', () => {
 	});
 
 	it.each([
-		['a GIF', basicImage(641, 480, 'gif'), 'The input is a GIF, not an image AOG can animate'],
-		['a TIFF', basicImage(641, 480, 'tiff'), 'The input is a TIFF, not an image AOG can animate'],
-		['text', Buffer.from('just some words, not a picture'), 'The input is a text file, not an image AOG can animate'],
-		['a PDF', Buffer.from('%PDF-1.7\n1 0 obj\n'), 'The input is a PDF document, not an image AOG can animate'],
+		['a GIF', basicImage(641, 480, 'gif'), 'The input is a GIF, not an image Wan can animate'],
+		['a TIFF', basicImage(641, 480, 'tiff'), 'The input is a TIFF, not an image Wan can animate'],
+		['text', Buffer.from('just some words, not a picture'), 'The input is a text file, not an image Wan can animate'],
+		['a PDF', Buffer.from('%PDF-1.7\n1 0 obj\n'), 'The input is a PDF document, not an image Wan can animate'],
 	])('refuses %s with validation on', (_name, bytes, message) => {
 		const error = inputError(() => base64ToDataUri(b64(bytes), true));
 		expect(error.message).toBe(message);

@@ -4,9 +4,9 @@
 // no task exists (429 Throttling), never after a 5xx or a lost answer.
 import type { INodeParameters } from 'n8n-workflow';
 
-import type { RunNodeResult } from '../../../../../tools/harness/engine';
-import { jpegItem, probeOutputVideo, runDashScope, startDashScopeServer, type DashScopeServer } from '../../support';
-import type { RunDashScopeOptions } from '../../support';
+import type { RunNodeResult } from '../../../../tools/harness/engine';
+import { jpegItem, probeOutputVideo, runDashScope, startDashScopeServer, type DashScopeServer } from '../support';
+import type { RunDashScopeOptions } from '../support';
 
 /** 1 compressed ms = 0.01 wall ms by default: the server's default task (1 s queued, 30 s running) takes ~0.3 s. */
 const TIME_SCALE = 0.01;

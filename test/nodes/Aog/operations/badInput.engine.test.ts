@@ -3,8 +3,8 @@
 // Options → Validate Image off lets the image checks through (the request is then made).
 import type { INodeParameters } from 'n8n-workflow';
 
-import type { InjectItem, RunNodeResult } from '../../../../../tools/harness/engine';
-import { jpegItem, makeImage, runAog, startAogServer, type AogServer } from '../../support';
+import type { InjectItem, RunNodeResult } from '../../../../tools/harness/engine';
+import { jpegItem, makeImage, runAog, startAogServer, type AogServer } from '../support';
 
 let server: AogServer;
 
@@ -77,19 +77,19 @@ describe('binary input', () => {
 	test('the failing item is named: the second of two items', async () => {
 		const result = await runBinary([jpegItem(), binary(FILES.pdf, 'application/pdf', 'order.pdf')], { options: { concurrency: 1 } });
 		// Item 0 is fine and is generated; item 1 is refused before its request.
-		expect(result.error?.message).toBe('The input is a PDF document, not an image AOG can animate');
+		expect(result.error?.message).toBe('The input is a PDF document, not an image Wan can animate');
 		expect(server.counters.i2vPosts).toBe(1);
 	});
 
 	describe.each(['default', 'filesystem'] as const)('%s binary mode', (binaryMode) => {
 		test.each([
-			['a PDF', FILES.pdf, 'application/pdf', 'The input is a PDF document, not an image AOG can animate'],
-			['an MP4', FILES.mp4, 'video/mp4', 'The input is a MP4/MOV video, not an image AOG can animate'],
-			['a text file', FILES.text, 'text/plain', 'The input is a text file, not an image AOG can animate'],
-			['a GIF', makeImage({ width: 640, height: 480, format: 'gif' }), 'image/gif', 'The input is a GIF, not an image AOG can animate'],
-			['a TIFF', makeImage({ width: 640, height: 480, format: 'tiff' }), 'image/tiff', 'The input is a TIFF, not an image AOG can animate'],
-			['an SVG', FILES.svg, 'image/svg+xml', 'The input is a SVG, not an image AOG can animate'],
-			['an AVIF', FILES.avif, 'image/avif', 'The input is a AVIF, not an image AOG can animate'],
+			['a PDF', FILES.pdf, 'application/pdf', 'The input is a PDF document, not an image Wan can animate'],
+			['an MP4', FILES.mp4, 'video/mp4', 'The input is a MP4/MOV video, not an image Wan can animate'],
+			['a text file', FILES.text, 'text/plain', 'The input is a text file, not an image Wan can animate'],
+			['a GIF', makeImage({ width: 640, height: 480, format: 'gif' }), 'image/gif', 'The input is a GIF, not an image Wan can animate'],
+			['a TIFF', makeImage({ width: 640, height: 480, format: 'tiff' }), 'image/tiff', 'The input is a TIFF, not an image Wan can animate'],
+			['an SVG', FILES.svg, 'image/svg+xml', 'The input is a SVG, not an image Wan can animate'],
+			['an AVIF', FILES.avif, 'image/avif', 'The input is a AVIF, not an image Wan can animate'],
 		])('not an image DashScope takes: %s', async (_name, bytes, mimeType, message) => {
 			const result = await runBinary([binary(bytes, mimeType, 'upload')], {}, binaryMode);
 			expectRefused(result, { message, description: [CONVERT_FIX, /or pick the right binary field/] });
@@ -209,7 +209,7 @@ describe('base64 input', () => {
 		['a data URI with a non-image MIME type', `data:application/pdf;base64,${FILES.pdf.toString('base64')}`, 'The data URI declares "application/pdf", not an image', [/DashScope accepts JPEG, PNG, BMP and WEBP images; the data URI must start with data:image\/…/]],
 		['a data URI that is not base64', 'data:image/png,iVBORw0KGgo', 'The data URI is not base64-encoded', [/data:image\/png;base64,/]],
 		['a data URI whose type and bytes disagree', `data:image/jpeg;base64,${png}`, 'The data URI says image/jpeg but the bytes are image/png', [/Correct the prefix to data:image\/png;base64,/]],
-		['base64 of a PDF', FILES.pdf.toString('base64'), 'The input is a PDF document, not an image AOG can animate', [CONVERT_FIX]],
+		['base64 of a PDF', FILES.pdf.toString('base64'), 'The input is a PDF document, not an image Wan can animate', [CONVERT_FIX]],
 	] as Array<[string, string, string | RegExp, RegExp[]]>)('%s', async (_name, value, message, description) => {
 		expectRefused(await run(value), { message, description });
 	});

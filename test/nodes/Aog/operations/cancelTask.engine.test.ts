@@ -1,6 +1,6 @@
 // Cancel Task with DashScope directly (docs/DASHSCOPE-API.md, "Cancel"): only a PENDING task can be canceled; for any
 // other the output says why not. Inside n8n-core's real engine against the DashScope dev server.
-import { runDashScope, startDashScopeServer, type DashScopeServer } from '../../support';
+import { runDashScope, startDashScopeServer, type DashScopeServer } from '../support';
 import { createTask, until } from './dashScopeTasks';
 
 let server: DashScopeServer;

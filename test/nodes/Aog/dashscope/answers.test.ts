@@ -8,7 +8,7 @@ import {
 } from '../../../../nodes/Aog/dashscope/answers';
 import { pollTimeoutFailure, taskFailure } from '../../../../nodes/Aog/dashscope/taskFailures';
 import { REGION_LABELS } from '../../../../nodes/Aog/dashscope/errorTable';
-import { answer, error, failure, success, HTML, TASK } from './dashScopeAnswerFixtures';
+import { answer, error, failure, success, HTML, TASK } from './answerFixtures';
 
 const VIDEO_URL = 'https://dashscope-result-sh.oss-cn-shanghai.aliyuncs.com/1d/ab/20251124/video.mp4?Expires=1764043200&Signature=abc%2Bdef%3D';
 const REGIONS: DashScopeRegion[] = ['beijing', 'singapore', 'virginia', 'custom'];

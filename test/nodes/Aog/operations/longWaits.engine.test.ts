@@ -5,9 +5,9 @@
 // timeout ends instead of failing.
 import type { INodeParameters } from 'n8n-workflow';
 
-import type { RunNodeResult } from '../../../../../tools/harness/engine';
-import { jpegItem, runDashScope, startDashScopeServer, type DashScopeServer } from '../../support';
-import type { RunDashScopeOptions } from '../../support';
+import type { RunNodeResult } from '../../../../tools/harness/engine';
+import { jpegItem, runDashScope, startDashScopeServer, type DashScopeServer } from '../support';
+import type { RunDashScopeOptions } from '../support';
 import { createTask, until } from './dashScopeTasks';
 
 const TIME_SCALE = 0.01;

@@ -7,10 +7,10 @@ import { runInNewContext } from 'node:vm';
 
 import type { IExecuteFunctions, INodeExecutionData, INodeParameters, INodeProperties } from 'n8n-workflow';
 
-import { DashScopeApi } from '../../../../../credentials/DashScopeApi.credentials';
-import { Aog } from '../../../../../nodes/Aog/Aog.node';
-import { runNode, type RunNodeOptions, type RunNodeResult } from '../../../../../tools/harness/engine';
-import { jpegItem, runAog, startAogServer, startDashScopeServer, type AogServer, type DashScopeServer } from '../../support';
+import { DashScopeApi } from '../../../../credentials/DashScopeApi.credentials';
+import { Aog } from '../../../../nodes/Aog/Aog.node';
+import { runNode, type RunNodeOptions, type RunNodeResult } from '../../../../tools/harness/engine';
+import { jpegItem, runAog, startAogServer, startDashScopeServer, type AogServer, type DashScopeServer } from '../support';
 
 /** 1 compressed ms = 0.01 wall ms: a task of 100 000 compressed ms runs 1 s. */
 const TIME_SCALE = 0.01;
