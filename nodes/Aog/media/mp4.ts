@@ -8,6 +8,9 @@ export interface VideoMetadata {
 	height?: number;
 	frameRate?: number;
 	videoCodec?: string;
+	/** Whether the file has a sound track (a trak whose handler is 'soun'). */
+	hasAudio: boolean;
+	audioCodec?: string;
 	/** moov before mdat: the file can start playing (and be accepted by social uploads) before it is all downloaded. */
 	faststart: boolean;
 }
@@ -23,6 +26,9 @@ const CODECS: Record<string, string> = {
 	av01: 'av1',
 	vp09: 'vp9',
 	mp4v: 'mpeg4',
+	mp4a: 'aac',
+	'ac-3': 'ac3',
+	opus: 'opus',
 };
 
 export class Mp4Inspector {
@@ -175,7 +181,8 @@ const child = (view: DataView, type: string) => [...children(view)].find((box) =
 
 function readMovie(moov: Uint8Array): Omit<VideoMetadata, 'faststart'> {
 	const view = new DataView(moov.buffer, moov.byteOffset, moov.byteLength);
-	const result: Omit<VideoMetadata, 'faststart'> = {};
+	const result: Omit<VideoMetadata, 'faststart'> = { hasAudio: false };
+	let videoRead = false; // the first video track is the video
 	const mvhd = child(view, 'mvhd');
 	if (mvhd) {
 		const v1 = mvhd.getUint8(0) === 1;
@@ -187,9 +194,17 @@ function readMovie(moov: Uint8Array): Omit<VideoMetadata, 'faststart'> {
 		if (trak.type !== 'trak') continue;
 		const mdia = child(trak.data, 'mdia');
 		const hdlr = mdia && child(mdia, 'hdlr');
-		if (!mdia || !hdlr || hdlr.byteLength < 12 || fourCc(hdlr, 8) !== 'vide') continue;
+		if (!mdia || !hdlr || hdlr.byteLength < 12) continue;
+		const handler = fourCc(hdlr, 8);
 		const stbl = child(mdia, 'minf') && child(child(mdia, 'minf')!, 'stbl');
 		const stsd = stbl && child(stbl, 'stsd');
+		if (handler === 'soun') {
+			result.hasAudio = true;
+			if (stsd && stsd.byteLength >= 16) result.audioCodec ??= CODECS[fourCc(stsd, 12)] ?? fourCc(stsd, 12);
+			continue;
+		}
+		if (handler !== 'vide' || videoRead) continue;
+		videoRead = true;
 		if (stsd && stsd.byteLength >= 8 + 36) {
 			const format = fourCc(stsd, 12);
 			result.videoCodec = CODECS[format] ?? format;
@@ -211,7 +226,6 @@ function readMovie(moov: Uint8Array): Omit<VideoMetadata, 'faststart'> {
 			}
 			if (timescale > 0 && ticks > 0) result.frameRate = round((samples * timescale) / ticks, 3);
 		}
-		break;
 	}
 	return result;
 }

@@ -4,6 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { outputFileName } from '../media/fileName';
 import { signedUrlExpiry } from '../http/url';
 import { downloadVideo } from '../media/download';
+import { aspectRatio, platformFits } from '../media/platforms';
 import type { Generation, ItemRun } from '../run/runItems';
 import type { DeliverySettings } from './settings';
 
@@ -54,6 +55,12 @@ export async function deliver(
 		connection: run.connection.type,
 		taskId,
 	});
-	Object.assign(json, { fileSize: video.fileSize, ...video.metadata });
+	const { metadata, fileSize } = video;
+	Object.assign(json, {
+		fileSize,
+		...metadata,
+		aspectRatio: aspectRatio(metadata.width, metadata.height),
+		fits: platformFits({ ...metadata, fileSize }),
+	});
 	return { json, binary: { [settings.outputBinaryPropertyName]: video.binary }, pairedItem: { item: itemIndex } };
 }

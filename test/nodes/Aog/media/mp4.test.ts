@@ -65,6 +65,10 @@ function expectSameAsFfprobe(metadata: VideoMetadata, reference: ProbeResult) {
 	expect(metadata.videoCodec).toBe(video.codec_name);
 	expect(metadata.frameRate).toBeCloseTo(frameRate(video.avg_frame_rate), 2);
 	expect(metadata.frameRate).toBeCloseTo(frameRate(video.r_frame_rate), 2);
+	// A sound track exactly when ffprobe sees one, with ffprobe's codec name.
+	const audio = reference.streams.find((stream) => stream.codec_type === 'audio');
+	expect(metadata.hasAudio).toBe(audio !== undefined);
+	expect(metadata.audioCodec).toBe(audio?.codec_name);
 	// Within one frame of ffprobe's container duration.
 	expect(Math.abs(metadata.durationSeconds! - Number(reference.format.duration))).toBeLessThan(1 / frameRate(video.r_frame_rate));
 }
@@ -101,6 +105,7 @@ describe('Mp4Inspector on ffmpeg-made MP4s, cross-checked with ffprobe', () => {
 		const { bytes, probe: reference } = references.get(videoName(SPECS[SPECS.length - 1]))!;
 		expect(reference.streams.map((stream) => stream.codec_type)).toEqual(['audio', 'video']);
 		expectSameAsFfprobe(inspect(bytes), reference);
+		expect(inspect(bytes)).toMatchObject({ hasAudio: true, audioCodec: 'aac' });
 	});
 });
 

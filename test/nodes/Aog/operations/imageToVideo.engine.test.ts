@@ -49,6 +49,9 @@ describe.each(['filesystem', 'default'] as const)('Image to Video from a binary 
 		expect(probe).toMatchObject({ codec: 'h264', width: 1920, height: 1080, hasAudio: false });
 		expect(item.json.durationSeconds).toBeCloseTo(probe.duration, 1);
 		expect(item.json.frameRate).toBeCloseTo(probe.fps, 1);
+		// What a poster needs, from the same MP4: a silent 16:9 1080P clip, too large for X's 1280×1024.
+		expect(item.json).toMatchObject({ hasAudio: probe.hasAudio, aspectRatio: '16:9' });
+		expect(item.json.fits).toEqual({ youtubeShorts: false, instagramReels: true, tiktok: true, telegram: true, x: false });
 
 		const post = lastPost();
 		expect(post.path).toBe('/aog/v0.2/services/image-to-video');
