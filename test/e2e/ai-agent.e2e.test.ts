@@ -267,7 +267,7 @@ describe.each(TARGETS)('the node as an AI Agent tool in n8n $n8n', (target) => {
 	test('the agent calls the tool with its $fromAI arguments and answers with the task id and the video link', async () => {
 		reset();
 		const reply = await chat(`Please animate ${imageUrl}: ${PROMPT}`);
-		if (reply.status !== 200) throw new Error(`the chat answered ${reply.status}: ${JSON.stringify(reply.body)}\n${n8n.output().slice(-3000)}`);
+		if (reply.status !== 200) throw new Error(`the chat answered ${reply.status}: ${JSON.stringify(reply.body)}; refused by the proxy sink: ${JSON.stringify(sink.seen)}\n${n8n.output().slice(-3000)}`);
 
 		// the model was asked twice: the tool call with the arguments the tool's schema asked for, then the answer
 		expect(openAi.requests.map((request) => request.answer)).toEqual(['toolCall', 'final']);
