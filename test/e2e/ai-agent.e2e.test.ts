@@ -271,6 +271,8 @@ describe.each(TARGETS)('the node as an AI Agent tool in n8n $n8n', (target) => {
 
 		// the model was asked twice: the tool call with the arguments the tool's schema asked for, then the answer
 		expect(openAi.requests.map((request) => request.answer)).toEqual(['toolCall', 'final']);
+		// the Chat Trigger answers when the run ends (response mode "last node"): the agent does not stream
+		expect(openAi.requests.map((request) => request.stream)).toEqual([false, false]);
 		const [first] = openAi.requests;
 		const offered = first.body.tools.map((tool: { function: { name: string } }) => tool.function.name);
 		expect(offered).toEqual(expect.arrayContaining([first.toolCall!.name, expect.stringMatching(/^Get_a_video_task/)]));
