@@ -3,10 +3,12 @@
 // node's tool variant, DashScope directly) runs in `n8n start`: a chat message is posted to the trigger's webhook.
 // The OpenAI Chat Model's credential points at the scripted OpenAI dev server (tools/openai-server): it calls the
 // video tool with the $fromAI arguments the tool's schema asks for (a picture URL served locally, a prompt), then
-// quotes the tool's answer. The tool's credential points at the DashScope dev server. n8n runs with every proxy
-// variable set to a local sink, so a request meant for anywhere but loopback would be seen there.
+// quotes the tool's answer. The tool's credential points at the DashScope dev server. Each n8n runs with every proxy
+// variable set to a local sink of its own, so a request meant for anywhere but loopback would be seen (and refused)
+// there; n8n's own calls to api.n8n.io (2.41.1 fetches a list of MCP servers) are the only ones allowed to show up.
 // Retry On Fail (3 tries) on the tool: a submit that fails with a 5xx after creating its task is never submitted
-// again by a later try.
+// again by a later try; after the last try 2.8.4 fails the run, 2.41.1 hands the error message to the model.
+// Both versions start at once, each once for the suite (about two minutes in all with both installed).
 // `npm test` builds first; on its own: npm run build && npx jest --selectProjects e2e -- test/e2e/ai-agent
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
