@@ -1,7 +1,8 @@
 // End to end: every workflow in examples/, as it is in the repository, inside the real n8n 2.8.4 CLI
 // with the packed package installed like a user's community node, against the AOG dev server.
 // - all of them import (and export back unchanged), with node types and versions n8n 2.8.4 has;
-// - schedule-to-upload runs with `n8n execute` (image-to-video, the demo, runs in image-to-video.e2e.test.ts);
+// - schedule-to-upload runs with `n8n execute` (image-to-video, the demo, runs in image-to-video.e2e.test.ts;
+//   ai-agent-video-tool, the node as an AI agent's tool, in ai-agent.e2e.test.ts);
 // - the form one runs in `n8n start`: its production form is fetched and submitted as a browser
 //   does, and the completion page hands back the MP4.
 // `npm test` builds first; on its own: npm run build && npx jest test/e2e/examples --selectProjects e2e
@@ -33,6 +34,7 @@ const N8N_VERSION = '2.8.4';
 const EXAMPLES_DIR = path.join(REPO, 'examples');
 const CREDENTIAL = { id: 'aogAccountExample1', name: 'AOG account' };
 const DASHSCOPE_CREDENTIAL = { id: 'dashScopeExample1', name: 'DashScope account' };
+const OPENAI_CREDENTIAL = { id: 'openAiExample1', name: 'OpenAI account' };
 interface ExampleNode {
 	name: string;
 	type: string;
@@ -91,14 +93,21 @@ async function probeBytes(bytes: Buffer, name: string): Promise<VideoProbe> {
 describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 	test('every example uses node types and versions n8n 2.8.4 has, the credential of its connection, and imports and exports back unchanged', async () => {
 		const files = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.json')).sort();
-		expect(files).toEqual(['form-to-video.json', 'image-to-video-dashscope.json', 'image-to-video.json', 'schedule-to-upload.json', 'webhook-to-video.json']);
+		expect(files).toEqual(['ai-agent-video-tool.json', 'form-to-video.json', 'image-to-video-dashscope.json', 'image-to-video.json', 'schedule-to-upload.json', 'webhook-to-video.json']);
 		const workflows = files.map(loadExample);
 
 		// What n8n 2.8.4 ships (n8n-nodes-base's own type list) and what this package declares.
 		const baseTypes = JSON.parse(
 			readFileSync(path.join(REPO, '.cache', `n8n-${N8N_VERSION}`, 'node_modules', 'n8n-nodes-base', 'dist', 'types', 'nodes.json'), 'utf8'),
 		) as Array<{ name: string; version: number | number[] }>;
-		const versionsOf = (name: string) => baseTypes.filter((type) => type.name === name).flatMap((type) => [type.version].flat());
+		const langchainTypes = JSON.parse(
+			readFileSync(path.join(REPO, '.cache', `n8n-${N8N_VERSION}`, 'node_modules', '@n8n', 'n8n-nodes-langchain', 'dist', 'types', 'nodes.json'), 'utf8'),
+		) as Array<{ name: string; version: number | number[] }>;
+		const versionsIn = (types: typeof baseTypes, name: string) => types.filter((type) => type.name === name).flatMap((type) => [type.version].flat());
+		const versionsOf = (type: string) =>
+			type.startsWith('@n8n/n8n-nodes-langchain.')
+				? versionsIn(langchainTypes, type.replace(/^@n8n\/n8n-nodes-langchain\./, ''))
+				: versionsIn(baseTypes, type.replace(/^n8n-nodes-base\./, ''));
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const { Aog } = require(path.join(REPO, 'dist', 'nodes', 'Aog', 'Aog.node.js'));
 		const aogVersions = [new Aog().description.version].flat();
@@ -111,13 +120,15 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 			expect(workflow.active).toBe(false);
 			for (const node of workflow.nodes) {
 				const where = `${workflow.id}: "${node.name}" (${node.type} v${node.typeVersion})`;
-				if (node.type === 'n8n-nodes-aog.aog') {
+				// the node itself, or its tool variant (an AI agent's tool)
+				if (node.type === 'n8n-nodes-aog.aog' || node.type === 'n8n-nodes-aog.aogTool') {
 					expect({ where, ok: aogVersions.includes(node.typeVersion) }).toEqual({ where, ok: true });
 					expect(node.credentials).toEqual(node.parameters.authentication === 'dashScopeApi' ? { dashScopeApi: DASHSCOPE_CREDENTIAL } : { aogApi: CREDENTIAL });
 					continue;
 				}
-				expect(node.type).toMatch(/^n8n-nodes-base\./);
-				const known = versionsOf(node.type.replace(/^n8n-nodes-base\./, ''));
+				expect(node.type).toMatch(/^(n8n-nodes-base|@n8n\/n8n-nodes-langchain)\./);
+				if (node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi') expect(node.credentials).toEqual({ openAiApi: OPENAI_CREDENTIAL });
+				const known = versionsOf(node.type);
 				expect({ where, ok: known.includes(node.typeVersion) }).toEqual({ where, ok: true });
 			}
 			// every connection names existing nodes
@@ -132,7 +143,11 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 		const prepared = await prepareUserFolder({
 			n8nBin,
 			workflows,
-			credentials: [...exampleCredentials({ baseUrl: server.url }), ...dashScopeCredentials({ apiKey: 'sk-test-beijing', region: 'beijing' })],
+			credentials: [
+				...exampleCredentials({ baseUrl: server.url }),
+				...dashScopeCredentials({ apiKey: 'sk-test-beijing', region: 'beijing' }),
+				{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'sk-test', url: 'http://127.0.0.1:9/v1' } },
+			],
 			userFolder: await makeUserFolder('n8n-aog-examples-import-'),
 			packageTgz: tgz,
 		});

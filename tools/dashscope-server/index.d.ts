@@ -127,6 +127,8 @@ export interface RecordedRequest {
 	method: string;
 	/** Path and query string, as sent. */
 	path: string;
+	/** The client's address (127.0.0.1 or ::ffff:127.0.0.1 for a loopback client). */
+	remoteAddress: string | undefined;
 	headers: IncomingHttpHeaders;
 	/** Parsed JSON (long base64 strings shortened), or the raw text ('' when empty). */
 	body: unknown;

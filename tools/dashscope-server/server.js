@@ -110,7 +110,7 @@ function readBody(req) {
 }
 
 function recordRequest(state, host, req, res, text) {
-	const entry = { host, method: req.method, path: req.url, headers: { ...req.headers }, body: describeBody(text), status: undefined };
+	const entry = { host, method: req.method, path: req.url, remoteAddress: req.socket.remoteAddress, headers: { ...req.headers }, body: describeBody(text), status: undefined };
 	state.lastRequests.push(entry);
 	if (state.lastRequests.length > MAX_LOGGED_REQUESTS) state.lastRequests.splice(0, state.lastRequests.length - MAX_LOGGED_REQUESTS);
 	const started = Date.now();
