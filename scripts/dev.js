@@ -2,8 +2,8 @@
 'use strict';
 // npm run dev: builds the package (npm script), then starts the AOG, DashScope and Telegram Bot API dev servers and
 // the real n8n editor (n8n 2.8.4, `n8n start`) at http://localhost:5678 with this package installed, an owner
-// account, the credentials (AOG, DashScope, Telegram) and every examples/*.json imported. Ctrl-C stops both. The user folder .cache/dev/
-// persists (database, owner, executions); `--fresh` starts from an empty one.
+// account, the credentials (AOG, DashScope, Telegram) and every examples/*.json imported. Ctrl-C stops them all.
+// The user folder .cache/dev/ persists (database, owner, executions); `--fresh` starts from an empty one.
 const fs = require('node:fs');
 const path = require('node:path');
 
