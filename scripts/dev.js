@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 'use strict';
-// npm run dev: builds the package (npm script), then starts the AOG and DashScope dev servers and the real n8n
-// editor (n8n 2.8.4, `n8n start`) at http://localhost:5678 with this package installed, an owner account, both
-// credentials (AOG, DashScope) and every examples/*.json imported. Ctrl-C stops both. The user folder .cache/dev/
-// persists (database, owner, executions); `--fresh` starts from an empty one.
+// npm run dev: builds the package (npm script), then starts the AOG, DashScope and Telegram Bot API dev servers and
+// the real n8n editor (n8n 2.8.4, `n8n start`) at http://localhost:5678 with this package installed, an owner
+// account, the credentials (AOG, DashScope, Telegram) and every examples/*.json imported. Ctrl-C stops them all.
+// The user folder .cache/dev/ persists (database, owner, executions); `--fresh` starts from an empty one.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -18,6 +18,7 @@ const USAGE = `Usage: npm run dev -- [options]
   --delay <ms>       simulated generation time of the dev server (default 3000)
   --dashscope-port <n>        DashScope dev server port (default 16689, results on 16690)
   --dashscope-time-scale <x>  its "2 minute" tasks × x (default 0.25: 30 s)
+  --telegram-port <n>         Telegram Bot API dev server port (default 16691)
   --fresh            delete .cache/dev/ first (new database, owner, examples)
   --reimport         re-import every example even if unchanged (overwrites your edits to them)
   --verbose          print n8n's log here too (it always goes to .cache/dev/n8n.log)
@@ -26,7 +27,8 @@ const USAGE = `Usage: npm run dev -- [options]
   --workers <n>      with --queue: n8n worker processes (default 2)
   --help
 Environment: AOG_BASE_URL (and AOG_API_KEY) to use a real AOG instead of the dev server;
-  DASHSCOPE_API_KEY (with DASHSCOPE_REGION beijing|singapore|virginia, or DASHSCOPE_BASE_URL) a real DashScope.`;
+  DASHSCOPE_API_KEY (with DASHSCOPE_REGION beijing|singapore|virginia, or DASHSCOPE_BASE_URL) a real DashScope;
+  TELEGRAM_BOT_TOKEN (and TELEGRAM_BASE_URL) a real bot instead of the Telegram dev server.`;
 
 function parseArgs(argv) {
 	const options = {};
@@ -44,6 +46,7 @@ function parseArgs(argv) {
 		else if (flag === '--delay') options.generationDelayMs = number();
 		else if (flag === '--dashscope-port') options.dashScopePort = number();
 		else if (flag === '--dashscope-time-scale') options.dashScopeTimeScale = number();
+		else if (flag === '--telegram-port') options.telegramPort = number();
 		else if (flag === '--exit-after') options.exitAfter = number();
 		else if (flag === '--fresh') options.fresh = true;
 		else if (flag === '--reimport') options.reimportExamples = true;
@@ -79,7 +82,7 @@ async function main() {
 	const stop = async (reason, code = 0) => {
 		if (stopping) return;
 		stopping = true;
-		console.log(`\n${reason}: stopping n8n and the dev server…`);
+		console.log(`\n${reason}: stopping n8n and the dev servers…`);
 		if (dev) await dev.stop();
 		console.log('Stopped.');
 		process.exit(code);
@@ -97,6 +100,7 @@ async function main() {
 		dashScope: process.env.DASHSCOPE_API_KEY
 			? { apiKey: process.env.DASHSCOPE_API_KEY, region: process.env.DASHSCOPE_REGION, baseUrl: process.env.DASHSCOPE_BASE_URL }
 			: undefined,
+		telegram: process.env.TELEGRAM_BOT_TOKEN ? { accessToken: process.env.TELEGRAM_BOT_TOKEN, baseUrl: process.env.TELEGRAM_BASE_URL } : undefined,
 		quietAog: false,
 		onProgress: (message) => console.log(`• ${message}`),
 		onN8nOutput: verbose ? (chunk) => process.stdout.write(chunk.replace(/^(?=.)/gm, '[n8n] ')) : undefined,
@@ -111,6 +115,7 @@ async function main() {
 
 	const demo = dev.workflows.find((workflow) => workflow.file.endsWith('image-to-video.json')) ?? dev.workflows[0];
 	const direct = dev.workflows.find((workflow) => workflow.file.endsWith('image-to-video-dashscope.json'));
+	const telegram = dev.workflows.find((workflow) => workflow.file.endsWith('form-to-telegram.json'));
 	console.log(
 		[
 			'',
@@ -119,14 +124,16 @@ async function main() {
 			demo ? `  Then open "${demo.name}": ${demo.url}` : '',
 			'  and click "Execute workflow"; the AOG node\'s output panel shows the video (Binary tab).',
 			direct ? `  DashScope directly: "${direct.name}": ${direct.url}` : '',
+			telegram ? `  To Telegram: "${telegram.name}": ${telegram.url} (publish it, then open ${dev.n8nUrl}/form/aog-video-to-telegram)` : '',
 			'',
 			`  Workflows:   ${dev.workflows.map((workflow) => workflow.name).join(' · ')}`,
 			`  Credential:  "AOG account" → ${dev.aogUrl}${dev.server ? ' (the AOG dev server in this process; requests are logged below)' : ''}`,
 			`  Credential:  "DashScope account" → ${dev.dashScope.region === 'custom' ? dev.dashScope.baseUrl : `DashScope (${dev.dashScope.region})`}${dev.dashScopeServer ? ` (the DashScope dev server, key ${dev.dashScope.apiKey}; results on ${dev.dashScopeServer.storageUrl})` : ''}`,
+			`  Credential:  "Telegram account" → ${dev.telegram.baseUrl}${dev.telegramServer ? ' (the Telegram Bot API dev server: it checks and logs each upload below)' : ''}`,
 			`  Files:       reads ${path.relative(REPO, path.join(REPO, 'examples'))}/sample.jpg, writes ${path.relative(REPO, dev.outputDir)}/`,
 			`  n8n log:     ${path.relative(REPO, dev.logFile)}`,
 			'',
-			'Ctrl-C stops n8n and the dev server.',
+			'Ctrl-C stops n8n and the dev servers.',
 			'',
 		]
 			.filter((line, index, lines) => line !== '' || lines[index - 1] !== '')
@@ -177,7 +184,7 @@ async function mainQueue({ n8nPort, aogPort, generationDelayMs, workers, exitAft
 			`  Workers:     ${stack.workers.map((worker) => `pid ${worker.pid} (health :${worker.healthPort})`).join(', ')}; executions run there, the editor's too`,
 			`  PostgreSQL:  127.0.0.1:${stack.postgres.port} (user ${stack.postgres.user}, database ${stack.postgres.database});  Redis: 127.0.0.1:${stack.redis.port}`,
 			`  Webhook:     curl -F picture=@examples/sample.jpg -F prompt='A slow push-in' -o video.mp4 ${dev.webhookUrl}`,
-			`  Credentials: "AOG account" → ${dev.aogUrl}; "DashScope account" → ${dev.dashScopeServer.url}`,
+			`  Credentials: "AOG account" → ${dev.aogUrl}; "DashScope account" → ${dev.dashScopeServer.url}; "Telegram account" → ${dev.telegramServer.url}`,
 			`  Logs:        ${stack.logsDir}`,
 			'',
 			'Ctrl-C stops everything and removes the stack\'s folders.',

@@ -1,8 +1,8 @@
 'use strict';
 // The n8n editor environment behind `npm run dev` (scripts/dev.js), also used by scripts/screenshots.js
-// and scripts/check-credential-test.js: the AOG and DashScope dev servers, the real n8n CLI (`n8n start`) with
-// this package packed and installed into the user folder's .n8n/nodes, an owner account, both credentials
-// ("AOG account", "DashScope account") and every examples/*.json imported. Plain CommonJS, no dependencies beyond the CLI driver.
+// and scripts/check-credential-test.js: the AOG, DashScope and Telegram Bot API dev servers, the real n8n CLI
+// (`n8n start`) with this package packed and installed into the user folder's .n8n/nodes, an owner account, the
+// credentials ("AOG account", "DashScope account", "Telegram account") and every examples/*.json imported. Plain CommonJS, no dependencies beyond the CLI driver.
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -21,6 +21,8 @@ const DEFAULT_AOG_PORT = 16688;
 /** The ports npm run aog-server uses for the DashScope dev server and its result host. */
 const DEFAULT_DASHSCOPE_PORT = 16689;
 const DEFAULT_STORAGE_PORT = 16690;
+/** The Telegram Bot API dev server's port (tools/telegram-server). */
+const DEFAULT_TELEGRAM_PORT = 16691;
 /** The DashScope dev server's task in the editor: "2 minutes" (5 s queued, 115 s running) × this. */
 const DEFAULT_DASHSCOPE_TIME_SCALE = 0.25;
 const DEFAULT_N8N_PORT = 5678;
@@ -133,6 +135,18 @@ function prepareExamples({ outputDir, credential, dashScopeCredential = require(
 
 function hashOf(value) {
 	return crypto.createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}
+
+/**
+ * The Telegram Bot API dev server (compiled by npm run build into dist/tools) on `port` when free, else any port;
+ * what "Telegram account" holds: { server, accessToken, baseUrl }.
+ */
+async function startTelegramDevServer({ port = DEFAULT_TELEGRAM_PORT, quiet = true } = {}) {
+	const compiled = path.join(REPO, 'dist', 'tools', 'telegram-server', 'index.js');
+	if (!fs.existsSync(compiled)) throw new Error(`${path.relative(REPO, compiled)} is missing: run npm run build first`);
+	const { startTelegramServer } = require(compiled);
+	const server = await startTelegramServer({ port: port !== 0 && (await portFree(port)) ? port : 0, quiet });
+	return { server, accessToken: server.token, baseUrl: server.url };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,8 +285,9 @@ async function ensureOwner(url, ownerFile, settings) {
 
 /**
  * Starts the dev environment and resolves once n8n answers with an owner logged in:
- * { n8nUrl, aogUrl, dashScope, owner, client, workflows, userFolder, outputDir, logFile, server, dashScopeServer, stop() }
- * (dashScope: { url, apiKey, region, baseUrl }: what the "DashScope account" credential holds).
+ * { n8nUrl, aogUrl, dashScope, telegram, owner, client, workflows, userFolder, outputDir, logFile, server, dashScopeServer,
+ * telegramServer, stop() } (dashScope: { url, apiKey, region, baseUrl }: what the "DashScope account" credential holds;
+ * telegram: { accessToken, baseUrl }: what "Telegram account" holds).
  *
  * options:
  *   userFolder     n8n user folder (default .cache/dev; persistent: database, owner, executions)
@@ -290,6 +305,8 @@ async function ensureOwner(url, ownerFile, settings) {
  *   dashScopeTimeScale  the dev server's "2 minute" task × this (default 0.25: 30 s)
  *   dashScope      { apiKey, region, baseUrl }: use this DashScope instead of starting the dev server
  *                  (region beijing|singapore|virginia, or custom with baseUrl)
+ *   telegramPort   Telegram Bot API dev server port (default 16691, else a free one)
+ *   telegram       { accessToken, baseUrl }: use this bot (Telegram's Bot API by default) instead of the dev server
  */
 async function startDev({
 	userFolder = DEV_DIR,
@@ -308,6 +325,8 @@ async function startDev({
 	dashScopePort = DEFAULT_DASHSCOPE_PORT,
 	dashScopeTimeScale = DEFAULT_DASHSCOPE_TIME_SCALE,
 	dashScope,
+	telegramPort = DEFAULT_TELEGRAM_PORT,
+	telegram,
 } = {}) {
 	fs.mkdirSync(userFolder, { recursive: true });
 	const outputDir = path.join(userFolder, 'output');
@@ -327,11 +346,13 @@ async function startDev({
 
 	let server;
 	let dashScopeServer;
+	let telegramServer;
 	let n8n;
 	const cleanup = async () => {
 		if (n8n) await n8n.stop();
 		if (server) await server.close().catch(() => {});
 		if (dashScopeServer) await dashScopeServer.close().catch(() => {});
+		if (telegramServer) await telegramServer.close().catch(() => {});
 		const state = readJson(stateFile, undefined);
 		if (state?.pid === process.pid) fs.rmSync(stateFile, { force: true });
 	};
@@ -366,6 +387,16 @@ async function startDev({
 			const taskSeconds = Math.round(120 * dashScopeTimeScale);
 			onProgress(`DashScope dev server at ${dashScopeServer.url} (results on ${dashScopeServer.storageUrl}; key ${dashScopeServer.apiKey}; tasks take ${taskSeconds} s)`);
 		}
+		let telegramAccount;
+		if (telegram?.accessToken) {
+			telegramAccount = { accessToken: telegram.accessToken, baseUrl: telegram.baseUrl || 'https://api.telegram.org' };
+			onProgress(`Using the Telegram Bot API at ${telegramAccount.baseUrl}`);
+		} else {
+			const started = await startTelegramDevServer({ port: telegramPort, quiet: quietAog });
+			telegramServer = started.server;
+			telegramAccount = { accessToken: started.accessToken, baseUrl: started.baseUrl };
+			onProgress(`Telegram Bot API dev server at ${telegramAccount.baseUrl} (bot token ${telegramAccount.accessToken})`);
+		}
 
 		onProgress(`Ensuring the n8n ${n8nVersion} CLI (installed once into .cache/n8n-${n8nVersion}/)`);
 		// On another Node.js, only the native modules n8n's core needs are built (as the compatibility suite does).
@@ -382,14 +413,14 @@ async function startDev({
 		const base = n8nEnv({ userFolder, port: n8nPort, brokerPort, fileAccess });
 		const env = { ...base, ...(node ? nodeEnv(node, base) : {}) };
 
-		const { CREDENTIAL, DASHSCOPE_CREDENTIAL, exampleCredentials, dashScopeCredentials } = require('./examples');
+		const { CREDENTIAL, DASHSCOPE_CREDENTIAL, TELEGRAM_CREDENTIAL, exampleCredentials, dashScopeCredentials, telegramCredentials } = require('./examples');
 		const importDir = path.join(userFolder, 'import');
 		fs.mkdirSync(importDir, { recursive: true });
 		onProgress(
-			`Importing the credentials "${CREDENTIAL.name}" (Base URL ${aogUrl}) and "${DASHSCOPE_CREDENTIAL.name}" (${dashScopeAccount.region === 'custom' ? `Base URL ${dashScopeAccount.baseUrl}` : `region ${dashScopeAccount.region}`})`,
+			`Importing the credentials "${CREDENTIAL.name}" (Base URL ${aogUrl}), "${DASHSCOPE_CREDENTIAL.name}" (${dashScopeAccount.region === 'custom' ? `Base URL ${dashScopeAccount.baseUrl}` : `region ${dashScopeAccount.region}`}) and "${TELEGRAM_CREDENTIAL.name}" (Base URL ${telegramAccount.baseUrl})`,
 		);
 		const credentialsFile = path.join(importDir, 'credentials.json');
-		writeJson(credentialsFile, [...exampleCredentials({ baseUrl: aogUrl, apiKey }), ...dashScopeCredentials(dashScopeAccount)]);
+		writeJson(credentialsFile, [...exampleCredentials({ baseUrl: aogUrl, apiKey }), ...dashScopeCredentials(dashScopeAccount), ...telegramCredentials(telegramAccount)]);
 		await importInto(n8nBin, 'credentials', credentialsFile, env);
 
 		// Examples are imported when new or changed since the last import, so edits to an unchanged
@@ -416,13 +447,15 @@ async function startDev({
 		const { client, owner } = await ensureOwner(`http://127.0.0.1:${n8nPort}`, path.join(userFolder, OWNER_FILE), settings);
 
 		const workflows = examples.map(({ file, workflow }) => ({ id: workflow.id, name: workflow.name, file, url: `${n8nUrl}/workflow/${workflow.id}` }));
-		writeJson(stateFile, { pid: process.pid, n8nUrl, aogUrl, dashScope: dashScopeAccount, n8nPort, userFolder, owner, workflows, startedAt: new Date().toISOString() });
+		writeJson(stateFile, { pid: process.pid, n8nUrl, aogUrl, dashScope: dashScopeAccount, telegram: { baseUrl: telegramAccount.baseUrl }, n8nPort, userFolder, owner, workflows, startedAt: new Date().toISOString() });
 		return {
 			n8nUrl,
 			apiUrl: `http://127.0.0.1:${n8nPort}`,
 			aogUrl,
 			dashScope: dashScopeAccount,
 			dashScopeServer,
+			telegram: telegramAccount,
+			telegramServer,
 			owner,
 			client,
 			workflows,
@@ -461,7 +494,9 @@ module.exports = {
 	DEFAULT_N8N_PORT,
 	DEFAULT_AOG_PORT,
 	DEFAULT_DASHSCOPE_PORT,
+	DEFAULT_TELEGRAM_PORT,
 	startDev,
+	startTelegramDevServer,
 	findRunningDev,
 	prepareExamples,
 	portFree,

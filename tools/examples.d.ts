@@ -6,6 +6,7 @@ export const CREDENTIAL: { id: string; name: string; type: 'aogApi' };
 /** The DashScope example's node names (its video node is "DashScope Image to Video"). */
 export const DASHSCOPE_NODES: { trigger: string; read: string; aog: string; write: string };
 export const DASHSCOPE_CREDENTIAL: { id: string; name: string; type: 'dashScopeApi' };
+export const TELEGRAM_CREDENTIAL: { id: string; name: string; type: 'telegramApi' };
 export const EXAMPLE_WORKFLOW: string;
 export const DASHSCOPE_EXAMPLE_WORKFLOW: string;
 export const SAMPLE_IMAGE: string;
@@ -33,3 +34,5 @@ export function dashScopeCredentials(options: {
 	baseUrl?: string;
 	apiKey: string;
 }): NonNullable<RunWorkflowOptions['credentials']>;
+/** "Telegram account" (n8n's telegramApi): baseUrl defaults to Telegram's own Bot API. */
+export function telegramCredentials(options: { accessToken: string; baseUrl?: string }): NonNullable<RunWorkflowOptions['credentials']>;

@@ -23,6 +23,8 @@ const CREDENTIAL = { id: 'aogAccountExample1', name: 'AOG account', type: 'aogAp
 /** The DashScope example's nodes: the same as the AOG one's but for the video node. */
 const DASHSCOPE_NODES = { ...NODES, aog: 'DashScope Image to Video' };
 const DASHSCOPE_CREDENTIAL = { id: 'dashScopeExample1', name: 'DashScope account', type: 'dashScopeApi' };
+/** The credential examples/form-to-telegram.json posts with: n8n's own Telegram credential. */
+const TELEGRAM_CREDENTIAL = { id: 'telegramExample1', name: 'Telegram account', type: 'telegramApi' };
 
 /**
  * The example workflow with its file paths pointed at `imagePath` and `outputDir`
@@ -66,15 +68,25 @@ function dashScopeCredentials({ region = 'custom', baseUrl = '', apiKey }) {
 	return [{ ...DASHSCOPE_CREDENTIAL, data: { region, baseUrl: region === 'custom' ? baseUrl : '', apiKey } }];
 }
 
+/**
+ * "Telegram account" (n8n's telegramApi): the bot's token and the Bot API's Base URL, Telegram's own by default or
+ * the Telegram dev server's (tools/telegram-server).
+ */
+function telegramCredentials({ accessToken, baseUrl = 'https://api.telegram.org' }) {
+	return [{ ...TELEGRAM_CREDENTIAL, data: { accessToken, baseUrl } }];
+}
+
 module.exports = {
 	prepareWorkflow,
 	prepareDashScopeWorkflow,
 	exampleCredentials,
 	dashScopeCredentials,
+	telegramCredentials,
 	NODES,
 	DASHSCOPE_NODES,
 	CREDENTIAL,
 	DASHSCOPE_CREDENTIAL,
+	TELEGRAM_CREDENTIAL,
 	EXAMPLE_WORKFLOW,
 	DASHSCOPE_EXAMPLE_WORKFLOW,
 	SAMPLE_IMAGE,

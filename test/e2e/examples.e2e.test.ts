@@ -2,7 +2,8 @@
 // with the packed package installed like a user's community node, against the AOG dev server.
 // - all of them import (and export back unchanged), with node types and versions n8n 2.8.4 has;
 // - schedule-to-upload runs with `n8n execute` (image-to-video, the demo, runs in image-to-video.e2e.test.ts;
-//   ai-agent-video-tool, the node as an AI agent's tool, in ai-agent.e2e.test.ts);
+//   ai-agent-video-tool, the node as an AI agent's tool, in ai-agent.e2e.test.ts;
+//   form-to-telegram in hand-off.e2e.test.ts, in both binary data modes);
 // - the form one runs in `n8n start`: its production form is fetched and submitted as a browser
 //   does, and the completion page hands back the MP4.
 // `npm test` builds first; on its own: npm run build && npx jest test/e2e/examples --selectProjects e2e
@@ -10,7 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { imageFile, probeVideo, startAogServer, type AogServer, type VideoProbe } from '../../tools/aog-server';
-import { dashScopeCredentials, exampleCredentials } from '../../tools/examples';
+import { dashScopeCredentials, exampleCredentials, TELEGRAM_CREDENTIAL, telegramCredentials } from '../../tools/examples';
 import {
 	activateWorkflow,
 	ensureN8n,
@@ -93,7 +94,7 @@ async function probeBytes(bytes: Buffer, name: string): Promise<VideoProbe> {
 describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 	test('every example uses node types and versions n8n 2.8.4 has, the credential of its connection, and imports and exports back unchanged', async () => {
 		const files = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.json')).sort();
-		expect(files).toEqual(['ai-agent-video-tool.json', 'form-to-video.json', 'image-to-video-dashscope.json', 'image-to-video.json', 'schedule-to-upload.json', 'webhook-to-video.json']);
+		expect(files).toEqual(['ai-agent-video-tool.json', 'form-to-telegram.json', 'form-to-video.json', 'image-to-video-dashscope.json', 'image-to-video.json', 'schedule-to-upload.json', 'webhook-to-video.json']);
 		const workflows = files.map(loadExample);
 
 		// What n8n 2.8.4 ships (n8n-nodes-base's own type list) and what this package declares.
@@ -126,6 +127,8 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 					expect(node.credentials).toEqual(node.parameters.authentication === 'dashScopeApi' ? { dashScopeApi: DASHSCOPE_CREDENTIAL } : { aogApi: CREDENTIAL });
 					continue;
 				}
+				// n8n's own Telegram node posts with the credential npm run dev and the hand-off suite import
+				if (node.type === 'n8n-nodes-base.telegram') expect(node.credentials).toEqual({ telegramApi: { id: TELEGRAM_CREDENTIAL.id, name: TELEGRAM_CREDENTIAL.name } });
 				expect(node.type).toMatch(/^(n8n-nodes-base|@n8n\/n8n-nodes-langchain)\./);
 				if (node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi') expect(node.credentials).toEqual({ openAiApi: OPENAI_CREDENTIAL });
 				const known = versionsOf(node.type);
@@ -147,6 +150,7 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 				...exampleCredentials({ baseUrl: server.url }),
 				...dashScopeCredentials({ apiKey: 'sk-test-beijing', region: 'beijing' }),
 				{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'sk-test', url: 'http://127.0.0.1:9/v1' } },
+				...telegramCredentials({ accessToken: '7000000001:AAHexampleImportOnly' }),
 			],
 			userFolder: await makeUserFolder('n8n-aog-examples-import-'),
 			packageTgz: tgz,

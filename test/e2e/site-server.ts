@@ -4,14 +4,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface UploadPart {
-	name: string;
-	/** The part's filename="…", when it is a file. */
-	fileName?: string;
-	/** The part's own Content-Type header, when present. */
-	contentType?: string;
-	data: Buffer;
-}
+import { parseMultipart, type MultipartPart } from '../../tools/telegram-server';
+
+/** One part of an upload (tools/telegram-server's multipart parser). */
+export type UploadPart = MultipartPart;
 
 export interface Upload {
 	path: string;
@@ -50,37 +46,6 @@ function readBody(req: IncomingMessage, limit = 200 * 1024 * 1024): Promise<Buff
 		req.on('end', () => resolve(Buffer.concat(chunks)));
 		req.on('error', reject);
 	});
-}
-
-/** Parses a multipart/form-data body (RFC 7578) into its parts. Throws on a malformed body. */
-export function parseMultipart(body: Buffer, contentType: string): UploadPart[] {
-	const match = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
-	if (!/^multipart\/form-data/i.test(contentType) || !match) throw new Error(`not multipart/form-data: ${contentType}`);
-	const boundary = Buffer.from(`--${match[1] ?? match[2].trim()}`);
-	const parts: UploadPart[] = [];
-	let position = body.indexOf(boundary);
-	if (position !== 0) throw new Error('the body does not start with the boundary');
-	for (;;) {
-		position += boundary.length;
-		if (body.subarray(position, position + 2).toString() === '--') break; // closing boundary
-		if (body.subarray(position, position + 2).toString() !== '\r\n') throw new Error('no CRLF after a boundary');
-		position += 2;
-		const headerEnd = body.indexOf('\r\n\r\n', position);
-		if (headerEnd === -1) throw new Error('a part has no end of headers');
-		const headers: Record<string, string> = {};
-		for (const line of body.subarray(position, headerEnd).toString('utf8').split('\r\n')) {
-			const colon = line.indexOf(':');
-			if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-		}
-		const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), boundary]), headerEnd + 4);
-		if (next === -1) throw new Error('a part is not closed by the boundary');
-		const disposition = headers['content-disposition'] ?? '';
-		const name = /\bname="([^"]*)"/i.exec(disposition)?.[1] ?? '';
-		const fileName = /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
-		parts.push({ name, fileName, contentType: headers['content-type'], data: body.subarray(headerEnd + 4, next) });
-		position = next + 2;
-	}
-	return parts;
 }
 
 export async function startSiteServer(): Promise<SiteServer> {

@@ -36,7 +36,8 @@ async function installPackage(userFolder, tgz) {
 	}
 	const result = await run(
 		npmCommand(),
-		['install', '--prefix', nodesDir, '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', tgz],
+		// --prefer-offline: npm still resolves the peer n8n-workflow's metadata; from its cache when it has it (seconds saved)
+		['install', '--prefix', nodesDir, '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tgz],
 		{ cwd: userFolder, timeoutMs: 3 * MINUTE },
 	);
 	if (result.code !== 0) throw new Error(`npm install of ${tgz} failed (exit ${result.code}):\n${tail(result.stderr || result.stdout)}`);

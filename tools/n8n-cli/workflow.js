@@ -123,9 +123,10 @@ async function prepareUserFolder({
 		fs.writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2));
 		await n8nCli(n8nBin, ['import:credentials', `--input=${credentialsFile}`], { node, folder, env: childEnv });
 	}
-	for (const workflow of workflows) {
-		const workflowFile = path.join(ioDir, `workflow-${workflow.id}.json`);
-		fs.writeFileSync(workflowFile, JSON.stringify(workflow, null, 2));
+	if (workflows.length) {
+		// one import for all of them: each n8n command costs seconds of start-up
+		const workflowFile = path.join(ioDir, workflows.length === 1 ? `workflow-${workflows[0].id}.json` : 'workflows.json');
+		fs.writeFileSync(workflowFile, JSON.stringify(workflows.length === 1 ? workflows[0] : workflows, null, 2));
 		await n8nCli(n8nBin, ['import:workflow', `--input=${workflowFile}`], { node, folder, env: childEnv });
 	}
 	return { folder, env: childEnv, fileAccess: fileFolders, runnersBrokerPort };

@@ -1,7 +1,7 @@
 'use strict';
 // `npm run dev -- --queue`: the editor environment of tools/dev-env.js on the queue-mode stack (main + workers,
-// PostgreSQL, Redis) instead of a single `n8n start`: the AOG and DashScope dev servers, both credentials, every
-// example imported, the webhook
+// PostgreSQL, Redis) instead of a single `n8n start`: the AOG, DashScope and Telegram dev servers, their credentials,
+// every example imported, the webhook
 // example published, an owner account. The stack's folders are temporary (removed on stop); the examples write
 // their MP4s to .cache/dev-queue/output/.
 const fs = require('node:fs');
@@ -9,7 +9,7 @@ const path = require('node:path');
 
 const { REPO } = require('../n8n-cli');
 const { N8nClient } = require('../n8n-cli/rest-client');
-const { DEFAULT_OWNER, prepareExamples, portFree } = require('../dev-env');
+const { DEFAULT_OWNER, prepareExamples, portFree, startTelegramDevServer } = require('../dev-env');
 const { startQueueStack } = require('./index');
 
 const QUEUE_DEV_DIR = path.join(REPO, '.cache', 'dev-queue');
@@ -21,6 +21,7 @@ async function startQueueDev({ n8nPort = 5678, aogPort = 16688, aogBaseUrl, apiK
 	fs.mkdirSync(outputDir, { recursive: true });
 	let server;
 	let dashScopeServer;
+	let telegram;
 	let aogUrl = aogBaseUrl;
 	if (!aogBaseUrl) {
 		const { startAogServer } = require('../aog-server');
@@ -33,13 +34,19 @@ async function startQueueDev({ n8nPort = 5678, aogPort = 16688, aogBaseUrl, apiK
 		// a "2-minute" task × 0.25, as npm run dev's
 		dashScopeServer = await startDashScopeServer({ pendingMs: 5000, runningMs: 115_000, timeScale: 0.25, quiet: quietAog });
 		onProgress(`DashScope dev server at ${dashScopeServer.url} (key ${dashScopeServer.apiKey})`);
-		const { CREDENTIAL, exampleCredentials, dashScopeCredentials } = require('../examples');
+		telegram = await startTelegramDevServer({ quiet: quietAog });
+		onProgress(`Telegram Bot API dev server at ${telegram.baseUrl} (bot token ${telegram.accessToken})`);
+		const { CREDENTIAL, exampleCredentials, dashScopeCredentials, telegramCredentials } = require('../examples');
 		const examples = prepareExamples({ outputDir, credential: CREDENTIAL });
 		const workflows = examples.map(({ workflow }) => workflow);
 		const stack = await startQueueStack({
 			workers,
 			workflows,
-			credentials: [...exampleCredentials({ baseUrl: aogUrl, apiKey }), ...dashScopeCredentials({ baseUrl: dashScopeServer.url, apiKey: dashScopeServer.apiKey })],
+			credentials: [
+				...exampleCredentials({ baseUrl: aogUrl, apiKey }),
+				...dashScopeCredentials({ baseUrl: dashScopeServer.url, apiKey: dashScopeServer.apiKey }),
+				...telegramCredentials(telegram),
+			],
 			activate: workflows.some((workflow) => workflow.id === WEBHOOK_EXAMPLE_ID) ? [WEBHOOK_EXAMPLE_ID] : [],
 			fileAccess: [path.join(REPO, 'examples'), outputDir].map((folder) => fs.realpathSync(folder)),
 			mainPort: n8nPort,
@@ -53,6 +60,7 @@ async function startQueueDev({ n8nPort = 5678, aogPort = 16688, aogBaseUrl, apiK
 			stack,
 			server,
 			dashScopeServer,
+			telegramServer: telegram.server,
 			aogUrl,
 			owner: DEFAULT_OWNER,
 			outputDir,
@@ -62,11 +70,13 @@ async function startQueueDev({ n8nPort = 5678, aogPort = 16688, aogBaseUrl, apiK
 				await stack.stop();
 				if (server) await server.close().catch(() => {});
 				await dashScopeServer.close().catch(() => {});
+				await telegram.server.close().catch(() => {});
 			},
 		};
 	} catch (error) {
 		if (server) await server.close().catch(() => {});
 		if (dashScopeServer) await dashScopeServer.close().catch(() => {});
+		if (telegram) await telegram.server.close().catch(() => {});
 		throw error;
 	}
 }
