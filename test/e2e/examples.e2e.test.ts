@@ -8,7 +8,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { imageFile, probeVideo, startAogServer, type AogServer, type VideoProbe } from '../../tools/aog-server';
+import { startAogServer, type AogServer } from '../../tools/aog-server';
+import { imageFile, probeVideo, type VideoProbe } from '../../tools/media';
 import { dashScopeCredentials, exampleCredentials } from '../../tools/examples';
 import {
 	activateWorkflow,

@@ -5,6 +5,7 @@ const LONG_STRING = 256;
 const DATA_URI_PREFIX = /^data:[^;,]+;base64,/i;
 const BASE64_ONLY = /^[A-Za-z0-9+/=\s]+$/;
 
+/** @param {string} text */
 function shortenString(text) {
 	if (text.length <= LONG_STRING) return text;
 	const prefix = (DATA_URI_PREFIX.exec(text) || [''])[0];
@@ -13,6 +14,10 @@ function shortenString(text) {
 	return text.length > 4096 ? `${text.slice(0, 4096)}…[${text.length} chars]` : text;
 }
 
+/**
+ * @param {unknown} value
+ * @returns {unknown}
+ */
 function shortenDeep(value) {
 	if (typeof value === 'string') return shortenString(value);
 	if (Array.isArray(value)) return value.map(shortenDeep);
@@ -20,7 +25,10 @@ function shortenDeep(value) {
 	return value;
 }
 
-/** Parsed JSON (base64 strings shortened) or the raw text (shortened when huge). */
+/**
+ * Parsed JSON (base64 strings shortened) or the raw text (shortened when huge).
+ * @param {string} text
+ */
 function describeBody(text) {
 	if (text === '') return '';
 	try {

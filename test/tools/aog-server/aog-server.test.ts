@@ -7,15 +7,17 @@ import {
 	startAogServer,
 	AogServer,
 	ScriptedFailure,
+	GENERATION_FAILURE_KINDS,
+	DOWNLOAD_FAILURE_KINDS,
+} from '../../../tools/aog-server';
+import {
 	makeImage,
 	imageFile,
 	toDataUri,
 	probeVideo,
 	detectImage,
 	IMAGE_FORMATS,
-	GENERATION_FAILURE_KINDS,
-	DOWNLOAD_FAILURE_KINDS,
-} from '../../../tools/aog-server';
+} from '../../../tools/media';
 
 jest.setTimeout(30000);
 
