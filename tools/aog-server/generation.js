@@ -248,6 +248,7 @@ function checkNativeBody(state, body) {
 }
 
 /**
+ * The prompt DashScope's prompt extension makes (both dev servers answer it as actual_prompt).
  * @param {string} prompt
  * @param {boolean} promptExtend
  */
@@ -429,4 +430,4 @@ function sendGenerationError(res, error) {
 	return false;
 }
 
-module.exports = { handleStandardPost, handleNativePost, sendGenerationError, dashScopeTime, forwardsUndecodableEncoding, PROMPT_EXTENSION };
+module.exports = { handleStandardPost, handleNativePost, sendGenerationError, dashScopeTime, forwardsUndecodableEncoding, actualPrompt, PROMPT_EXTENSION };

@@ -1,6 +1,8 @@
 'use strict';
-// Request bodies as kept in lastRequests: parsed JSON when possible, with long base64 shortened.
+// Request bodies, read with a size cap and kept in lastRequests as parsed JSON when possible, with long base64
+// shortened (both dev servers).
 
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const LONG_STRING = 256;
 const DATA_URI_PREFIX = /^data:[^;,]+;base64,/i;
 const BASE64_ONLY = /^[A-Za-z0-9+/=\s]+$/;
@@ -38,4 +40,23 @@ function describeBody(text) {
 	}
 }
 
-module.exports = { describeBody };
+/**
+ * The body as text; beyond 64 MiB the rest is read but dropped, and tooLarge says so.
+ * @param {import('http').IncomingMessage} req
+ * @returns {Promise<{ text: string; tooLarge: boolean }>}
+ */
+function readBody(req) {
+	return new Promise((resolve, reject) => {
+		/** @type {Buffer[]} */
+		const chunks = [];
+		let size = 0;
+		req.on('data', (chunk) => {
+			size += chunk.length;
+			if (size <= MAX_BODY_BYTES) chunks.push(chunk); // beyond the cap keep reading, but drop the bytes
+		});
+		req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES }));
+		req.on('error', reject);
+	});
+}
+
+module.exports = { describeBody, readBody };

@@ -9,7 +9,7 @@ const { sendHealth, sendVersion, sendEngineHealth, sendModelList, sendModels } =
 const { AogSetup, handleInstall, handleProviderUpdate } = require('./setup');
 const { handleControl } = require('./control');
 const { sendHtmlTrap, sendNotFound, sendGoJson } = require('./responses');
-const { describeBody } = require('./request-log');
+const { describeBody, readBody } = require('./request-log');
 const { GenerationGauge, generationDelay } = require('./gauges');
 
 /**
@@ -128,7 +128,6 @@ const { GenerationGauge, generationDelay } = require('./gauges');
  */
 
 const HOST = '127.0.0.1';
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const MAX_LOGGED_REQUESTS = 50;
 /** @type {Array<keyof AogCounters>} */
 const COUNTER_NAMES = [
@@ -200,24 +199,6 @@ function route(method, pathname) {
 	// AOG's control panel catches every other /aog/v0.2/ path and method: a 200 text/html trap.
 	if (pathname === '/aog/v0.2' || pathname.startsWith('/aog/v0.2/')) return ['other', (state, ctx) => sendHtmlTrap(ctx.res)];
 	return ['other', (state, ctx) => sendNotFound(ctx.res)]; // gin's 404 page not found, text/plain
-}
-
-/**
- * @param {import('http').IncomingMessage} req
- * @returns {Promise<{ text: string; tooLarge: boolean }>}
- */
-function readBody(req) {
-	return new Promise((resolve, reject) => {
-		/** @type {Buffer[]} */
-		const chunks = [];
-		let size = 0;
-		req.on('data', (chunk) => {
-			size += chunk.length;
-			if (size <= MAX_BODY_BYTES) chunks.push(chunk); // beyond the cap keep reading, but drop the bytes
-		});
-		req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES }));
-		req.on('error', reject);
-	});
 }
 
 // AOG_SERVER_DEBUG=1 logs every request to stderr even when quiet (jest buffers console.log, not stderr).

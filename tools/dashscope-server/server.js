@@ -3,7 +3,7 @@
 // and the result host (signed OSS-style links) on another. See docs/DASHSCOPE-API.md.
 const http = require('http');
 const { VideoMaker } = require('../media/video-maker');
-const { describeBody } = require('../aog-server/request-log');
+const { describeBody, readBody } = require('../aog-server/request-log');
 const { GenerationGauge } = require('../aog-server/gauges');
 const { ApiError, apiError, invalidParameter, requestId, sendJson, sendApiError } = require('./errors');
 const { checkSubmitBody } = require('./models');
@@ -134,7 +134,6 @@ const { VideoLinks, handleStorage } = require('./storage');
  */
 
 const HOST = '127.0.0.1';
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const MAX_LOGGED_REQUESTS = 50;
 const SUBMIT_PATH = '/api/v1/services/aigc/video-generation/video-synthesis';
 const TASK_PATH = /^\/api\/v1\/tasks\/([^/]+)$/;
@@ -238,24 +237,6 @@ function createState(options) {
 	}) : Promise.resolve());
 	state.answerScripted = (ctx, entry, sendError) => answerScripted(state, ctx, entry, sendError);
 	return state;
-}
-
-/**
- * @param {import('http').IncomingMessage} req
- * @returns {Promise<{ text: string; tooLarge: boolean }>}
- */
-function readBody(req) {
-	return new Promise((resolve, reject) => {
-		/** @type {Buffer[]} */
-		const chunks = [];
-		let size = 0;
-		req.on('data', (chunk) => {
-			size += chunk.length;
-			if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-		});
-		req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES }));
-		req.on('error', reject);
-	});
 }
 
 /**

@@ -2,7 +2,7 @@
 // Tasks: PENDING → RUNNING → SUCCEEDED / FAILED (or CANCELED while PENDING), on timers scaled by timeScale.
 // With maxRunning, tasks whose queue time is over wait as PENDING until a running one ends.
 const crypto = require('crypto');
-const { dashScopeTime, PROMPT_EXTENSION } = require('../aog-server/generation');
+const { dashScopeTime, actualPrompt } = require('../aog-server/generation');
 const { apiError } = require('./errors');
 const { describeBody } = require('../aog-server/request-log');
 
@@ -56,13 +56,6 @@ const { describeBody } = require('../aog-server/request-log');
 
 /** @type {Record<Region, string>} */
 const REGION_IDS = { beijing: 'cn-beijing', singapore: 'ap-southeast-1', virginia: 'us-east-1', frankfurt: 'eu-central-1', hongkong: 'cn-hongkong' };
-
-/** @param {string} prompt */
-function actualPrompt(prompt) {
-	const trimmed = prompt.trim();
-	if (!trimmed) return PROMPT_EXTENSION;
-	return `${trimmed}${/[.!?。！？]$/.test(trimmed) ? '' : '.'} ${PROMPT_EXTENSION}`;
-}
 
 class TaskBoard {
 	/** @param {State} state */
@@ -246,7 +239,7 @@ class TaskBoard {
 		if (record.status !== 'SUCCEEDED') return { output };
 		output.video_url = record.videoUrl;
 		output.orig_prompt = record.prompt;
-		if (record.promptExtend) output.actual_prompt = actualPrompt(record.prompt);
+		if (record.promptExtend) output.actual_prompt = actualPrompt(record.prompt, true);
 		return { output, usage: { video_duration: record.duration, video_count: 1, SR: Number.parseInt(record.resolution, 10) } };
 	}
 
@@ -286,4 +279,4 @@ class TaskBoard {
 	}
 }
 
-module.exports = { TaskBoard, REGION_IDS, actualPrompt };
+module.exports = { TaskBoard, REGION_IDS };
