@@ -11,6 +11,7 @@ const { handleControl } = require('./control');
 const { sendHtmlTrap, sendNotFound, sendGoJson } = require('./responses');
 const { describeBody, readBody } = require('./request-log');
 const { GenerationGauge, generationDelay } = require('./gauges');
+const { sleeper } = require('./sleep');
 
 /**
  * @typedef {object} AogServerOptions
@@ -219,7 +220,9 @@ function writeLog(state, line) {
  * @returns {State}
  */
 function createState(options, setUp) {
-	/** @type {Omit<State, 'videos' | 'sleep'>} */
+	/** @type {Set<NodeJS.Timeout>} */
+	const timers = new Set();
+	/** @type {Omit<State, 'videos'>} */
 	const partial = {
 		options,
 		setup: new AogSetup(setUp),
@@ -229,23 +232,16 @@ function createState(options, setUp) {
 		failures: new FailureQueue(),
 		lastRequests: [],
 		loopingUrls: new Set(),
-		timers: new Set(),
+		timers,
+		sleep: sleeper(timers),
 		sockets: new Set(),
 		videoMaker: new VideoMaker(),
 		generation: /** @type {GenerationGauge<'standard' | 'native'>} */ (new GenerationGauge()),
 		log: (line) => writeLog(state, line),
 	};
-	// videos and sleep need the state itself.
+	// The video store needs the state itself.
 	const state = /** @type {State} */ (partial);
 	state.videos = new VideoStore(state);
-	// Waits that end early when the server closes would answer on dead sockets, so they simply never end.
-	state.sleep = (ms) => (ms > 0 ? new Promise((/** @type {() => void} */ resolve) => {
-		const timer = setTimeout(() => {
-			state.timers.delete(timer);
-			resolve();
-		}, ms);
-		state.timers.add(timer);
-	}) : Promise.resolve());
 	return state;
 }
 

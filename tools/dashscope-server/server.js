@@ -5,6 +5,7 @@ const http = require('http');
 const { VideoMaker } = require('../media/video-maker');
 const { describeBody, readBody } = require('../aog-server/request-log');
 const { GenerationGauge } = require('../aog-server/gauges');
+const { sleeper } = require('../aog-server/sleep');
 const { ApiError, apiError, invalidParameter, requestId, sendJson, sendApiError } = require('./errors');
 const { checkSubmitBody } = require('./models');
 const { isHttpUrl, loadInlineImage, loadRemoteImage } = require('./image');
@@ -204,7 +205,9 @@ const DEBUG_TO_STDERR = Boolean(process.env.DASHSCOPE_SERVER_DEBUG);
  * @returns {State}
  */
 function createState(options) {
-	/** @type {Omit<State, 'tasks' | 'links' | 'sleep' | 'answerScripted'>} */
+	/** @type {Set<NodeJS.Timeout>} */
+	const timers = new Set();
+	/** @type {Omit<State, 'tasks' | 'links' | 'answerScripted'>} */
 	const partial = {
 		options,
 		url: '',
@@ -213,7 +216,8 @@ function createState(options) {
 		counters: zeroCounters({}),
 		script: new ScriptQueue(),
 		lastRequests: [],
-		timers: new Set(),
+		timers,
+		sleep: sleeper(timers),
 		sockets: new Set(),
 		videoMaker: new VideoMaker(),
 		requests: /** @type {GenerationGauge<'submit' | 'poll'>} */ (new GenerationGauge()),
@@ -223,18 +227,10 @@ function createState(options) {
 			else if (!state.options.quiet) console.log(`[dashscope-server] ${line}`);
 		},
 	};
-	// The task board, the links, sleep and answerScripted need the state itself.
+	// The task board, the links and answerScripted need the state itself.
 	const state = /** @type {State} */ (partial);
 	state.tasks = new TaskBoard(state);
 	state.links = new VideoLinks(state);
-	// Waits that end early when the server closes would act on dead state, so they simply never end.
-	state.sleep = (ms) => (ms > 0 ? new Promise((/** @type {() => void} */ resolve) => {
-		const timer = setTimeout(() => {
-			state.timers.delete(timer);
-			resolve();
-		}, ms);
-		state.timers.add(timer);
-	}) : Promise.resolve());
 	state.answerScripted = (ctx, entry, sendError) => answerScripted(state, ctx, entry, sendError);
 	return state;
 }
