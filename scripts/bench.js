@@ -81,7 +81,7 @@ async function main() {
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aog-bench-'));
 	process.env.N8N_USER_FOLDER ??= path.join(tmp, 'engine-user-folder');
 	fs.mkdirSync(process.env.N8N_USER_FOLDER, { recursive: true });
-	const { makeImage } = require('../tools/aog-server');
+	const { makeImage } = require('../tools/media');
 	const images = Array.from({ length: 10 }, (_, variant) => makeImage({ width: 1280, height: 720, format: 'jpeg', variant }));
 	const results = {};
 	try {

@@ -203,7 +203,7 @@ async function checkRun(run, { userFolder, nodes, expectedFile, limit }) {
 	const file = written?.json?.fileName ?? expectedFile;
 	if (!fs.existsSync(file)) throw new DemoError(`The workflow ran, but ${file} does not exist`);
 	const bytes = fs.statSync(file).size;
-	const { probeVideo } = require('../tools/aog-server');
+	const { probeVideo } = require('../tools/media');
 	const probe = await probeVideo(file);
 	if (probe.codec !== 'h264' || !(probe.duration > 0)) {
 		throw new DemoError(`${file} is not a playable H.264 MP4 (ffprobe: ${JSON.stringify(probe)})`);

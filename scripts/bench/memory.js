@@ -74,7 +74,7 @@ const UPLOAD_ITEMS = 10;
  * same download the Gemini way, 'upload' = the node sending UPLOAD_ITEMS pictures of 9 MB at once (no download).
  */
 async function memoryChild(mode, serverUrl) {
-	const { makeImage } = require('../../tools/aog-server');
+	const { makeImage } = require('../../tools/media');
 	const upload = mode === 'upload';
 	const picture = upload ? { data: makeImage({ width: 2000, height: 1500, format: 'bmp' }), mimeType: 'image/bmp' } : { data: makeImage({ width: 1280, height: 720, format: 'jpeg' }), mimeType: 'image/jpeg' };
 	const items = Array.from({ length: upload ? UPLOAD_ITEMS : 1 }, () => ({ json: {}, binary: { data: picture } }));

@@ -48,7 +48,8 @@ async function benchQueueMode({ quick = false, reps: repetitions } = {}) {
 		if (!fs.existsSync(path.join(REPO, file))) throw new Error(`${file} is missing: run "npm run build" first`);
 	}
 	const { startQueueStack } = require('../../tools/queue-stack');
-	const { startAogServer, makeImage } = require('../../tools/aog-server');
+	const { startAogServer } = require('../../tools/aog-server');
+	const { makeImage } = require('../../tools/media');
 	const { exampleCredentials } = require('../../tools/examples');
 
 	const bursts = repetitions ?? (quick ? reps.quick : reps.full);

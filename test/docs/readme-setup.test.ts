@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import { promisify } from 'util';
-import { startAogServer, AogServer, makeImage, toDataUri } from '../../tools/aog-server';
+import { startAogServer, AogServer } from '../../tools/aog-server';
+import { makeImage, toDataUri } from '../../tools/media';
 
 jest.setTimeout(30000);
 

@@ -15,7 +15,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-import { makeImage } from '../../tools/aog-server';
+import { makeImage } from '../../tools/media';
 import { startDashScopeServer, type DashScopeServer } from '../../tools/dashscope-server';
 import { dashScopeCredentials } from '../../tools/examples';
 import {

@@ -7,7 +7,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-import { probeVideo } from '../../tools/aog-server';
+import { probeVideo } from '../../tools/media';
 import { startDashScopeServer, type DashScopeServer } from '../../tools/dashscope-server';
 import { dashScopeCredentials, DASHSCOPE_NODES, prepareDashScopeWorkflow, SAMPLE_IMAGE } from '../../tools/examples';
 import { ensureN8n, ensureNode, makeUserFolder, nodeOutput, packPackage, REPO, runError, runWorkflow, type NodeOption } from '../../tools/n8n-cli';

@@ -10,7 +10,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { imageFile, probeVideo, startAogServer, type AogServer, type VideoProbe } from '../../tools/aog-server';
+import { startAogServer, type AogServer } from '../../tools/aog-server';
+import { imageFile, probeVideo, type VideoProbe } from '../../tools/media';
 import { dashScopeCredentials, exampleCredentials, TELEGRAM_CREDENTIAL, telegramCredentials } from '../../tools/examples';
 import {
 	activateWorkflow,

@@ -12,7 +12,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { makeImage, probeVideo, startAogServer, type AogServer } from '../../tools/aog-server';
+import { startAogServer, type AogServer } from '../../tools/aog-server';
+import { makeImage, probeVideo } from '../../tools/media';
 import { startDashScopeServer, type DashScopeServer } from '../../tools/dashscope-server';
 import { dashScopeCredentials, DASHSCOPE_CREDENTIAL, exampleCredentials } from '../../tools/examples';
 import { REPO } from '../../tools/n8n-cli';

@@ -5,7 +5,7 @@
 // download. The dev server counts one task in each.
 import path from 'node:path';
 
-import { makeImage } from '../../tools/aog-server';
+import { makeImage } from '../../tools/media';
 import { startDashScopeServer, type DashScopeScript, type DashScopeServer } from '../../tools/dashscope-server';
 import { dashScopeCredentials, DASHSCOPE_CREDENTIAL } from '../../tools/examples';
 import { ensureN8n, makeUserFolder, nodeOutput, packPackage, REPO, runError, runWorkflow } from '../../tools/n8n-cli';

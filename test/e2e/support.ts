@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { probeVideo, type AogServer, type VideoProbe } from '../../tools/aog-server';
+import type { AogServer } from '../../tools/aog-server';
+import { probeVideo, type VideoProbe } from '../../tools/media';
 import { exampleCredentials, NODES, prepareWorkflow, SAMPLE_IMAGE } from '../../tools/examples';
 import { makeUserFolder, nodeOutput, REPO, runError, runWorkflow, type NodeOption, type RunWorkflowResult } from '../../tools/n8n-cli';
 

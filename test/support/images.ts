@@ -1,10 +1,10 @@
 // Real test pictures for the image-sniffing tests. The common formats come from the shared generator
-// (tools/aog-server/images.js) when it loads; variants it does not make (lossless WEBP, grey and palette PNG,
+// (tools/media/images.js) when it loads; variants it does not make (lossless WEBP, grey and palette PNG,
 // 4:2:0 JPEG…) are made here with the same ffmpeg, cached under .cache/test-images/unit-*.
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { cachedFile, REPO_ROOT, runFfmpegSync } from '../../tools/ffmpeg';
+import { cachedFile, REPO_ROOT, runFfmpegSync } from '../../tools/media/ffmpeg';
 
 export type BasicFormat = 'png' | 'jpeg' | 'bmp' | 'webp' | 'gif' | 'tiff';
 
@@ -27,7 +27,7 @@ function sharedGenerator(): SharedGenerator | null {
 	if (shared === undefined) {
 		try {
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const candidate = require('../../tools/aog-server/images') as Partial<SharedGenerator>;
+			const candidate = require('../../tools/media/images') as Partial<SharedGenerator>;
 			shared = typeof candidate.makeImage === 'function' ? (candidate as SharedGenerator) : null;
 		} catch {
 			shared = null;

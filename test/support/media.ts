@@ -1,7 +1,7 @@
 // Real MP4 files made with ffmpeg for the MP4-inspector tests, cached under .cache/test-media/.
 import * as fs from 'fs';
 
-import { cachedFile, runFfmpegSync } from '../../tools/ffmpeg';
+import { cachedFile, runFfmpegSync } from '../../tools/media/ffmpeg';
 
 export interface VideoSpec {
 	width: number;

@@ -42,28 +42,44 @@ const OTHER_MODELS = [
 ];
 const TIMES = { created_at: '2025-09-01T10:00:00.000000000+08:00', updated_at: '2025-09-01T10:00:00.000000000+08:00' };
 
+/** @typedef {import('http').ServerResponse} ServerResponse */
+
+/** @param {ServerResponse} res */
 function sendHealth(res) {
 	sendGoJson(res, 200, HEALTH_BODY);
 }
 
+/** @param {ServerResponse} res */
 function sendVersion(res) {
 	sendGoJson(res, 200, VERSION_BODY);
 }
 
+/** @param {ServerResponse} res */
 function sendEngineHealth(res) {
 	sendGoJson(res, 200, ENGINE_HEALTH_BODY);
 }
 
+/**
+ * @param {string | null} text
+ * @param {number} fallback
+ */
 function positiveInt(text, fallback) {
-	const value = Number.parseInt(text, 10);
+	const value = Number.parseInt(text ?? '', 10);
 	return Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
 /**
  * The modellist honours service_name / service_source / flavor, and pages the result: only the catalogue model,
  * whatever other names the provider lists; can_select once its row exists (`setup`: the AogSetup).
+ * @param {ServerResponse} res
+ * @param {URLSearchParams} query
+ * @param {import('./setup').AogSetup} setup
  */
 function sendModelList(res, query, setup) {
+	/**
+	 * @param {string} name
+	 * @param {string} expected
+	 */
 	const matches = (name, expected) => !query.get(name) || query.get(name) === expected;
 	const selected = matches('service_name', I2V_SERVICE) && matches('service_source', 'remote') && matches('flavor', 'aliyun');
 	const all = selected ? [{ ...MODEL_LIST_ITEM, can_select: setup.catalogueModelInstalled() }] : [];
@@ -77,7 +93,11 @@ function sendModelList(res, query, setup) {
 	});
 }
 
-/** Every model row: the image-to-video rows of the setup (status downloaded) among other services' rows. */
+/**
+ * Every model row: the image-to-video rows of the setup (status downloaded) among other services' rows.
+ * @param {ServerResponse} res
+ * @param {import('./setup').AogSetup} setup
+ */
 function sendModels(res, setup) {
 	const data = [OTHER_MODELS[0], ...setup.modelRows(), ...OTHER_MODELS.slice(1)].map((model) => ({ ...model, ...TIMES }));
 	sendGoJson(res, 200, { business_code: 30000, message: 'get models success', data });

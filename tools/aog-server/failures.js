@@ -13,7 +13,62 @@ const DOWNLOAD_KINDS = new Set([
 	'videoRedirectLoop', 'videoRedirect', 'videoOversize', 'videoSlow', 'videoServerError',
 ]);
 
+/**
+ * @typedef {{ kind: 'html200' | 'empty200' | 'malformedJson200' | 'noData200' | 'nonHttpData' | 'empty500' | 'pollExhausted' }
+ *   | { kind: 'modelNotFound' | 'serviceNotFound' | 'noKeyStored' | 'paramLost' | 'reset' | 'hang' }
+ *   | { kind: 'upstream'; status?: number; code?: string; message?: string; prefix?: boolean; retryAfter?: number }
+ *   | { kind: 'pollServerError'; status?: number }
+ *   | { kind: 'proxy429'; retryAfter?: number }
+ *   | { kind: 'nativeTaskFailed'; code?: string; message?: string }} GenerationFailure
+ * Failures of the generation routes:
+ * - modelNotFound: 404 30003. serviceNotFound: 404 10011 "service not found", which is in AOG's source but which
+ *   v0.7 never sends on these routes (a missing service is 30003 too): kept for clients that handle it.
+ *   noKeyStored: 400 {} (no DashScope key stored; the setUp:false server gives it for real).
+ * - upstream: AOG's 500 wrapping of a DashScope error. status defaults from code (401 InvalidApiKey, 403
+ *   AccessDenied, 429 Throttling*, else 400). retryAfter (whole seconds) adds `Retry-After:[n]` to the printed Go
+ *   header map, as DashScope sends on 429s. A status >= 500: AOG submits again after resubmitWaitsMs[0] and
+ *   answers after resubmitWaitsMs[1]: two upstream tasks.
+ * - pollServerError: a 5xx on AOG's first poll; AOG submits a new task and answers with that one's video (the
+ *   first task runs on and is billed too): two tasks.
+ * - proxy429: a plain 429 as a rate-limiting reverse proxy in front of AOG sends it (JSON
+ *   `{"message":"Too Many Requests"}`, `Retry-After: <retryAfter>` when given): nothing reached AOG, no task.
+ * - nativeTaskFailed: native route only: 200 with output.task_status FAILED and this code/message.
+ */
+
+/**
+ * @typedef {{ kind: 'video403' | 'video404' | 'videoHtml' | 'videoJson' | 'videoTruncated' | 'videoChunkedCut' | 'videoRedirectLoop' }
+ *   | { kind: 'videoRedirect'; times?: number }
+ *   | { kind: 'videoOversize'; bytes?: number; noContentLength?: boolean }
+ *   | { kind: 'videoServerError'; status?: number }
+ *   | { kind: 'videoSlow'; delayMs?: number }} DownloadFailure
+ * Failures of video downloads. videoServerError: an OSS error document (InternalError) with this status, default
+ * 503. videoSlow: headers at once, body after delayMs (never, without delayMs).
+ */
+
+/**
+ * Any generation failure may add holdUntilArrivals: answer only once that many generation requests, this one
+ * included, have arrived since it did (at most 10 s).
+ * @typedef {(GenerationFailure & { holdUntilArrivals?: number }) | DownloadFailure} ScriptedFailure
+ */
+
+/**
+ * A queued failure with its defaults filled in, as the routes read it.
+ * @typedef {object} Failure
+ * @property {string} kind
+ * @property {number} [status]
+ * @property {string} [code]
+ * @property {string} [message]
+ * @property {boolean} [prefix]
+ * @property {number} [retryAfter]
+ * @property {number} [times]
+ * @property {number} [bytes]
+ * @property {boolean} [noContentLength]
+ * @property {number} [delayMs]
+ * @property {number} [holdUntilArrivals]
+ */
+
 // DashScope's usual HTTP status and message for each error code.
+/** @type {Record<string, [number, string]>} */
 const UPSTREAM_DEFAULTS = {
 	InvalidParameter: [400, 'The request parameter is invalid.'],
 	'InvalidParameter.DataInspection': [400, 'Unable to download the media resource during the data inspection process.'],
@@ -27,6 +82,10 @@ const UPSTREAM_DEFAULTS = {
 	InternalError: [500, 'An internal error has occured, please try again later.'],
 };
 
+/**
+ * @param {Failure} failure
+ * @returns {Failure}
+ */
 function upstreamDefaults(failure) {
 	const code = failure.code || 'InvalidParameter';
 	const [status, message] = UPSTREAM_DEFAULTS[code] || [400, `${code}.`];
@@ -37,8 +96,13 @@ function upstreamDefaults(failure) {
 	return normalized;
 }
 
-/** Validate one failure and fill in defaults. Throws on unknown kinds so typos are not silently ignored. */
-function normalizeFailure(failure) {
+/**
+ * Validate one failure and fill in defaults. Throws on unknown kinds so typos are not silently ignored.
+ * @param {ScriptedFailure | Failure} scripted
+ * @returns {Failure}
+ */
+function normalizeFailure(scripted) {
+	const failure = /** @type {Failure} */ (scripted);
 	if (!failure || typeof failure.kind !== 'string') throw new Error(`scripted failure needs a "kind": ${JSON.stringify(failure)}`);
 	const { kind } = failure;
 	if (!GENERATION_KINDS.has(kind) && !DOWNLOAD_KINDS.has(kind)) {
@@ -59,7 +123,12 @@ function normalizeFailure(failure) {
 	return { ...failure };
 }
 
-/** Which requests a failure applies to: 'standard' / 'native' generation POSTs, or 'download'. */
+/**
+ * Which requests a failure applies to: 'standard' / 'native' generation POSTs, or 'download'.
+ * @typedef {'standard' | 'native' | 'download'} FailureTarget
+ * @param {string} kind
+ * @param {FailureTarget} target
+ */
 function appliesTo(kind, target) {
 	if (target === 'download') return DOWNLOAD_KINDS.has(kind);
 	if (!GENERATION_KINDS.has(kind)) return false;
@@ -68,16 +137,21 @@ function appliesTo(kind, target) {
 
 class FailureQueue {
 	constructor() {
+		/** @type {Failure[]} */
 		this.queue = [];
 	}
 
+	/** @param {ScriptedFailure | ScriptedFailure[]} failures */
 	add(failures) {
 		const list = (Array.isArray(failures) ? failures : [failures]).map(normalizeFailure); // all valid, or none queued
 		this.queue.push(...list);
 		return this.queue.length;
 	}
 
-	/** Remove and return the first queued failure for this target, if any. */
+	/**
+	 * Remove and return the first queued failure for this target, if any.
+	 * @param {FailureTarget} target
+	 */
 	take(target) {
 		const index = this.queue.findIndex((failure) => appliesTo(failure.kind, target));
 		return index < 0 ? undefined : this.queue.splice(index, 1)[0];

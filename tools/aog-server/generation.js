@@ -2,14 +2,27 @@
 // The two generation routes: AOG's standard image-to-video service and the native DashScope flavour.
 const crypto = require('crypto');
 const { AogError, UpstreamError, AOG_ERRORS, parseJsonObject, wrapUpstreamError } = require('./aog-format');
-const { checkDashScopeImage, loadImgUrl, readLocalImage } = require('./image-check');
-const { send, sendGoJson, sendGoJsonChunked, sendRawJson, sendAogError, sendHtmlTrap, JSON_TYPE } = require('./responses');
+const { checkDashScopeImage, loadImgUrl, ImageRejected } = require('../media/image-check');
+const { readLocalImage } = require('./local-image');
+const { send, sendGoJsonChunked, sendRawJson, sendAogError, sendHtmlTrap, JSON_TYPE } = require('./responses');
 const { I2V_MODEL } = require('./discovery');
 
+/**
+ * @typedef {import('./server').State} State
+ * @typedef {import('./server').Ctx} Ctx
+ * @typedef {import('./failures').Failure} Failure
+ * @typedef {import('../media/image-check').CheckedImage} CheckedImage
+ * @typedef {{ bytes: Buffer } | { imgUrl: unknown }} ImageSource
+ * @typedef {{ videoUrl: string; failed?: undefined } | { videoUrl?: undefined; failed: { code: string; message: string } }} TaskOutcome
+ */
+
 const IMAGE_TYPES = new Set(['url', 'path', 'base64']);
+const IMAGE_FETCHER = 'aog-dev-server (DashScope image fetcher)';
+/** @type {Record<string, number>} */
 const RESOLUTION_HEIGHTS = { '480P': 480, '1080P': 1080 };
 const PROMPT_EXTENSION = 'The camera pushes in slowly with smooth, steady motion; soft natural light, rich detail and a calm cinematic atmosphere.';
 
+/** @param {string} message */
 function invalidParameter(message) {
 	return new UpstreamError(400, 'InvalidParameter', message);
 }
@@ -19,7 +32,10 @@ function dashScopeTime(date = new Date()) {
 	return new Date(date.getTime() + 8 * 3600 * 1000).toISOString().replace('T', ' ').replace('Z', '');
 }
 
-/** True when the client's Accept-Encoding names br or deflate, which AOG forwards upstream but cannot decode. */
+/**
+ * True when the client's Accept-Encoding names br or deflate, which AOG forwards upstream but cannot decode.
+ * @param {string | string[] | undefined} header
+ */
 function forwardsUndecodableEncoding(header) {
 	if (!header) return false;
 	return String(header).split(',').some((part) => {
@@ -29,30 +45,52 @@ function forwardsUndecodableEncoding(header) {
 	});
 }
 
-/** A task was created upstream for this request (counted in counters.upstreamTasks and the request's record). */
+/**
+ * A task was created upstream for this request (counted in counters.upstreamTasks and the request's record).
+ * @param {State} state
+ * @param {Ctx} ctx
+ */
 function submitTask(state, ctx) {
 	state.counters.upstreamTasks += 1;
 	if (ctx.record) ctx.record.upstreamTasks += 1;
 }
 
-/** A task ran to SUCCEEDED upstream: a video was made and billed, whether or not anyone got its link. */
+/**
+ * A task ran to SUCCEEDED upstream: a video was made and billed, whether or not anyone got its link.
+ * @param {State} state
+ * @param {Ctx} ctx
+ */
 function billTask(state, ctx) {
 	state.counters.upstreamTasksBilled += 1;
 	if (ctx.record) ctx.record.upstreamTasksBilled += 1;
 }
 
-/** A task nobody polls any more still runs to its end upstream (and is billed). */
+/**
+ * A task nobody polls any more still runs to its end upstream (and is billed).
+ * @param {State} state
+ * @param {Ctx} ctx
+ * @param {number} delayMs
+ */
 function finishUnobserved(state, ctx, delayMs) {
 	void state.sleep(delayMs).then(() => billTask(state, ctx));
 }
 
-/** AOG's n-th wait before re-submitting after an upstream 5xx (2 s, 4 s in v0.7; compressed by default). */
+/**
+ * AOG's n-th wait before re-submitting after an upstream 5xx (2 s, 4 s in v0.7; compressed by default).
+ * @param {State} state
+ * @param {number} n
+ */
 function resubmitWait(state, n) {
 	const waits = state.options.resubmitWaitsMs;
 	return waits.length === 0 ? 0 : waits[Math.min(n, waits.length - 1)];
 }
 
-/** AOG's middleware checks on the standard body; returns what DashScope will get: {bytes} or {imgUrl}. */
+/**
+ * AOG's middleware checks on the standard body; returns what DashScope will get: {bytes} or {imgUrl}.
+ * @param {State} state
+ * @param {Record<string, any>} body
+ * @returns {ImageSource}
+ */
 function standardImageSource(state, body) {
 	const { image, image_type: imageType } = body;
 	if (typeof image !== 'string' || image === '') throw AOG_ERRORS.imageLost();
@@ -64,12 +102,28 @@ function standardImageSource(state, body) {
 	return imageType === 'path' ? { bytes: readLocalImage(image, fileRoot) } : { imgUrl: image };
 }
 
+/**
+ * DashScope's checks of the picture; a picture it refuses is an UpstreamError (AOG wraps it in its 500).
+ * @param {ImageSource} source
+ * @returns {Promise<CheckedImage>}
+ */
 async function loadImage(source) {
-	if (source.bytes) return { bytes: source.bytes, info: checkDashScopeImage(source.bytes) };
-	return loadImgUrl(source.imgUrl);
+	try {
+		if ('bytes' in source) return { bytes: source.bytes, info: checkDashScopeImage(source.bytes) };
+		return await loadImgUrl(source.imgUrl, IMAGE_FETCHER);
+	} catch (error) {
+		if (error instanceof ImageRejected) throw new UpstreamError(error.status, error.code, error.message);
+		throw error;
+	}
 }
 
-/** The video as the video store keeps it: an encoded file, or a synthetic padded MP4. */
+/**
+ * The video as the video store keeps it: an encoded file, or a synthetic padded MP4.
+ * @param {State} state
+ * @param {CheckedImage} image
+ * @param {number} height
+ * @returns {Promise<import('./videos').StoredVideo>}
+ */
 async function makeVideo(state, image, height) {
 	const syntheticBytes = state.options.syntheticVideoBytes;
 	if (syntheticBytes > 0) return { type: 'synthetic', bytes: syntheticBytes, base: await state.videoMaker.syntheticBaseBytes() };
@@ -83,6 +137,12 @@ async function makeVideo(state, image, height) {
  * encoder fails. The task runs to its end even when the client has gone. Quirks of AOG on the way:
  * - Accept-Encoding br/deflate: the task is created, then AOG cannot read the answer (500), the task runs on;
  * - pollFailure (a 5xx on a poll): AOG submits a second task and polls that one; the first runs on unobserved.
+ * @param {State} state
+ * @param {Ctx} ctx
+ * @param {ImageSource} source
+ * @param {number} height
+ * @param {{ pollFailure?: Failure }} [quirks]
+ * @returns {Promise<TaskOutcome>}
  */
 async function runTask(state, ctx, source, height, { pollFailure } = {}) {
 	const delayMs = ctx.delayMs ?? state.options.generationDelayMs;
@@ -111,11 +171,15 @@ async function runTask(state, ctx, source, height, { pollFailure } = {}) {
 		return { videoUrl };
 	} catch (error) {
 		if (state.closed) throw error;
-		state.log(`video generation failed: ${error.message}`);
+		state.log(`video generation failed: ${/** @type {Error} */ (error).message}`);
 		return { failed: { code: 'InternalError.Algo', message: 'An internal error occurred while generating the video.' } };
 	}
 }
 
+/**
+ * @param {State} state
+ * @param {Ctx} ctx
+ */
 async function handleStandardPost(state, ctx) {
 	const failure = state.failures.take('standard');
 	if (failure && failure.kind !== 'pollServerError') return applyGenerationFailure(state, ctx, failure, 'standard');
@@ -128,6 +192,12 @@ async function handleStandardPost(state, ctx) {
 	sendGoJsonChunked(ctx.res, 200, outcome.failed ? { id } : { id, data: outcome.videoUrl });
 }
 
+/**
+ * @param {unknown} value
+ * @param {string} field
+ * @param {number} maxLength
+ * @returns {string}
+ */
 function optionalString(value, field, maxLength) {
 	if (value === undefined || value === null) return '';
 	if (typeof value !== 'string') throw invalidParameter(`Input should be a valid string: ${field}`);
@@ -135,12 +205,22 @@ function optionalString(value, field, maxLength) {
 	return value;
 }
 
+/**
+ * @param {unknown} value
+ * @param {string} field
+ * @param {boolean} fallback
+ * @returns {boolean}
+ */
 function optionalBoolean(value, field, fallback) {
 	if (value === undefined || value === null) return fallback;
 	if (typeof value !== 'boolean') throw invalidParameter(`Input should be a valid boolean: parameters.${field}`);
 	return value;
 }
 
+/**
+ * @param {any} [parameters]
+ * @returns {{ resolution: string; height: number; promptExtend: boolean }}
+ */
 function checkNativeParameters(parameters = {}) {
 	if (typeof parameters !== 'object' || Array.isArray(parameters) || parameters === null) throw invalidParameter('Input should be a valid dictionary: parameters');
 	const resolution = parameters.resolution ?? '1080P';
@@ -152,7 +232,11 @@ function checkNativeParameters(parameters = {}) {
 	return { resolution, height: RESOLUTION_HEIGHTS[resolution], promptExtend: optionalBoolean(parameters.prompt_extend, 'prompt_extend', true) };
 }
 
-/** DashScope's own checks on the native body. Returns the settings the task runs with. */
+/**
+ * DashScope's own checks on the native body. Returns the settings the task runs with.
+ * @param {State} state
+ * @param {Record<string, any>} body
+ */
 function checkNativeBody(state, body) {
 	if (body.model === undefined || body.model === null || body.model === '') throw invalidParameter('Model not exist.');
 	state.setup.checkGeneration(body.model);
@@ -163,6 +247,11 @@ function checkNativeBody(state, body) {
 	return { prompt, imgUrl: input.img_url, ...checkNativeParameters(body.parameters) };
 }
 
+/**
+ * The prompt DashScope's prompt extension makes (both dev servers answer it as actual_prompt).
+ * @param {string} prompt
+ * @param {boolean} promptExtend
+ */
 function actualPrompt(prompt, promptExtend) {
 	if (!promptExtend) return prompt;
 	const trimmed = prompt.trim();
@@ -170,6 +259,9 @@ function actualPrompt(prompt, promptExtend) {
 	return `${trimmed}${/[.!?。！？]$/.test(trimmed) ? '' : '.'} ${PROMPT_EXTENSION}`;
 }
 
+/**
+ * @param {{ taskId: string; submitTime: Date; videoUrl: string; prompt: string; promptExtend: boolean; height: number }} task
+ */
 function nativeSucceeded({ taskId, submitTime, videoUrl, prompt, promptExtend, height }) {
 	return {
 		request_id: crypto.randomUUID(),
@@ -187,12 +279,20 @@ function nativeSucceeded({ taskId, submitTime, videoUrl, prompt, promptExtend, h
 	};
 }
 
+/**
+ * @param {{ taskId: string; submitTime: Date; code?: string; message?: string }} task
+ */
 function nativeFailed({ taskId, submitTime, code, message }) {
+	/** @type {Record<string, string>} */
 	const output = { task_id: taskId, task_status: 'FAILED', submit_time: dashScopeTime(submitTime), scheduled_time: dashScopeTime(new Date(submitTime.getTime() + 37)), end_time: dashScopeTime() };
 	if (code) Object.assign(output, { code, message });
 	return { request_id: crypto.randomUUID(), output };
 }
 
+/**
+ * @param {State} state
+ * @param {Ctx} ctx
+ */
 async function handleNativePost(state, ctx) {
 	const failure = state.failures.take('native');
 	if (failure && failure.kind !== 'pollServerError') return applyGenerationFailure(state, ctx, failure, 'native');
@@ -202,12 +302,18 @@ async function handleNativePost(state, ctx) {
 	const outcome = await runTask(state, ctx, { imgUrl: settings.imgUrl }, settings.height, { pollFailure: failure });
 	const taskId = crypto.randomUUID();
 	if (outcome.failed) return sendGoJsonChunked(ctx.res, 200, nativeFailed({ taskId, submitTime, ...outcome.failed }));
-	sendGoJsonChunked(ctx.res, 200, nativeSucceeded({ taskId, submitTime, videoUrl: outcome.videoUrl, ...settings }));
+	return sendGoJsonChunked(ctx.res, 200, nativeSucceeded({ taskId, submitTime, videoUrl: outcome.videoUrl, ...settings }));
 }
 
-/** Failures that answer at once, as soon as the request has been read. Returns false if not one of them. */
+/**
+ * Failures that answer at once, as soon as the request has been read. Returns false if not one of them.
+ * @param {State} state
+ * @param {Ctx} ctx
+ * @param {Failure} failure
+ */
 function answerImmediateFailure(state, ctx, failure) {
 	const { res } = ctx;
+	/** @type {Record<string, () => void>} */
 	const answers = {
 		html200: () => sendHtmlTrap(res),
 		empty200: () => sendRawJson(res, 200, ''),
@@ -228,7 +334,13 @@ function answerImmediateFailure(state, ctx, failure) {
 	return Boolean(answer);
 }
 
-/** Failures that come after the task "ran" (generationDelayMs): polling gave up, or the task ended badly. */
+/**
+ * Failures that come after the task "ran" (generationDelayMs): polling gave up, or the task ended badly.
+ * @param {State} state
+ * @param {Ctx} ctx
+ * @param {Failure} failure
+ * @param {'standard' | 'native'} route
+ */
 async function answerTaskFailure(state, ctx, failure, route) {
 	const delayMs = ctx.delayMs ?? state.options.generationDelayMs;
 	submitTask(state, ctx);
@@ -255,12 +367,20 @@ async function answerTaskFailure(state, ctx, failure, route) {
 /**
  * Holds a scripted answer until `count` generation requests, this one included, have arrived since it did (at
  * most 10 s), so a test knows exactly which requests the client had sent before it saw the answer.
+ * @param {State} state
+ * @param {Ctx} ctx
+ * @param {number} count
  */
 async function waitForArrivals(state, ctx, count) {
-	const enough = () => state.generation.arrivals >= ctx.generationIndex + count;
+	const enough = () => state.generation.arrivals >= Number(ctx.generationIndex) + count;
 	for (let waited = 0; !enough() && waited < 10_000; waited += 5) await state.sleep(5);
 }
 
+/**
+ * @param {State} state
+ * @param {Ctx} ctx
+ * @param {Failure} failure
+ */
 async function holdScripted(state, ctx, failure) {
 	if (failure.holdUntilArrivals) await waitForArrivals(state, ctx, failure.holdUntilArrivals);
 	state.log(`scripted failure: ${failure.kind}`);
@@ -269,6 +389,9 @@ async function holdScripted(state, ctx, failure) {
 /**
  * DashScope answered 5xx on submit: AOG submits again after the first wait (2 s in v0.7), and gives up after the
  * second (4 s): two tasks were created, and either may be billed.
+ * @param {State} state
+ * @param {Ctx} ctx
+ * @param {Failure} failure
  */
 async function answerResubmitted(state, ctx, failure) {
 	submitTask(state, ctx);
@@ -278,13 +401,23 @@ async function answerResubmitted(state, ctx, failure) {
 	sendAogError(ctx.res, wrapUpstreamError(failure));
 }
 
+/**
+ * @param {State} state
+ * @param {Ctx} ctx
+ * @param {Failure} failure
+ * @param {'standard' | 'native'} route
+ */
 async function applyGenerationFailure(state, ctx, failure, route) {
 	await holdScripted(state, ctx, failure);
-	if (failure.kind === 'upstream' && failure.status >= 500) return answerResubmitted(state, ctx, failure);
+	if (failure.kind === 'upstream' && Number(failure.status) >= 500) return answerResubmitted(state, ctx, failure);
 	if (!answerImmediateFailure(state, ctx, failure)) await answerTaskFailure(state, ctx, failure, route);
 }
 
-/** Send an AogError, or an UpstreamError in AOG's 500 wrapping. Returns false for other errors. */
+/**
+ * Send an AogError, or an UpstreamError in AOG's 500 wrapping. Returns false for other errors.
+ * @param {Ctx['res']} res
+ * @param {unknown} error
+ */
 function sendGenerationError(res, error) {
 	if (error instanceof UpstreamError) {
 		sendAogError(res, wrapUpstreamError({ status: error.status, code: error.code, message: error.message }));
@@ -297,4 +430,4 @@ function sendGenerationError(res, error) {
 	return false;
 }
 
-module.exports = { handleStandardPost, handleNativePost, sendGenerationError, dashScopeTime, forwardsUndecodableEncoding, PROMPT_EXTENSION };
+module.exports = { handleStandardPost, handleNativePost, sendGenerationError, dashScopeTime, forwardsUndecodableEncoding, actualPrompt, PROMPT_EXTENSION };

@@ -1,10 +1,21 @@
 'use strict';
-// AOG-compatible dev server for tests, benchmarks and demos. Types: index.d.ts.
+// AOG-compatible dev server for tests, benchmarks and demos (the gateway it imitates: docs/AOG-API.md). Its
+// pictures, videos and ffmpeg come from the media kit, tools/media.
 const { startAogServer, DEFAULT_OPTIONS, COUNTER_NAMES } = require('./server');
-const { makeImage, imageFile, toDataUri, mimeType, IMAGE_FORMATS } = require('./images');
-const { ffmpegPath, ffprobePath, probeVideo } = require('../ffmpeg');
-const { detectImage } = require('./image-check');
 const { GENERATION_KINDS, DOWNLOAD_KINDS } = require('./failures');
+
+/**
+ * @typedef {import('./server').AogServer} AogServer
+ * @typedef {import('./server').AogServerOptions} AogServerOptions
+ * @typedef {import('./server').RuntimeOptions} RuntimeOptions
+ * @typedef {import('./server').AogCounters} AogCounters
+ * @typedef {import('./server').RecordedRequest} RecordedRequest
+ * @typedef {import('./failures').ScriptedFailure} ScriptedFailure
+ * @typedef {import('./failures').GenerationFailure} GenerationFailure
+ * @typedef {import('./failures').DownloadFailure} DownloadFailure
+ * @typedef {import('./gauges').GenerationRequest} GenerationRequest
+ * @typedef {import('./setup').AogSetupView} AogSetupView
+ */
 
 module.exports = {
 	startAogServer,
@@ -12,13 +23,4 @@ module.exports = {
 	COUNTER_NAMES,
 	GENERATION_FAILURE_KINDS: [...GENERATION_KINDS],
 	DOWNLOAD_FAILURE_KINDS: [...DOWNLOAD_KINDS],
-	makeImage,
-	imageFile,
-	toDataUri,
-	mimeType,
-	IMAGE_FORMATS,
-	detectImage,
-	ffmpegPath,
-	ffprobePath,
-	probeVideo,
 };

@@ -1,33 +1,60 @@
 'use strict';
-// Writing answers the way AOG (gin), and Alibaba OSS for the video links, write them.
-const crypto = require('crypto');
+// Writing answers the way AOG (gin) writes them (the video links answer as OSS does: tools/media/oss.js).
 const { goJson } = require('./aog-format');
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const HTML_TYPE = 'text/html; charset=utf-8';
 
+/** @typedef {import('http').ServerResponse} ServerResponse */
+
+/**
+ * @param {ServerResponse} res
+ * @param {number} status
+ * @param {string} contentType
+ * @param {string} body
+ * @param {Record<string, string>} [headers]
+ */
 function send(res, status, contentType, body, headers = {}) {
 	const payload = Buffer.from(body);
 	res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': payload.length, ...headers });
 	res.end(payload);
 }
 
+/**
+ * @param {ServerResponse} res
+ * @param {number} status
+ * @param {unknown} value
+ */
 function sendGoJson(res, status, value) {
 	send(res, status, JSON_TYPE, goJson(value));
 }
 
-/** JSON as AOG's generation routes send their answers: chunked, with no Content-Length. */
+/**
+ * JSON as AOG's generation routes send their answers: chunked, with no Content-Length.
+ * @param {ServerResponse} res
+ * @param {number} status
+ * @param {unknown} value
+ */
 function sendGoJsonChunked(res, status, value) {
 	res.writeHead(status, { 'Content-Type': JSON_TYPE });
 	res.write(goJson(value));
 	res.end();
 }
 
-/** JSON content type with an arbitrary (possibly empty or broken) body. */
+/**
+ * JSON content type with an arbitrary (possibly empty or broken) body.
+ * @param {ServerResponse} res
+ * @param {number} status
+ * @param {string} text
+ */
 function sendRawJson(res, status, text) {
 	send(res, status, JSON_TYPE, text);
 }
 
+/**
+ * @param {ServerResponse} res
+ * @param {import('./aog-format').AogError} aogError
+ */
 function sendAogError(res, aogError) {
 	sendGoJson(res, aogError.status, aogError.body);
 }
@@ -49,30 +76,17 @@ const CONTROL_PANEL_HTML = `<!doctype html>
 </html>
 `;
 
+/** @param {ServerResponse} res */
 function sendHtmlTrap(res) {
 	send(res, 200, HTML_TYPE, CONTROL_PANEL_HTML);
 }
 
-/** gin's default answer for an unknown route. */
+/**
+ * gin's default answer for an unknown route.
+ * @param {ServerResponse} res
+ */
 function sendNotFound(res) {
 	send(res, 404, 'text/plain', '404 page not found');
 }
 
-function xmlEscape(text) {
-	return String(text).replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]);
-}
-
-function ossRequestId() {
-	return crypto.randomBytes(12).toString('hex').toUpperCase();
-}
-
-/** An OSS error document, e.g. AccessDenied for an expired signed link or NoSuchKey. */
-function sendOssError(res, status, code, message, extra = {}) {
-	const requestId = ossRequestId();
-	const fields = { Code: code, Message: message, RequestId: requestId, HostId: 'aog-dev-bucket.oss-cn-beijing.aliyuncs.com', ...extra, EC: '0003-00000001' };
-	const lines = Object.entries(fields).map(([name, value]) => `  <${name}>${xmlEscape(value)}</${name}>`);
-	const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error>\n${lines.join('\n')}\n</Error>\n`;
-	send(res, status, 'application/xml', body, { Server: 'AliyunOSS', 'x-oss-request-id': requestId });
-}
-
-module.exports = { JSON_TYPE, HTML_TYPE, send, sendGoJson, sendGoJsonChunked, sendRawJson, sendAogError, sendHtmlTrap, sendNotFound, sendOssError, ossRequestId };
+module.exports = { JSON_TYPE, HTML_TYPE, send, sendGoJson, sendGoJsonChunked, sendRawJson, sendAogError, sendHtmlTrap, sendNotFound };

@@ -11,6 +11,17 @@ const DEFAULT_KEY = 'sk-aog-dev-server';
 
 // Answers taken from AOG's source (its bcode tables). The dev server uses the "bad request" family for bodies it
 // cannot accept; what v0.7 answers to each malformed body was not measured.
+/** @typedef {{ models: string[]; apiKey: string | undefined; url: string }} Provider */
+
+/**
+ * The image-to-video setup now (a copy).
+ * @typedef {object} AogSetupView
+ * @property {boolean} serviceInstalled The model row exists (set up, or after the install call).
+ * @property {boolean} keyStored A DashScope key is stored (set up, or after PUT service_provider).
+ * @property {string[]} models Models the provider lists; generation accepts these names.
+ * @property {string} [apiKey]
+ */
+
 const SETUP_ERRORS = {
 	alreadyExists: () => new AogError(409, 30002, 'provider model already exist'),
 	badRequest: () => new AogError(400, 20001, 'bad request'),
@@ -20,20 +31,28 @@ const SETUP_ERRORS = {
 const PROVIDER_UPDATED = { business_code: 20000, message: 'service provider interface call success' };
 
 class AogSetup {
-	/** setUp true: installed, key stored, wan2.2-i2v-plus listed (the default); false: a fresh AOG. */
+	/**
+	 * setUp true: installed, key stored, wan2.2-i2v-plus listed (the default); false: a fresh AOG.
+	 * @param {boolean} setUp
+	 */
 	constructor(setUp) {
+		/** @type {Provider | undefined} */
 		this.provider = setUp ? { models: [I2V_MODEL], apiKey: DEFAULT_KEY, url: DASHSCOPE_URL } : undefined;
 	}
 
+	/** @returns {AogSetupView} */
 	get view() {
 		const { provider } = this;
 		return { serviceInstalled: Boolean(provider), keyStored: Boolean(provider && provider.apiKey), models: provider ? [...provider.models] : [], apiKey: provider ? provider.apiKey : undefined };
 	}
 
-	/** The model a generation call asks for (default wan2.2-i2v-plus), checked like v0.7: 404 30003, then 400 {}. */
+	/**
+	 * The model a generation call asks for (default wan2.2-i2v-plus), checked like v0.7: 404 30003, then 400 {}.
+	 * @param {unknown} model
+	 */
 	checkGeneration(model) {
 		const name = model === undefined || model === null || model === '' ? I2V_MODEL : model;
-		if (!this.provider || !this.provider.models.includes(name)) throw AOG_ERRORS.modelNotFound();
+		if (!this.provider || typeof name !== 'string' || !this.provider.models.includes(name)) throw AOG_ERRORS.modelNotFound();
 		if (!this.provider.apiKey) throw AOG_ERRORS.noKeyStored();
 		return name;
 	}
@@ -52,6 +71,7 @@ class AogSetup {
 	/**
 	 * POST /aog/v0.2/service/install as v0.7 does it for remote aliyun image-to-video: the model row is created,
 	 * the key is not stored, and the answer is 409 30002 (every time).
+	 * @param {Record<string, any>} body
 	 */
 	install(body) {
 		if (body.service_name !== I2V_SERVICE || body.service_source !== 'remote' || body.api_flavor !== 'aliyun') throw SETUP_ERRORS.badRequest();
@@ -59,9 +79,12 @@ class AogSetup {
 		throw SETUP_ERRORS.alreadyExists();
 	}
 
-	/** PUT /aog/v0.2/service_provider: stores the key (auth_key is a JSON string) and the model list. */
+	/**
+	 * PUT /aog/v0.2/service_provider: stores the key (auth_key is a JSON string) and the model list.
+	 * @param {Record<string, any>} body
+	 */
 	updateProvider(body) {
-		if (typeof body.auth_key !== 'string' || (body.models !== undefined && !(Array.isArray(body.models) && body.models.every((m) => typeof m === 'string' && m !== '')))) throw SETUP_ERRORS.badRequest();
+		if (typeof body.auth_key !== 'string' || (body.models !== undefined && !(Array.isArray(body.models) && body.models.every((/** @type {unknown} */ m) => typeof m === 'string' && m !== '')))) throw SETUP_ERRORS.badRequest();
 		if (body.provider_name !== PROVIDER_NAME || !this.provider) throw SETUP_ERRORS.providerInvalid();
 		let auth;
 		try {
@@ -76,6 +99,10 @@ class AogSetup {
 	}
 }
 
+/**
+ * @param {import('./server').Ctx} ctx
+ * @param {(body: Record<string, any>) => void} action
+ */
 function answer(ctx, action) {
 	try {
 		action(parseJsonObject(ctx.text));
@@ -86,10 +113,18 @@ function answer(ctx, action) {
 	}
 }
 
+/**
+ * @param {import('./server').State} state
+ * @param {import('./server').Ctx} ctx
+ */
 function handleInstall(state, ctx) {
 	answer(ctx, (body) => state.setup.install(body));
 }
 
+/**
+ * @param {import('./server').State} state
+ * @param {import('./server').Ctx} ctx
+ */
 function handleProviderUpdate(state, ctx) {
 	answer(ctx, (body) => state.setup.updateProvider(body));
 }

@@ -1,9 +1,29 @@
 'use strict';
-// DashScope-compatible dev server (async image-to-video API + result host) for tests and demos. Types: index.d.ts.
+// DashScope-compatible dev server (async image-to-video API + result host) for tests and demos. Its pictures,
+// videos and ffmpeg come from the media kit, tools/media.
 const { startDashScopeServer, DEFAULT_OPTIONS, COUNTER_NAMES, SUBMIT_PATH } = require('./server');
 const { MODELS, modelsOf } = require('./models');
 const { ERROR_CODES } = require('./errors');
 const { REGION_IDS } = require('./tasks');
+
+/**
+ * @typedef {import('./server').DashScopeServer} DashScopeServer
+ * @typedef {import('./server').DashScopeServerOptions} DashScopeServerOptions
+ * @typedef {import('./server').DashScopeRuntimeOptions} DashScopeRuntimeOptions
+ * @typedef {import('./server').DashScopeOptionsInForce} DashScopeOptionsInForce
+ * @typedef {import('./server').DashScopeCounters} DashScopeCounters
+ * @typedef {import('./server').RecordedRequest} RecordedRequest
+ * @typedef {import('./server').TrackedRequest} TrackedRequest
+ * @typedef {import('./server').RequestGauge} RequestGauge
+ * @typedef {import('./models').Region} Region
+ * @typedef {import('./models').ModelSpec} ModelSpec
+ * @typedef {import('./tasks').DashScopeTask} DashScopeTask
+ * @typedef {import('./tasks').TaskStatus} TaskStatus
+ * @typedef {import('./tasks').TaskGauge} TaskGauge
+ * @typedef {import('./script').DashScopeScript} DashScopeScript
+ * @typedef {import('./script').TaskScript} TaskScript
+ * @typedef {import('./script').RequestScript} RequestScript
+ */
 
 module.exports = {
 	startDashScopeServer,
@@ -12,6 +32,7 @@ module.exports = {
 	SUBMIT_PATH,
 	MODELS,
 	modelsOf,
+	/** Codes with a default status and message. */
 	ERROR_CODES,
-	REGIONS: Object.keys(REGION_IDS),
+	REGIONS: /** @type {Region[]} */ (Object.keys(REGION_IDS)),
 };

@@ -2,11 +2,43 @@
 // First-frame image-to-video models and DashScope's submit-time checks of the body (docs/DASHSCOPE-API.md, "Models").
 const { apiError, invalidParameter } = require('./errors');
 
+/**
+ * @typedef {'beijing' | 'singapore' | 'virginia' | 'frankfurt' | 'hongkong'} Region
+ * @typedef {'480P' | '720P' | '1080P'} Resolution
+ * @typedef {object} ModelSpec
+ * @property {'img_url' | 'media'} body
+ * @property {Resolution[]} resolutions
+ * @property {number[]} durations
+ * @property {Resolution} resolution Default resolution.
+ * @property {number} promptMax
+ * @property {boolean} [audio]
+ * @property {Region[]} [regions] Regions where the name exists (all when absent).
+ * @typedef {{ url: string; mismatch?: undefined } | { url?: undefined; mismatch: string }} FrameSource
+ * @typedef {object} TaskSettings What a valid submit body asks for.
+ * @property {string} model
+ * @property {string} prompt As stored (2.1/2.2 prompts over 800 characters cut).
+ * @property {string} negativePrompt
+ * @property {FrameSource} source
+ * @property {Resolution} resolution
+ * @property {number} height
+ * @property {number} duration
+ * @property {boolean} promptExtend
+ * @property {number} [seed]
+ * @property {boolean} audio
+ */
+
+/** @type {Record<Resolution, number>} */
 const RESOLUTION_HEIGHTS = { '480P': 480, '720P': 720, '1080P': 1080 };
+/**
+ * @param {number} from
+ * @param {number} to
+ */
 const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+/** @type {Region[]} */
 const INTERNATIONAL = ['singapore', 'virginia'];
 
 // body: 'img_url' (wan2.1 – wan2.6) or 'media' (wan2.7). regions: where the name exists (all when absent).
+/** @type {Record<string, ModelSpec>} */
 const MODELS = {
 	'wan2.2-i2v-plus': { body: 'img_url', resolutions: ['480P', '1080P'], durations: [5], resolution: '1080P', promptMax: 800 },
 	'wan2.2-i2v-flash': { body: 'img_url', resolutions: ['480P', '720P', '1080P'], durations: [5], resolution: '720P', promptMax: 800 },
@@ -20,15 +52,28 @@ const MODELS = {
 	'wan2.1-i2v-plus': { body: 'img_url', resolutions: ['720P'], durations: [5], resolution: '720P', promptMax: 800, regions: INTERNATIONAL },
 };
 
-/** Model names offered in a region. */
+/**
+ * Model names offered in a region.
+ * @param {string} region
+ */
 function modelsOf(region) {
-	return Object.keys(MODELS).filter((name) => !MODELS[name].regions || MODELS[name].regions.includes(region));
+	return Object.keys(MODELS).filter((name) => { const { regions } = MODELS[name]; return !regions || regions.includes(/** @type {Region} */ (region)); });
 }
 
+/**
+ * @param {unknown} value
+ * @returns {value is Record<string, any>}
+ */
 function isObject(value) {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * @param {unknown} value
+ * @param {string} field
+ * @param {number} [maxLength]
+ * @returns {string}
+ */
 function optionalString(value, field, maxLength) {
 	if (value === undefined || value === null) return '';
 	if (typeof value !== 'string') throw invalidParameter(`Input should be a valid string: ${field}`);
@@ -36,19 +81,32 @@ function optionalString(value, field, maxLength) {
 	return value;
 }
 
+/**
+ * @param {unknown} value
+ * @param {string} field
+ * @param {boolean} fallback
+ * @returns {boolean}
+ */
 function optionalBoolean(value, field, fallback) {
 	if (value === undefined || value === null) return fallback;
 	if (typeof value !== 'boolean') throw invalidParameter(`Input should be a valid boolean: ${field}`);
 	return value;
 }
 
+/**
+ * @param {string} name
+ * @param {ModelSpec} model
+ * @param {unknown} parameters
+ */
 function checkParameters(name, model, parameters) {
 	if (parameters !== undefined && parameters !== null && !isObject(parameters)) throw invalidParameter('Input should be a valid dictionary: parameters');
 	const p = parameters || {};
+	/** @type {Resolution} */
 	const resolution = p.resolution ?? model.resolution;
 	if (!model.resolutions.includes(resolution)) {
 		throw invalidParameter(`The parameter parameters.resolution is invalid: ${JSON.stringify(resolution)} is not supported by ${name} (allowed: ${model.resolutions.join(', ')}).`);
 	}
+	/** @type {number} */
 	const duration = p.duration ?? 5;
 	if (!model.durations.includes(duration)) {
 		const allowed = model.durations.length > 3 ? `${model.durations[0]}-${model.durations[model.durations.length - 1]}` : model.durations.join(', ');
@@ -63,18 +121,22 @@ function checkParameters(name, model, parameters) {
 		if (!['single', 'multi'].includes(p.shot_type)) throw invalidParameter(`The parameter parameters.shot_type is invalid: ${JSON.stringify(p.shot_type)} (allowed: single, multi).`);
 		if (p.shot_type === 'multi' && !promptExtend) throw invalidParameter('The parameter parameters.shot_type "multi" requires parameters.prompt_extend to be true.');
 	}
-	return { resolution, height: RESOLUTION_HEIGHTS[resolution], duration, promptExtend, seed: seed ?? undefined, audio: Boolean(model.audio) && audio };
+	return { resolution, height: RESOLUTION_HEIGHTS[resolution], duration, promptExtend, seed: /** @type {number | undefined} */ (seed ?? undefined), audio: Boolean(model.audio) && audio };
 }
 
 /**
  * Where the first frame comes from. For a `media` model sent `img_url`, the submit is accepted and the task
  * fails later (mismatch), as the real service does.
+ * @param {string} name
+ * @param {ModelSpec} model
+ * @param {Record<string, any>} input
+ * @returns {FrameSource}
  */
 function imageSource(name, model, input) {
 	if (model.body === 'media') {
 		if (input.media === undefined && typeof input.img_url === 'string') return { mismatch: `The model ${name} requires input.media (a first_frame item); input.img_url is not supported.` };
 		if (!Array.isArray(input.media)) throw invalidParameter('Field required: input.media');
-		const first = input.media.find((item) => isObject(item) && item.type === 'first_frame');
+		const first = input.media.find((/** @type {unknown} */ item) => isObject(item) && item.type === 'first_frame');
 		if (!first) throw invalidParameter('input.media must contain an item of type first_frame.');
 		if (typeof first.url !== 'string' || first.url === '') throw invalidParameter('Field required: input.media[first_frame].url');
 		return { url: first.url };
@@ -84,7 +146,12 @@ function imageSource(name, model, input) {
 	return { url: input.img_url };
 }
 
-/** DashScope's submit checks. Returns the task's settings or throws ApiError. */
+/**
+ * DashScope's submit checks. Returns the task's settings or throws ApiError.
+ * @param {unknown} body
+ * @param {string} region
+ * @returns {TaskSettings}
+ */
 function checkSubmitBody(body, region) {
 	if (!isObject(body)) throw invalidParameter('The request body must be a JSON object.');
 	if (body.model === undefined || body.model === null || body.model === '') throw invalidParameter('Field required: model');

@@ -1,10 +1,11 @@
 'use strict';
 // A DashScope-compatible dev server: the async video-synthesis API (submit, poll, cancel, list) on one port
-// and the result host (signed OSS-style links) on another. See docs/DASHSCOPE-API.md and index.d.ts.
+// and the result host (signed OSS-style links) on another. See docs/DASHSCOPE-API.md.
 const http = require('http');
-const { VideoMaker } = require('../aog-server/video-maker');
-const { describeBody } = require('../aog-server/request-log');
+const { VideoMaker } = require('../media/video-maker');
+const { describeBody, readBody } = require('../aog-server/request-log');
 const { GenerationGauge } = require('../aog-server/gauges');
+const { sleeper } = require('../aog-server/sleep');
 const { ApiError, apiError, invalidParameter, requestId, sendJson, sendApiError } = require('./errors');
 const { checkSubmitBody } = require('./models');
 const { isHttpUrl, loadInlineImage, loadRemoteImage } = require('./image');
@@ -12,15 +13,138 @@ const { ScriptQueue } = require('./script');
 const { TaskBoard, REGION_IDS } = require('./tasks');
 const { VideoLinks, handleStorage } = require('./storage');
 
+/**
+ * @typedef {import('./models').Region} Region
+ * @typedef {import('./script').DashScopeScript} DashScopeScript
+ * @typedef {import('./script').ScriptEntry} ScriptEntry
+ * @typedef {import('./tasks').DashScopeTask} DashScopeTask
+ * @typedef {import('./tasks').TaskGauge} TaskGauge
+ */
+
+/**
+ * @typedef {object} DashScopeRuntimeOptions
+ * @property {Region} [region] The server's own region (default 'beijing'): only its keys are accepted, and its model names exist.
+ * @property {Partial<Record<Region, string | string[]>>} [keys] Keys per region (default {beijing:'sk-test-beijing',
+ *   singapore:'sk-test-singapore', virginia:'sk-test-virginia'}). Another region's key → 401 InvalidApiKey.
+ * @property {number} [pendingMs] Time a task stays PENDING before it may run (default 1000). Scaled by timeScale.
+ * @property {number} [runningMs] Time a task stays RUNNING (default 30000); it also waits for its video to be encoded. Scaled by timeScale.
+ * @property {number} [timeScale] Wall-clock ms = pendingMs/runningMs (also scripted ones) × timeScale (default 1): 0.01 makes a 3-minute task 1.8 s.
+ * @property {number} [maxRunning] At most this many tasks RUNNING at once; the rest stay PENDING (default 0 = no limit).
+ * @property {number} [submitsPerSecond] Submits allowed per second, account-wide; more → 429 Throttling.RateQuota, no task (default 0 = no limit).
+ * @property {number} [pollsPerSecond] Polls allowed per second, account-wide; more → 429 Throttling.RateQuota (default 0 = no limit).
+ * @property {number} [videoTtlSeconds] How long result links stay valid; then the storage host answers 403
+ *   AccessDenied "Request has expired." (default 86400).
+ * @property {boolean} [quiet] false: log every request to stdout. (Env DASHSCOPE_SERVER_DEBUG=1: log to stderr whatever this says.)
+ */
+
+/**
+ * @typedef {object} DashScopeServerPorts
+ * @property {number} [port] API port on 127.0.0.1; 0 (default) = any free port.
+ * @property {number} [storagePort] Storage (result host) port; 0 (default) = any free port.
+ * @typedef {DashScopeRuntimeOptions & DashScopeServerPorts} DashScopeServerOptions
+ * @typedef {Required<DashScopeRuntimeOptions>} DashScopeOptionsInForce
+ */
+
+/**
+ * @typedef {object} DashScopeCounters
+ * @property {number} submitRequests Every POST to the submit route, whatever the answer.
+ * @property {number} submits Tasks created (including by a scripted 5xx or dropped submit with createsTask).
+ * @property {number} polls Every GET /api/v1/tasks/{id} (known, unknown or scripted). Per task: `tasks[i].polls`.
+ * @property {number} cancels Every POST /api/v1/tasks/{id}/cancel.
+ * @property {number} lists Every GET /api/v1/tasks (list).
+ * @property {number} unauthorized 401s for a missing, unknown or other region's key (not scripted ones).
+ * @property {number} other API requests to unknown routes (404 NotFound).
+ * @property {number} total Every API request (control calls and the storage host excluded).
+ * @property {number} storageRequests Every request to the storage host.
+ * @property {number} downloads GETs of result links answered with the video.
+ * @property {number} storageAuthorization Storage requests that carried an Authorization header (all refused with 403).
+ */
+
+/**
+ * @typedef {import('../aog-server/gauges').TrackedRequest<'submit' | 'poll'>} TrackedRequest
+ * @typedef {import('../aog-server/gauges').RequestGaugeView<'submit' | 'poll'>} RequestGauge
+ */
+
+/**
+ * @typedef {object} RecordedRequest
+ * @property {'api' | 'storage'} host
+ * @property {string} method
+ * @property {string} path Path and query string, as sent.
+ * @property {string} [remoteAddress] The client's address, to prove a request came from loopback.
+ * @property {import('http').IncomingHttpHeaders} headers
+ * @property {unknown} body Parsed JSON (long base64 strings shortened), or the raw text ('' when empty).
+ * @property {number} [status] Status answered; undefined while open or when no answer was sent (drop, hang).
+ */
+
+/**
+ * @typedef {object} DashScopeServer
+ * @property {string} url API base, 'http://127.0.0.1:<port>' (paths under /api/v1).
+ * @property {string} storageUrl Result host base, 'http://127.0.0.1:<storagePort>'.
+ * @property {number} port
+ * @property {number} storagePort
+ * @property {Region} region
+ * @property {string} apiKey First key of the server's own region.
+ * @property {DashScopeCounters} counters Live object.
+ * @property {DashScopeTask[]} tasks Live array of every task since the last reset(), in submit order.
+ * @property {TaskGauge} gauge Live: tasks PENDING / RUNNING now and at most.
+ * @property {RequestGauge} requests Live: submit and poll requests in flight.
+ * @property {RecordedRequest[]} lastRequests Live array of the last 50 API and storage requests (control calls excluded).
+ * @property {import('../media/video-maker').EncoderStats} encoderStats
+ * @property {DashScopeOptionsInForce} options
+ * @property {(id: string) => DashScopeTask | undefined} task
+ * @property {(options: DashScopeRuntimeOptions) => DashScopeOptionsInForce} setOptions Change options at run time
+ *   (tasks already created keep their times); returns the options in force.
+ * @property {(entries: DashScopeScript | DashScopeScript[]) => number} script Append scripted entries (all valid or
+ *   none; throws on unknown fields); returns the queue length.
+ * @property {() => DashScopeScript[]} pendingScript
+ * @property {() => void} resetCounters Zeroes counters and the gauges' peaks and history.
+ * @property {() => void} reset Counters, script queue, tasks (running ones stop silently), links and lastRequests; options stay.
+ * @property {() => Promise<void>} close
+ */
+
+/**
+ * What every route gets: the server's state (internal).
+ * @typedef {object} State
+ * @property {DashScopeOptionsInForce} options
+ * @property {string} url
+ * @property {string} storageUrl
+ * @property {boolean} closed
+ * @property {DashScopeCounters} counters
+ * @property {ScriptQueue} script
+ * @property {RecordedRequest[]} lastRequests
+ * @property {Set<NodeJS.Timeout>} timers
+ * @property {Set<import('net').Socket>} sockets
+ * @property {VideoMaker} videoMaker
+ * @property {GenerationGauge<'submit' | 'poll'>} requests
+ * @property {{ submit: number[]; poll: number[] }} rate
+ * @property {(line: string) => void} log
+ * @property {TaskBoard} tasks
+ * @property {VideoLinks} links
+ * @property {(ms: number) => Promise<void>} sleep
+ * @property {(ctx: Ctx, entry: ScriptEntry, sendError: (entry: ScriptEntry) => void) => void} answerScripted
+ */
+
+/**
+ * One request as a route handles it (internal).
+ * @typedef {object} Ctx
+ * @property {import('http').IncomingMessage & { method: string; url: string }} req
+ * @property {import('http').ServerResponse} res
+ * @property {string} text The body.
+ * @property {URL} url
+ * @property {URLSearchParams} query
+ * @property {() => void} dropConnection
+ */
+
 const HOST = '127.0.0.1';
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const MAX_LOGGED_REQUESTS = 50;
 const SUBMIT_PATH = '/api/v1/services/aigc/video-generation/video-synthesis';
 const TASK_PATH = /^\/api\/v1\/tasks\/([^/]+)$/;
 const CANCEL_PATH = /^\/api\/v1\/tasks\/([^/]+)\/cancel$/;
 const LIST_PATH = '/api/v1/tasks';
+/** @type {Array<keyof DashScopeCounters>} */
 const COUNTER_NAMES = ['submitRequests', 'submits', 'polls', 'cancels', 'lists', 'unauthorized', 'other', 'total', 'storageRequests', 'downloads', 'storageAuthorization'];
 const DEFAULT_KEYS = { beijing: 'sk-test-beijing', singapore: 'sk-test-singapore', virginia: 'sk-test-virginia' };
+/** @type {DashScopeOptionsInForce} */
 const DEFAULT_OPTIONS = {
 	region: 'beijing',
 	keys: DEFAULT_KEYS,
@@ -35,6 +159,10 @@ const DEFAULT_OPTIONS = {
 };
 const NUMBER_OPTIONS = new Set(['pendingMs', 'runningMs', 'timeScale', 'maxRunning', 'submitsPerSecond', 'pollsPerSecond', 'videoTtlSeconds']);
 
+/**
+ * @param {unknown} keys
+ * @returns {DashScopeOptionsInForce['keys']}
+ */
 function checkKeys(keys) {
 	const valid = keys && typeof keys === 'object' && !Array.isArray(keys)
 		&& Object.values(keys).every((value) => typeof value === 'string' || (Array.isArray(value) && value.every((key) => typeof key === 'string')));
@@ -42,8 +170,14 @@ function checkKeys(keys) {
 	return Object.fromEntries(Object.entries(keys).map(([region, value]) => [region, Array.isArray(value) ? [...value] : value]));
 }
 
-/** Validated copy of `current` with `patch` applied; throws on unknown names and bad values. */
+/**
+ * Validated copy of `current` with `patch` applied; throws on unknown names and bad values.
+ * @param {DashScopeOptionsInForce} current
+ * @param {Record<string, any>} [patch]
+ * @returns {DashScopeOptionsInForce}
+ */
 function mergeOptions(current, patch = {}) {
+	/** @type {Record<string, any>} */
 	const merged = { ...current };
 	for (const [name, value] of Object.entries(patch)) {
 		if (value === undefined) continue;
@@ -52,19 +186,30 @@ function mergeOptions(current, patch = {}) {
 		if (name === 'region' && !(value in REGION_IDS)) throw new Error(`option region must be one of ${Object.keys(REGION_IDS).join(', ')}`);
 		merged[name] = name === 'keys' ? checkKeys(value) : name === 'quiet' ? Boolean(value) : value;
 	}
-	return merged;
+	return /** @type {DashScopeOptionsInForce} */ (merged);
 }
 
+/**
+ * @param {Record<string, number>} counters
+ * @returns {DashScopeCounters}
+ */
 function zeroCounters(counters) {
 	for (const name of COUNTER_NAMES) counters[name] = 0;
-	return counters;
+	return /** @type {DashScopeCounters} */ (counters);
 }
 
 // DASHSCOPE_SERVER_DEBUG=1 logs every request to stderr even when quiet (jest buffers console.log, not stderr).
 const DEBUG_TO_STDERR = Boolean(process.env.DASHSCOPE_SERVER_DEBUG);
 
+/**
+ * @param {DashScopeOptionsInForce} options
+ * @returns {State}
+ */
 function createState(options) {
-	const state = {
+	/** @type {Set<NodeJS.Timeout>} */
+	const timers = new Set();
+	/** @type {Omit<State, 'tasks' | 'links' | 'answerScripted'>} */
+	const partial = {
 		options,
 		url: '',
 		storageUrl: '',
@@ -72,44 +217,34 @@ function createState(options) {
 		counters: zeroCounters({}),
 		script: new ScriptQueue(),
 		lastRequests: [],
-		timers: new Set(),
+		timers,
+		sleep: sleeper(timers),
 		sockets: new Set(),
 		videoMaker: new VideoMaker(),
-		requests: new GenerationGauge(),
+		requests: /** @type {GenerationGauge<'submit' | 'poll'>} */ (new GenerationGauge()),
 		rate: { submit: [], poll: [] },
 		log: (line) => {
 			if (DEBUG_TO_STDERR) process.stderr.write(`[dashscope-server ${state.url}] ${line}\n`);
 			else if (!state.options.quiet) console.log(`[dashscope-server] ${line}`);
 		},
 	};
+	// The task board, the links and answerScripted need the state itself.
+	const state = /** @type {State} */ (partial);
 	state.tasks = new TaskBoard(state);
 	state.links = new VideoLinks(state);
-	// Waits that end early when the server closes would act on dead state, so they simply never end.
-	state.sleep = (ms) => (ms > 0 ? new Promise((resolve) => {
-		const timer = setTimeout(() => {
-			state.timers.delete(timer);
-			resolve();
-		}, ms);
-		state.timers.add(timer);
-	}) : Promise.resolve());
 	state.answerScripted = (ctx, entry, sendError) => answerScripted(state, ctx, entry, sendError);
 	return state;
 }
 
-function readBody(req) {
-	return new Promise((resolve, reject) => {
-		const chunks = [];
-		let size = 0;
-		req.on('data', (chunk) => {
-			size += chunk.length;
-			if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-		});
-		req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES }));
-		req.on('error', reject);
-	});
-}
-
+/**
+ * @param {State} state
+ * @param {RecordedRequest['host']} host
+ * @param {Ctx['req']} req
+ * @param {Ctx['res']} res
+ * @param {string} text
+ */
 function recordRequest(state, host, req, res, text) {
+	/** @type {RecordedRequest} */
 	const entry = { host, method: req.method, path: req.url, remoteAddress: req.socket.remoteAddress, headers: { ...req.headers }, body: describeBody(text), status: undefined };
 	state.lastRequests.push(entry);
 	if (state.lastRequests.length > MAX_LOGGED_REQUESTS) state.lastRequests.splice(0, state.lastRequests.length - MAX_LOGGED_REQUESTS);
@@ -120,24 +255,38 @@ function recordRequest(state, host, req, res, text) {
 	});
 }
 
-/** A scripted answer: dropped connection, no answer, a raw body, or an error via sendError(entry). */
+/**
+ * A scripted answer: dropped connection, no answer, a raw body, or an error via sendError(entry).
+ * @param {State} state
+ * @param {Pick<Ctx, 'res' | 'dropConnection'>} ctx
+ * @param {ScriptEntry} entry
+ * @param {(entry: ScriptEntry) => void} sendError
+ */
 function answerScripted(state, ctx, entry, sendError) {
 	state.log(`scripted ${entry.on}: ${entry.drop ? 'drop' : entry.hang ? 'hang' : `${entry.status} ${entry.code}`}`);
 	if (entry.drop) return ctx.dropConnection();
 	if (entry.hang) return undefined; // the socket stays open until the client gives up or the server closes
 	if (entry.body !== undefined) {
 		const body = Buffer.from(typeof entry.body === 'string' ? entry.body : JSON.stringify(entry.body));
-		ctx.res.writeHead(entry.status, { 'Content-Type': entry.contentType || 'application/json', 'Content-Length': body.length, ...(entry.retryAfter !== undefined ? { 'Retry-After': String(entry.retryAfter) } : {}) });
+		ctx.res.writeHead(Number(entry.status), { 'Content-Type': entry.contentType || 'application/json', 'Content-Length': body.length, ...(entry.retryAfter !== undefined ? { 'Retry-After': String(entry.retryAfter) } : {}) });
 		return ctx.res.end(body);
 	}
 	return sendError(entry);
 }
 
+/**
+ * @param {Ctx['res']} res
+ * @returns {(entry: ScriptEntry) => void}
+ */
 function sendScriptedApiError(res) {
-	return (entry) => sendApiError(res, new ApiError(entry.status, entry.code, entry.message, entry.retryAfter));
+	return (entry) => sendApiError(res, new ApiError(Number(entry.status), String(entry.code), String(entry.message), entry.retryAfter));
 }
 
-/** Bearer key of this server's region; 401 InvalidApiKey for a missing, unknown or other region's key. */
+/**
+ * Bearer key of this server's region; 401 InvalidApiKey for a missing, unknown or other region's key.
+ * @param {State} state
+ * @param {Ctx['req']} req
+ */
 function checkAuth(state, req) {
 	const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization || '');
 	if (!match) {
@@ -153,7 +302,12 @@ function checkAuth(state, req) {
 	return match[1];
 }
 
-/** Account-wide requests-per-second limits (0 = none): 429 Throttling.RateQuota, no task created. */
+/**
+ * Account-wide requests-per-second limits (0 = none): 429 Throttling.RateQuota, no task created.
+ * @param {State} state
+ * @param {'submit' | 'poll'} kind
+ * @param {number} limit
+ */
 function checkRate(state, kind, limit) {
 	if (!limit) return;
 	const now = Date.now();
@@ -163,6 +317,10 @@ function checkRate(state, kind, limit) {
 	window.push(now);
 }
 
+/**
+ * @param {string} text
+ * @returns {unknown}
+ */
 function parseJson(text) {
 	try {
 		return JSON.parse(text);
@@ -171,21 +329,35 @@ function parseJson(text) {
 	}
 }
 
-/** Settings and first frame of a submit body; throws ApiError for what DashScope rejects at submit. */
+/**
+ * Settings and first frame of a submit body; throws ApiError for what DashScope rejects at submit.
+ * @param {State} state
+ * @param {string} text
+ * @returns {Promise<{ settings: import('./models').TaskSettings; image: import('./tasks').Task['image'] }>}
+ */
 async function prepareTask(state, text) {
 	const settings = checkSubmitBody(parseJson(text), state.options.region);
 	const { url, mismatch } = settings.source;
-	if (mismatch) return { settings, image: undefined };
+	if (mismatch !== undefined) return { settings, image: undefined };
 	// A URL is downloaded by the task (failing it later); a data URI is read now.
 	const image = isHttpUrl(url) ? loadRemoteImage(url) : await loadInlineImage(url);
 	return { settings, image };
 }
 
-/** Holds a scripted submit answer until `count` submits, this one included, have arrived (at most 10 s). */
+/**
+ * Holds a scripted submit answer until `count` submits, this one included, have arrived (at most 10 s).
+ * @param {State} state
+ * @param {number} index
+ * @param {number} count
+ */
 async function waitForArrivals(state, index, count) {
 	for (let waited = 0; state.requests.arrivals < index + count && waited < 10_000; waited += 5) await state.sleep(5);
 }
 
+/**
+ * @param {State} state
+ * @param {Ctx} ctx
+ */
 async function handleSubmit(state, ctx) {
 	const { req, res, text } = ctx;
 	state.counters.submitRequests += 1;
@@ -197,7 +369,7 @@ async function handleSubmit(state, ctx) {
 			try {
 				createTask(state, await prepareTask(state, text), requestId(), (/^Bearer\s+(\S+)/i.exec(req.headers.authorization || '') || [])[1]);
 			} catch (error) {
-				state.log(`scripted submit: no task (${error.message})`);
+				state.log(`scripted submit: no task (${/** @type {Error} */ (error).message})`);
 			}
 		}
 		return answerScripted(state, ctx, scripted, sendScriptedApiError(res));
@@ -212,11 +384,22 @@ async function handleSubmit(state, ctx) {
 	sendJson(res, 200, { request_id: id, output: { task_id: record.id, task_status: 'PENDING' } });
 }
 
+/**
+ * @param {State} state
+ * @param {{ settings: import('./models').TaskSettings; image: import('./tasks').Task['image'] }} prepared
+ * @param {string} id
+ * @param {string | undefined} apiKey
+ */
 function createTask(state, prepared, id, apiKey) {
 	state.counters.submits += 1;
 	return state.tasks.create({ ...prepared, requestId: id, apiKey, script: state.script.take('task') });
 }
 
+/**
+ * @param {State} state
+ * @param {Ctx} ctx
+ * @param {string} taskId
+ */
 function handlePoll(state, ctx, taskId) {
 	state.counters.polls += 1;
 	state.requests.track('poll', ctx.res);
@@ -229,6 +412,11 @@ function handlePoll(state, ctx, taskId) {
 	sendJson(ctx.res, 200, { request_id: requestId(), ...state.tasks.view(taskId) });
 }
 
+/**
+ * @param {State} state
+ * @param {Ctx} ctx
+ * @param {string} taskId
+ */
 function handleCancel(state, ctx, taskId) {
 	state.counters.cancels += 1;
 	const scripted = state.script.take('cancel', taskId);
@@ -238,7 +426,11 @@ function handleCancel(state, ctx, taskId) {
 	sendJson(ctx.res, 200, { request_id: requestId() });
 }
 
-/** YYYYMMDDhhmmss in Beijing time (like the times DashScope prints) → ms. */
+/**
+ * YYYYMMDDhhmmss in Beijing time (like the times DashScope prints) → ms.
+ * @param {string} value
+ * @param {string} name
+ */
 function parseListTime(value, name) {
 	const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(value);
 	if (!match) throw invalidParameter(`The parameter ${name} is invalid: ${JSON.stringify(value)} (expected YYYYMMDDhhmmss).`);
@@ -246,6 +438,12 @@ function parseListTime(value, name) {
 	return Date.UTC(y, mo - 1, d, h - 8, mi, s);
 }
 
+/**
+ * @param {URLSearchParams} query
+ * @param {string} name
+ * @param {number} fallback
+ * @param {number} max
+ */
 function pageNumber(query, name, fallback, max) {
 	const raw = query.get(name);
 	if (raw === null) return fallback;
@@ -254,6 +452,10 @@ function pageNumber(query, name, fallback, max) {
 	return value;
 }
 
+/**
+ * @param {State} state
+ * @param {Ctx} ctx
+ */
 function handleList(state, ctx) {
 	state.counters.lists += 1;
 	const scripted = state.script.take('list');
@@ -262,8 +464,10 @@ function handleList(state, ctx) {
 	const { query } = ctx;
 	const now = Date.now();
 	// Without a window: the last 24 hours, the tasks' lifetime.
-	const endMs = query.get('end_time') ? parseListTime(query.get('end_time'), 'end_time') + 999 : now;
-	const startMs = query.get('start_time') ? parseListTime(query.get('start_time'), 'start_time') : now - 86_400_000;
+	const endTime = query.get('end_time');
+	const startTime = query.get('start_time');
+	const endMs = endTime ? parseListTime(endTime, 'end_time') + 999 : now;
+	const startMs = startTime ? parseListTime(startTime, 'start_time') : now - 86_400_000;
 	const pageNo = pageNumber(query, 'page_no', 1, 1_000_000);
 	const pageSize = pageNumber(query, 'page_size', 10, 100);
 	const all = state.tasks.list({ startMs, endMs, model: query.get('model_name'), status: query.get('status') });
@@ -277,6 +481,11 @@ function handleList(state, ctx) {
 	});
 }
 
+/**
+ * @param {string} method
+ * @param {string} pathname
+ * @returns {((state: State, ctx: Ctx) => unknown) | undefined}
+ */
 function route(method, pathname) {
 	if (pathname === SUBMIT_PATH && method === 'POST') return handleSubmit;
 	if (pathname === LIST_PATH && method === 'GET') return handleList;
@@ -287,16 +496,29 @@ function route(method, pathname) {
 	return undefined;
 }
 
-function sendFailure(state, res, error) {
-	if (error instanceof ApiError) return sendApiError(res, error);
+/**
+ * @param {State} state
+ * @param {Ctx['res']} res
+ * @param {unknown} caught
+ */
+function sendFailure(state, res, caught) {
+	if (caught instanceof ApiError) return sendApiError(res, caught);
+	const error = /** @type {Error} */ (caught);
 	state.log(`internal error: ${error.stack || error}`);
-	if (res.headersSent) res.destroy();
-	else sendApiError(res, apiError('InternalError'));
+	if (res.headersSent) return void res.destroy();
+	return sendApiError(res, apiError('InternalError'));
 }
 
+/**
+ * @param {State} state
+ * @param {DashScopeServer} api
+ * @param {Ctx['req']} req
+ * @param {Ctx['res']} res
+ */
 async function handleApiRequest(state, api, req, res) {
 	const url = new URL(req.url, 'http://dashscope.local');
 	const { text, tooLarge } = await readBody(req);
+	/** @type {Ctx} */
 	const ctx = { req, res, text, url, query: url.searchParams, dropConnection: () => req.socket.destroy() };
 	if (url.pathname.startsWith('/__control/')) return handleControl(api, ctx);
 	state.counters.total += 1;
@@ -314,20 +536,26 @@ async function handleApiRequest(state, api, req, res) {
 	}
 }
 
+/**
+ * @param {State} state
+ * @param {Ctx['req']} req
+ * @param {Ctx['res']} res
+ */
 async function handleStorageRequest(state, req, res) {
 	const url = new URL(req.url, 'http://storage.local');
 	state.counters.storageRequests += 1;
 	const { text } = await readBody(req);
 	recordRequest(state, 'storage', req, res, text);
 	try {
-		await handleStorage(state, { req, res, url, dropConnection: () => req.socket.destroy() });
+		await handleStorage(state, { req, res, text, url, query: url.searchParams, dropConnection: () => req.socket.destroy() });
 	} catch (error) {
 		if (state.closed) return;
-		state.log(`storage error: ${error.stack || error}`);
+		state.log(`storage error: ${/** @type {Error} */ (error).stack || error}`);
 		res.destroy();
 	}
 }
 
+/** @type {Record<string, (api: DashScopeServer, body: any) => unknown>} */
 const CONTROL_ROUTES = {
 	'POST /__control/script': (api, body) => {
 		const entries = Array.isArray(body) ? body : body.entries;
@@ -346,17 +574,27 @@ const CONTROL_ROUTES = {
 	'GET /__control/requests': (api) => api.lastRequests,
 };
 
-/** /__control/*: the JS API for other processes (npm run aog-server); needs no key. */
+/**
+ * /__control/*: the JS API for other processes (npm run aog-server); needs no key.
+ * @param {DashScopeServer} api
+ * @param {Ctx} ctx
+ */
 function handleControl(api, ctx) {
 	const control = CONTROL_ROUTES[`${ctx.req.method} ${ctx.url.pathname}`];
 	if (!control) return sendJson(ctx.res, 404, { error: `unknown control endpoint ${ctx.req.method} ${ctx.url.pathname}`, endpoints: Object.keys(CONTROL_ROUTES) });
 	try {
 		sendJson(ctx.res, 200, control(api, ctx.text.trim() === '' ? {} : JSON.parse(ctx.text)));
 	} catch (error) {
-		sendJson(ctx.res, 400, { error: error.message });
+		sendJson(ctx.res, 400, { error: /** @type {Error} */ (error).message });
 	}
 }
 
+/**
+ * @param {State} state
+ * @param {http.Server} server
+ * @param {number} port
+ * @returns {Promise<string>}
+ */
 function listen(state, server, port) {
 	server.on('connection', (socket) => {
 		state.sockets.add(socket);
@@ -366,22 +604,31 @@ function listen(state, server, port) {
 		server.once('error', reject);
 		server.listen(port, HOST, () => {
 			server.off('error', reject);
-			resolve(`http://${HOST}:${server.address().port}`);
+			resolve(`http://${HOST}:${/** @type {import('net').AddressInfo} */ (server.address()).port}`);
 		});
 	});
 }
 
+/**
+ * @param {State} state
+ * @param {http.Server[]} servers
+ */
 async function closeServers(state, servers) {
 	if (state.closed) return;
 	state.closed = true;
 	for (const timer of state.timers) clearTimeout(timer);
 	state.timers.clear();
 	state.videoMaker.killAll();
-	const closed = Promise.all(servers.map((server) => new Promise((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))));
+	const closed = Promise.all(servers.map((server) => new Promise((/** @type {(value?: unknown) => void} */ resolve) => (server.listening ? server.close(() => resolve()) : resolve()))));
 	for (const socket of state.sockets) socket.destroy();
 	await closed;
 }
 
+/**
+ * @param {State} state
+ * @param {http.Server[]} servers
+ * @returns {DashScopeServer}
+ */
 function createApi(state, servers) {
 	return {
 		get url() { return state.url; },
@@ -392,7 +639,7 @@ function createApi(state, servers) {
 		/** The first key of the server's own region. */
 		get apiKey() {
 			const own = state.options.keys[state.options.region];
-			return Array.isArray(own) ? own[0] : own;
+			return /** @type {string} */ (Array.isArray(own) ? own[0] : own);
 		},
 		counters: state.counters,
 		tasks: state.tasks.records,
@@ -408,7 +655,7 @@ function createApi(state, servers) {
 			return this.options;
 		},
 		script: (entries) => state.script.add(entries),
-		pendingScript: () => state.script.list(),
+		pendingScript: () => /** @type {DashScopeScript[]} */ (state.script.list()),
 		resetCounters: () => {
 			zeroCounters(state.counters);
 			state.requests.reset();
@@ -428,15 +675,19 @@ function createApi(state, servers) {
 	};
 }
 
-/** Start the API and the storage host on 127.0.0.1 (port 0 = any free port). See index.d.ts. */
+/**
+ * Start the API and the storage host on 127.0.0.1 (port 0 = any free port).
+ * @param {DashScopeServerOptions} [startOptions]
+ * @returns {Promise<DashScopeServer>}
+ */
 async function startDashScopeServer(startOptions = {}) {
 	const { port = 0, storagePort = 0, ...rest } = startOptions;
 	const state = createState(mergeOptions(DEFAULT_OPTIONS, rest));
 	const apiServer = http.createServer();
 	const storageServer = http.createServer();
 	const api = createApi(state, [apiServer, storageServer]);
-	apiServer.on('request', (req, res) => handleApiRequest(state, api, req, res).catch((error) => sendFailure(state, res, error)));
-	storageServer.on('request', (req, res) => handleStorageRequest(state, req, res).catch(() => res.destroy()));
+	apiServer.on('request', (req, res) => handleApiRequest(state, api, /** @type {Ctx['req']} */ (req), res).catch((error) => sendFailure(state, res, error)));
+	storageServer.on('request', (req, res) => handleStorageRequest(state, /** @type {Ctx['req']} */ (req), res).catch(() => res.destroy()));
 	try {
 		state.url = await listen(state, apiServer, port);
 		state.storageUrl = await listen(state, storageServer, storagePort);

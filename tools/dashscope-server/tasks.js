@@ -2,34 +2,90 @@
 // Tasks: PENDING → RUNNING → SUCCEEDED / FAILED (or CANCELED while PENDING), on timers scaled by timeScale.
 // With maxRunning, tasks whose queue time is over wait as PENDING until a running one ends.
 const crypto = require('crypto');
-const { dashScopeTime, PROMPT_EXTENSION } = require('../aog-server/generation');
+const { dashScopeTime, actualPrompt } = require('../aog-server/generation');
 const { apiError } = require('./errors');
-const { makeVideo } = require('./video');
 const { describeBody } = require('../aog-server/request-log');
 
+/**
+ * @typedef {import('./server').State} State
+ * @typedef {import('./models').Region} Region
+ * @typedef {import('./models').TaskSettings} TaskSettings
+ * @typedef {import('./script').ScriptEntry} ScriptEntry
+ * @typedef {import('../media/image-check').CheckedImage} CheckedImage
+ * @typedef {'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELED' | 'UNKNOWN'} TaskStatus
+ */
+
+/**
+ * A task as the server keeps it; live objects, in submit order. Times are Date.now() ms.
+ * @typedef {object} DashScopeTask
+ * @property {string} id
+ * @property {string} requestId request_id of the submit that created it.
+ * @property {string} model
+ * @property {TaskStatus} status UNKNOWN: the task was forgotten (scripted outcome UNKNOWN); polls answer UNKNOWN.
+ * @property {number} submittedAt
+ * @property {number} [scheduledAt] When it started RUNNING.
+ * @property {number} [endedAt]
+ * @property {number} polls Polls of this task id.
+ * @property {string} prompt As stored (2.1/2.2 prompts over 800 characters cut).
+ * @property {string} negativePrompt
+ * @property {boolean} promptExtend
+ * @property {'480P' | '720P' | '1080P'} resolution
+ * @property {number} duration
+ * @property {number} [seed]
+ * @property {string} [imageUrl] http(s) URL as sent, or the data URI shortened; undefined when img_url was sent to a media model.
+ * @property {string} [apiKey] The bearer key of the submit.
+ * @property {'SUCCEEDED' | 'FAILED' | 'CANCELED' | 'UNKNOWN'} outcome How the task was scripted to end (SUCCEEDED unless a 'task' script said otherwise).
+ * @property {number} pendingMs Unscaled times it was given.
+ * @property {number} runningMs
+ * @property {string} [code] FAILED: DashScope code and message.
+ * @property {string} [message]
+ * @property {string} [videoUrl] SUCCEEDED: the signed link on the storage host.
+ */
+
+/**
+ * @typedef {object} TaskGauge
+ * @property {number} pending
+ * @property {number} running
+ * @property {number} peakPending Most at once since start / resetCounters() / reset().
+ * @property {number} peakRunning
+ */
+
+/**
+ * @typedef {{ record: DashScopeTask; settings: TaskSettings; image: CheckedImage | Promise<CheckedImage> | undefined; script: ScriptEntry | undefined; dropped: boolean }} Task
+ */
+
+/** @type {Record<Region, string>} */
 const REGION_IDS = { beijing: 'cn-beijing', singapore: 'ap-southeast-1', virginia: 'us-east-1', frankfurt: 'eu-central-1', hongkong: 'cn-hongkong' };
 
-function actualPrompt(prompt) {
-	const trimmed = prompt.trim();
-	if (!trimmed) return PROMPT_EXTENSION;
-	return `${trimmed}${/[.!?。！？]$/.test(trimmed) ? '' : '.'} ${PROMPT_EXTENSION}`;
-}
-
 class TaskBoard {
+	/** @param {State} state */
 	constructor(state) {
 		this.state = state;
-		/** Live, in submit order: what tests read (server.tasks). */
+		/**
+		 * Live, in submit order: what tests read (server.tasks).
+		 * @type {DashScopeTask[]}
+		 */
 		this.records = [];
+		/** @type {Map<string, Task>} */
 		this.byId = new Map();
+		/** @type {Task[]} */
 		this.ready = [];
-		/** Live (server.gauge). */
+		/**
+		 * Live (server.gauge).
+		 * @type {TaskGauge}
+		 */
 		this.gauge = { pending: 0, running: 0, peakPending: 0, peakRunning: 0 };
 	}
 
+	/** @param {number} ms */
 	wallMs(ms) {
 		return ms * this.state.options.timeScale;
 	}
 
+	/**
+	 * @param {'pending' | 'running' | undefined} from
+	 * @param {'pending' | 'running' | undefined} to
+	 */
 	count(from, to) {
 		const { gauge } = this;
 		if (from) gauge[from] -= 1;
@@ -41,9 +97,12 @@ class TaskBoard {
 	/**
 	 * A new PENDING task. settings: from checkSubmitBody; image: {bytes, info}, a promise of it, or an
 	 * ApiError-rejecting promise; script: a normalized 'task' entry or undefined.
+	 * @param {{ settings: TaskSettings; image: Task['image']; requestId: string; apiKey: string | undefined; script: ScriptEntry | undefined }} task
+	 * @returns {DashScopeTask}
 	 */
 	create({ settings, image, requestId, apiKey, script }) {
 		const { options } = this.state;
+		/** @type {DashScopeTask} */
 		const record = {
 			id: crypto.randomUUID(),
 			requestId,
@@ -59,16 +118,16 @@ class TaskBoard {
 			resolution: settings.resolution,
 			duration: settings.duration,
 			seed: settings.seed,
-			imageUrl: settings.source.url === undefined ? undefined : describeBody(settings.source.url), // data URIs shortened
+			imageUrl: settings.source.url === undefined ? undefined : /** @type {string} */ (describeBody(settings.source.url)), // data URIs shortened
 			apiKey,
-			outcome: script ? script.outcome : 'SUCCEEDED',
+			outcome: script?.outcome ?? 'SUCCEEDED',
 			pendingMs: script?.pendingMs ?? options.pendingMs,
 			runningMs: script?.runningMs ?? options.runningMs,
 			code: undefined,
 			message: undefined,
 			videoUrl: undefined,
 		};
-		if (image && typeof image.then === 'function') image.catch(() => {}); // read when the task runs
+		if (image instanceof Promise) image.catch(() => {}); // read when the task runs
 		const task = { record, settings, image, script, dropped: false };
 		this.records.push(record);
 		this.byId.set(record.id, task);
@@ -77,6 +136,7 @@ class TaskBoard {
 		return record;
 	}
 
+	/** @param {Task} task */
 	async queue(task) {
 		await this.state.sleep(this.wallMs(task.record.pendingMs));
 		if (task.dropped || task.record.status !== 'PENDING') return;
@@ -87,9 +147,10 @@ class TaskBoard {
 
 	pump() {
 		const limit = this.state.options.maxRunning;
-		while (this.ready.length > 0 && (!limit || this.gauge.running < limit)) this.run(this.ready.shift());
+		while (this.ready.length > 0 && (!limit || this.gauge.running < limit)) this.run(/** @type {Task} */ (this.ready.shift()));
 	}
 
+	/** @param {Task} task */
 	async run(task) {
 		const { record, settings } = task;
 		record.status = 'RUNNING';
@@ -97,31 +158,37 @@ class TaskBoard {
 		this.count('pending', 'running');
 		try {
 			if (settings.source.mismatch) throw apiError('InvalidParameter', settings.source.mismatch);
-			const image = await task.image;
+			const image = /** @type {CheckedImage} */ (await task.image); // only a mismatch task has none
 			if (task.dropped) return;
-			const wanted = record.outcome === 'SUCCEEDED' ? makeVideo(this.state.videoMaker, image, settings.height, settings.duration) : undefined;
+			const wanted = record.outcome === 'SUCCEEDED' ? this.state.videoMaker.videoOfDuration(image.bytes, image.info, settings.height, settings.duration) : undefined;
 			if (wanted) wanted.catch(() => {});
 			await this.state.sleep(this.wallMs(record.runningMs));
 			if (task.dropped) return;
-			if (record.outcome === 'FAILED') return this.finish(task, 'FAILED', { code: task.script.code, message: task.script.message });
+			if (record.outcome === 'FAILED') return this.finish(task, 'FAILED', { code: task.script?.code, message: task.script?.message });
 			if (record.outcome === 'UNKNOWN') return this.forget(task);
 			let video;
 			try {
-				video = await wanted;
+				video = /** @type {import('../media/video-maker').VideoFile} */ (await wanted);
 			} catch (error) {
 				if (this.state.closed || task.dropped) return;
-				this.state.log(`video generation failed: ${error.message}`);
+				this.state.log(`video generation failed: ${/** @type {Error} */ (error).message}`);
 				return this.finish(task, 'FAILED', { code: 'InternalError.Algo', message: 'An internal error occurred while generating the video.' });
 			}
 			if (task.dropped) return;
-			this.finish(task, 'SUCCEEDED', { videoUrl: this.state.links.add(video, record.id) });
-		} catch (error) {
+			return this.finish(task, 'SUCCEEDED', { videoUrl: this.state.links.add(video, record.id) });
+		} catch (caught) {
 			if (task.dropped) return;
+			const error = /** @type {{ code?: string; message?: string; stack?: string } | undefined} */ (caught);
 			if (!error || !error.code) this.state.log(`task ${record.id}: ${error && error.stack}`);
-			this.finish(task, 'FAILED', { code: error.code || 'InternalError', message: error.message });
+			return this.finish(task, 'FAILED', { code: error?.code || 'InternalError', message: error?.message });
 		}
 	}
 
+	/**
+	 * @param {Task} task
+	 * @param {TaskStatus} status
+	 * @param {Partial<DashScopeTask>} [fields]
+	 */
 	finish(task, status, fields = {}) {
 		const { record } = task;
 		this.count(record.status === 'RUNNING' ? 'running' : 'pending', undefined);
@@ -129,18 +196,25 @@ class TaskBoard {
 		this.pump();
 	}
 
-	/** A task the service no longer knows (expired, or scripted UNKNOWN): polls answer UNKNOWN. */
+	/**
+	 * A task the service no longer knows (expired, or scripted UNKNOWN): polls answer UNKNOWN.
+	 * @param {Task} task
+	 */
 	forget(task) {
 		this.finish(task, 'UNKNOWN');
 		this.byId.delete(task.record.id);
 	}
 
+	/** @param {string} id */
 	get(id) {
 		const task = this.byId.get(id);
 		return task && task.record;
 	}
 
-	/** Only a PENDING task can be canceled. Returns true when it was. */
+	/**
+	 * Only a PENDING task can be canceled. Returns true when it was.
+	 * @param {string} id
+	 */
 	cancel(id) {
 		const task = this.byId.get(id);
 		if (!task || task.record.status !== 'PENDING') return false;
@@ -150,10 +224,14 @@ class TaskBoard {
 		return true;
 	}
 
-	/** The poll answer's `output` and `usage` for a task id (UNKNOWN when there is no such task). */
+	/**
+	 * The poll answer's `output` and `usage` for a task id (UNKNOWN when there is no such task).
+	 * @param {string} id
+	 */
 	view(id) {
 		const record = this.get(id);
 		if (!record) return { output: { task_id: id, task_status: 'UNKNOWN' } };
+		/** @type {Record<string, unknown>} */
 		const output = { task_id: record.id, task_status: record.status, submit_time: dashScopeTime(new Date(record.submittedAt)) };
 		if (record.scheduledAt) output.scheduled_time = dashScopeTime(new Date(record.scheduledAt));
 		if (record.endedAt) output.end_time = dashScopeTime(new Date(record.endedAt));
@@ -161,13 +239,16 @@ class TaskBoard {
 		if (record.status !== 'SUCCEEDED') return { output };
 		output.video_url = record.videoUrl;
 		output.orig_prompt = record.prompt;
-		if (record.promptExtend) output.actual_prompt = actualPrompt(record.prompt);
+		if (record.promptExtend) output.actual_prompt = actualPrompt(record.prompt, true);
 		return { output, usage: { video_duration: record.duration, video_count: 1, SR: Number.parseInt(record.resolution, 10) } };
 	}
 
-	/** The account's tasks submitted in [startMs, endMs], newest first, filtered (docs/DASHSCOPE-API.md, "Cancel and list"). */
+	/**
+	 * The account's tasks submitted in [startMs, endMs], newest first, filtered (docs/DASHSCOPE-API.md, "Cancel and list").
+	 * @param {{ startMs: number; endMs: number; model: string | null; status: string | null }} filter
+	 */
 	list({ startMs, endMs, model, status }) {
-		const region = REGION_IDS[this.state.options.region] || this.state.options.region;
+		const region = REGION_IDS[/** @type {Region} */ (this.state.options.region)] || this.state.options.region;
 		return this.records
 			.filter((r) => this.byId.has(r.id) && r.submittedAt >= startMs && r.submittedAt <= endMs && (!model || r.model === model) && (!status || r.status === status))
 			.reverse()
@@ -198,4 +279,4 @@ class TaskBoard {
 	}
 }
 
-module.exports = { TaskBoard, REGION_IDS, actualPrompt };
+module.exports = { TaskBoard, REGION_IDS };

@@ -12,7 +12,8 @@ import { Workflow, type INode, type INodeExecutionData, type INodeParameters, ty
 import { AogApi } from '../../../credentials/AogApi.credentials';
 import { DashScopeApi } from '../../../credentials/DashScopeApi.credentials';
 import { Aog } from '../../../nodes/Aog/Aog.node';
-import { makeImage, probeVideo, startAogServer, type AogServer } from '../../../tools/aog-server';
+import { startAogServer, type AogServer } from '../../../tools/aog-server';
+import { makeImage, probeVideo } from '../../../tools/media';
 import { startDashScopeServer, type DashScopeServer } from '../../../tools/dashscope-server';
 import { HarnessCredentialsHelper, HarnessNodeTypes, runNode, type InjectItem, type RunNodeOptions, type RunNodeResult } from '../../../tools/harness/engine';
 

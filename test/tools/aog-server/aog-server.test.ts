@@ -7,15 +7,10 @@ import {
 	startAogServer,
 	AogServer,
 	ScriptedFailure,
-	makeImage,
-	imageFile,
-	toDataUri,
-	probeVideo,
-	detectImage,
-	IMAGE_FORMATS,
 	GENERATION_FAILURE_KINDS,
 	DOWNLOAD_FAILURE_KINDS,
 } from '../../../tools/aog-server';
+import { makeImage, imageFile, toDataUri, probeVideo } from '../../../tools/media';
 
 jest.setTimeout(30000);
 
@@ -745,22 +740,6 @@ describe('control over HTTP', () => {
 		expect(server.counters.total).toBe(0);
 		expect(server.lastRequests).toEqual([]);
 		expect(server.pendingFailures()).toEqual([]);
-	});
-});
-
-describe('test images', () => {
-	it.each(IMAGE_FORMATS)('makes %s pictures of the requested size', (format) => {
-		const bytes = makeImage({ width: 501, height: 363, format });
-		const info = detectImage(bytes);
-		expect(info.format).toBe(format);
-		if (format !== 'tiff') expect([info.width, info.height]).toEqual([501, 363]);
-		expect(fs.existsSync(imageFile({ width: 501, height: 363, format }))).toBe(true);
-	});
-
-	it('makes alpha and variant pictures, and refuses alpha where the format has none', () => {
-		expect(makeImage({ width: 400, height: 400, alpha: true }).equals(makeImage({ width: 400, height: 400 }))).toBe(false);
-		expect(makeImage({ width: 400, height: 400, variant: 2 }).equals(makeImage({ width: 400, height: 400 }))).toBe(false);
-		expect(() => makeImage({ width: 400, height: 400, format: 'jpeg', alpha: true })).toThrow(/alpha/);
 	});
 });
 

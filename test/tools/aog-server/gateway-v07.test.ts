@@ -2,7 +2,8 @@
 // (docs/AOG-API.md): setting the gateway up, the answers of an unset gateway, chunked answers, the
 // Accept-Encoding trap, re-submissions after upstream 5xx, and tasks that run on after AOG or the client stopped.
 import * as http from 'http';
-import { startAogServer, AogServer, makeImage, toDataUri } from '../../../tools/aog-server';
+import { startAogServer, AogServer } from '../../../tools/aog-server';
+import { makeImage, toDataUri } from '../../../tools/media';
 
 jest.setTimeout(30000);
 

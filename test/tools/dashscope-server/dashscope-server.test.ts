@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
-import { makeImage, toDataUri, probeVideo } from '../../../tools/aog-server';
+import { makeImage, toDataUri, probeVideo } from '../../../tools/media';
 import { startDashScopeServer, DashScopeServer, DashScopeScript, SUBMIT_PATH, ERROR_CODES, MODELS, modelsOf } from '../../../tools/dashscope-server';
 
 jest.setTimeout(30000);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { imageSize } from 'image-size';
 
 import { ACCEPTED_MIME_TYPES, checkImageLimits, formatBytes, IMAGE_LIMITS, sniffImage, SNIFF_BYTES, type ImageInfo } from '../../../../nodes/Aog/media/image';
-import { cachedFile, probe, runFfmpegSync } from '../../../../tools/ffmpeg';
+import { cachedFile, probe, runFfmpegSync } from '../../../../tools/media/ffmpeg';
 import { basicImage, exifSegment, jpegSegment, progressiveJpeg, variantImage, withSegmentsAfterSoi, type BasicFormat } from '../../../support/images';
 import { videoBytes } from '../../../support/media';
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 
 import { Mp4Error, Mp4Inspector, type VideoMetadata } from '../../../../nodes/Aog/media/mp4';
-import { cachedFile, frameRate, probe, type ProbeResult } from '../../../../tools/ffmpeg';
+import { cachedFile, frameRate, probe, type ProbeResult } from '../../../../tools/media/ffmpeg';
 import { basicImage } from '../../../support/images';
 import { findBox, topLevelBoxes, videoBytes, videoFile, videoName, type VideoSpec } from '../../../support/media';
 

@@ -1,6 +1,6 @@
 // Tasks made straight on the DashScope dev server, as an earlier run (or another tool) would have: what Get Task and
 // Cancel Task act on.
-import { makeImage } from '../../../../tools/aog-server';
+import { makeImage } from '../../../../tools/media';
 import type { DashScopeServer } from '../support';
 
 export async function createTask(server: DashScopeServer, prompt = 'A slow push-in'): Promise<string> {

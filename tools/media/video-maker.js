@@ -1,22 +1,41 @@
 'use strict';
-// Turns a picture into a 5 s, 30 fps H.264 MP4 with a slow diagonal pan, cached by image hash + height.
+// Turns a picture into a 5 s, 30 fps H.264 MP4 with a slow diagonal pan, cached by image hash + height (both dev
+// servers' videos), and stretches it to other durations.
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
-const { CACHE_ROOT, runFfmpeg } = require('../ffmpeg');
+const { CACHE_ROOT, runFfmpeg } = require('./ffmpeg');
 
+// The folder name predates the media kit; kept so that existing caches stay valid.
 const VIDEO_CACHE_DIR = path.join(CACHE_ROOT, 'aog-server', 'videos');
 const ENCODING_VERSION = 'pan-v1'; // change when the ffmpeg recipe changes, so old cache entries are ignored
 const FPS = 30;
 const SECONDS = 5;
 const FRAMES = FPS * SECONDS;
+const DERIVED_VERSION = 'ds-v1'; // change when the recipe of other durations (derivedArgs) changes
 const PAN_MARGIN = 1.1; // the picture is scaled 10% larger than the frame; the frame slides across it
 
+/**
+ * @typedef {{ width: number; height: number }} FrameSize
+ * @typedef {{ path: string; size: number }} VideoFile
+ * @typedef {object} EncoderStats
+ * @property {number} encodes ffmpeg encodes done (cache misses).
+ * @property {number} cacheHits Videos found in the on-disk cache (or joined while being encoded).
+ * @property {number} lastEncodeMs
+ */
+
+/** @param {number} value */
 function roundEven(value) {
 	return Math.max(2, Math.round(value / 2) * 2);
 }
 
-/** Output frame size: the requested height, width from the input's aspect ratio (even, as yuv420p needs). */
+/**
+ * Output frame size: the requested height, width from the input's aspect ratio (even, as yuv420p needs).
+ * @param {number} width
+ * @param {number} height
+ * @param {number} outputHeight
+ * @returns {FrameSize}
+ */
 function outputSize(width, height, outputHeight) {
 	return { width: roundEven((outputHeight * width) / height), height: outputHeight };
 }
@@ -24,6 +43,7 @@ function outputSize(width, height, outputHeight) {
 /**
  * Scale once, repeat that single frame with `loop` (cheaper than re-decoding the image for every frame),
  * then move a crop window from the top-left to the bottom-right corner.
+ * @param {FrameSize} size
  */
 function panFilter(size) {
 	const scaledWidth = roundEven(size.width * PAN_MARGIN);
@@ -38,15 +58,39 @@ function panFilter(size) {
 	].join(',');
 }
 
+/**
+ * @param {string} input
+ * @param {string} output
+ * @param {string} filter
+ */
 function encodeArgs(input, output, filter) {
 	return ['-i', input, '-vf', filter, '-frames:v', String(FRAMES), '-r', String(FPS),
 		'-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-an', '-movflags', '+faststart', '-f', 'mp4', output];
 }
 
+/**
+ * The 5 s video slowed down or sped up to `duration` seconds, at the same frame rate.
+ * @param {string} input
+ * @param {string} output
+ * @param {number} duration
+ */
+function derivedArgs(input, output, duration) {
+	return ['-i', input, '-vf', `setpts=${duration / SECONDS}*PTS,fps=${FPS}`, '-frames:v', String(duration * FPS), '-r', String(FPS),
+		'-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-an', '-movflags', '+faststart', '-f', 'mp4', output];
+}
+
+/**
+ * @param {string} file
+ * @returns {VideoFile}
+ */
 function fileInfo(file) {
 	return { path: file, size: fs.statSync(file).size };
 }
 
+/**
+ * @param {string} file
+ * @param {string} suffix
+ */
 function tempName(file, suffix) {
 	return `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}${suffix}`;
 }
@@ -54,19 +98,32 @@ function tempName(file, suffix) {
 class VideoMaker {
 	constructor(cacheDir = VIDEO_CACHE_DIR) {
 		this.cacheDir = cacheDir;
+		/** @type {Map<string, Promise<VideoFile>>} */
 		this.inflight = new Map();
+		/** @type {Set<import('child_process').ChildProcess>} */
 		this.children = new Set();
+		/** @type {EncoderStats} */
 		this.stats = { encodes: 0, cacheHits: 0, lastEncodeMs: 0 };
+		/** @type {Promise<Buffer> | undefined} */
 		this.syntheticBase = undefined;
+		/** @type {Map<string, Promise<void>>} */
+		this.derived = new Map();
 	}
 
-	/** {path, size} of the MP4 for these image bytes ({width, height} from the header) at this output height. */
+	/**
+	 * {path, size} of the MP4 for these image bytes ({width, height} from the header) at this output height.
+	 * @param {Buffer} imageBytes
+	 * @param {FrameSize} imageInfo
+	 * @param {number} outputHeight
+	 * @returns {Promise<VideoFile>}
+	 */
 	async videoFor(imageBytes, imageInfo, outputHeight) {
 		const key = `${crypto.createHash('sha256').update(imageBytes).digest('hex')}-${outputHeight}p-${ENCODING_VERSION}`;
 		const file = path.join(this.cacheDir, `${key}.mp4`);
-		if (fs.existsSync(file) || this.inflight.has(key)) {
+		const joined = this.inflight.get(key);
+		if (joined || fs.existsSync(file)) {
 			this.stats.cacheHits += 1;
-			return this.inflight.get(key) || fileInfo(file);
+			return joined || fileInfo(file);
 		}
 		const size = outputSize(imageInfo.width, imageInfo.height, outputHeight);
 		const job = this.encode(imageBytes, file, panFilter(size)).finally(() => this.inflight.delete(key));
@@ -74,6 +131,39 @@ class VideoMaker {
 		return job;
 	}
 
+	/**
+	 * The pan video at another duration: the 5 s one stretched or squeezed, next to it in the same cache.
+	 * @param {Buffer} imageBytes
+	 * @param {FrameSize} imageInfo
+	 * @param {number} outputHeight
+	 * @param {number} duration whole seconds
+	 * @returns {Promise<VideoFile>}
+	 */
+	async videoOfDuration(imageBytes, imageInfo, outputHeight, duration) {
+		const base = await this.videoFor(imageBytes, imageInfo, outputHeight);
+		if (duration === SECONDS) return base;
+		const file = base.path.replace(/\.mp4$/, `-${duration}s-${DERIVED_VERSION}.mp4`);
+		if (fs.existsSync(file)) return fileInfo(file);
+		let job = this.derived.get(file);
+		if (!job) {
+			const temp = tempName(file, '.mp4');
+			job = this.run(derivedArgs(base.path, temp, duration))
+				.then(() => fs.renameSync(temp, file)) // atomic: parallel jest workers share the cache
+				.finally(() => {
+					fs.rmSync(temp, { force: true });
+					this.derived.delete(file);
+				});
+			this.derived.set(file, job);
+		}
+		await job;
+		return fileInfo(file);
+	}
+
+	/**
+	 * @param {Buffer} imageBytes
+	 * @param {string} file
+	 * @param {string} filter
+	 */
 	async encode(imageBytes, file, filter) {
 		fs.mkdirSync(this.cacheDir, { recursive: true });
 		const input = tempName(file, '.img');
@@ -92,6 +182,7 @@ class VideoMaker {
 		return fileInfo(file);
 	}
 
+	/** @param {string[]} args */
 	run(args) {
 		return runFfmpeg(args, (child) => {
 			this.children.add(child);
