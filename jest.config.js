@@ -12,8 +12,23 @@ module.exports = {
 	// n8n-core keeps process-wide handles (keep-alive agents, DI singletons) open after the last test.
 	forceExit: true,
 	projects: [
-		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['\\.engine\\.test\\.ts$', '\\.e2e\\.test\\.ts$'] },
-		{ ...common, displayName: 'engine', testMatch: ['<rootDir>/test/**/*.engine.test.ts'], setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeout.js'] },
-		{ ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.test.ts'], setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeout.js'] },
+		{
+			...common,
+			displayName: 'unit',
+			testMatch: ['<rootDir>/test/**/*.test.ts'],
+			testPathIgnorePatterns: ['\\.engine\\.test\\.ts$', '\\.e2e\\.test\\.ts$'],
+		},
+		{
+			...common,
+			displayName: 'engine',
+			testMatch: ['<rootDir>/test/**/*.engine.test.ts'],
+			setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeout.js'],
+		},
+		{
+			...common,
+			displayName: 'e2e',
+			testMatch: ['<rootDir>/test/**/*.e2e.test.ts'],
+			setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeout.js'],
+		},
 	],
 };

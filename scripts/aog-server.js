@@ -20,9 +20,20 @@ const USAGE = `Usage: node scripts/aog-server.js [options]
   --quiet                do not log requests
   --help`;
 
-const VALUE_FLAGS = { '--port': 'port', '--delay': 'generationDelayMs', '--ttl': 'videoTtlSeconds', '--synthetic-bytes': 'syntheticVideoBytes', '--file-root': 'fileRoot' };
+const VALUE_FLAGS = {
+	'--port': 'port',
+	'--delay': 'generationDelayMs',
+	'--ttl': 'videoTtlSeconds',
+	'--synthetic-bytes': 'syntheticVideoBytes',
+	'--file-root': 'fileRoot',
+};
 
-const DASHSCOPE_FLAGS = { '--dashscope-port': 'port', '--storage-port': 'storagePort', '--dashscope-region': 'region', '--dashscope-time-scale': 'timeScale' };
+const DASHSCOPE_FLAGS = {
+	'--dashscope-port': 'port',
+	'--storage-port': 'storagePort',
+	'--dashscope-region': 'region',
+	'--dashscope-time-scale': 'timeScale',
+};
 
 /** Takes the DashScope flags out of argv: {rest, dashscope} (dashscope null with --no-dashscope). */
 function splitDashScopeArgs(argv) {
@@ -30,9 +41,15 @@ function splitDashScopeArgs(argv) {
 	let dashscope = { port: 16689, storagePort: 16690, quiet: argv.includes('--quiet') };
 	for (let i = 0; i < argv.length; i += 1) {
 		const flag = argv[i];
-		if (flag === '--no-dashscope') { dashscope = null; continue; }
+		if (flag === '--no-dashscope') {
+			dashscope = null;
+			continue;
+		}
 		const name = DASHSCOPE_FLAGS[flag];
-		if (!name) { rest.push(flag); continue; }
+		if (!name) {
+			rest.push(flag);
+			continue;
+		}
 		const value = argv[i + 1];
 		if (value === undefined) throw new Error(`incomplete option: ${flag}`);
 		const parsed = name === 'region' ? value : Number(value);
@@ -49,13 +66,20 @@ function parseArgs(argv) {
 	for (let i = 0; i < argv.length; i += 1) {
 		const flag = argv[i];
 		if (flag === '--help' || flag === '-h') return null;
-		if (flag === '--quiet') { options.quiet = true; continue; }
-		if (flag === '--not-set-up') { options.setUp = false; continue; }
+		if (flag === '--quiet') {
+			options.quiet = true;
+			continue;
+		}
+		if (flag === '--not-set-up') {
+			options.setUp = false;
+			continue;
+		}
 		const name = VALUE_FLAGS[flag];
 		const value = argv[i + 1];
 		if (!name || value === undefined) throw new Error(`unknown or incomplete option: ${flag}`);
 		options[name] = name === 'fileRoot' ? value : Number(value);
-		if (name !== 'fileRoot' && !(Number.isFinite(options[name]) && options[name] >= 0)) throw new Error(`${flag} needs a number >= 0`);
+		if (name !== 'fileRoot' && !(Number.isFinite(options[name]) && options[name] >= 0))
+			throw new Error(`${flag} needs a number >= 0`);
 		i += 1;
 	}
 	return options;

@@ -55,10 +55,22 @@ const CHILDREN = ['server', 'engine', 'overhead', 'memory'];
 function parseArgs(argv) {
 	const names = SECTIONS.map((section) => section.name);
 	const only = argv.find((arg) => arg.startsWith('--only='));
-	const sections = only ? only.slice('--only='.length).split(',').map((s) => s.trim()).filter(Boolean) : names;
-	for (const section of sections) if (!names.includes(section)) throw new Error(`unknown section "${section}"; known: ${names.join(', ')}`);
+	const sections = only
+		? only
+				.slice('--only='.length)
+				.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean)
+		: names;
+	for (const section of sections)
+		if (!names.includes(section)) throw new Error(`unknown section "${section}"; known: ${names.join(', ')}`);
 	const out = argv.find((arg) => arg.startsWith('--out='));
-	return { sections, quick: argv.includes('--quick'), write: !argv.includes('--no-write') && !only, out: out ? path.resolve(out.slice('--out='.length)) : undefined };
+	return {
+		sections,
+		quick: argv.includes('--quick'),
+		write: !argv.includes('--no-write') && !only,
+		out: out ? path.resolve(out.slice('--out='.length)) : undefined,
+	};
 }
 
 /** Every section with its module loaded and its repetitions for this run. */
@@ -74,7 +86,12 @@ async function main() {
 	const { sections: selected, quick, write, out } = parseArgs(process.argv.slice(2));
 	const sections = loadSections(quick);
 	const started = Date.now();
-	const meta = { machine: machine(), date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', commit: gitCommit(), quick };
+	const meta = {
+		machine: machine(),
+		date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+		commit: gitCommit(),
+		quick,
+	};
 	const m = meta.machine;
 	log(`${m.cpu}, ${m.cores} cores, ${m.memory}, Node ${m.node}, load ${m.load}`);
 
@@ -82,7 +99,9 @@ async function main() {
 	process.env.N8N_USER_FOLDER ??= path.join(tmp, 'engine-user-folder');
 	fs.mkdirSync(process.env.N8N_USER_FOLDER, { recursive: true });
 	const { makeImage } = require('../tools/media');
-	const images = Array.from({ length: 10 }, (_, variant) => makeImage({ width: 1280, height: 720, format: 'jpeg', variant }));
+	const images = Array.from({ length: 10 }, (_, variant) =>
+		makeImage({ width: 1280, height: 720, format: 'jpeg', variant }),
+	);
 	const results = {};
 	try {
 		for (const { name, module, bench, reps } of sections) {
@@ -92,9 +111,14 @@ async function main() {
 		fs.rmSync(tmp, { recursive: true, force: true });
 	}
 	meta.durationMs = Date.now() - started;
-	meta.loadEnd = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+	meta.loadEnd = os
+		.loadavg()
+		.map((l) => l.toFixed(2))
+		.join(' ');
 	printTable(sections, results);
-	process.stdout.write(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memory}, Node ${m.node}; bench took ${(meta.durationMs / 60000).toFixed(1)} min\n`);
+	process.stdout.write(
+		`Machine: ${m.cpu}, ${m.cores} cores, ${m.memory}, Node ${m.node}; bench took ${(meta.durationMs / 60000).toFixed(1)} min\n`,
+	);
 	const markdown = report(sections, results, meta);
 	if (out) {
 		fs.writeFileSync(out, `${markdown}\n`);

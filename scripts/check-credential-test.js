@@ -48,23 +48,42 @@ async function main() {
 			aogUrl = running.aogUrl;
 			dashScope = running.dashScope;
 			if (dashScope && dashScope.region !== 'custom') {
-				say(`• The running npm run dev uses a real DashScope (${dashScope.region}): its credential's cases are skipped`);
+				say(
+					`• The running npm run dev uses a real DashScope (${dashScope.region}): its credential's cases are skipped`,
+				);
 				dashScope = undefined;
 			}
 		} else {
 			tempFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-aog-credtest-'));
 			say(`• No npm run dev running: starting n8n in ${tempFolder}`);
-			dev = await startDev({ userFolder: tempFolder, anyN8nPort: true, aogPort: 0, dashScopePort: 0, generationDelayMs: 0, onProgress: (message) => say(`  ${message}`) });
+			dev = await startDev({
+				userFolder: tempFolder,
+				anyN8nPort: true,
+				aogPort: 0,
+				dashScopePort: 0,
+				generationDelayMs: 0,
+				onProgress: (message) => say(`  ${message}`),
+			});
 			client = dev.client;
 			aogUrl = dev.aogUrl;
 			dashScope = dev.dashScope;
 		}
 		const results = await checkCredentialTest({ client, aogUrl });
-		if (dashScope) results.push(...(await checkDashScopeCredentialTest({ client, url: dashScope.baseUrl, apiKey: dashScope.apiKey, notDashScopeUrl: aogUrl })));
+		if (dashScope)
+			results.push(
+				...(await checkDashScopeCredentialTest({
+					client,
+					url: dashScope.baseUrl,
+					apiKey: dashScope.apiKey,
+					notDashScopeUrl: aogUrl,
+				})),
+			);
 		if (json) console.log(JSON.stringify(results, null, 2));
 		else {
 			for (const result of results) {
-				say(`${result.pass ? '✔' : '✘'} ${result.name}: Base URL ${result.baseUrl} → ${result.status}${result.message ? `: ${result.message}` : ''} (expected ${result.expected})`);
+				say(
+					`${result.pass ? '✔' : '✘'} ${result.name}: Base URL ${result.baseUrl} → ${result.status}${result.message ? `: ${result.message}` : ''} (expected ${result.expected})`,
+				);
 			}
 		}
 		return results.every((result) => result.pass) ? 0 : 1;
@@ -99,4 +118,3 @@ if (require.main === module) {
 		},
 	);
 }
-

@@ -18,17 +18,32 @@ const root = path.resolve(__dirname, '..');
 const pkg = require(path.join(root, 'package.json'));
 const problems = [];
 
-if (Object.keys(pkg.dependencies ?? {}).length > 0) problems.push(`runtime dependencies: ${Object.keys(pkg.dependencies).join(', ')}`);
-if (JSON.stringify(pkg.peerDependencies) !== JSON.stringify({ 'n8n-workflow': '*' })) problems.push('peerDependencies must be exactly {"n8n-workflow": "*"}');
+if (Object.keys(pkg.dependencies ?? {}).length > 0)
+	problems.push(`runtime dependencies: ${Object.keys(pkg.dependencies).join(', ')}`);
+if (JSON.stringify(pkg.peerDependencies) !== JSON.stringify({ 'n8n-workflow': '*' }))
+	problems.push('peerDependencies must be exactly {"n8n-workflow": "*"}');
 let npmLs;
 try {
-	npmLs = execFileSync('npm', ['ls', '--omit=dev', '--omit=peer', '--parseable', '--all'], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+	npmLs = execFileSync('npm', ['ls', '--omit=dev', '--omit=peer', '--parseable', '--all'], {
+		cwd: root,
+		encoding: 'utf8',
+		stdio: 'pipe',
+	});
 } catch (error) {
 	// npm ls exits 1 when a dependency is declared but missing; what it lists is still on stdout.
 	npmLs = error.stdout ?? '';
-	problems.push(`npm ls --omit=dev failed: ${String(error.stderr ?? error.message).trim().split('\n')[0]}`);
+	problems.push(
+		`npm ls --omit=dev failed: ${
+			String(error.stderr ?? error.message)
+				.trim()
+				.split('\n')[0]
+		}`,
+	);
 }
-const runtime = npmLs.trim().split('\n').filter((line) => line && path.resolve(line) !== root);
+const runtime = npmLs
+	.trim()
+	.split('\n')
+	.filter((line) => line && path.resolve(line) !== root);
 if (runtime.length > 0) problems.push(`npm ls --omit=dev lists: ${runtime.join(', ')}`);
 for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
 	if (!fs.existsSync(path.join(root, file))) problems.push(`${file} is missing (run npm run build)`);
@@ -39,9 +54,14 @@ const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'],
 const packedPaths = packed.files.map((file) => file.path);
 const rootFiles = ['package.json', 'README.md', 'LICENSE', ...(pkg.main ? [path.normalize(pkg.main)] : [])];
 const folders = ['dist/nodes/', 'dist/credentials/'];
-const unexpected = packedPaths.filter((file) => !rootFiles.includes(file) && !folders.some((folder) => file.startsWith(folder)));
+const unexpected = packedPaths.filter(
+	(file) => !rootFiles.includes(file) && !folders.some((folder) => file.startsWith(folder)),
+);
 if (unexpected.length > 0) problems.push(`the tarball holds files it should not: ${unexpected.join(', ')}`);
-for (const file of [...rootFiles, ...[...pkg.n8n.nodes, ...pkg.n8n.credentials].map((entry) => path.normalize(entry))]) {
+for (const file of [
+	...rootFiles,
+	...[...pkg.n8n.nodes, ...pkg.n8n.credentials].map((entry) => path.normalize(entry)),
+]) {
 	if (!packedPaths.includes(file)) problems.push(`the tarball lacks ${file}`);
 }
 for (const folder of folders) {

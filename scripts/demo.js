@@ -9,8 +9,25 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { prepareWorkflow, exampleCredentials, NODES, CREDENTIAL, EXAMPLE_WORKFLOW, SAMPLE_IMAGE, DEMO_DIR } = require('../tools/examples');
-const { REPO, ensureN8n, packPackage, installPackage, makeUserFolder, runWorkflow, nodeOutput, runError } = require('../tools/n8n-cli');
+const {
+	prepareWorkflow,
+	exampleCredentials,
+	NODES,
+	CREDENTIAL,
+	EXAMPLE_WORKFLOW,
+	SAMPLE_IMAGE,
+	DEMO_DIR,
+} = require('../tools/examples');
+const {
+	REPO,
+	ensureN8n,
+	packPackage,
+	installPackage,
+	makeUserFolder,
+	runWorkflow,
+	nodeOutput,
+	runError,
+} = require('../tools/n8n-cli');
 
 const N8N_VERSION = process.env.N8N_VERSION || '2.8.4';
 /** The dev server's task: 5 s queued + 115 s running, "2 minutes" like a real wan2.2 video, × TIME_SCALE. */
@@ -40,7 +57,9 @@ async function main() {
 		let baseUrl = realAog;
 		const apiKey = process.env.AOG_API_KEY ?? '';
 		if (realAog) {
-			step(`Using the AOG at ${realAog}${apiKey ? ' (with an API key)' : ''}; this can take a minute or more per video`);
+			step(
+				`Using the AOG at ${realAog}${apiKey ? ' (with an API key)' : ''}; this can take a minute or more per video`,
+			);
 		} else {
 			const { startAogServer } = require('../tools/aog-server');
 			server = await startAogServer({ port: 0, generationDelayMs: 0, quiet: true });
@@ -68,7 +87,12 @@ async function main() {
 			timeoutMs: 15 * 60_000,
 		});
 
-		const { file, bytes, probe, json } = await checkRun(run, { userFolder, nodes: NODES, expectedFile, limit: '15 minutes' });
+		const { file, bytes, probe, json } = await checkRun(run, {
+			userFolder,
+			nodes: NODES,
+			expectedFile,
+			limit: '15 minutes',
+		});
 		const requests = server ? server.counters.i2vPosts : undefined;
 		const seconds = ((Date.now() - started) / 1000).toFixed(1);
 		process.stdout.write(
@@ -103,7 +127,10 @@ async function mainDashScope() {
 		if (realKey) {
 			const baseUrl = process.env.DASHSCOPE_BASE_URL;
 			const region = baseUrl ? 'custom' : (process.env.DASHSCOPE_REGION || 'beijing').toLowerCase();
-			if (!baseUrl && !REGIONS.includes(region)) throw new DemoError(`DASHSCOPE_REGION is "${region}"; use ${REGIONS.join(', ')}, or DASHSCOPE_BASE_URL for another host`);
+			if (!baseUrl && !REGIONS.includes(region))
+				throw new DemoError(
+					`DASHSCOPE_REGION is "${region}"; use ${REGIONS.join(', ')}, or DASHSCOPE_BASE_URL for another host`,
+				);
 			credentials = dashScopeCredentials({ region, baseUrl, apiKey: realKey });
 			where = baseUrl ? `DashScope at ${baseUrl}` : `DashScope (${region})`;
 			step(`Using ${where}; a real video takes 1-5 minutes and is billed`);
@@ -140,7 +167,12 @@ async function mainDashScope() {
 			fileAccess: [path.dirname(SAMPLE_IMAGE), DEMO_DIR],
 			timeoutMs: 20 * 60_000,
 		});
-		const { file, bytes, probe, json } = await checkRun(run, { userFolder, nodes: DASHSCOPE_NODES, expectedFile, limit: '20 minutes' });
+		const { file, bytes, probe, json } = await checkRun(run, {
+			userFolder,
+			nodes: DASHSCOPE_NODES,
+			expectedFile,
+			limit: '20 minutes',
+		});
 
 		const seconds = ((Date.now() - started) / 1000).toFixed(1);
 		const lines = [
@@ -192,7 +224,14 @@ async function checkRun(run, { userFolder, nodes, expectedFile, limit }) {
 			lines.push(`  ${error.node ? `${error.node}: ` : ''}${error.message}`);
 			if (error.description) lines.push(`  ${error.description}`);
 		} else {
-			lines.push(run.stderr.trim().split('\n').slice(-15).map((l) => `  ${l}`).join('\n'));
+			lines.push(
+				run.stderr
+					.trim()
+					.split('\n')
+					.slice(-15)
+					.map((l) => `  ${l}`)
+					.join('\n'),
+			);
 		}
 		lines.push(`  n8n user folder kept for inspection: ${userFolder}`);
 		throw new DemoError(lines.join('\n'));
@@ -244,4 +283,3 @@ if (require.main === module) {
 		},
 	);
 }
-

@@ -98,9 +98,15 @@ async function main() {
 		aogBaseUrl: process.env.AOG_BASE_URL || undefined,
 		apiKey: process.env.AOG_API_KEY || '',
 		dashScope: process.env.DASHSCOPE_API_KEY
-			? { apiKey: process.env.DASHSCOPE_API_KEY, region: process.env.DASHSCOPE_REGION, baseUrl: process.env.DASHSCOPE_BASE_URL }
+			? {
+					apiKey: process.env.DASHSCOPE_API_KEY,
+					region: process.env.DASHSCOPE_REGION,
+					baseUrl: process.env.DASHSCOPE_BASE_URL,
+				}
 			: undefined,
-		telegram: process.env.TELEGRAM_BOT_TOKEN ? { accessToken: process.env.TELEGRAM_BOT_TOKEN, baseUrl: process.env.TELEGRAM_BASE_URL } : undefined,
+		telegram: process.env.TELEGRAM_BOT_TOKEN
+			? { accessToken: process.env.TELEGRAM_BOT_TOKEN, baseUrl: process.env.TELEGRAM_BASE_URL }
+			: undefined,
 		quietAog: false,
 		onProgress: (message) => console.log(`• ${message}`),
 		onN8nOutput: verbose ? (chunk) => process.stdout.write(chunk.replace(/^(?=.)/gm, '[n8n] ')) : undefined,
@@ -110,7 +116,11 @@ async function main() {
 	process.once('SIGINT', () => stop('Ctrl-C'));
 	process.once('SIGTERM', () => stop('SIGTERM'));
 	dev.exited.then((info) => {
-		if (!stopping) stop(`n8n exited unexpectedly (code ${info.code}${info.signal ? `, ${info.signal}` : ''}; see ${dev.logFile})`, 1);
+		if (!stopping)
+			stop(
+				`n8n exited unexpectedly (code ${info.code}${info.signal ? `, ${info.signal}` : ''}; see ${dev.logFile})`,
+				1,
+			);
 	});
 
 	const demo = dev.workflows.find((workflow) => workflow.file.endsWith('image-to-video.json')) ?? dev.workflows[0];
@@ -124,7 +134,9 @@ async function main() {
 			demo ? `  Then open "${demo.name}": ${demo.url}` : '',
 			'  and click "Execute workflow"; the AOG node\'s output panel shows the video (Binary tab).',
 			direct ? `  DashScope directly: "${direct.name}": ${direct.url}` : '',
-			telegram ? `  To Telegram: "${telegram.name}": ${telegram.url} (publish it, then open ${dev.n8nUrl}/form/aog-video-to-telegram)` : '',
+			telegram
+				? `  To Telegram: "${telegram.name}": ${telegram.url} (publish it, then open ${dev.n8nUrl}/form/aog-video-to-telegram)`
+				: '',
 			'',
 			`  Workflows:   ${dev.workflows.map((workflow) => workflow.name).join(' · ')}`,
 			`  Credential:  "AOG account" → ${dev.aogUrl}${dev.server ? ' (the AOG dev server in this process; requests are logged below)' : ''}`,
@@ -173,7 +185,11 @@ async function mainQueue({ n8nPort, aogPort, generationDelayMs, workers, exitAft
 	process.once('SIGINT', () => stop('Ctrl-C'));
 	process.once('SIGTERM', () => stop('SIGTERM'));
 	dev.stack.main.exited.then((info) => {
-		if (!stopping) stop(`n8n main exited unexpectedly (code ${info.code}${info.signal ? `, ${info.signal}` : ''}; see ${dev.stack.main.logFile})`, 1);
+		if (!stopping)
+			stop(
+				`n8n main exited unexpectedly (code ${info.code}${info.signal ? `, ${info.signal}` : ''}; see ${dev.stack.main.logFile})`,
+				1,
+			);
 	});
 	const { stack } = dev;
 	console.log(
@@ -187,7 +203,7 @@ async function mainQueue({ n8nPort, aogPort, generationDelayMs, workers, exitAft
 			`  Credentials: "AOG account" → ${dev.aogUrl}; "DashScope account" → ${dev.dashScopeServer.url}; "Telegram account" → ${dev.telegramServer.url}`,
 			`  Logs:        ${stack.logsDir}`,
 			'',
-			'Ctrl-C stops everything and removes the stack\'s folders.',
+			"Ctrl-C stops everything and removes the stack's folders.",
 			'',
 		].join('\n'),
 	);

@@ -48,7 +48,11 @@ async function main() {
 	try {
 		const legs = [
 			{ name: 'source (package.json, nodes/, credentials/)', dir: root, patterns: scanner.SOURCE_FILE_PATTERNS },
-			{ name: 'npm pack tarball (**/*.js, package.json)', dir: packTarball(workDir), patterns: ['**/*.js', 'package.json'] },
+			{
+				name: 'npm pack tarball (**/*.js, package.json)',
+				dir: packTarball(workDir),
+				patterns: ['**/*.js', 'package.json'],
+			},
 		];
 		let failed = false;
 		for (const leg of legs) {

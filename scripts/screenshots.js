@@ -56,7 +56,8 @@ async function closeToasts(page) {
 
 async function takeScreenshots({ n8nUrl, owner }) {
 	const { chromium } = require('playwright-core');
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`);
 	fs.mkdirSync(OUT_DIR, { recursive: true });
 	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-aog-chromium-'));
 	let context;
@@ -82,7 +83,8 @@ async function takeScreenshots({ n8nUrl, owner }) {
 		step('Opening the example workflow');
 		await page.goto(`${n8nUrl}/workflow/${EXAMPLE_ID}`);
 		await page.waitForSelector(nodeSelector(AOG_NODE), { state: 'visible' });
-		if (new URL(page.url()).pathname.startsWith('/signin')) throw new Error('the editor sent the browser back to the sign-in page');
+		if (new URL(page.url()).pathname.startsWith('/signin'))
+			throw new Error('the editor sent the browser back to the sign-in page');
 
 		step(`Opening the "${AOG_NODE}" node's panel`);
 		await page.dblclick(nodeSelector(AOG_NODE));
@@ -96,11 +98,15 @@ async function takeScreenshots({ n8nUrl, owner }) {
 
 		step('Clicking "Execute workflow" and waiting for every node to succeed');
 		await page.click('[data-test-id="execute-workflow-button"]');
-		const success = page.waitForSelector(`${nodeSelector(LAST_NODE)} [data-test-id="canvas-node-status-success"]`, { timeout: 5 * 60_000 });
+		const success = page.waitForSelector(`${nodeSelector(LAST_NODE)} [data-test-id="canvas-node-status-success"]`, {
+			timeout: 5 * 60_000,
+		});
 		const failure = page
 			.waitForSelector('[data-test-id="canvas-node-status-error"]', { timeout: 5 * 60_000 })
 			.then(async (element) => {
-				const node = await element.evaluate((el) => el.closest('[data-test-id="canvas-node"]')?.getAttribute('data-node-name'));
+				const node = await element.evaluate((el) =>
+					el.closest('[data-test-id="canvas-node"]')?.getAttribute('data-node-name'),
+				);
 				throw new Error(`the workflow failed at "${node}"; see the execution in the editor`);
 			});
 		await Promise.race([success, failure.catch((error) => Promise.reject(error))]);
@@ -108,10 +114,11 @@ async function takeScreenshots({ n8nUrl, owner }) {
 		// Deselect everything so the canvas shows no selection frame.
 		await page.mouse.click(VIEWPORT.width / 2, 180);
 		await shoot(page, 'workflow.png', async () => {
-			for (const name of [AOG_NODE, LAST_NODE]) await page.waitForSelector(`${nodeSelector(name)} [data-test-id="canvas-node-status-success"]`);
+			for (const name of [AOG_NODE, LAST_NODE])
+				await page.waitForSelector(`${nodeSelector(name)} [data-test-id="canvas-node-status-success"]`);
 		});
 
-		step('Opening the AOG node\'s output: Binary tab → View');
+		step("Opening the AOG node's output: Binary tab → View");
 		await page.dblclick(nodeSelector(AOG_NODE));
 		const output = page.locator('[data-test-id="output-panel"]');
 		await output.waitFor({ state: 'visible' });
@@ -122,10 +129,14 @@ async function takeScreenshots({ n8nUrl, owner }) {
 		await video.waitFor({ state: 'visible' });
 		// Wait for a decoded frame, then hold the picture about 2.5 s in so the shot is the same every time
 		// (n8n's binary endpoint serves no byte ranges, so seeking is not possible: play up to there).
-		await page.waitForFunction(() => {
-			const element = document.querySelector('[data-test-id="output-panel"] video');
-			return element && element.readyState >= 2 && element.videoWidth > 0;
-		}, undefined, { timeout: 30_000 });
+		await page.waitForFunction(
+			() => {
+				const element = document.querySelector('[data-test-id="output-panel"] video');
+				return element && element.readyState >= 2 && element.videoWidth > 0;
+			},
+			undefined,
+			{ timeout: 30_000 },
+		);
 		await video.evaluate(async (element) => {
 			element.muted = true;
 			if (element.paused) await element.play().catch(() => {});
@@ -139,9 +150,18 @@ async function takeScreenshots({ n8nUrl, owner }) {
 			});
 			element.pause();
 		});
-		const info = await video.evaluate((element) => ({ width: element.videoWidth, height: element.videoHeight, duration: element.duration, at: element.currentTime, error: element.error?.code }));
-		if (info.error || !(info.width > 0) || !(info.duration > 0)) throw new Error(`the output video did not load in Chromium: ${JSON.stringify(info)}`);
-		step(`the preview plays the MP4 (${info.width}x${info.height}, ${info.duration.toFixed(2)} s, paused at ${info.at.toFixed(2)} s)`);
+		const info = await video.evaluate((element) => ({
+			width: element.videoWidth,
+			height: element.videoHeight,
+			duration: element.duration,
+			at: element.currentTime,
+			error: element.error?.code,
+		}));
+		if (info.error || !(info.width > 0) || !(info.duration > 0))
+			throw new Error(`the output video did not load in Chromium: ${JSON.stringify(info)}`);
+		step(
+			`the preview plays the MP4 (${info.width}x${info.height}, ${info.duration.toFixed(2)} s, paused at ${info.at.toFixed(2)} s)`,
+		);
 		// The input panel's Binary view would show the sample's local folder: show its schema instead.
 		await page.locator('[data-test-id="ndv-input-panel"] [data-test-id="radio-button-schema"]').click();
 		await closeToasts(page);
@@ -164,10 +184,21 @@ async function main() {
 			step(`Using the running npm run dev at ${target.n8nUrl}`);
 		} else {
 			step('No npm run dev running: building the package and starting n8n in a temporary user folder');
-			const build = await run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { timeoutMs: 5 * 60_000 });
-			if (build.code !== 0 || build.timedOut) throw new Error(`npm run build failed:\n${(build.stderr || build.stdout).trim().split('\n').slice(-20).join('\n')}`);
+			const build = await run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], {
+				timeoutMs: 5 * 60_000,
+			});
+			if (build.code !== 0 || build.timedOut)
+				throw new Error(
+					`npm run build failed:\n${(build.stderr || build.stdout).trim().split('\n').slice(-20).join('\n')}`,
+				);
 			tempFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-aog-screenshots-'));
-			dev = await startDev({ userFolder: tempFolder, anyN8nPort: true, aogPort: 0, generationDelayMs: 1000, onProgress: (message) => step(message) });
+			dev = await startDev({
+				userFolder: tempFolder,
+				anyN8nPort: true,
+				aogPort: 0,
+				generationDelayMs: 1000,
+				onProgress: (message) => step(message),
+			});
 			target = dev;
 		}
 		await takeScreenshots({ n8nUrl: target.n8nUrl, owner: target.owner });

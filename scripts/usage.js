@@ -10,7 +10,9 @@ function answerHelp(usage, known = [], argv = process.argv.slice(2)) {
 		process.stdout.write(text);
 		process.exit(0);
 	}
-	const unknown = argv.filter((arg) => !known.some((option) => (option.endsWith('=') ? arg.startsWith(option) : arg === option)));
+	const unknown = argv.filter(
+		(arg) => !known.some((option) => (option.endsWith('=') ? arg.startsWith(option) : arg === option)),
+	);
 	if (unknown.length > 0) {
 		process.stderr.write(`Unknown option ${unknown[0]}\n\n${text}`);
 		process.exit(2);

@@ -17,9 +17,15 @@ async function ensureAptPackages({ packages, missing, onProgress = () => {} }) {
 	if (!isRoot()) throw new Error(`${absent.join(' and ')} missing; install as root with:\n  sudo sh -c '${command}'`);
 	onProgress(`installing ${absent.join(', ')} (${command})`);
 	// Debian's postinst may try to start packaged services; a container without an init just says so.
-	const result = await run('sh', ['-c', command], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeoutMs: 10 * 60_000 });
+	const result = await run('sh', ['-c', command], {
+		env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+		timeoutMs: 10 * 60_000,
+	});
 	absent = missing();
-	if (absent.length) throw new Error(`${command} did not provide ${absent.join(', ')} (exit ${result.code}):\n${(result.stderr || result.stdout).slice(-3000)}`);
+	if (absent.length)
+		throw new Error(
+			`${command} did not provide ${absent.join(', ')} (exit ${result.code}):\n${(result.stderr || result.stdout).slice(-3000)}`,
+		);
 }
 
 module.exports = { ensureAptPackages, isRoot };

@@ -58,7 +58,11 @@ async function redirectPair(status) {
 		response.writeHead(status, { Location: `${elsewhere.url}/login?next=${encodeURIComponent(request.url)}` });
 		response.end();
 	});
-	return { baseUrl: redirector.url, elsewhere, close: async () => Promise.all([redirector.close(), elsewhere.close()]) };
+	return {
+		baseUrl: redirector.url,
+		elsewhere,
+		close: async () => Promise.all([redirector.close(), elsewhere.close()]),
+	};
 }
 
 /** DashScope's error body with this status and code (a throttled or failing service). */
@@ -81,12 +85,31 @@ async function checkCredentialTest({ client, aogUrl, credential = CREDENTIAL }) 
 	try {
 		const cases = [
 			{ name: 'dev server', baseUrl: aogUrl, expected: 'OK' },
-			{ name: 'HTML trap (/aog/v0.2 prefix)', baseUrl: `${aogUrl.replace(/\/+$/, '')}/aog/v0.2`, expected: 'Error', messageIncludes: HTML_TRAP_MESSAGE },
+			{
+				name: 'HTML trap (/aog/v0.2 prefix)',
+				baseUrl: `${aogUrl.replace(/\/+$/, '')}/aog/v0.2`,
+				expected: 'Error',
+				messageIncludes: HTML_TRAP_MESSAGE,
+			},
 			{ name: 'closed port', baseUrl: `http://127.0.0.1:${closedPort}`, expected: 'Error' },
-			{ name: 'AOG without an image-to-video service', baseUrl: bare.url, expected: 'Error', messageIncludes: NO_SERVICE_MESSAGE },
-			{ name: 'proxy key answered 302 to a login page on another port', baseUrl: redirect.baseUrl, apiKey: 'sk-proxy-credential-check', expected: 'Error', check: () => redirect.elsewhere.requests.length === 0 },
+			{
+				name: 'AOG without an image-to-video service',
+				baseUrl: bare.url,
+				expected: 'Error',
+				messageIncludes: NO_SERVICE_MESSAGE,
+			},
+			{
+				name: 'proxy key answered 302 to a login page on another port',
+				baseUrl: redirect.baseUrl,
+				apiKey: 'sk-proxy-credential-check',
+				expected: 'Error',
+				check: () => redirect.elsewhere.requests.length === 0,
+			},
 		];
-		return await runCases(client, credential, cases, (testCase) => ({ baseUrl: testCase.baseUrl, apiKey: testCase.apiKey ?? '' }));
+		return await runCases(client, credential, cases, (testCase) => ({
+			baseUrl: testCase.baseUrl,
+			apiKey: testCase.apiKey ?? '',
+		}));
 	} finally {
 		await bare.close();
 		await redirect.close();
@@ -97,7 +120,14 @@ async function checkCredentialTest({ client, aogUrl, credential = CREDENTIAL }) 
  * The DashScope credential's cases against the DashScope dev server at `url` (region custom), whose own key is
  * `apiKey`. Resolves [{ name, baseUrl, expected, status, message, pass }].
  */
-async function checkDashScopeCredentialTest({ client, url, apiKey, notDashScopeUrl, otherRegionKey = OTHER_REGION_KEY, credential = DASHSCOPE_CREDENTIAL }) {
+async function checkDashScopeCredentialTest({
+	client,
+	url,
+	apiKey,
+	notDashScopeUrl,
+	otherRegionKey = OTHER_REGION_KEY,
+	credential = DASHSCOPE_CREDENTIAL,
+}) {
 	const closedPort = await freePort();
 	const busy = await dashScopeAnswering(429, 'Throttling.RateQuota');
 	const down = await dashScopeAnswering(503, 'ServiceUnavailable');
@@ -105,16 +135,51 @@ async function checkDashScopeCredentialTest({ client, url, apiKey, notDashScopeU
 	try {
 		const cases = [
 			{ name: 'DashScope dev server, its key', baseUrl: url, apiKey, expected: 'OK' },
-			{ name: "DashScope dev server, another region's key", baseUrl: url, apiKey: otherRegionKey, expected: 'Error', messageMatches: REGION_MESSAGE },
+			{
+				name: "DashScope dev server, another region's key",
+				baseUrl: url,
+				apiKey: otherRegionKey,
+				expected: 'Error',
+				messageMatches: REGION_MESSAGE,
+			},
 			{ name: 'DashScope, closed port', baseUrl: `http://127.0.0.1:${closedPort}`, apiKey, expected: 'Error' },
-			{ name: 'DashScope busy (429 Throttling.RateQuota)', baseUrl: busy.url, apiKey, expected: 'Error', messageMatches: BUSY_MESSAGE },
-			{ name: 'DashScope down (503 ServiceUnavailable)', baseUrl: down.url, apiKey, expected: 'Error', messageMatches: DOWN_MESSAGE },
-			{ name: 'DashScope Base URL answering 307 to another port', baseUrl: redirect.baseUrl, apiKey, expected: 'Error', messageMatches: REDIRECT_MESSAGE, check: () => redirect.elsewhere.requests.length === 0 },
+			{
+				name: 'DashScope busy (429 Throttling.RateQuota)',
+				baseUrl: busy.url,
+				apiKey,
+				expected: 'Error',
+				messageMatches: BUSY_MESSAGE,
+			},
+			{
+				name: 'DashScope down (503 ServiceUnavailable)',
+				baseUrl: down.url,
+				apiKey,
+				expected: 'Error',
+				messageMatches: DOWN_MESSAGE,
+			},
+			{
+				name: 'DashScope Base URL answering 307 to another port',
+				baseUrl: redirect.baseUrl,
+				apiKey,
+				expected: 'Error',
+				messageMatches: REDIRECT_MESSAGE,
+				check: () => redirect.elsewhere.requests.length === 0,
+			},
 		];
 		if (notDashScopeUrl) {
-			cases.push({ name: 'DashScope credential, Base URL of another API (AOG)', baseUrl: notDashScopeUrl, apiKey, expected: 'Error', messageMatches: new RegExp(`^${NOT_DASHSCOPE_MESSAGE}`) });
+			cases.push({
+				name: 'DashScope credential, Base URL of another API (AOG)',
+				baseUrl: notDashScopeUrl,
+				apiKey,
+				expected: 'Error',
+				messageMatches: new RegExp(`^${NOT_DASHSCOPE_MESSAGE}`),
+			});
 		}
-		return await runCases(client, credential, cases, (testCase) => ({ region: 'custom', baseUrl: testCase.baseUrl, apiKey: testCase.apiKey }));
+		return await runCases(client, credential, cases, (testCase) => ({
+			region: 'custom',
+			baseUrl: testCase.baseUrl,
+			apiKey: testCase.apiKey,
+		}));
 	} finally {
 		await Promise.all([busy.close(), down.close(), redirect.close()]);
 	}
@@ -127,13 +192,30 @@ async function runCases(client, credential, cases, dataOf) {
 		const answer = await client.testCredential({ ...credential, data: dataOf(testCase) });
 		const status = answer?.status;
 		const message = answer?.message ?? '';
-		const messageOk = testCase.messageIncludes ? message.includes(testCase.messageIncludes) : !testCase.messageMatches || testCase.messageMatches.test(message);
+		const messageOk = testCase.messageIncludes
+			? message.includes(testCase.messageIncludes)
+			: !testCase.messageMatches || testCase.messageMatches.test(message);
 		// check: what the case must also prove after the test (e.g. the other port of a redirect saw no request).
 		const checkOk = !testCase.check || testCase.check();
-		results.push({ name: testCase.name, baseUrl: testCase.baseUrl, expected: testCase.expected, status, message, pass: status === testCase.expected && messageOk && checkOk });
+		results.push({
+			name: testCase.name,
+			baseUrl: testCase.baseUrl,
+			expected: testCase.expected,
+			status,
+			message,
+			pass: status === testCase.expected && messageOk && checkOk,
+		});
 	}
 	return results;
 }
 
-
-module.exports = { checkCredentialTest, checkDashScopeCredentialTest, HTML_TRAP_MESSAGE, NOT_DASHSCOPE_MESSAGE, NO_SERVICE_MESSAGE, CREDENTIAL, DASHSCOPE_CREDENTIAL, OTHER_REGION_KEY };
+module.exports = {
+	checkCredentialTest,
+	checkDashScopeCredentialTest,
+	HTML_TRAP_MESSAGE,
+	NOT_DASHSCOPE_MESSAGE,
+	NO_SERVICE_MESSAGE,
+	CREDENTIAL,
+	DASHSCOPE_CREDENTIAL,
+	OTHER_REGION_KEY,
+};

@@ -9,7 +9,17 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 
-const { REPO, ensureN8n, packPackage, installPackage, freePort, run, cleanEnv, pidAlive, nodeEnv } = require('./n8n-cli');
+const {
+	REPO,
+	ensureN8n,
+	packPackage,
+	installPackage,
+	freePort,
+	run,
+	cleanEnv,
+	pidAlive,
+	nodeEnv,
+} = require('./n8n-cli');
 const { N8nClient } = require('./n8n-cli/rest-client');
 
 const DEV_DIR = path.join(REPO, '.cache', 'dev');
@@ -92,7 +102,9 @@ function rewritePaths(value, { imagePath, outputDir }) {
 	}
 	if (Array.isArray(value)) return value.map((item) => rewritePaths(item, { imagePath, outputDir }));
 	if (value && typeof value === 'object') {
-		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, rewritePaths(item, { imagePath, outputDir })]));
+		return Object.fromEntries(
+			Object.entries(value).map(([key, item]) => [key, rewritePaths(item, { imagePath, outputDir })]),
+		);
 	}
 	return value;
 }
@@ -103,7 +115,12 @@ function rewritePaths(value, { imagePath, outputDir }) {
  * The demo workflow goes through tools/examples.js's prepareWorkflow, the others through the same rewrite.
  */
 function prepareExamples({ outputDir, credential, dashScopeCredential = require('./examples').DASHSCOPE_CREDENTIAL }) {
-	const { prepareWorkflow, prepareDashScopeWorkflow, EXAMPLE_WORKFLOW, DASHSCOPE_EXAMPLE_WORKFLOW } = require('./examples');
+	const {
+		prepareWorkflow,
+		prepareDashScopeWorkflow,
+		EXAMPLE_WORKFLOW,
+		DASHSCOPE_EXAMPLE_WORKFLOW,
+	} = require('./examples');
 	const files = fs
 		.readdirSync(EXAMPLES_DIR)
 		.filter((name) => name.endsWith('.json'))
@@ -126,7 +143,8 @@ function prepareExamples({ outputDir, credential, dashScopeCredential = require(
 		if (!workflow.id) workflow.id = idFromFileName(file);
 		for (const node of workflow.nodes) {
 			if (node.credentials?.aogApi) node.credentials.aogApi = { id: credential.id, name: credential.name };
-			if (node.credentials?.dashScopeApi) node.credentials.dashScopeApi = { id: dashScopeCredential.id, name: dashScopeCredential.name };
+			if (node.credentials?.dashScopeApi)
+				node.credentials.dashScopeApi = { id: dashScopeCredential.id, name: dashScopeCredential.name };
 		}
 		workflows.push({ file, workflow });
 	}
@@ -153,7 +171,15 @@ async function startTelegramDevServer({ port = DEFAULT_TELEGRAM_PORT, quiet = tr
 // n8n
 
 /** Environment of every n8n command of the dev environment (imports and `n8n start`). */
-function n8nEnv({ userFolder, port, brokerPort, fileAccess, listenAddress = '127.0.0.1', logLevel = 'info', extra = {} }) {
+function n8nEnv({
+	userFolder,
+	port,
+	brokerPort,
+	fileAccess,
+	listenAddress = '127.0.0.1',
+	logLevel = 'info',
+	extra = {},
+}) {
 	return cleanEnv({
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
@@ -176,9 +202,15 @@ function n8nEnv({ userFolder, port, brokerPort, fileAccess, listenAddress = '127
 }
 
 async function importInto(n8nBin, kind, file, env) {
-	const result = await run(n8nBin, [`import:${kind}`, `--input=${file}`], { cwd: env.N8N_USER_FOLDER, env, timeoutMs: 3 * MINUTE });
+	const result = await run(n8nBin, [`import:${kind}`, `--input=${file}`], {
+		cwd: env.N8N_USER_FOLDER,
+		env,
+		timeoutMs: 3 * MINUTE,
+	});
 	if (result.code !== 0 || result.timedOut) {
-		throw new Error(`n8n import:${kind} failed (exit ${result.code}${result.timedOut ? ', timed out after 3 min' : ''}):\n${tail(result.stderr || result.stdout)}`);
+		throw new Error(
+			`n8n import:${kind} failed (exit ${result.code}${result.timedOut ? ', timed out after 3 min' : ''}):\n${tail(result.stderr || result.stdout)}`,
+		);
 	}
 }
 
@@ -188,7 +220,12 @@ async function importInto(n8nBin, kind, file, env) {
  */
 function spawnN8n(n8nBin, env, { logFile, onOutput }) {
 	const log = fs.openSync(logFile, 'w');
-	const child = spawn(n8nBin, ['start'], { cwd: env.N8N_USER_FOLDER, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	const child = spawn(n8nBin, ['start'], {
+		cwd: env.N8N_USER_FOLDER,
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true,
+	});
 	const write = (chunk) => {
 		fs.writeSync(log, chunk);
 		if (onOutput) onOutput(chunk.toString('utf8'));
@@ -232,7 +269,14 @@ function spawnN8n(n8nBin, env, { logFile, onOutput }) {
 		clearTimeout(timer);
 		return info;
 	}
-	return { child, stop, exited, get exitInfo() { return exitInfo; } };
+	return {
+		child,
+		stop,
+		exited,
+		get exitInfo() {
+			return exitInfo;
+		},
+	};
 }
 
 /** Waits until the editor's REST API answers, or n8n exits, or the deadline passes. */
@@ -244,7 +288,9 @@ async function waitForN8n(url, { exited, logFile, timeoutMs = START_TIMEOUT_MS }
 	});
 	while (Date.now() < deadline) {
 		if (gone) {
-			throw new Error(`n8n exited while starting (code ${gone.code}${gone.signal ? `, ${gone.signal}` : ''}${gone.error ? `, ${gone.error.message}` : ''}); ${logFile}:\n${tail(readLog(logFile))}`);
+			throw new Error(
+				`n8n exited while starting (code ${gone.code}${gone.signal ? `, ${gone.signal}` : ''}${gone.error ? `, ${gone.error.message}` : ''}); ${logFile}:\n${tail(readLog(logFile))}`,
+			);
 		}
 		try {
 			const response = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(5000) });
@@ -257,7 +303,9 @@ async function waitForN8n(url, { exited, logFile, timeoutMs = START_TIMEOUT_MS }
 		}
 		await sleep(1000);
 	}
-	throw new Error(`n8n did not answer at ${url} within ${Math.round(timeoutMs / 1000)} s; ${logFile}:\n${tail(readLog(logFile))}`);
+	throw new Error(
+		`n8n did not answer at ${url} within ${Math.round(timeoutMs / 1000)} s; ${logFile}:\n${tail(readLog(logFile))}`,
+	);
 }
 
 function readLog(file) {
@@ -336,7 +384,9 @@ async function startDev({
 
 	const running = readJson(stateFile, undefined);
 	if (running?.pid && running.pid !== process.pid && pidAlive(running.pid)) {
-		throw new Error(`a dev environment already runs from ${userFolder} (process ${running.pid}, ${running.n8nUrl}); stop it first (Ctrl-C in its terminal)`);
+		throw new Error(
+			`a dev environment already runs from ${userFolder} (process ${running.pid}, ${running.n8nUrl}); stop it first (Ctrl-C in its terminal)`,
+		);
 	}
 
 	if (!(await portFree(n8nPort))) {
@@ -370,7 +420,12 @@ async function startDev({
 		let dashScopeAccount;
 		if (dashScope?.apiKey) {
 			const region = dashScope.baseUrl ? 'custom' : dashScope.region || 'beijing';
-			dashScopeAccount = { url: dashScope.baseUrl || region, apiKey: dashScope.apiKey, region, baseUrl: dashScope.baseUrl || '' };
+			dashScopeAccount = {
+				url: dashScope.baseUrl || region,
+				apiKey: dashScope.apiKey,
+				region,
+				baseUrl: dashScope.baseUrl || '',
+			};
 			onProgress(`Using DashScope ${dashScope.baseUrl ? `at ${dashScope.baseUrl}` : `(${region})`}`);
 		} else {
 			const { startDashScopeServer } = require('./dashscope-server');
@@ -383,9 +438,16 @@ async function startDev({
 				timeScale: dashScopeTimeScale,
 				quiet: quietAog,
 			});
-			dashScopeAccount = { url: dashScopeServer.url, apiKey: dashScopeServer.apiKey, region: 'custom', baseUrl: dashScopeServer.url };
+			dashScopeAccount = {
+				url: dashScopeServer.url,
+				apiKey: dashScopeServer.apiKey,
+				region: 'custom',
+				baseUrl: dashScopeServer.url,
+			};
 			const taskSeconds = Math.round(120 * dashScopeTimeScale);
-			onProgress(`DashScope dev server at ${dashScopeServer.url} (results on ${dashScopeServer.storageUrl}; key ${dashScopeServer.apiKey}; tasks take ${taskSeconds} s)`);
+			onProgress(
+				`DashScope dev server at ${dashScopeServer.url} (results on ${dashScopeServer.storageUrl}; key ${dashScopeServer.apiKey}; tasks take ${taskSeconds} s)`,
+			);
 		}
 		let telegramAccount;
 		if (telegram?.accessToken) {
@@ -395,16 +457,24 @@ async function startDev({
 			const started = await startTelegramDevServer({ port: telegramPort, quiet: quietAog });
 			telegramServer = started.server;
 			telegramAccount = { accessToken: started.accessToken, baseUrl: started.baseUrl };
-			onProgress(`Telegram Bot API dev server at ${telegramAccount.baseUrl} (bot token ${telegramAccount.accessToken})`);
+			onProgress(
+				`Telegram Bot API dev server at ${telegramAccount.baseUrl} (bot token ${telegramAccount.accessToken})`,
+			);
 		}
 
 		onProgress(`Ensuring the n8n ${n8nVersion} CLI (installed once into .cache/n8n-${n8nVersion}/)`);
 		// On another Node.js, only the native modules n8n's core needs are built (as the compatibility suite does).
-		const n8nBin = await ensureN8n(n8nVersion, node ? { node, rebuildOnly: ['sqlite3', 'isolated-vm'], timeoutMs: 40 * MINUTE } : undefined);
+		const n8nBin = await ensureN8n(
+			n8nVersion,
+			node ? { node, rebuildOnly: ['sqlite3', 'isolated-vm'], timeoutMs: 40 * MINUTE } : undefined,
+		);
 
-		onProgress('Packing the package and installing it into the user folder\'s .n8n/nodes');
+		onProgress("Packing the package and installing it into the user folder's .n8n/nodes");
 		const tgz = await packPackage(REPO);
-		fs.rmSync(path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-aog'), { recursive: true, force: true });
+		fs.rmSync(path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-aog'), {
+			recursive: true,
+			force: true,
+		});
 		await installPackage(userFolder, tgz);
 		fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
 
@@ -413,14 +483,25 @@ async function startDev({
 		const base = n8nEnv({ userFolder, port: n8nPort, brokerPort, fileAccess });
 		const env = { ...base, ...(node ? nodeEnv(node, base) : {}) };
 
-		const { CREDENTIAL, DASHSCOPE_CREDENTIAL, TELEGRAM_CREDENTIAL, exampleCredentials, dashScopeCredentials, telegramCredentials } = require('./examples');
+		const {
+			CREDENTIAL,
+			DASHSCOPE_CREDENTIAL,
+			TELEGRAM_CREDENTIAL,
+			exampleCredentials,
+			dashScopeCredentials,
+			telegramCredentials,
+		} = require('./examples');
 		const importDir = path.join(userFolder, 'import');
 		fs.mkdirSync(importDir, { recursive: true });
 		onProgress(
 			`Importing the credentials "${CREDENTIAL.name}" (Base URL ${aogUrl}), "${DASHSCOPE_CREDENTIAL.name}" (${dashScopeAccount.region === 'custom' ? `Base URL ${dashScopeAccount.baseUrl}` : `region ${dashScopeAccount.region}`}) and "${TELEGRAM_CREDENTIAL.name}" (Base URL ${telegramAccount.baseUrl})`,
 		);
 		const credentialsFile = path.join(importDir, 'credentials.json');
-		writeJson(credentialsFile, [...exampleCredentials({ baseUrl: aogUrl, apiKey }), ...dashScopeCredentials(dashScopeAccount), ...telegramCredentials(telegramAccount)]);
+		writeJson(credentialsFile, [
+			...exampleCredentials({ baseUrl: aogUrl, apiKey }),
+			...dashScopeCredentials(dashScopeAccount),
+			...telegramCredentials(telegramAccount),
+		]);
 		await importInto(n8nBin, 'credentials', credentialsFile, env);
 
 		// Examples are imported when new or changed since the last import, so edits to an unchanged
@@ -432,7 +513,10 @@ async function startDev({
 		if (toImport.length) {
 			onProgress(`Importing ${toImport.map(({ file }) => path.relative(REPO, file)).join(', ')}`);
 			const workflowsFile = path.join(importDir, 'workflows.json');
-			writeJson(workflowsFile, toImport.map(({ workflow }) => workflow));
+			writeJson(
+				workflowsFile,
+				toImport.map(({ workflow }) => workflow),
+			);
 			await importInto(n8nBin, 'workflow', workflowsFile, env);
 			for (const { workflow } of toImport) imported[workflow.id] = hashOf(workflow);
 			writeJson(examplesStateFile, imported);
@@ -444,10 +528,30 @@ async function startDev({
 		onProgress(`Starting n8n ${n8nVersion} (n8n start) at ${n8nUrl}; its log: ${displayPath(logFile)}`);
 		n8n = spawnN8n(n8nBin, env, { logFile, onOutput: onN8nOutput });
 		const settings = await waitForN8n(`http://127.0.0.1:${n8nPort}`, { exited: n8n.exited, logFile });
-		const { client, owner } = await ensureOwner(`http://127.0.0.1:${n8nPort}`, path.join(userFolder, OWNER_FILE), settings);
+		const { client, owner } = await ensureOwner(
+			`http://127.0.0.1:${n8nPort}`,
+			path.join(userFolder, OWNER_FILE),
+			settings,
+		);
 
-		const workflows = examples.map(({ file, workflow }) => ({ id: workflow.id, name: workflow.name, file, url: `${n8nUrl}/workflow/${workflow.id}` }));
-		writeJson(stateFile, { pid: process.pid, n8nUrl, aogUrl, dashScope: dashScopeAccount, telegram: { baseUrl: telegramAccount.baseUrl }, n8nPort, userFolder, owner, workflows, startedAt: new Date().toISOString() });
+		const workflows = examples.map(({ file, workflow }) => ({
+			id: workflow.id,
+			name: workflow.name,
+			file,
+			url: `${n8nUrl}/workflow/${workflow.id}`,
+		}));
+		writeJson(stateFile, {
+			pid: process.pid,
+			n8nUrl,
+			aogUrl,
+			dashScope: dashScopeAccount,
+			telegram: { baseUrl: telegramAccount.baseUrl },
+			n8nPort,
+			userFolder,
+			owner,
+			workflows,
+			startedAt: new Date().toISOString(),
+		});
 		return {
 			n8nUrl,
 			apiUrl: `http://127.0.0.1:${n8nPort}`,
@@ -480,7 +584,9 @@ async function findRunningDev(userFolder = DEV_DIR) {
 	const state = readJson(path.join(userFolder, STATE_FILE), undefined);
 	if (!state?.pid || !pidAlive(state.pid)) return undefined;
 	try {
-		const response = await fetch(`http://127.0.0.1:${state.n8nPort}/rest/settings`, { signal: AbortSignal.timeout(5000) });
+		const response = await fetch(`http://127.0.0.1:${state.n8nPort}/rest/settings`, {
+			signal: AbortSignal.timeout(5000),
+		});
 		if (!response.ok) return undefined;
 	} catch {
 		return undefined;

@@ -27,7 +27,10 @@ export function prepareWorkflow(options?: PrepareOptions): RunWorkflowOptions['w
 /** examples/image-to-video-dashscope.json, prepared the same way. */
 export function prepareDashScopeWorkflow(options?: PrepareOptions): RunWorkflowOptions['workflow'];
 
-export function exampleCredentials(options: { baseUrl: string; apiKey?: string }): NonNullable<RunWorkflowOptions['credentials']>;
+export function exampleCredentials(options: {
+	baseUrl: string;
+	apiKey?: string;
+}): NonNullable<RunWorkflowOptions['credentials']>;
 /** "DashScope account": region 'custom' (default) with baseUrl, or a real region's host. */
 export function dashScopeCredentials(options: {
 	region?: 'beijing' | 'singapore' | 'virginia' | 'custom';
@@ -35,4 +38,7 @@ export function dashScopeCredentials(options: {
 	apiKey: string;
 }): NonNullable<RunWorkflowOptions['credentials']>;
 /** "Telegram account" (n8n's telegramApi): baseUrl defaults to Telegram's own Bot API. */
-export function telegramCredentials(options: { accessToken: string; baseUrl?: string }): NonNullable<RunWorkflowOptions['credentials']>;
+export function telegramCredentials(options: {
+	accessToken: string;
+	baseUrl?: string;
+}): NonNullable<RunWorkflowOptions['credentials']>;

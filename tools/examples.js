@@ -40,7 +40,11 @@ function prepareDashScopeWorkflow(options = {}) {
 	return prepareFrom(DASHSCOPE_EXAMPLE_WORKFLOW, DASHSCOPE_NODES, options);
 }
 
-function prepareFrom(file, nodes, { imagePath = SAMPLE_IMAGE, outputDir = DEMO_DIR, id, aogParameters, aogOptions } = {}) {
+function prepareFrom(
+	file,
+	nodes,
+	{ imagePath = SAMPLE_IMAGE, outputDir = DEMO_DIR, id, aogParameters, aogOptions } = {},
+) {
 	const workflow = JSON.parse(fs.readFileSync(file, 'utf8'));
 	if (id) workflow.id = id;
 	const byName = Object.fromEntries(workflow.nodes.map((node) => [node.name, node]));

@@ -47,18 +47,32 @@ function ramFolder(prefix) {
 }
 
 function imageItems(images) {
-	return images.map((data, n) => ({ json: { n }, binary: { data: { data, mimeType: 'image/jpeg', fileName: `photo-${n}.jpg` } } }));
+	return images.map((data, n) => ({
+		json: { n },
+		binary: { data: { data, mimeType: 'image/jpeg', fileName: `photo-${n}.jpg` } },
+	}));
 }
 
 /** One HTTP exchange with the body read as text. */
 function request(method, url, body, headers = {}) {
 	return new Promise((resolve, reject) => {
-		const req = http.request(url, { method, headers: { 'Accept-Encoding': 'identity', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers } }, (res) => {
-			const chunks = [];
-			res.on('data', (chunk) => chunks.push(chunk));
-			res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-			res.on('error', reject);
-		});
+		const req = http.request(
+			url,
+			{
+				method,
+				headers: {
+					'Accept-Encoding': 'identity',
+					...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+					...headers,
+				},
+			},
+			(res) => {
+				const chunks = [];
+				res.on('data', (chunk) => chunks.push(chunk));
+				res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+				res.on('error', reject);
+			},
+		);
 		req.on('error', reject);
 		req.end(body);
 	});
@@ -67,17 +81,46 @@ function request(method, url, body, headers = {}) {
 /** Runs scripts/bench.js as a child (`--child <kind> ...args`: the `child` of scripts/bench/<kind>.js) and resolves the JSON of its last stdout line. */
 function runChild(args, nodeFlags = []) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [...nodeFlags, ENTRY, '--child', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+		const child = spawn(process.execPath, [...nodeFlags, ENTRY, '--child', ...args], {
+			stdio: ['ignore', 'pipe', 'inherit'],
+		});
 		let stdout = '';
 		child.stdout.setEncoding('utf8');
 		child.stdout.on('data', (chunk) => (stdout += chunk));
 		child.on('error', reject);
 		child.on('exit', (code) => {
-			const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1);
-			if (code !== 0 || !line) return reject(new Error(`child ${args.slice(0, 2).join(' ')} exited ${code}: ${stdout.slice(-2000)}`));
+			const line = stdout
+				.trim()
+				.split('\n')
+				.filter((l) => l.startsWith('{'))
+				.at(-1);
+			if (code !== 0 || !line)
+				return reject(new Error(`child ${args.slice(0, 2).join(' ')} exited ${code}: ${stdout.slice(-2000)}`));
 			resolve(JSON.parse(line));
 		});
 	});
 }
 
-module.exports = { REPO, ENTRY, MiB, STANDARD_ROUTE, MODEL, PROMPT, sleep, median, summary, cpuMs, seconds, millis, spread, mib, ratio, mark, log, ramFolder, imageItems, request, runChild };
+module.exports = {
+	REPO,
+	ENTRY,
+	MiB,
+	STANDARD_ROUTE,
+	MODEL,
+	PROMPT,
+	sleep,
+	median,
+	summary,
+	cpuMs,
+	seconds,
+	millis,
+	spread,
+	mib,
+	ratio,
+	mark,
+	log,
+	ramFolder,
+	imageItems,
+	request,
+	runChild,
+};

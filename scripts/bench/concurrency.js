@@ -18,7 +18,9 @@ async function benchConcurrency({ reps, images }) {
 	const LARGE_VIDEO = 20 * MiB;
 	const LEVELS = [1, 2, 5, 10];
 	const repsFor = (c) => (c === 1 ? Math.max(1, reps - 1) : reps);
-	log(`concurrency: ${ITEMS} items, ${DELAY / 1000} s generation, ${mib(VIDEO)} MP4, c = ${LEVELS.join(', ')} (${LEVELS.map(repsFor).join('/')} runs), then c = 5 with ${mib(LARGE_VIDEO)} MP4s`);
+	log(
+		`concurrency: ${ITEMS} items, ${DELAY / 1000} s generation, ${mib(VIDEO)} MP4, c = ${LEVELS.join(', ')} (${LEVELS.map(repsFor).join('/')} runs), then c = 5 with ${mib(LARGE_VIDEO)} MP4s`,
+	);
 	const server = await startServerProcess({ generationDelayMs: DELAY, syntheticVideoBytes: VIDEO });
 	try {
 		const items = imageItems(Array.from({ length: ITEMS }, (_, n) => images[n % images.length]));
@@ -34,7 +36,9 @@ async function benchConcurrency({ reps, images }) {
 				const gauge = await server.generation();
 				maxInFlight = Math.max(maxInFlight, gauge.maxInFlight);
 				times.push(run.nodeMs);
-				log(`  ${label}c=${concurrency} run ${rep + 1}: ${seconds(run.nodeMs)} (server saw at most ${gauge.maxInFlight} generations at once); load ${os.loadavg()[0].toFixed(1)}`);
+				log(
+					`  ${label}c=${concurrency} run ${rep + 1}: ${seconds(run.nodeMs)} (server saw at most ${gauge.maxInFlight} generations at once); load ${os.loadavg()[0].toFixed(1)}`,
+				);
 			}
 			const ideal = Math.ceil(ITEMS / concurrency) * DELAY;
 			const wall = summary(times);
@@ -46,7 +50,14 @@ async function benchConcurrency({ reps, images }) {
 		for (const row of rows) row.speedUp = sequential / row.wall.median;
 		await server.setOptions({ syntheticVideoBytes: LARGE_VIDEO });
 		const large = await measure(5, Math.max(1, reps - 1), `${mib(LARGE_VIDEO)} `);
-		return { items: ITEMS, delayMs: DELAY, videoBytes: VIDEO, rows, large: { ...large, videoBytes: LARGE_VIDEO }, goal: 0.8 };
+		return {
+			items: ITEMS,
+			delayMs: DELAY,
+			videoBytes: VIDEO,
+			rows,
+			large: { ...large, videoBytes: LARGE_VIDEO },
+			goal: 0.8,
+		};
 	} finally {
 		await server.close();
 	}
@@ -57,8 +68,12 @@ function summaryRows(concurrency) {
 	const lines = [];
 	const push = (...more) => lines.push(...more);
 	const c5 = concurrency.rows.find((row) => row.concurrency === 5);
-	push(`| 2 | Concurrency: efficiency at c = 5 (${concurrency.items} items × ${concurrency.delayMs / 1000} s, ${mib(concurrency.videoBytes)} videos) | ${c5.efficiency.toFixed(2)}, speed-up ${ratio(c5.speedUp)} | ≥ ${concurrency.goal} | ${mark(c5.efficiency >= concurrency.goal)} |`);
-	push(`| 2b | the same with ${mib(concurrency.large.videoBytes)} videos | ${concurrency.large.efficiency.toFixed(2)} | ≥ ${concurrency.goal} | ${mark(concurrency.large.efficiency >= concurrency.goal)} |`);
+	push(
+		`| 2 | Concurrency: efficiency at c = 5 (${concurrency.items} items × ${concurrency.delayMs / 1000} s, ${mib(concurrency.videoBytes)} videos) | ${c5.efficiency.toFixed(2)}, speed-up ${ratio(c5.speedUp)} | ≥ ${concurrency.goal} | ${mark(c5.efficiency >= concurrency.goal)} |`,
+	);
+	push(
+		`| 2b | the same with ${mib(concurrency.large.videoBytes)} videos | ${concurrency.large.efficiency.toFixed(2)} | ≥ ${concurrency.goal} | ${mark(concurrency.large.efficiency >= concurrency.goal)} |`,
+	);
 	return lines;
 }
 
@@ -67,16 +82,28 @@ function reportLines(concurrency) {
 	const lines = [];
 	const push = (...more) => lines.push(...more);
 	push('## 2. Concurrency', '');
-	push(`${concurrency.items} items, ${concurrency.delayMs / 1000} s generation each, a ${mib(concurrency.videoBytes)} MP4 each (a 5 s 1080p H.264 clip is a few MB); time = the AOG`);
-	push(`node's execution time. The last row repeats c = 5 with the ${mib(concurrency.large.videoBytes)} videos of (1).`);
+	push(
+		`${concurrency.items} items, ${concurrency.delayMs / 1000} s generation each, a ${mib(concurrency.videoBytes)} MP4 each (a 5 s 1080p H.264 clip is a few MB); time = the AOG`,
+	);
+	push(
+		`node's execution time. The last row repeats c = 5 with the ${mib(concurrency.large.videoBytes)} videos of (1).`,
+	);
 	push('Ideal = ⌈N/c⌉ × 2 s; efficiency = ideal / measured; speed-up = measured(c = 1) / measured(c).', '');
 	push('| c | measured | ideal | efficiency | speed-up | max in flight (server) |', '|---|---|---|---|---|---|');
 	for (const row of concurrency.rows) {
-		push(`| ${row.concurrency} | ${spread(row.wall)} | ${seconds(row.ideal)} | ${row.efficiency.toFixed(2)} | ${ratio(row.speedUp)} | ${row.maxInFlight} |`);
+		push(
+			`| ${row.concurrency} | ${spread(row.wall)} | ${seconds(row.ideal)} | ${row.efficiency.toFixed(2)} | ${ratio(row.speedUp)} | ${row.maxInFlight} |`,
+		);
 	}
 	const { large } = concurrency;
-	push(`| 5, with ${mib(large.videoBytes)} MP4s | ${spread(large.wall)} | ${seconds(large.ideal)} | ${large.efficiency.toFixed(2)} | | ${large.maxInFlight} |`, '');
-	push(`Goal: efficiency ≥ ${concurrency.goal} at c = 5: ${mark(concurrency.rows.find((row) => row.concurrency === 5).efficiency >= concurrency.goal)} with ${mib(concurrency.videoBytes)} videos, ${mark(large.efficiency >= concurrency.goal)} with ${mib(large.videoBytes)} videos.`, '');
+	push(
+		`| 5, with ${mib(large.videoBytes)} MP4s | ${spread(large.wall)} | ${seconds(large.ideal)} | ${large.efficiency.toFixed(2)} | | ${large.maxInFlight} |`,
+		'',
+	);
+	push(
+		`Goal: efficiency ≥ ${concurrency.goal} at c = 5: ${mark(concurrency.rows.find((row) => row.concurrency === 5).efficiency >= concurrency.goal)} with ${mib(concurrency.videoBytes)} videos, ${mark(large.efficiency >= concurrency.goal)} with ${mib(large.videoBytes)} videos.`,
+		'',
+	);
 	return lines;
 }
 
@@ -93,10 +120,14 @@ function noteItem(concurrency) {
 		2 s, so the lanes run in lock-step and the c videos of a round are downloaded at the same moment, by one process on 2
 		cores: each round costs 2 s plus c downloads, and efficiency falls as c and the video grow
 		(${c5.efficiency.toFixed(2)} at c = 5 with ${mib(concurrency.videoBytes)} videos, ${large.efficiency.toFixed(2)} with
-		${mib(large.videoBytes)}).${c5.efficiency >= concurrency.goal && large.efficiency >= concurrency.goal ? '' : ` What would close the gap: letting a lane start its
+		${mib(large.videoBytes)}).${
+			c5.efficiency >= concurrency.goal && large.efficiency >= concurrency.goal
+				? ''
+				: ` What would close the gap: letting a lane start its
 		next generation while the previous video is still downloading (downloads would then overlap the next 2 s wait, at the
 		price of more than c transfers at once), or simply real generation times: at about 60 s per video, varying from task to
-		task, the same per-item cost is 30 times smaller relative to an item and the lanes drift apart.`}
+		task, the same per-item cost is 30 times smaller relative to an item and the lanes drift apart.`
+		}
 		DashScope runs at most 2 tasks per account at a time; higher settings queue upstream, so c = 2 is the useful setting
 		for one account and higher values pay off behind several keys or a proxy.`;
 }
@@ -105,10 +136,20 @@ function noteItem(concurrency) {
 function tableRows(concurrency) {
 	const rows = [];
 	for (const row of concurrency.rows) {
-		rows.push([`2 concurrency c=${row.concurrency}`, `${seconds(row.wall.median)} (${seconds(row.wall.min)}-${seconds(row.wall.max)}) ideal ${seconds(row.ideal)}, eff ${row.efficiency.toFixed(2)}, speed-up ${ratio(row.speedUp)}, max in flight ${row.maxInFlight}`, row.concurrency === 5 ? `eff >= ${concurrency.goal} ${row.efficiency >= concurrency.goal ? 'met' : 'MISSED'}` : '']);
+		rows.push([
+			`2 concurrency c=${row.concurrency}`,
+			`${seconds(row.wall.median)} (${seconds(row.wall.min)}-${seconds(row.wall.max)}) ideal ${seconds(row.ideal)}, eff ${row.efficiency.toFixed(2)}, speed-up ${ratio(row.speedUp)}, max in flight ${row.maxInFlight}`,
+			row.concurrency === 5
+				? `eff >= ${concurrency.goal} ${row.efficiency >= concurrency.goal ? 'met' : 'MISSED'}`
+				: '',
+		]);
 	}
 	const { large } = concurrency;
-	rows.push([`2 c=5, ${mib(large.videoBytes)} videos`, `${seconds(large.wall.median)} (${seconds(large.wall.min)}-${seconds(large.wall.max)}) ideal ${seconds(large.ideal)}, eff ${large.efficiency.toFixed(2)}`, `eff >= ${concurrency.goal} ${large.efficiency >= concurrency.goal ? 'met' : 'MISSED'}`]);
+	rows.push([
+		`2 c=5, ${mib(large.videoBytes)} videos`,
+		`${seconds(large.wall.median)} (${seconds(large.wall.min)}-${seconds(large.wall.max)}) ideal ${seconds(large.ideal)}, eff ${large.efficiency.toFixed(2)}`,
+		`eff >= ${concurrency.goal} ${large.efficiency >= concurrency.goal ? 'met' : 'MISSED'}`,
+	]);
 	return rows;
 }
 

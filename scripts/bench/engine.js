@@ -11,8 +11,13 @@ let engine;
 /** The engine harness, the compiled node and credential, and n8n's binary storage folder. */
 function loadEngine() {
 	if (engine) return engine;
-	for (const file of ['dist/nodes/Aog/Aog.node.js', 'dist/credentials/AogApi.credentials.js', 'dist/tools/harness/engine.js']) {
-		if (!fs.existsSync(path.join(REPO, file))) throw new Error(`${file} is missing: run "npm run build" (npm run bench does)`);
+	for (const file of [
+		'dist/nodes/Aog/Aog.node.js',
+		'dist/credentials/AogApi.credentials.js',
+		'dist/tools/harness/engine.js',
+	]) {
+		if (!fs.existsSync(path.join(REPO, file)))
+			throw new Error(`${file} is missing: run "npm run build" (npm run bench does)`);
 	}
 	const harness = require('../../dist/tools/harness/engine.js');
 	const { Aog } = require('../../dist/nodes/Aog/Aog.node.js');
@@ -37,14 +42,21 @@ function setEngineStorage(dir) {
 
 /** Deletes what earlier runs left in n8n's binary storage (1 GB per overhead run). */
 async function clearBinaryStorage() {
-	await fsp.rm(path.join(loadEngine().binaryDataConfig.localStoragePath, 'workflows'), { recursive: true, force: true });
+	await fsp.rm(path.join(loadEngine().binaryDataConfig.localStoragePath, 'workflows'), {
+		recursive: true,
+		force: true,
+	});
 }
 
 /**
  * Runs the AOG node (dist/) on `items` inside n8n-core's engine; returns the AOG node's own execution time
  * as n8n records it (nodeMs) and the whole run's wall time (wallMs, which includes storing the input pictures).
  */
-async function runEngine(serverUrl, items, { options = {}, binaryMode = 'filesystem', nodeType, timeoutMs = 600_000 } = {}) {
+async function runEngine(
+	serverUrl,
+	items,
+	{ options = {}, binaryMode = 'filesystem', nodeType, timeoutMs = 600_000 } = {},
+) {
 	const { harness, Aog, AogApi } = loadEngine();
 	const result = await harness.runNode({
 		nodeType: nodeType ?? new Aog(),
@@ -65,7 +77,11 @@ async function runEngine(serverUrl, items, { options = {}, binaryMode = 'filesys
  * then the measured one. Prints {nodeMs, wallMs, items}.
  */
 async function engineChild(serverUrl, dir, optionsJson) {
-	const files = fs.readdirSync(dir).filter((name) => name.endsWith('.jpg')).sort().map((name) => path.join(dir, name));
+	const files = fs
+		.readdirSync(dir)
+		.filter((name) => name.endsWith('.jpg'))
+		.sort()
+		.map((name) => path.join(dir, name));
 	const items = imageItems(files.map((file) => fs.readFileSync(file)));
 	const options = JSON.parse(optionsJson);
 	await runEngine(serverUrl, items, { options });

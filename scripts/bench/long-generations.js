@@ -44,7 +44,10 @@ function seeded(seed) {
 /** n generation times (real ms, whole seconds) spread uniformly over 1–5 minutes. */
 function generationTimes(n, seed = SEED) {
 	const random = seeded(seed);
-	return Array.from({ length: n }, () => Math.round((SPREAD.minMs + random() * (SPREAD.maxMs - SPREAD.minMs)) / 1000) * 1000);
+	return Array.from(
+		{ length: n },
+		() => Math.round((SPREAD.minMs + random() * (SPREAD.maxMs - SPREAD.minMs)) / 1000) * 1000,
+	);
 }
 
 /** The shortest possible wall time: items taken in order by the first free of `lanes` lanes, no client cost at all. */
@@ -61,7 +64,9 @@ function idealMakespan(durations, lanes) {
 // The servers, each in a process of its own
 
 function startServer(kind, options) {
-	const child = spawn(process.execPath, [__filename, '--server', kind, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const child = spawn(process.execPath, [__filename, '--server', kind, JSON.stringify(options)], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	return new Promise((resolve, reject) => {
 		let buffered = '';
 		child.stdout.setEncoding('utf8');
@@ -70,7 +75,16 @@ function startServer(kind, options) {
 			const line = buffered.split('\n').find((candidate) => candidate.startsWith('{'));
 			if (!line) return;
 			const info = JSON.parse(line);
-			const control = async (method, route, body) => JSON.parse((await request(method, `${info.url}/__control/${route}`, body === undefined ? undefined : JSON.stringify(body))).body);
+			const control = async (method, route, body) =>
+				JSON.parse(
+					(
+						await request(
+							method,
+							`${info.url}/__control/${route}`,
+							body === undefined ? undefined : JSON.stringify(body),
+						)
+					).body,
+				);
 			resolve({
 				...info,
 				control,
@@ -94,7 +108,9 @@ async function serverChild([kind, optionsJson]) {
 		process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
 	} else {
 		server = await require('../../tools/dashscope-server').startDashScopeServer({ quiet: true, ...options });
-		process.stdout.write(`${JSON.stringify({ url: server.url, storageUrl: server.storageUrl, apiKey: server.apiKey })}\n`);
+		process.stdout.write(
+			`${JSON.stringify({ url: server.url, storageUrl: server.storageUrl, apiKey: server.apiKey })}\n`,
+		);
 	}
 	const stop = async () => {
 		await server.close();
@@ -114,7 +130,14 @@ async function runNode({ connection, credentials, items, options }) {
 		nodeType: new Aog(),
 		credentialType: connection === 'dashScopeApi' ? new DashScopeApi() : new AogApi(),
 		credentials,
-		parameters: { authentication: connection, resource: 'video', operation: 'imageToVideo', imageSource: 'binary', prompt: PROMPT, options },
+		parameters: {
+			authentication: connection,
+			resource: 'video',
+			operation: 'imageToVideo',
+			imageSource: 'binary',
+			prompt: PROMPT,
+			options,
+		},
 		items,
 		binaryMode: 'filesystem',
 		// an item that fails (AOG giving up) is an output item, so the others still run
@@ -128,17 +151,31 @@ async function runNode({ connection, credentials, items, options }) {
 	return { nodeMs: task.executionTime, videos, errors };
 }
 
-const dashScopeOptions = (scale) => ({ timeout: 900 * scale, pollInterval: POLL_INTERVAL_S * scale, concurrency: CONCURRENCY });
+const dashScopeOptions = (scale) => ({
+	timeout: 900 * scale,
+	pollInterval: POLL_INTERVAL_S * scale,
+	concurrency: CONCURRENCY,
+});
 
 async function throughAog(server, images, times, scale) {
 	const delays = times.map((ms) => ms * scale);
 	// warm-up: the engine, the node and the server's video of this picture
 	await server.control('POST', 'options', { generationDelaysMs: [0], pollCapMs: 0 });
-	await runNode({ connection: 'aogApi', credentials: { baseUrl: server.url, apiKey: '' }, items: imageItems(images.slice(0, 1)), options: {} });
+	await runNode({
+		connection: 'aogApi',
+		credentials: { baseUrl: server.url, apiKey: '' },
+		items: imageItems(images.slice(0, 1)),
+		options: {},
+	});
 	await clearBinaryStorage();
 	await server.control('POST', 'options', { generationDelaysMs: delays, pollCapMs: AOG_POLL_CAP_MS * scale });
 	await server.control('POST', 'reset', {});
-	const run = await runNode({ connection: 'aogApi', credentials: { baseUrl: server.url, apiKey: '' }, items: imageItems(images), options: { concurrency: CONCURRENCY } });
+	const run = await runNode({
+		connection: 'aogApi',
+		credentials: { baseUrl: server.url, apiKey: '' },
+		items: imageItems(images),
+		options: { concurrency: CONCURRENCY },
+	});
 	await clearBinaryStorage();
 	const { requests } = await server.control('GET', 'generation');
 	// tasks AOG gave up on still run to their end upstream (and are billed): wait for them
@@ -164,12 +201,26 @@ async function throughAog(server, images, times, scale) {
 async function direct(server, images, times, scale) {
 	const credentials = { region: 'custom', baseUrl: server.url, apiKey: server.apiKey };
 	await server.control('POST', 'script', [{ on: 'task', pendingMs: 0, runningMs: 0 }]);
-	await runNode({ connection: 'dashScopeApi', credentials, items: imageItems(images.slice(0, 1)), options: dashScopeOptions(scale) });
+	await runNode({
+		connection: 'dashScopeApi',
+		credentials,
+		items: imageItems(images.slice(0, 1)),
+		options: dashScopeOptions(scale),
+	});
 	await clearBinaryStorage();
 	await server.control('POST', 'reset', {});
 	// The dev server scales these by its timeScale; each task takes the next entry in creation order.
-	await server.control('POST', 'script', times.map((ms) => ({ on: 'task', pendingMs: Math.min(PENDING_MS, ms), runningMs: ms - Math.min(PENDING_MS, ms) })));
-	const run = await runNode({ connection: 'dashScopeApi', credentials, items: imageItems(images), options: dashScopeOptions(scale) });
+	await server.control(
+		'POST',
+		'script',
+		times.map((ms) => ({ on: 'task', pendingMs: Math.min(PENDING_MS, ms), runningMs: ms - Math.min(PENDING_MS, ms) })),
+	);
+	const run = await runNode({
+		connection: 'dashScopeApi',
+		credentials,
+		items: imageItems(images),
+		options: dashScopeOptions(scale),
+	});
 	await clearBinaryStorage();
 	const counters = await server.control('GET', 'counters');
 	const { tasks } = await server.control('GET', 'tasks');
@@ -181,7 +232,10 @@ async function direct(server, images, times, scale) {
 		billed,
 		requests: counters.submitRequests,
 		polls: counters.polls,
-		idealMs: idealMakespan(tasks.map((task) => (task.pendingMs + task.runningMs) * scale), CONCURRENCY),
+		idealMs: idealMakespan(
+			tasks.map((task) => (task.pendingMs + task.runningMs) * scale),
+			CONCURRENCY,
+		),
 	};
 }
 
@@ -250,21 +304,41 @@ function reportLines(result) {
 	const push = (...more) => lines.push(...more);
 	const s = result.scale;
 	push('## 5. Long generations', '');
-	push(`${result.items} items whose generation times follow DashScope's documented 1–5 minutes (seeded, uniform: ${real(Math.min(...result.times) * s, s)}–${real(Math.max(...result.times) * s, s)},`);
-	push(`mean ${real((result.times.reduce((a, b) => a + b, 0) / result.times.length) * s, s)}), the same times for both connections, compressed ×${s} (a minute takes ${seconds(MINUTE * s)}), concurrency ${result.concurrency}`);
-	push(`(DashScope runs 2 tasks per account at a time). Through AOG: the AOG dev server with those times and AOG's polling budget`);
-	push(`(${AOG_POLLS} polls, about ${real(result.aogCapMs * s, s)}), after which it answers "exceeded maximum number of retries" while the task runs on and is billed.`);
-	push(`DashScope directly: the node polls every ${result.pollIntervalS} s (the example's setting), timeout 900 s. Times below are real-time equivalents`);
-	push('(measured ÷ the compression). Ideal = the items taken in order by the first free lane with no client cost (through AOG: each waiting');
+	push(
+		`${result.items} items whose generation times follow DashScope's documented 1–5 minutes (seeded, uniform: ${real(Math.min(...result.times) * s, s)}–${real(Math.max(...result.times) * s, s)},`,
+	);
+	push(
+		`mean ${real((result.times.reduce((a, b) => a + b, 0) / result.times.length) * s, s)}), the same times for both connections, compressed ×${s} (a minute takes ${seconds(MINUTE * s)}), concurrency ${result.concurrency}`,
+	);
+	push(
+		`(DashScope runs 2 tasks per account at a time). Through AOG: the AOG dev server with those times and AOG's polling budget`,
+	);
+	push(
+		`(${AOG_POLLS} polls, about ${real(result.aogCapMs * s, s)}), after which it answers "exceeded maximum number of retries" while the task runs on and is billed.`,
+	);
+	push(
+		`DashScope directly: the node polls every ${result.pollIntervalS} s (the example's setting), timeout 900 s. Times below are real-time equivalents`,
+	);
+	push(
+		'(measured ÷ the compression). Ideal = the items taken in order by the first free lane with no client cost (through AOG: each waiting',
+	);
 	push('until its task ends or AOG gives up); efficiency = ideal / measured.', '');
-	push('| connection | videos / items | tasks created (billed) | videos per task | polls per video | wall time | ideal | efficiency |', '|---|---|---|---|---|---|---|---|');
+	push(
+		'| connection | videos / items | tasks created (billed) | videos per task | polls per video | wall time | ideal | efficiency |',
+		'|---|---|---|---|---|---|---|---|',
+	);
 	for (const row of result.rows) {
 		const polls = Number.isFinite(row.pollsPerVideo) ? row.pollsPerVideo.toFixed(1) : `∞ (${row.polls} polls)`;
-		push(`| ${row.connection} | ${row.videos} / ${result.items} | ${row.tasks} (${row.billed}) | ${row.videosPerTask.toFixed(2)} | ${polls} | ${real(row.nodeMs, s)} | ${real(row.idealMs, s)} | ${row.efficiency.toFixed(2)} |`);
+		push(
+			`| ${row.connection} | ${row.videos} / ${result.items} | ${row.tasks} (${row.billed}) | ${row.videosPerTask.toFixed(2)} | ${polls} | ${real(row.nodeMs, s)} | ${real(row.idealMs, s)} | ${row.efficiency.toFixed(2)} |`,
+		);
 	}
 	push('');
 	const d = directRow(result);
-	push(`Goals (DashScope directly): ${result.goals.videosPerTask.toFixed(2)} video per task created: ${mark(d.videosPerTask >= result.goals.videosPerTask)}; efficiency ≥ ${result.goals.efficiency}: ${mark(d.efficiency >= result.goals.efficiency)}.`, '');
+	push(
+		`Goals (DashScope directly): ${result.goals.videosPerTask.toFixed(2)} video per task created: ${mark(d.videosPerTask >= result.goals.videosPerTask)}; efficiency ≥ ${result.goals.efficiency}: ${mark(d.efficiency >= result.goals.efficiency)}.`,
+		'',
+	);
 	return lines;
 }
 
@@ -273,7 +347,7 @@ function noteItem(result) {
 	const a = aogRow(result);
 	return `**Long generations** are what real videos are: through AOG ${a.videos} of ${result.items} items got their video while
 		${a.billed} tasks were billed (AOG gives up after about a minute and never returns the task id, so the client cannot fetch the
-		video later), and its polls (${a.polls}, AOG's own, of DashScope) bought ${a.videos} video${a.videos === 1 ? "" : "s"}. Directly every task created
+		video later), and its polls (${a.polls}, AOG's own, of DashScope) bought ${a.videos} video${a.videos === 1 ? '' : 's'}. Directly every task created
 		became a video (${d.videos}/${d.tasks}), at ${Number.isFinite(d.pollsPerVideo) ? d.pollsPerVideo.toFixed(1) : '–'} polls per video with the 15 s
 		interval; the gap to the ideal wall time (${d.efficiency.toFixed(2)}) is the wait between a task's end and the next poll
 		(half an interval on average, per item of a lane) plus the download.`;
@@ -282,7 +356,7 @@ function noteItem(result) {
 function tableRows(result) {
 	return result.rows.map((row) => [
 		`5 long generations, ${row.connection}`,
-		`${row.videos}/${result.items} videos, ${row.tasks} tasks (${row.billed} billed), ${Number.isFinite(row.pollsPerVideo) ? row.pollsPerVideo.toFixed(1) : "∞"} polls/video, ${seconds(row.nodeMs)} vs ideal ${seconds(row.idealMs)} (compressed ×${result.scale}), eff ${row.efficiency.toFixed(2)} (${ratio(row.nodeMs / row.idealMs)} of ideal)`,
+		`${row.videos}/${result.items} videos, ${row.tasks} tasks (${row.billed} billed), ${Number.isFinite(row.pollsPerVideo) ? row.pollsPerVideo.toFixed(1) : '∞'} polls/video, ${seconds(row.nodeMs)} vs ideal ${seconds(row.idealMs)} (compressed ×${result.scale}), eff ${row.efficiency.toFixed(2)} (${ratio(row.nodeMs / row.idealMs)} of ideal)`,
 		row.connection === 'DashScope directly'
 			? `videos/task ${result.goals.videosPerTask} ${row.videosPerTask >= result.goals.videosPerTask ? 'met' : 'MISSED'}, eff >= ${result.goals.efficiency} ${row.efficiency >= result.goals.efficiency ? 'met' : 'MISSED'}`
 			: '',
@@ -292,11 +366,27 @@ function tableRows(result) {
 function repetitions(runs) {
 	const times = generationTimes(20);
 	const direct = idealMakespan(times, CONCURRENCY);
-	const aog = idealMakespan(times.map((ms) => Math.min(ms, AOG_POLL_CAP_MS)), CONCURRENCY) + Math.max(...times) - AOG_POLL_CAP_MS;
+	const aog =
+		idealMakespan(
+			times.map((ms) => Math.min(ms, AOG_POLL_CAP_MS)),
+			CONCURRENCY,
+		) +
+		Math.max(...times) -
+		AOG_POLL_CAP_MS;
 	return `long generations ${runs} run of each connection (about ${Math.round(((direct + aog) * SCALE) / MINUTE)} min)`;
 }
 
-module.exports = { reps, benchLongGenerations, summaryRows, reportLines, noteItem, tableRows, repetitions, generationTimes, idealMakespan };
+module.exports = {
+	reps,
+	benchLongGenerations,
+	summaryRows,
+	reportLines,
+	noteItem,
+	tableRows,
+	repetitions,
+	generationTimes,
+	idealMakespan,
+};
 
 if (require.main === module && process.argv[2] === '--server') {
 	serverChild(process.argv.slice(3)).catch((error) => {

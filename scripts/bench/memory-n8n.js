@@ -12,7 +12,14 @@ const PROBE = path.join(__dirname, 'n8n-rss-probe.js');
 const N8N_VERSION = '2.8.4';
 const CREDENTIAL = { id: 'aogBenchMemCred1', name: 'AOG bench', type: 'aogApi' };
 
-const TRIGGER = { id: 'b0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+const TRIGGER = {
+	id: 'b0000000-0000-4000-8000-000000000001',
+	name: 'Start',
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 const readNode = (picture) => ({
 	id: 'b0000000-0000-4000-8000-000000000002',
 	name: 'Read picture',
@@ -21,8 +28,19 @@ const readNode = (picture) => ({
 	position: [220, 0],
 	parameters: { fileSelector: picture, options: {} },
 });
-const chain = (nodes) => Object.fromEntries(nodes.slice(0, -1).map((node, i) => [node.name, { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] }]));
-const workflowOf = (id, name, nodes) => ({ id, name, active: false, nodes, connections: chain(nodes), settings: { executionOrder: 'v1' }, pinData: {} });
+const chain = (nodes) =>
+	Object.fromEntries(
+		nodes.slice(0, -1).map((node, i) => [node.name, { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] }]),
+	);
+const workflowOf = (id, name, nodes) => ({
+	id,
+	name,
+	active: false,
+	nodes,
+	connections: chain(nodes),
+	settings: { executionOrder: 'v1' },
+	pinData: {},
+});
 
 /** The AOG node: generation and download (streamed into binary storage) in one node. */
 function aogWorkflow(picture) {
@@ -43,7 +61,10 @@ function aogWorkflow(picture) {
 		},
 		credentials: { aogApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
 	};
-	return { workflow: workflowOf('aogBenchMemAog', 'Bench memory: AOG node', [TRIGGER, readNode(picture), aog]), downloadNode: aog.name };
+	return {
+		workflow: workflowOf('aogBenchMemAog', 'Bench memory: AOG node', [TRIGGER, readNode(picture), aog]),
+		downloadNode: aog.name,
+	};
 }
 
 /**
@@ -83,9 +104,21 @@ function httpRequestWorkflow(picture, serverUrl) {
 		type: 'n8n-nodes-base.httpRequest',
 		typeVersion: 4.4,
 		position: [880, 0],
-		parameters: { url: '={{ $json.data }}', options: { response: { response: { responseFormat: 'file' } }, timeout: 3_600_000 } },
+		parameters: {
+			url: '={{ $json.data }}',
+			options: { response: { response: { responseFormat: 'file' } }, timeout: 3_600_000 },
+		},
 	};
-	return { workflow: workflowOf('aogBenchMemHttp', 'Bench memory: HTTP Request', [TRIGGER, readNode(picture), extract, generate, download]), downloadNode: download.name };
+	return {
+		workflow: workflowOf('aogBenchMemHttp', 'Bench memory: HTTP Request', [
+			TRIGGER,
+			readNode(picture),
+			extract,
+			generate,
+			download,
+		]),
+		downloadNode: download.name,
+	};
 }
 
 /**
@@ -120,11 +153,17 @@ async function prepareN8nDownloads({ serverUrl, tmp, picture }) {
 				timeoutMs: 10 * 60_000,
 			});
 			const error = cli.runError(result.result);
-			if (result.exitCode !== 0 || error || !result.result) throw new Error(`n8n execute (${kind}) failed (exit ${result.exitCode}): ${error?.message ?? result.stderr.slice(-1500)}`);
+			if (result.exitCode !== 0 || error || !result.result)
+				throw new Error(
+					`n8n execute (${kind}) failed (exit ${result.exitCode}): ${error?.message ?? result.stderr.slice(-1500)}`,
+				);
 			const binary = cli.nodeOutput(result.result, downloadNode)[0]?.binary?.data;
 			const stored = binary?.id ? storedFile(storage, binary.id) : undefined;
-			const probes = fs.readdirSync(probeDir).map((file) => JSON.parse(fs.readFileSync(path.join(probeDir, file), 'utf8')));
-			if (probes.length !== 1) throw new Error(`n8n execute (${kind}): ${probes.length} processes downloaded the video, expected 1`);
+			const probes = fs
+				.readdirSync(probeDir)
+				.map((file) => JSON.parse(fs.readFileSync(path.join(probeDir, file), 'utf8')));
+			if (probes.length !== 1)
+				throw new Error(`n8n execute (${kind}): ${probes.length} processes downloaded the video, expected 1`);
 			const [probe] = probes;
 			return {
 				kind,

@@ -9,7 +9,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const outDir = process.env.AOG_BENCH_RSS_DIR;
-const readStatus = (field) => Number((new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync('/proc/self/status', 'utf8')) || [])[1] || NaN) * 1024;
+const readStatus = (field) =>
+	Number(
+		(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync('/proc/self/status', 'utf8')) || [])[1] || NaN,
+	) * 1024;
 
 let state;
 let sampler;
@@ -32,7 +35,16 @@ function onRequestStart({ request }) {
 	}
 	const { rss: baseline, heapUsed, external } = process.memoryUsage();
 	const baselineAllocated = heapUsed + external;
-	state = { baseline, sampledPeak: baseline, baselineAllocated, allocatedPeak: baselineAllocated, startupPeak, peakResetOk, gc: typeof global.gc === 'function', startedAt: Date.now() };
+	state = {
+		baseline,
+		sampledPeak: baseline,
+		baselineAllocated,
+		allocatedPeak: baselineAllocated,
+		startupPeak,
+		peakResetOk,
+		gc: typeof global.gc === 'function',
+		startedAt: Date.now(),
+	};
 	// RSS samples as well, in case the peak mark cannot be reset (no /proc/self/clear_refs); and what the JS heap and the
 	// Buffers outside it hold, which pages freed before the baseline (reused first, invisible in RSS) do not hide.
 	sampler = setInterval(sample, 5);
@@ -48,7 +60,14 @@ if (outDir) {
 		sample();
 		const hwm = state.peakResetOk ? readStatus('VmHWM') : NaN;
 		const peak = Number.isFinite(hwm) ? Math.max(hwm, state.sampledPeak) : state.sampledPeak;
-		const result = { pid: process.pid, ...state, hwm, peak, growth: peak - state.baseline, allocatedGrowth: state.allocatedPeak - state.baselineAllocated };
+		const result = {
+			pid: process.pid,
+			...state,
+			hwm,
+			peak,
+			growth: peak - state.baseline,
+			allocatedGrowth: state.allocatedPeak - state.baselineAllocated,
+		};
 		fs.writeFileSync(path.join(outDir, `${process.pid}.json`), JSON.stringify(result));
 	});
 }

@@ -7,7 +7,25 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { pipeline } = require('node:stream/promises');
-const { MiB, STANDARD_ROUTE, MODEL, PROMPT, summary, cpuMs, seconds, millis, spread, mib, ratio, mark, log, ramFolder, imageItems, request, runChild } = require('./common');
+const {
+	MiB,
+	STANDARD_ROUTE,
+	MODEL,
+	PROMPT,
+	summary,
+	cpuMs,
+	seconds,
+	millis,
+	spread,
+	mib,
+	ratio,
+	mark,
+	log,
+	ramFolder,
+	imageItems,
+	request,
+	runChild,
+} = require('./common');
 const { setEngineStorage, clearBinaryStorage, runEngine } = require('./engine');
 const { startServerProcess } = require('./server');
 
@@ -29,16 +47,26 @@ async function bareClient(serverUrl, imageFiles, outDir, write = 'stream') {
 	const started = performance.now();
 	for (let n = 0; n < imageFiles.length; n++) {
 		const bytes = await fsp.readFile(imageFiles[n]);
-		const body = JSON.stringify({ model: MODEL, image: `data:image/jpeg;base64,${bytes.toString('base64')}`, image_type: 'base64', prompt: PROMPT });
+		const body = JSON.stringify({
+			model: MODEL,
+			image: `data:image/jpeg;base64,${bytes.toString('base64')}`,
+			image_type: 'base64',
+			prompt: PROMPT,
+		});
 		const answer = await request('POST', `${serverUrl}${STANDARD_ROUTE}`, body, { Accept: 'application/json' });
 		if (answer.status !== 200) throw new Error(`bare client: POST answered ${answer.status}: ${answer.body}`);
 		const { data: videoUrl } = JSON.parse(answer.body);
 		const file = path.join(outDir, `video-${n}.mp4`);
 		await new Promise((resolve, reject) => {
-			http.get(videoUrl, { headers: { 'Accept-Encoding': 'identity' } }, (res) => {
-				if (res.statusCode !== 200) return reject(new Error(`bare client: download answered ${res.statusCode}`));
-				(write === 'n8n' ? fsp.writeFile(file, res) : pipeline(res, fs.createWriteStream(file))).then(resolve, reject);
-			}).on('error', reject);
+			http
+				.get(videoUrl, { headers: { 'Accept-Encoding': 'identity' } }, (res) => {
+					if (res.statusCode !== 200) return reject(new Error(`bare client: download answered ${res.statusCode}`));
+					(write === 'n8n' ? fsp.writeFile(file, res) : pipeline(res, fs.createWriteStream(file))).then(
+						resolve,
+						reject,
+					);
+				})
+				.on('error', reject);
 		});
 	}
 	return performance.now() - started;
@@ -57,7 +85,8 @@ async function overheadChild(side, serverUrl, dir) {
 		setEngineStorage(path.join(dir, 'n8n-binary-data'));
 		const items = imageItems(files.map((file) => fs.readFileSync(file)));
 		const check = (run, count) => {
-			if (run.output.length !== count || run.output.some((item) => item.json.fileSize !== OVERHEAD_VIDEO)) throw new Error('engine run: wrong output');
+			if (run.output.length !== count || run.output.some((item) => item.json.fileSize !== OVERHEAD_VIDEO))
+				throw new Error('engine run: wrong output');
 		};
 		check(await runEngine(serverUrl, items.slice(0, OVERHEAD_WARMUP)), OVERHEAD_WARMUP);
 		await clearBinaryStorage();
@@ -74,7 +103,8 @@ async function overheadChild(side, serverUrl, dir) {
 		const ms = await bareClient(serverUrl, files, outDir, write);
 		result = { ms, wallMs: ms, cpuMs: cpuMs(process.cpuUsage(cpu)) };
 		const written = fs.readdirSync(outDir).reduce((sum, name) => sum + fs.statSync(path.join(outDir, name)).size, 0);
-		if (written !== OVERHEAD_ITEMS * OVERHEAD_VIDEO) throw new Error(`bare client wrote ${written} bytes, expected ${OVERHEAD_ITEMS * OVERHEAD_VIDEO}`);
+		if (written !== OVERHEAD_ITEMS * OVERHEAD_VIDEO)
+			throw new Error(`bare client wrote ${written} bytes, expected ${OVERHEAD_ITEMS * OVERHEAD_VIDEO}`);
 		fs.rmSync(outDir, { recursive: true, force: true });
 	}
 	process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -83,7 +113,9 @@ async function overheadChild(side, serverUrl, dir) {
 async function benchOverhead({ reps, images }) {
 	const ITEMS = OVERHEAD_ITEMS;
 	const VIDEO = OVERHEAD_VIDEO;
-	log(`overhead: ${ITEMS} items, ${mib(VIDEO)} MP4 each, no generation delay, ${reps} rounds of node / bare client / bare client writing like n8n, each in a fresh process`);
+	log(
+		`overhead: ${ITEMS} items, ${mib(VIDEO)} MP4 each, no generation delay, ${reps} rounds of node / bare client / bare client writing like n8n, each in a fresh process`,
+	);
 	const server = await startServerProcess({ generationDelayMs: 0, syntheticVideoBytes: VIDEO });
 	// Every side writes to the same RAM-backed file system: 3 GB per round on this VM's disk brings on writeback
 	// throttling, which made rounds vary 2–4× whichever side ran into it.
@@ -105,7 +137,9 @@ async function benchOverhead({ reps, images }) {
 			sides.bareN8n.push(bareN8n.ms);
 			sides.bareN8nCpu.push(bareN8n.cpuMs);
 			loads.push(os.loadavg()[0]);
-			log(`  round ${rep + 1}/${reps}: node ${seconds(run.ms)} (CPU ${seconds(run.cpuMs)}), bare ${seconds(bare.ms)} (CPU ${seconds(bare.cpuMs)}), bare writing like n8n ${seconds(bareN8n.ms)} (CPU ${seconds(bareN8n.cpuMs)}); load ${os.loadavg()[0].toFixed(1)}`);
+			log(
+				`  round ${rep + 1}/${reps}: node ${seconds(run.ms)} (CPU ${seconds(run.cpuMs)}), bare ${seconds(bare.ms)} (CPU ${seconds(bare.cpuMs)}), bare writing like n8n ${seconds(bareN8n.ms)} (CPU ${seconds(bareN8n.cpuMs)}); load ${os.loadavg()[0].toFixed(1)}`,
+			);
 		}
 		const pairs = (a, b) => summary(sides[a].map((value, i) => value / sides[b][i]));
 		return {
@@ -127,7 +161,9 @@ async function benchOverhead({ reps, images }) {
 
 /** Its row of the Results table. */
 function summaryRows(overhead) {
-	return [`| 1 | Overhead: node in n8n-core vs bare HTTP client (${overhead.items} × ${mib(overhead.videoBytes)}) | ${ratio(overhead.ratio.median)} (${ratio(overhead.ratio.min)}–${ratio(overhead.ratio.max)}) | ≤ ${overhead.goal}× | ${mark(overhead.ratio.median <= overhead.goal)} |`];
+	return [
+		`| 1 | Overhead: node in n8n-core vs bare HTTP client (${overhead.items} × ${mib(overhead.videoBytes)}) | ${ratio(overhead.ratio.median)} (${ratio(overhead.ratio.min)}–${ratio(overhead.ratio.max)}) | ≤ ${overhead.goal}× | ${mark(overhead.ratio.median <= overhead.goal)} |`,
+	];
 }
 
 /** Its part of docs/BENCHMARKS.md. */
@@ -135,30 +171,68 @@ function reportLines(overhead) {
 	const lines = [];
 	const push = (...more) => lines.push(...more);
 	push('## 1. Overhead', '');
-	push(`${overhead.items} items, no generation delay, a ${mib(overhead.videoBytes)} MP4 each (${mib(overhead.items * overhead.videoBytes)} per run), concurrency 1 on both sides.`);
-	push('Each side runs in a fresh Node process of its own per round, as it lives in practice: the node in a process with n8n');
-	push('loaded, the bare client in a small script. Each process first does 5 items as a warm-up, then the measured 50. (In one');
-	push('long-lived process the sides disturbed each other: once n8n\'s ~55 MB heap is loaded, V8 answers the churn of');
-	push('socket buffers with a full garbage collection every few dozen milliseconds, and everything run there, the bare');
+	push(
+		`${overhead.items} items, no generation delay, a ${mib(overhead.videoBytes)} MP4 each (${mib(overhead.items * overhead.videoBytes)} per run), concurrency 1 on both sides.`,
+	);
+	push(
+		'Each side runs in a fresh Node process of its own per round, as it lives in practice: the node in a process with n8n',
+	);
+	push(
+		'loaded, the bare client in a small script. Each process first does 5 items as a warm-up, then the measured 50. (In one',
+	);
+	push("long-lived process the sides disturbed each other: once n8n's ~55 MB heap is loaded, V8 answers the churn of");
+	push(
+		'socket buffers with a full garbage collection every few dozen milliseconds, and everything run there, the bare',
+	);
 	push('client included, took twice as long.) Every side writes to the same RAM-backed file system,');
-	push(`${overhead.storage}: writing 3 GB per round to this VM's disk brings on writeback throttling, which made rounds vary`);
+	push(
+		`${overhead.storage}: writing 3 GB per round to this VM's disk brings on writeback throttling, which made rounds vary`,
+	);
 	push('2–4× for whichever side met it.', '');
-	push('The node runs inside n8n-core\'s WorkflowExecute (filesystem binary mode, as n8n 2.x regular mode); its time is the');
-	push('execution time n8n records for the node. The bare client is plain `http`: read the JPEG from disk, base64 data URI,');
-	push('POST, then `pipeline(response, fs.createWriteStream())`, one item after the other. A third side is the same bare');
-	push('client writing the way n8n\'s filesystem binary storage writes a stream, `fs.writeFile(path, stream)`, which separates');
-	push('the cost of n8n\'s storage from the node\'s own. The three run one after the other in each round; ratios are taken per');
-	push('round. CPU is the process\'s user + system time over the measured run (the dev server runs in another process).', '');
-	const throughput = (ms) => `${(overhead.items * overhead.videoBytes / MiB / (ms / 1000)).toFixed(0)} MiB/s`;
+	push(
+		"The node runs inside n8n-core's WorkflowExecute (filesystem binary mode, as n8n 2.x regular mode); its time is the",
+	);
+	push(
+		'execution time n8n records for the node. The bare client is plain `http`: read the JPEG from disk, base64 data URI,',
+	);
+	push(
+		'POST, then `pipeline(response, fs.createWriteStream())`, one item after the other. A third side is the same bare',
+	);
+	push(
+		"client writing the way n8n's filesystem binary storage writes a stream, `fs.writeFile(path, stream)`, which separates",
+	);
+	push(
+		"the cost of n8n's storage from the node's own. The three run one after the other in each round; ratios are taken per",
+	);
+	push(
+		"round. CPU is the process's user + system time over the measured run (the dev server runs in another process).",
+		'',
+	);
+	const throughput = (ms) => `${((overhead.items * overhead.videoBytes) / MiB / (ms / 1000)).toFixed(0)} MiB/s`;
 	push('| | wall time for 50 items | per item | throughput | CPU time |', '|---|---|---|---|---|');
-	push(`| AOG node in n8n-core | ${spread(overhead.node)} | ${millis(overhead.node.median / overhead.items)} | ${throughput(overhead.node.median)} | ${spread(overhead.nodeCpu)} |`);
-	push(`| bare HTTP client | ${spread(overhead.bare)} | ${millis(overhead.bare.median / overhead.items)} | ${throughput(overhead.bare.median)} | ${spread(overhead.bareCpu)} |`);
-	push(`| bare client writing like n8n's storage | ${spread(overhead.bareN8n)} | ${millis(overhead.bareN8n.median / overhead.items)} | ${throughput(overhead.bareN8n.median)} | ${spread(overhead.bareN8nCpu)} |`);
+	push(
+		`| AOG node in n8n-core | ${spread(overhead.node)} | ${millis(overhead.node.median / overhead.items)} | ${throughput(overhead.node.median)} | ${spread(overhead.nodeCpu)} |`,
+	);
+	push(
+		`| bare HTTP client | ${spread(overhead.bare)} | ${millis(overhead.bare.median / overhead.items)} | ${throughput(overhead.bare.median)} | ${spread(overhead.bareCpu)} |`,
+	);
+	push(
+		`| bare client writing like n8n's storage | ${spread(overhead.bareN8n)} | ${millis(overhead.bareN8n.median / overhead.items)} | ${throughput(overhead.bareN8n.median)} | ${spread(overhead.bareN8nCpu)} |`,
+	);
 	push(`| (whole engine run, incl. storing the 50 input pictures) | ${spread(overhead.wall)} | | | |`, '');
-	push(`- **node / bare client, wall time: ${ratio(overhead.ratio.median)}** (${ratio(overhead.ratio.min)}–${ratio(overhead.ratio.max)}); goal ≤ ${overhead.goal}×: ${mark(overhead.ratio.median <= overhead.goal)}`);
-	push(`- node / bare client, fastest round of each (the least disturbed): ${ratio(overhead.node.min / overhead.bare.min)}`);
-	push(`- node / bare client, CPU time: ${ratio(overhead.cpuRatio.median)} (${ratio(overhead.cpuRatio.min)}–${ratio(overhead.cpuRatio.max)})`);
-	push(`- node / bare client writing like n8n, wall time: ${ratio(overhead.ratioN8nWrite.median)} (${ratio(overhead.ratioN8nWrite.min)}–${ratio(overhead.ratioN8nWrite.max)}): the node's own share`, '');
+	push(
+		`- **node / bare client, wall time: ${ratio(overhead.ratio.median)}** (${ratio(overhead.ratio.min)}–${ratio(overhead.ratio.max)}); goal ≤ ${overhead.goal}×: ${mark(overhead.ratio.median <= overhead.goal)}`,
+	);
+	push(
+		`- node / bare client, fastest round of each (the least disturbed): ${ratio(overhead.node.min / overhead.bare.min)}`,
+	);
+	push(
+		`- node / bare client, CPU time: ${ratio(overhead.cpuRatio.median)} (${ratio(overhead.cpuRatio.min)}–${ratio(overhead.cpuRatio.max)})`,
+	);
+	push(
+		`- node / bare client writing like n8n, wall time: ${ratio(overhead.ratioN8nWrite.median)} (${ratio(overhead.ratioN8nWrite.min)}–${ratio(overhead.ratioN8nWrite.max)}): the node's own share`,
+		'',
+	);
 	return lines;
 }
 
@@ -175,21 +249,37 @@ function noteItem(overhead) {
 		stream batches chunks with \`writev\` (the bare client writing that way takes ${ratio(storageShare)} the time of the
 		plain one); the rest, ${ratio(ownShare)}, is the node's own: the engine, n8n's HTTP helper (axios and
 		follow-redirects, two requests per item), reading the picture from binary storage, and the MP4 check on every chunk.
-		${met ? '' : `The rounds' spread (${ratio(overhead.ratio.min)}–${ratio(overhead.ratio.max)}, load ${overhead.loadNote}) shows how much of the
+		${
+			met
+				? ''
+				: `The rounds' spread (${ratio(overhead.ratio.min)}–${ratio(overhead.ratio.max)}, load ${overhead.loadNote}) shows how much of the
 		miss is the shared machine: on 2 cores every awaited write and every socket chunk waits for the process to be scheduled
 		again, and the node's path has more such steps than the bare client's. What would close it: n8n's FileSystemManager
 		piping into \`fs.createWriteStream\` (an upstream change; a community node must store binaries through n8n and may not
-		write files itself), and a quieter machine.`} With a real AOG a video takes a minute or more upstream, so this is under
+		write files itself), and a quieter machine.`
+		} With a real AOG a video takes a minute or more upstream, so this is under
 		1 % of an item's time.`;
 }
 
 /** Its rows of the table printed at the end. */
 function tableRows(overhead) {
 	const rows = [];
-	rows.push(['1 overhead node/bare', `${ratio(overhead.ratio.median)} (${ratio(overhead.ratio.min)}-${ratio(overhead.ratio.max)}); node ${seconds(overhead.node.median)}, bare ${seconds(overhead.bare.median)}`, `<= ${overhead.goal}x ${overhead.ratio.median <= overhead.goal ? 'met' : 'MISSED'}`]);
+	rows.push([
+		'1 overhead node/bare',
+		`${ratio(overhead.ratio.median)} (${ratio(overhead.ratio.min)}-${ratio(overhead.ratio.max)}); node ${seconds(overhead.node.median)}, bare ${seconds(overhead.bare.median)}`,
+		`<= ${overhead.goal}x ${overhead.ratio.median <= overhead.goal ? 'met' : 'MISSED'}`,
+	]);
 	rows.push(['1 overhead fastest node/fastest bare', ratio(overhead.node.min / overhead.bare.min), '']);
-	rows.push(['1 overhead CPU node/bare', `${ratio(overhead.cpuRatio.median)} (${ratio(overhead.cpuRatio.min)}-${ratio(overhead.cpuRatio.max)})`, '']);
-	rows.push(['1 node/bare writing like n8n', `${ratio(overhead.ratioN8nWrite.median)} (${ratio(overhead.ratioN8nWrite.min)}-${ratio(overhead.ratioN8nWrite.max)}); bare like n8n ${seconds(overhead.bareN8n.median)}`, '']);
+	rows.push([
+		'1 overhead CPU node/bare',
+		`${ratio(overhead.cpuRatio.median)} (${ratio(overhead.cpuRatio.min)}-${ratio(overhead.cpuRatio.max)})`,
+		'',
+	]);
+	rows.push([
+		'1 node/bare writing like n8n',
+		`${ratio(overhead.ratioN8nWrite.median)} (${ratio(overhead.ratioN8nWrite.min)}-${ratio(overhead.ratioN8nWrite.max)}); bare like n8n ${seconds(overhead.bareN8n.median)}`,
+		'',
+	]);
 	return rows;
 }
 

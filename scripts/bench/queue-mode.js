@@ -24,7 +24,9 @@ async function postUpload(url, picture, index) {
 	const response = await fetch(url, { method: 'POST', body: form, signal: AbortSignal.timeout(10 * 60_000) });
 	const body = Buffer.from(await response.arrayBuffer());
 	if (response.status !== 200 || response.headers.get('content-type') !== 'video/mp4') {
-		throw new Error(`upload ${index} answered ${response.status} ${response.headers.get('content-type')}: ${body.toString('utf8').slice(0, 300)}`);
+		throw new Error(
+			`upload ${index} answered ${response.status} ${response.headers.get('content-type')}: ${body.toString('utf8').slice(0, 300)}`,
+		);
 	}
 	return body.length;
 }
@@ -33,9 +35,12 @@ async function postUpload(url, picture, index) {
 async function burst(stack, server, picture, count) {
 	server.reset();
 	const started = Date.now();
-	await Promise.all(Array.from({ length: count }, (_, index) => postUpload(stack.webhookUrl(WEBHOOK_PATH), picture, index)));
+	await Promise.all(
+		Array.from({ length: count }, (_, index) => postUpload(stack.webhookUrl(WEBHOOK_PATH), picture, index)),
+	);
 	const ms = Date.now() - started;
-	if (server.counters.i2vPosts !== count) throw new Error(`the gateway got ${server.counters.i2vPosts} generation requests for ${count} uploads`);
+	if (server.counters.i2vPosts !== count)
+		throw new Error(`the gateway got ${server.counters.i2vPosts} generation requests for ${count} uploads`);
 	return { ms, maxInFlight: server.generation.maxInFlight };
 }
 
@@ -85,7 +90,9 @@ async function benchWith({ server, reps, sizes, startQueueStack, makeImage, exam
 				const run = await burst(stack, server, picture, UPLOADS);
 				times.push(run.ms);
 				maxInFlight = Math.max(maxInFlight, run.maxInFlight);
-				log(`  ${workers} worker(s), run ${rep + 1}: ${(run.ms / 1000).toFixed(2)} s (gateway saw at most ${run.maxInFlight} generations at once)`);
+				log(
+					`  ${workers} worker(s), run ${rep + 1}: ${(run.ms / 1000).toFixed(2)} s (gateway saw at most ${run.maxInFlight} generations at once)`,
+				);
 			}
 			return { best: Math.min(...times), times, maxInFlight };
 		};
@@ -96,9 +103,29 @@ async function benchWith({ server, reps, sizes, startQueueStack, makeImage, exam
 		const speedUp = one.best / two.best;
 		const detail = (run, workers) =>
 			`best of ${run.times.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s; ideal ${(ideal(workers) / 1000).toFixed(0)} s; at most ${run.maxInFlight} generations at once`;
-		rows.push({ section: 'queue-mode', measure: `${UPLOADS} uploads at once, 1 worker (--concurrency=${WORKER_CONCURRENCY}), ${GENERATION_MS / 1000} s generation`, value: one.best / 1000, unit: 's', detail: detail(one, 1) });
-		rows.push({ section: 'queue-mode', measure: `${UPLOADS} uploads at once, 2 workers`, value: two.best / 1000, unit: 's', detail: detail(two, 2) });
-		rows.push({ section: 'queue-mode', measure: 'speed-up 1 → 2 workers (same run)', value: Math.round(speedUp * 100) / 100, unit: '×', detail: `ideal ${(ideal(1) / ideal(2)).toFixed(1)}×`, goal: '≥ 1.8×', met: speedUp >= 1.8 });
+		rows.push({
+			section: 'queue-mode',
+			measure: `${UPLOADS} uploads at once, 1 worker (--concurrency=${WORKER_CONCURRENCY}), ${GENERATION_MS / 1000} s generation`,
+			value: one.best / 1000,
+			unit: 's',
+			detail: detail(one, 1),
+		});
+		rows.push({
+			section: 'queue-mode',
+			measure: `${UPLOADS} uploads at once, 2 workers`,
+			value: two.best / 1000,
+			unit: 's',
+			detail: detail(two, 2),
+		});
+		rows.push({
+			section: 'queue-mode',
+			measure: 'speed-up 1 → 2 workers (same run)',
+			value: Math.round(speedUp * 100) / 100,
+			unit: '×',
+			detail: `ideal ${(ideal(1) / ideal(2)).toFixed(1)}×`,
+			goal: '≥ 1.8×',
+			met: speedUp >= 1.8,
+		});
 
 		// Memory: one worker left, videos of two sizes one after the other.
 		await stack.workers[1].stop();
@@ -145,7 +172,9 @@ async function memoryGrowth(stack, server, picture, sizes, label) {
 		const seconds = (Date.now() - started) / 1000;
 		await sleep(500); // one more VmHWM sample
 		peaks.push({ size, seconds, worker: worker.peakRssKb() / 1024, main: stack.main.peakRssKb() / 1024 });
-		log(`  ${label}, ${size} MiB video: ${seconds.toFixed(1)} s, worker peak ${peaks.at(-1).worker.toFixed(0)} MiB, main peak ${peaks.at(-1).main.toFixed(0)} MiB`);
+		log(
+			`  ${label}, ${size} MiB video: ${seconds.toFixed(1)} s, worker peak ${peaks.at(-1).worker.toFixed(0)} MiB, main peak ${peaks.at(-1).main.toFixed(0)} MiB`,
+		);
 	}
 	const [small, large] = peaks;
 	const perMiB = (key) => Math.round(((large[key] - small[key]) / (large.size - small.size)) * 100) / 100;
@@ -165,21 +194,35 @@ const valueText = (row) => `${row.value} ${row.unit}`;
 
 /** Rows of the table printed at the end: [what, measured, goal]. */
 function tableRows(rows) {
-	return rows.map((row) => [`queue ${row.measure}`, `${valueText(row)} (${row.detail})`, row.goal ? `${row.goal} ${row.met ? 'met' : 'MISSED'}` : '']);
+	return rows.map((row) => [
+		`queue ${row.measure}`,
+		`${valueText(row)} (${row.detail})`,
+		row.goal ? `${row.goal} ${row.met ? 'met' : 'MISSED'}` : '',
+	]);
 }
 
 /** Rows of the Results table of docs/BENCHMARKS.md (| n | what | measured | goal | met |). */
 function summaryRows(rows, number = 6) {
-	return rows.filter((row) => row.goal).map((row) => `| ${number} | Queue mode: ${row.measure} | ${valueText(row)} | ${row.goal} | ${row.met ? 'met' : '**missed**'} |`);
+	return rows
+		.filter((row) => row.goal)
+		.map(
+			(row) =>
+				`| ${number} | Queue mode: ${row.measure} | ${valueText(row)} | ${row.goal} | ${row.met ? 'met' : '**missed**'} |`,
+		);
 }
 
 /** Its part of docs/BENCHMARKS.md. */
 function reportLines(rows, number = 6) {
 	const lines = [`## ${number}. Queue mode`, ''];
-	lines.push('n8n 2.8.4 in queue mode (tools/queue-stack: main + workers, PostgreSQL, Redis), examples/webhook-to-video.json,');
+	lines.push(
+		'n8n 2.8.4 in queue mode (tools/queue-stack: main + workers, PostgreSQL, Redis), examples/webhook-to-video.json,',
+	);
 	lines.push('uploads posted at once to its webhook; see docs/QUEUE-MODE.md.', '');
 	lines.push('| measure | value | detail |', '|---|---|---|');
-	for (const row of rows) lines.push(`| ${row.measure} | ${valueText(row)}${row.goal ? ` (goal ${row.goal}: ${row.met ? 'met' : '**missed**'})` : ''} | ${row.detail} |`);
+	for (const row of rows)
+		lines.push(
+			`| ${row.measure} | ${valueText(row)}${row.goal ? ` (goal ${row.goal}: ${row.met ? 'met' : '**missed**'})` : ''} | ${row.detail} |`,
+		);
 	lines.push('');
 	return lines;
 }
@@ -189,7 +232,10 @@ module.exports = { reps, benchQueueMode, summaryRows, reportLines, tableRows };
 if (require.main === module) {
 	benchQueueMode({ quick: process.argv.includes('--quick') })
 		.then((rows) => {
-			for (const row of rows) console.log(`${row.measure}: ${row.value} ${row.unit}${row.goal ? ` (goal ${row.goal}: ${row.met ? 'met' : 'missed'})` : ''} — ${row.detail}`);
+			for (const row of rows)
+				console.log(
+					`${row.measure}: ${row.value} ${row.unit}${row.goal ? ` (goal ${row.goal}: ${row.met ? 'met' : 'missed'})` : ''} — ${row.detail}`,
+				);
 		})
 		.catch((error) => {
 			console.error(error);

@@ -13,26 +13,42 @@ function machine() {
 		memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
 		node: process.version,
 		os: `${os.type()} ${os.release()} (${os.arch()})`,
-		load: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+		load: os
+			.loadavg()
+			.map((l) => l.toFixed(2))
+			.join(' '),
 	};
 }
 
 /** HEAD's short hash, flagged when what the bench runs (the node, the harness, the dev server, the bench) has local changes. */
 function gitCommit() {
 	const { execFileSync } = require('node:child_process');
-	const git = (...args) => execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+	const git = (...args) =>
+		execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 	try {
 		const head = git('rev-parse', '--short', 'HEAD');
-		const dirty = git('status', '--porcelain', '--', 'nodes', 'credentials', 'tools', 'scripts/bench.js', 'scripts/bench', 'examples');
+		const dirty = git(
+			'status',
+			'--porcelain',
+			'--',
+			'nodes',
+			'credentials',
+			'tools',
+			'scripts/bench.js',
+			'scripts/bench',
+			'examples',
+		);
 		return dirty ? `${head} + local changes (${dirty.split('\n').length} files)` : head;
 	} catch {
 		return 'unknown (not a git checkout)';
 	}
 }
 
-
 /** The sections that have a result, each with it: [{ name, module, result }]. */
-const withResults = (sections, results) => sections.filter((section) => results[section.name] !== undefined).map((section) => ({ ...section, result: results[section.name] }));
+const withResults = (sections, results) =>
+	sections
+		.filter((section) => results[section.name] !== undefined)
+		.map((section) => ({ ...section, result: results[section.name] }));
 
 /** docs/BENCHMARKS.md. `sections`: every known section ({ name, module, reps }), in order; `results`: by name. */
 function report(sections, results, meta) {
@@ -40,10 +56,19 @@ function report(sections, results, meta) {
 	const lines = [];
 	const push = (...more) => lines.push(...more);
 	push('# Benchmarks', '');
-	push('Written by `npm run bench` (scripts/bench.js); this is the output of the last full run. All measurements run against the');
-	push('AOG dev server (tools/aog-server) on loopback, in a process of its own, so the measured process is the client only.');
-	push('Each comparison is measured in the same run, alternating the two sides; figures are medians with the min–max spread');
-	push('over n runs. Absolute times on this shared machine are noisy: the ratios are the result. No test asserts a time.', '');
+	push(
+		'Written by `npm run bench` (scripts/bench.js); this is the output of the last full run. All measurements run against the',
+	);
+	push(
+		'AOG dev server (tools/aog-server) on loopback, in a process of its own, so the measured process is the client only.',
+	);
+	push(
+		'Each comparison is measured in the same run, alternating the two sides; figures are medians with the min–max spread',
+	);
+	push(
+		'over n runs. Absolute times on this shared machine are noisy: the ratios are the result. No test asserts a time.',
+		'',
+	);
 	push('## Machine', '');
 	push('| | |', '|---|---|');
 	push(`| CPU | ${meta.machine.cpu}, ${meta.machine.cores} cores |`);
@@ -52,7 +77,10 @@ function report(sections, results, meta) {
 	push(`| OS | ${meta.machine.os} |`);
 	push(`| Load average (1, 5, 15 min) at start / end | ${meta.machine.load} / ${meta.loadEnd} |`);
 	push(`| Date, commit | ${meta.date}, ${meta.commit} |`);
-	push(`| Run time of the bench | ${(meta.durationMs / 60000).toFixed(1)} min${meta.quick ? ' (--quick: one repetition each)' : ''} |`, '');
+	push(
+		`| Run time of the bench | ${(meta.durationMs / 60000).toFixed(1)} min${meta.quick ? ' (--quick: one repetition each)' : ''} |`,
+		'',
+	);
 
 	push('## Results', '');
 	push('| # | Measurement | Result | Goal | |', '|---|---|---|---|---|');
@@ -64,8 +92,13 @@ function report(sections, results, meta) {
 		else push(`## ${name}`, '', '```json', JSON.stringify(result, null, 2), '```', '');
 	}
 	push('## Repetitions', '');
-	const clauses = sections.filter((section) => section.module.repetitions).map((section) => section.module.repetitions(section.reps));
-	push(`${meta.quick ? 'A --quick run: one repetition of everything.' : `${clauses.join('; ')}. Fewer repetitions for the slow parts keep the whole bench under ~15 minutes on this 2-core machine.`}`, '');
+	const clauses = sections
+		.filter((section) => section.module.repetitions)
+		.map((section) => section.module.repetitions(section.reps));
+	push(
+		`${meta.quick ? 'A --quick run: one repetition of everything.' : `${clauses.join('; ')}. Fewer repetitions for the slow parts keep the whole bench under ~15 minutes on this 2-core machine.`}`,
+		'',
+	);
 	push(notes(ran), '');
 	return lines.join('\n');
 }
@@ -87,7 +120,9 @@ function printTable(sections, results) {
 	}
 	const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
 	const format = (row) => row.map((cell, col) => cell.padEnd(widths[col])).join('  ');
-	process.stdout.write(`\n${format(rows[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.slice(1).map(format).join('\n')}\n\n`);
+	process.stdout.write(
+		`\n${format(rows[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.slice(1).map(format).join('\n')}\n\n`,
+	);
 }
 
 module.exports = { machine, gitCommit, report, printTable };

@@ -4,7 +4,9 @@ const { spawn } = require('node:child_process');
 const { ENTRY, request } = require('./common');
 
 async function startServerProcess(options) {
-	const child = spawn(process.execPath, [ENTRY, '--child', 'server', JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const child = spawn(process.execPath, [ENTRY, '--child', 'server', JSON.stringify(options)], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	const url = await new Promise((resolve, reject) => {
 		let buffered = '';
 		child.stdout.setEncoding('utf8');
@@ -16,7 +18,11 @@ async function startServerProcess(options) {
 		child.once('exit', (code) => reject(new Error(`the dev server exited (${code}) before listening`)));
 	});
 	const control = async (method, route, body) => {
-		const text = await request(method, `${url}/__control/${route}`, body === undefined ? undefined : JSON.stringify(body));
+		const text = await request(
+			method,
+			`${url}/__control/${route}`,
+			body === undefined ? undefined : JSON.stringify(body),
+		);
 		return JSON.parse(text.body);
 	};
 	return {

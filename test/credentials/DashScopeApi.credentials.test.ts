@@ -3,7 +3,12 @@
 // evaluated by n8n-workflow's own expression engine.
 import { Workflow, type INode } from 'n8n-workflow';
 
-import { DASHSCOPE_REGION_HOSTS, DASHSCOPE_TEST_BASE_URL_EXPRESSION, DashScopeApi, dashScopeBaseUrl } from '../../credentials/DashScopeApi.credentials';
+import {
+	DASHSCOPE_REGION_HOSTS,
+	DASHSCOPE_TEST_BASE_URL_EXPRESSION,
+	DashScopeApi,
+	dashScopeBaseUrl,
+} from '../../credentials/DashScopeApi.credentials';
 import { createInjectNodeType, HarnessNodeTypes, INJECT_NODE_TYPE } from '../../tools/harness/engine';
 
 const EXPECTED_HOSTS = {
@@ -15,8 +20,20 @@ const EXPECTED_HOSTS = {
 /** The test request's base URL for these credential fields, as n8n resolves it. */
 function testBaseUrl(credentials: Record<string, string>): unknown {
 	const node: INode = { id: 'n', name: 'N', type: INJECT_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new HarnessNodeTypes().add(INJECT_NODE_TYPE, createInjectNodeType([])) });
-	return workflow.expression.getSimpleParameterValue(node, new DashScopeApi().test.request.baseURL!, 'internal', { $credentials: credentials }, undefined, '');
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: new HarnessNodeTypes().add(INJECT_NODE_TYPE, createInjectNodeType([])),
+	});
+	return workflow.expression.getSimpleParameterValue(
+		node,
+		new DashScopeApi().test.request.baseURL!,
+		'internal',
+		{ $credentials: credentials },
+		undefined,
+		'',
+	);
 }
 
 describe('DashScope region hosts: one table', () => {
@@ -27,14 +44,17 @@ describe('DashScope region hosts: one table', () => {
 	it.each(Object.entries(EXPECTED_HOSTS))('%s: the node and the credential test use %s', (region, host) => {
 		expect(dashScopeBaseUrl({ region })).toBe(host);
 		expect(testBaseUrl({ region, apiKey: 'k' })).toBe(host);
-		const option = new DashScopeApi().properties[0].options!.find((entry) => 'value' in entry && entry.value === region) as { description?: string };
+		const option = new DashScopeApi().properties[0].options!.find(
+			(entry) => 'value' in entry && entry.value === region,
+		) as { description?: string };
 		expect(option.description).toContain(new URL(host).host);
 	});
 
 	it('the test expression is built from the table, not a copy of it', () => {
 		// Each host once (Beijing twice: also the fallback), inside the table's own JSON.
 		expect(DASHSCOPE_TEST_BASE_URL_EXPRESSION).toContain(JSON.stringify(DASHSCOPE_REGION_HOSTS));
-		for (const [region, host] of Object.entries(DASHSCOPE_REGION_HOSTS)) expect(DASHSCOPE_TEST_BASE_URL_EXPRESSION.split(host)).toHaveLength(region === 'beijing' ? 3 : 2);
+		for (const [region, host] of Object.entries(DASHSCOPE_REGION_HOSTS))
+			expect(DASHSCOPE_TEST_BASE_URL_EXPRESSION.split(host)).toHaveLength(region === 'beijing' ? 3 : 2);
 		expect(new DashScopeApi().test.request.baseURL).toBe(DASHSCOPE_TEST_BASE_URL_EXPRESSION);
 	});
 

@@ -35,13 +35,23 @@ function setupCommands(file: string, heading: string): string[] {
 }
 
 function generate(server: AogServer): Promise<{ status: number; text: string }> {
-	const body = JSON.stringify({ image: toDataUri(makeImage({ width: 640, height: 480 })), image_type: 'base64', prompt: 'slow pan' });
+	const body = JSON.stringify({
+		image: toDataUri(makeImage({ width: 640, height: 480 })),
+		image_type: 'base64',
+		prompt: 'slow pan',
+	});
 	return new Promise((resolve, reject) => {
-		const request = http.request(`${server.url}/aog/v0.2/services/image-to-video`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'accept-encoding': 'identity' } }, (response) => {
-			const chunks: Buffer[] = [];
-			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-		});
+		const request = http.request(
+			`${server.url}/aog/v0.2/services/image-to-video`,
+			{ method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'accept-encoding': 'identity' } },
+			(response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('end', () =>
+					resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+				);
+			},
+		);
 		request.on('error', reject);
 		request.end(body);
 	});
@@ -95,6 +105,8 @@ describe.each([
 
 it('no document still gives the aog install command that does not work in v0.7', () => {
 	for (const file of ['README.md', 'docs/README.zh-CN.md', 'docs/TROUBLESHOOTING.md']) {
-		expect(fs.readFileSync(path.join(ROOT, file), 'utf8')).not.toMatch(/aog install image-to-video --remote --flavor aliyun/);
+		expect(fs.readFileSync(path.join(ROOT, file), 'utf8')).not.toMatch(
+			/aog install image-to-video --remote --flavor aliyun/,
+		);
 	}
 });

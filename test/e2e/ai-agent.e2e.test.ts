@@ -30,7 +30,12 @@ import {
 	type NodeOption,
 	type RunningN8n,
 } from '../../tools/n8n-cli';
-import { DEFAULT_ANSWER_PREFIX, startOpenAiServer, type ChatRequest, type OpenAiServer } from '../../tools/openai-server';
+import {
+	DEFAULT_ANSWER_PREFIX,
+	startOpenAiServer,
+	type ChatRequest,
+	type OpenAiServer,
+} from '../../tools/openai-server';
 import { startSiteServer, type SiteServer } from './site-server';
 import { requireBuild, TempDirs } from './support';
 
@@ -105,7 +110,10 @@ interface N8nClient {
 	request(method: string, path: string, body?: unknown): Promise<unknown>;
 	setupOwner(owner: typeof OWNER): Promise<unknown>;
 	login(owner: typeof OWNER): Promise<unknown>;
-	waitForExecution(id: string, options?: { timeoutMs?: number; intervalMs?: number }): Promise<{ status: string; data: any }>;
+	waitForExecution(
+		id: string,
+		options?: { timeoutMs?: number; intervalMs?: number },
+	): Promise<{ status: string; data: any }>;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { N8nClient } = require('../../tools/n8n-cli/rest-client') as { N8nClient: new (url: string) => N8nClient };
@@ -119,7 +127,8 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number): Prom
 	}
 }
 
-const FAILURE = /DashScope failed \(500 InternalError\) after receiving the request: a video task may exist and was not resubmitted/;
+const FAILURE =
+	/DashScope failed \(500 InternalError\) after receiving the request: a video task may exist and was not resubmitted/;
 const LOOPBACK = /^(127\.0\.0\.1|::ffff:127\.0\.0\.1|::1)$/;
 
 let dashScope: DashScopeServer;
@@ -155,7 +164,11 @@ beforeAll(async () => {
 		packPackage(REPO),
 	]);
 	temp.add(path.dirname(tgz));
-	imageUrl = site.addFile('/pictures/lighthouse.jpg', makeImage({ width: 1280, height: 720, format: 'jpeg' }), 'image/jpeg');
+	imageUrl = site.addFile(
+		'/pictures/lighthouse.jpg',
+		makeImage({ width: 1280, height: 720, format: 'jpeg' }),
+		'image/jpeg',
+	);
 	// both versions start at once (each once for the suite); a describe awaits its own
 	for (const target of TARGETS) {
 		const promise = boot(target);
@@ -198,7 +211,12 @@ async function boot(target: Target): Promise<Booted> {
 	const n8n = await startN8n({ n8nBin, node, folder: prepared.folder, env: prepared.env });
 	running.push(n8n);
 	// 2.41.1 registers the published workflow's webhooks just after it prints that it is ready
-	await until(async () => (await fetch(`${n8n.url}/webhook/${trigger.webhookId}/chat`, { signal: AbortSignal.timeout(5000) })).status === 200, 30_000);
+	await until(
+		async () =>
+			(await fetch(`${n8n.url}/webhook/${trigger.webhookId}/chat`, { signal: AbortSignal.timeout(5000) })).status ===
+			200,
+		30_000,
+	);
 	const client = new N8nClient(n8n.url);
 	await client.setupOwner(OWNER);
 	await client.login(OWNER);
@@ -206,7 +224,6 @@ async function boot(target: Target): Promise<Booted> {
 }
 
 describe.each(TARGETS)('the node as an AI Agent tool in n8n $n8n', (target) => {
-
 	let n8n: RunningN8n;
 	let client: N8nClient;
 	let sink: Sink;
@@ -234,7 +251,10 @@ describe.each(TARGETS)('the node as an AI Agent tool in n8n $n8n', (target) => {
 
 	/** The workflow's newest execution, finished, with its run data. */
 	async function lastExecution(): Promise<{ status: string; data: any }> {
-		const list = (await client.request('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: workflow.id }))}&limit=1`)) as {
+		const list = (await client.request(
+			'GET',
+			`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: workflow.id }))}&limit=1`,
+		)) as {
 			results: Array<{ id: string }>;
 		};
 		return await client.waitForExecution(list.results[0].id, { timeoutMs: 60_000, intervalMs: 200 });
@@ -251,17 +271,26 @@ describe.each(TARGETS)('the node as an AI Agent tool in n8n $n8n', (target) => {
 	/** The tool's result as the model saw it: the content of the tool message in the model's second request. */
 	function toolResultSeen(): string {
 		const final = openAi.requests.find((request) => request.answer === 'final');
-		if (!final) throw new Error(`the model never got the tool's result: ${JSON.stringify(openAi.requests.map(summary))}`);
+		if (!final)
+			throw new Error(`the model never got the tool's result: ${JSON.stringify(openAi.requests.map(summary))}`);
 		const message = final.body.messages.find((candidate: { role: string }) => candidate.role === 'tool');
 		return typeof message.content === 'string' ? message.content : JSON.stringify(message.content);
 	}
 
-	const summary = (request: ChatRequest) => ({ path: request.path, answer: request.answer, error: request.error, toolCall: request.toolCall });
+	const summary = (request: ChatRequest) => ({
+		path: request.path,
+		answer: request.answer,
+		error: request.error,
+		toolCall: request.toolCall,
+	});
 
 	function expectAllLoopback() {
 		// n8n's own calls to its service host (2.41.1 refreshes an MCP server list from api.n8n.io) are not the run's
 		expect(sink.seen.filter((request) => !/^CONNECT api\.n8n\.io:443$/.test(request))).toEqual([]);
-		const addresses = [...openAi.requests.map((request) => request.remoteAddress), ...dashScope.lastRequests.map((request) => request.remoteAddress)];
+		const addresses = [
+			...openAi.requests.map((request) => request.remoteAddress),
+			...dashScope.lastRequests.map((request) => request.remoteAddress),
+		];
 		expect(addresses.length).toBeGreaterThan(0);
 		for (const address of addresses) expect(address).toMatch(LOOPBACK);
 	}
@@ -269,7 +298,10 @@ describe.each(TARGETS)('the node as an AI Agent tool in n8n $n8n', (target) => {
 	test('the agent calls the tool with its $fromAI arguments and answers with the task id and the video link', async () => {
 		reset();
 		const reply = await chat(`Please animate ${imageUrl}: ${PROMPT}`);
-		if (reply.status !== 200) throw new Error(`the chat answered ${reply.status}: ${JSON.stringify(reply.body)}; refused by the proxy sink: ${JSON.stringify(sink.seen)}\n${n8n.output().slice(-3000)}`);
+		if (reply.status !== 200)
+			throw new Error(
+				`the chat answered ${reply.status}: ${JSON.stringify(reply.body)}; refused by the proxy sink: ${JSON.stringify(sink.seen)}\n${n8n.output().slice(-3000)}`,
+			);
 
 		// the model was asked twice: the tool call with the arguments the tool's schema asked for, then the answer
 		expect(openAi.requests.map((request) => request.answer)).toEqual(['toolCall', 'final']);
@@ -278,8 +310,15 @@ describe.each(TARGETS)('the node as an AI Agent tool in n8n $n8n', (target) => {
 		const [first] = openAi.requests;
 		const offered = first.body.tools.map((tool: { function: { name: string } }) => tool.function.name);
 		expect(offered).toEqual(expect.arrayContaining([first.toolCall!.name, expect.stringMatching(/^Get_a_video_task/)]));
-		const schema = first.body.tools.find((tool: { function: { name: string } }) => tool.function.name === first.toolCall!.name).function.parameters;
-		expect(schema.properties).toEqual(expect.objectContaining({ imageUrl: expect.objectContaining({ type: 'string' }), prompt: expect.objectContaining({ type: 'string' }) }));
+		const schema = first.body.tools.find(
+			(tool: { function: { name: string } }) => tool.function.name === first.toolCall!.name,
+		).function.parameters;
+		expect(schema.properties).toEqual(
+			expect.objectContaining({
+				imageUrl: expect.objectContaining({ type: 'string' }),
+				prompt: expect.objectContaining({ type: 'string' }),
+			}),
+		);
 		expect(JSON.parse(first.toolCall!.arguments)).toEqual({ imageUrl, prompt: PROMPT });
 
 		// one task, made from the picture and the prompt the model chose; its picture fetched from the local site

@@ -99,14 +99,23 @@ describe.each(TARGETS)('n8n $n8n on Node $nodeMajor', (target) => {
 	beforeAll(async () => {
 		installed = await installs.get(target.n8n)!;
 		// eslint-disable-next-line no-console
-		console.log(`n8n ${target.n8n} on Node ${installed.nodeVersion}: ready after ${Math.round(installed.installMs / 1000)} s (0 when cached)`);
+		console.log(
+			`n8n ${target.n8n} on Node ${installed.nodeVersion}: ready after ${Math.round(installed.installMs / 1000)} s (0 when cached)`,
+		);
 	}, 45 * 60_000);
 
 	test('runs examples/image-to-video.json: one AOG call, a 5 s 1920x1080 H.264 MP4 written to disk', async () => {
 		// the Node.js that runs n8n is the one this row claims
 		expect(installed.nodeVersion).toMatch(new RegExp(`^v${target.nodeMajor}\\.`));
 		server.reset();
-		const demo = await runDemo({ n8nBin: installed.n8nBin, node: installed.node, server, tgz, temp, label: `compat-${target.n8n}` });
+		const demo = await runDemo({
+			n8nBin: installed.n8nBin,
+			node: installed.node,
+			server,
+			tgz,
+			temp,
+			label: `compat-${target.n8n}`,
+		});
 		expect(demo.run.n8nVersion).toBe(target.n8n);
 		const { binary } = await expectDemoSucceeded(server, demo);
 		if (Number(target.n8n.split('.')[0]) >= 2) {
@@ -121,7 +130,14 @@ describe.each(TARGETS)('n8n $n8n on Node $nodeMajor', (target) => {
 	test("a scripted gateway failure (service not installed) fails the run with the node's message, without a retry", async () => {
 		server.reset();
 		server.scriptFailures([{ kind: 'serviceNotFound' }]);
-		const demo = await runDemo({ n8nBin: installed.n8nBin, node: installed.node, server, tgz, temp, label: `compat-fail-${target.n8n}` });
+		const demo = await runDemo({
+			n8nBin: installed.n8nBin,
+			node: installed.node,
+			server,
+			tgz,
+			temp,
+			label: `compat-fail-${target.n8n}`,
+		});
 		expectDemoServiceNotFound(server, demo);
 	});
 });

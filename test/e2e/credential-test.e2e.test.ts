@@ -21,10 +21,17 @@ interface DevEnvironment {
 	stop(): Promise<void>;
 }
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { startDev } = require('../../tools/dev-env') as { startDev: (options: Record<string, unknown>) => Promise<DevEnvironment> };
+const { startDev } = require('../../tools/dev-env') as {
+	startDev: (options: Record<string, unknown>) => Promise<DevEnvironment>;
+};
 const { checkCredentialTest, checkDashScopeCredentialTest } = require('../../tools/credential-checks') as {
 	checkCredentialTest: (options: { client: unknown; aogUrl: string }) => Promise<CaseResult[]>;
-	checkDashScopeCredentialTest: (options: { client: unknown; url: string; apiKey: string; notDashScopeUrl?: string }) => Promise<CaseResult[]>;
+	checkDashScopeCredentialTest: (options: {
+		client: unknown;
+		url: string;
+		apiKey: string;
+		notDashScopeUrl?: string;
+	}) => Promise<CaseResult[]>;
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -45,7 +52,14 @@ let folder: string;
 beforeAll(async () => {
 	requireBuild();
 	folder = mkdtempSync(path.join(tmpdir(), 'n8n-aog-credtest-e2e-'));
-	dev = await startDev({ userFolder: folder, n8nPort: await freePort(), anyN8nPort: true, aogPort: 0, dashScopePort: 0, generationDelayMs: 0 });
+	dev = await startDev({
+		userFolder: folder,
+		n8nPort: await freePort(),
+		anyN8nPort: true,
+		aogPort: 0,
+		dashScopePort: 0,
+		generationDelayMs: 0,
+	});
 }, 15 * 60_000);
 
 afterAll(async () => {
@@ -54,7 +68,8 @@ afterAll(async () => {
 });
 
 /** Each case as {name, status, pass}, with the message when it failed, so a failure shows what n8n answered. */
-const outcome = (results: CaseResult[]) => results.map(({ name, status, message, pass }) => (pass ? { name, status, pass } : { name, status, message, pass }));
+const outcome = (results: CaseResult[]) =>
+	results.map(({ name, status, message, pass }) => (pass ? { name, status, pass } : { name, status, message, pass }));
 
 describe('credential tests in the n8n 2.8.4 editor', () => {
 	test('AOG API: the dev server OK; the /aog/v0.2 HTML page, a closed port, no image-to-video service and a redirect are errors', async () => {
@@ -64,7 +79,12 @@ describe('credential tests in the n8n 2.8.4 editor', () => {
 
 	test("DashScope API: its key OK; another region's key an error naming the region; a closed port, busy, down, a redirect and another API errors", async () => {
 		expect(dev.dashScope.region).toBe('custom');
-		const results = await checkDashScopeCredentialTest({ client: dev.client, url: dev.dashScope.baseUrl, apiKey: dev.dashScope.apiKey, notDashScopeUrl: dev.aogUrl });
+		const results = await checkDashScopeCredentialTest({
+			client: dev.client,
+			url: dev.dashScope.baseUrl,
+			apiKey: dev.dashScope.apiKey,
+			notDashScopeUrl: dev.aogUrl,
+		});
 		expect(results).toHaveLength(7);
 		expect(outcome(results)).toEqual(results.map(({ name, expected }) => ({ name, status: expected, pass: true })));
 		const otherRegion = results.find((result) => result.name.includes('another region'))!;

@@ -10,7 +10,17 @@ import path from 'node:path';
 import { probeVideo } from '../../tools/media';
 import { startDashScopeServer, type DashScopeServer } from '../../tools/dashscope-server';
 import { dashScopeCredentials, DASHSCOPE_NODES, prepareDashScopeWorkflow, SAMPLE_IMAGE } from '../../tools/examples';
-import { ensureN8n, ensureNode, makeUserFolder, nodeOutput, packPackage, REPO, runError, runWorkflow, type NodeOption } from '../../tools/n8n-cli';
+import {
+	ensureN8n,
+	ensureNode,
+	makeUserFolder,
+	nodeOutput,
+	packPackage,
+	REPO,
+	runError,
+	runWorkflow,
+	type NodeOption,
+} from '../../tools/n8n-cli';
 import { expectFiveSecondH264, explain, requireBuild, TempDirs } from './support';
 
 jest.setTimeout(20 * 60_000);
@@ -62,10 +72,17 @@ describe.each(TARGETS)('examples/image-to-video-dashscope.json in n8n $n8n', (ta
 		server.reset();
 		const outputDir = temp.make(`dashscope-${target.n8n}-out`);
 		const userFolder = temp.add(await makeUserFolder(`n8n-aog-dashscope-${target.n8n}-`));
-		const workflow = prepareDashScopeWorkflow({ imagePath: SAMPLE_IMAGE, outputDir, aogOptions: { pollInterval: 15 * TIME_SCALE } });
+		const workflow = prepareDashScopeWorkflow({
+			imagePath: SAMPLE_IMAGE,
+			outputDir,
+			aogOptions: { pollInterval: 15 * TIME_SCALE },
+		});
 		// the example as shipped: made for real use
 		expect(workflow.nodes.find((candidate) => candidate.name === DASHSCOPE_NODES.aog)?.parameters).toEqual(
-			expect.objectContaining({ authentication: 'dashScopeApi', options: expect.objectContaining({ timeout: 900, fileName: FILE_NAME }) }),
+			expect.objectContaining({
+				authentication: 'dashScopeApi',
+				options: expect.objectContaining({ timeout: 900, fileName: FILE_NAME }),
+			}),
 		);
 		const run = await runWorkflow({
 			n8nBin,
@@ -82,7 +99,13 @@ describe.each(TARGETS)('examples/image-to-video-dashscope.json in n8n $n8n', (ta
 		expect(runError(run.result)).toBeUndefined();
 
 		// exactly one task: nothing resubmitted; polled until it ended; one download
-		expect(server.counters).toMatchObject({ submitRequests: 1, submits: 1, downloads: 1, unauthorized: 0, storageAuthorization: 0 });
+		expect(server.counters).toMatchObject({
+			submitRequests: 1,
+			submits: 1,
+			downloads: 1,
+			unauthorized: 0,
+			storageAuthorization: 0,
+		});
 		expect(server.counters.polls).toBeGreaterThan(1);
 		expect(server.tasks).toHaveLength(1);
 		const [task] = server.tasks;

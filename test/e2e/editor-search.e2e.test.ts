@@ -22,7 +22,9 @@ interface DevEnvironment {
 	stop(): Promise<void>;
 }
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { startDev } = require('../../tools/dev-env') as { startDev: (options: Record<string, unknown>) => Promise<DevEnvironment> };
+const { startDev } = require('../../tools/dev-env') as {
+	startDev: (options: Record<string, unknown>) => Promise<DevEnvironment>;
+};
 const { ensureAptPackages } = require('../../tools/apt') as {
 	ensureAptPackages: (options: { packages: string[]; missing: () => string[] }) => Promise<void>;
 };
@@ -42,8 +44,23 @@ const SHOTS = path.join(REPO, '.tmp', 'editor-search');
 const AGENT_WORKFLOW = {
 	name: 'Agent with tools',
 	nodes: [
-		{ id: 'c1', name: 'Chat', type: '@n8n/n8n-nodes-langchain.chatTrigger', typeVersion: 1.1, position: [0, 0], parameters: {}, webhookId: 'aog-editor-search' },
-		{ id: 'a1', name: 'AI Agent', type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 2, position: [240, 0], parameters: {} },
+		{
+			id: 'c1',
+			name: 'Chat',
+			type: '@n8n/n8n-nodes-langchain.chatTrigger',
+			typeVersion: 1.1,
+			position: [0, 0],
+			parameters: {},
+			webhookId: 'aog-editor-search',
+		},
+		{
+			id: 'a1',
+			name: 'AI Agent',
+			type: '@n8n/n8n-nodes-langchain.agent',
+			typeVersion: 2,
+			position: [240, 0],
+			parameters: {},
+		},
 	],
 	connections: { Chat: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] } },
 	settings: {},
@@ -62,7 +79,11 @@ let browser: Browser;
 beforeAll(async () => {
 	requireBuild();
 	await ensureAptPackages({ packages: ['chromium'], missing: () => (existsSync(CHROMIUM) ? [] : ['chromium']) });
-	browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+	browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		headless: true,
+		args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+	});
 	mkdirSync(SHOTS, { recursive: true });
 }, 15 * 60_000);
 
@@ -78,7 +99,16 @@ describe.each(TARGETS)('the nodes panel of n8n $n8n finds the node', (target) =>
 	beforeAll(async () => {
 		const node = target.nodeMajor ? await ensureNode(String(target.nodeMajor)) : undefined;
 		folder = mkdtempSync(path.join(tmpdir(), `n8n-aog-editor-search-${target.n8n}-`));
-		dev = await startDev({ userFolder: folder, n8nVersion: target.n8n, node, n8nPort: await freePort(), anyN8nPort: true, aogPort: 0, dashScopePort: 0, generationDelayMs: 0 });
+		dev = await startDev({
+			userFolder: folder,
+			n8nVersion: target.n8n,
+			node,
+			n8nPort: await freePort(),
+			anyN8nPort: true,
+			aogPort: 0,
+			dashScopePort: 0,
+			generationDelayMs: 0,
+		});
 		page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 		page.setDefaultTimeout(30_000);
 		await page.goto(`${dev.n8nUrl}/signin`);
@@ -102,8 +132,13 @@ describe.each(TARGETS)('the nodes panel of n8n $n8n finds the node', (target) =>
 		const items = byId('node-creator-item-name');
 		// The list settles after the search's debounce; wait for it to show something for this term.
 		await page.waitForTimeout(400);
-		await items.first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
-		await page.screenshot({ path: path.join(SHOTS, `${target.n8n}-${shot}-${term.replace(/\W+/g, '-').toLowerCase()}.png`) });
+		await items
+			.first()
+			.waitFor({ state: 'visible', timeout: 10_000 })
+			.catch(() => undefined);
+		await page.screenshot({
+			path: path.join(SHOTS, `${target.n8n}-${shot}-${term.replace(/\W+/g, '-').toLowerCase()}.png`),
+		});
 		return (await items.allInnerTexts()).map((text) => text.trim());
 	}
 

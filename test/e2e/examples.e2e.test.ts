@@ -12,7 +12,12 @@ import path from 'node:path';
 
 import { startAogServer, type AogServer } from '../../tools/aog-server';
 import { imageFile, probeVideo, type VideoProbe } from '../../tools/media';
-import { dashScopeCredentials, exampleCredentials, TELEGRAM_CREDENTIAL, telegramCredentials } from '../../tools/examples';
+import {
+	dashScopeCredentials,
+	exampleCredentials,
+	TELEGRAM_CREDENTIAL,
+	telegramCredentials,
+} from '../../tools/examples';
 import {
 	activateWorkflow,
 	ensureN8n,
@@ -94,18 +99,54 @@ async function probeBytes(bytes: Buffer, name: string): Promise<VideoProbe> {
 
 describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 	test('every example uses node types and versions n8n 2.8.4 has, the credential of its connection, and imports and exports back unchanged', async () => {
-		const files = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.json')).sort();
-		expect(files).toEqual(['ai-agent-video-tool.json', 'form-to-telegram.json', 'form-to-video.json', 'image-to-video-dashscope.json', 'image-to-video.json', 'schedule-to-upload.json', 'webhook-to-video.json']);
+		const files = readdirSync(EXAMPLES_DIR)
+			.filter((name) => name.endsWith('.json'))
+			.sort();
+		expect(files).toEqual([
+			'ai-agent-video-tool.json',
+			'form-to-telegram.json',
+			'form-to-video.json',
+			'image-to-video-dashscope.json',
+			'image-to-video.json',
+			'schedule-to-upload.json',
+			'webhook-to-video.json',
+		]);
 		const workflows = files.map(loadExample);
 
 		// What n8n 2.8.4 ships (n8n-nodes-base's own type list) and what this package declares.
 		const baseTypes = JSON.parse(
-			readFileSync(path.join(REPO, '.cache', `n8n-${N8N_VERSION}`, 'node_modules', 'n8n-nodes-base', 'dist', 'types', 'nodes.json'), 'utf8'),
+			readFileSync(
+				path.join(
+					REPO,
+					'.cache',
+					`n8n-${N8N_VERSION}`,
+					'node_modules',
+					'n8n-nodes-base',
+					'dist',
+					'types',
+					'nodes.json',
+				),
+				'utf8',
+			),
 		) as Array<{ name: string; version: number | number[] }>;
 		const langchainTypes = JSON.parse(
-			readFileSync(path.join(REPO, '.cache', `n8n-${N8N_VERSION}`, 'node_modules', '@n8n', 'n8n-nodes-langchain', 'dist', 'types', 'nodes.json'), 'utf8'),
+			readFileSync(
+				path.join(
+					REPO,
+					'.cache',
+					`n8n-${N8N_VERSION}`,
+					'node_modules',
+					'@n8n',
+					'n8n-nodes-langchain',
+					'dist',
+					'types',
+					'nodes.json',
+				),
+				'utf8',
+			),
 		) as Array<{ name: string; version: number | number[] }>;
-		const versionsIn = (types: typeof baseTypes, name: string) => types.filter((type) => type.name === name).flatMap((type) => [type.version].flat());
+		const versionsIn = (types: typeof baseTypes, name: string) =>
+			types.filter((type) => type.name === name).flatMap((type) => [type.version].flat());
 		const versionsOf = (type: string) =>
 			type.startsWith('@n8n/n8n-nodes-langchain.')
 				? versionsIn(langchainTypes, type.replace(/^@n8n\/n8n-nodes-langchain\./, ''))
@@ -125,13 +166,21 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 				// the node itself, or its tool variant (an AI agent's tool)
 				if (node.type === 'n8n-nodes-aog.aog' || node.type === 'n8n-nodes-aog.aogTool') {
 					expect({ where, ok: aogVersions.includes(node.typeVersion) }).toEqual({ where, ok: true });
-					expect(node.credentials).toEqual(node.parameters.authentication === 'dashScopeApi' ? { dashScopeApi: DASHSCOPE_CREDENTIAL } : { aogApi: CREDENTIAL });
+					expect(node.credentials).toEqual(
+						node.parameters.authentication === 'dashScopeApi'
+							? { dashScopeApi: DASHSCOPE_CREDENTIAL }
+							: { aogApi: CREDENTIAL },
+					);
 					continue;
 				}
 				// n8n's own Telegram node posts with the credential npm run dev and the hand-off suite import
-				if (node.type === 'n8n-nodes-base.telegram') expect(node.credentials).toEqual({ telegramApi: { id: TELEGRAM_CREDENTIAL.id, name: TELEGRAM_CREDENTIAL.name } });
+				if (node.type === 'n8n-nodes-base.telegram')
+					expect(node.credentials).toEqual({
+						telegramApi: { id: TELEGRAM_CREDENTIAL.id, name: TELEGRAM_CREDENTIAL.name },
+					});
 				expect(node.type).toMatch(/^(n8n-nodes-base|@n8n\/n8n-nodes-langchain)\./);
-				if (node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi') expect(node.credentials).toEqual({ openAiApi: OPENAI_CREDENTIAL });
+				if (node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi')
+					expect(node.credentials).toEqual({ openAiApi: OPENAI_CREDENTIAL });
 				const known = versionsOf(node.type);
 				expect({ where, ok: known.includes(node.typeVersion) }).toEqual({ where, ok: true });
 			}
@@ -139,7 +188,8 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 			const names = new Set(workflow.nodes.map((node) => node.name));
 			for (const [from, outputs] of Object.entries(workflow.connections)) {
 				expect(names.has(from)).toBe(true);
-				for (const target of JSON.stringify(outputs).matchAll(/"node":"([^"]+)"/g)) expect(names.has(target[1])).toBe(true);
+				for (const target of JSON.stringify(outputs).matchAll(/"node":"([^"]+)"/g))
+					expect(names.has(target[1])).toBe(true);
 			}
 		}
 
@@ -158,7 +208,10 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 		});
 		temp.add(prepared.folder);
 		const exportFile = path.join(prepared.folder, 'exported.json');
-		await n8nCli(n8nBin, ['export:workflow', '--all', `--output=${exportFile}`], { folder: prepared.folder, env: prepared.env });
+		await n8nCli(n8nBin, ['export:workflow', '--all', `--output=${exportFile}`], {
+			folder: prepared.folder,
+			env: prepared.env,
+		});
 		const exported = JSON.parse(readFileSync(exportFile, 'utf8')) as Workflow[];
 		expect(exported.map((workflow) => workflow.id).sort()).toEqual([...ids].sort());
 		for (const original of workflows) {
@@ -166,7 +219,13 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 			expect(back.name).toBe(original.name);
 			const shape = (workflow: Workflow) =>
 				workflow.nodes
-					.map(({ name, type, typeVersion, parameters, credentials }) => ({ name, type, typeVersion, parameters, credentials }))
+					.map(({ name, type, typeVersion, parameters, credentials }) => ({
+						name,
+						type,
+						typeVersion,
+						parameters,
+						credentials,
+					}))
 					.sort((a, b) => a.name.localeCompare(b.name));
 			expect(shape(back)).toEqual(shape(original));
 			expect(back.connections).toEqual(original.connections);
@@ -183,11 +242,19 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 		// Three distinct pictures on the local site (distinct bytes: the dev server caches videos by input).
 		const pictures = ['beach', 'forest', 'harbour'].map((name, index) => ({
 			name,
-			url: site.addFile(`/pictures/${name}.jpg`, readFileSync(imageFile({ width: 1280, height: 720, format: 'jpeg', variant: 40 + index })), 'image/jpeg'),
+			url: site.addFile(
+				`/pictures/${name}.jpg`,
+				readFileSync(imageFile({ width: 1280, height: 720, format: 'jpeg', variant: 40 + index })),
+				'image/jpeg',
+			),
 		}));
 		const uploadUrl = `${site.url}/upload/videos`;
 		// What a user edits in the Settings node: the endpoint and the list of image URLs.
-		const assignments = settings.parameters.assignments.assignments as Array<{ name: string; value: string; type: string }>;
+		const assignments = settings.parameters.assignments.assignments as Array<{
+			name: string;
+			value: string;
+			type: string;
+		}>;
 		const set = (name: string, value: string) => {
 			const assignment = assignments.find((candidate) => candidate.name === name);
 			if (!assignment) throw new Error(`Settings has no "${name}"`);
@@ -259,7 +326,12 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 		}
 		const responses = nodeOutput(run.result, 'Upload the MP4');
 		expect(responses.map((item) => item.json)).toEqual(
-			expectedNames.map((fileName, index) => expect.objectContaining({ ok: true, received: [{ name: 'file', fileName, bytes: videos[index].json.fileSize }] })),
+			expectedNames.map((fileName, index) =>
+				expect.objectContaining({
+					ok: true,
+					received: [{ name: 'file', fileName, bytes: videos[index].json.fileSize }],
+				}),
+			),
 		);
 	});
 
@@ -302,7 +374,8 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 			expect(formWaitingUrl).toMatch(new RegExp(`^${n8n.url}/form-waiting/\\d+$`));
 
 			// The page polls the execution until the completion page is ready.
-			const status = async () => (await (await fetch(`${formWaitingUrl}/n8n-execution-status`, { signal: timeout() })).text()).trim();
+			const status = async () =>
+				(await (await fetch(`${formWaitingUrl}/n8n-execution-status`, { signal: timeout() })).text()).trim();
 			let state = '';
 			const deadline = Date.now() + 5 * 60_000;
 			while (Date.now() < deadline) {
@@ -310,7 +383,10 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 				if (state !== 'running' && state !== 'new' && state !== 'waiting') break;
 				await new Promise((resolve) => setTimeout(resolve, 500));
 			}
-			if (state !== 'form-waiting') throw new Error(`the execution ended as "${state}" instead of showing the completion page:\n${n8n.output().slice(-3000)}`);
+			if (state !== 'form-waiting')
+				throw new Error(
+					`the execution ended as "${state}" instead of showing the completion page:\n${n8n.output().slice(-3000)}`,
+				);
 
 			// The completion page carries the file; its script turns it into a download.
 			const completion = await fetch(formWaitingUrl, { signal: timeout() });
@@ -319,24 +395,36 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 			expect(completionHtml).toContain('Your video is ready');
 			const embedded = /const binary = "([^"]+)"/.exec(completionHtml);
 			if (!embedded) throw new Error('the completion page carries no file');
-			const binary = JSON.parse(decodeURIComponent(embedded[1])) as { data: { type: string; data: number[] } | string; fileName: string; type: string };
+			const binary = JSON.parse(decodeURIComponent(embedded[1])) as {
+				data: { type: string; data: number[] } | string;
+				fileName: string;
+				type: string;
+			};
 			expect(binary.fileName).toBe('holiday-video.mp4');
 			expect(binary.type).toBe('video/mp4');
-			const bytes = typeof binary.data === 'string' ? Buffer.from(binary.data, 'latin1') : Buffer.from(binary.data.data);
+			const bytes =
+				typeof binary.data === 'string' ? Buffer.from(binary.data, 'latin1') : Buffer.from(binary.data.data);
 			expectFiveSecondH264(await probeBytes(bytes, binary.fileName));
 
 			// The page's script then tells n8n the form is done, which ends the execution.
 			const done = await fetch(formWaitingUrl, { method: 'POST', body: '{}', signal: timeout() });
 			expect(done.status).toBe(200);
 			const endDeadline = Date.now() + 60_000;
-			while ((state = await status()) !== 'success' && Date.now() < endDeadline) await new Promise((resolve) => setTimeout(resolve, 500));
+			while ((state = await status()) !== 'success' && Date.now() < endDeadline)
+				await new Promise((resolve) => setTimeout(resolve, 500));
 			expect(state).toBe('success');
 
 			// One generation from the uploaded picture (a binary, sent as a data URI) and the prompt.
 			expect(server.counters.i2vPosts).toBe(1);
 			expect(server.counters.downloads).toBe(1);
 			const request = server.lastRequests.find((candidate) => candidate.path === '/aog/v0.2/services/image-to-video');
-			expect(request?.body).toEqual(expect.objectContaining({ image_type: 'base64', prompt, image: expect.stringMatching(/^data:image\/jpeg;base64,/) }));
+			expect(request?.body).toEqual(
+				expect.objectContaining({
+					image_type: 'base64',
+					prompt,
+					image: expect.stringMatching(/^data:image\/jpeg;base64,/),
+				}),
+			);
 		} finally {
 			const ended = await n8n.stop();
 			expect(ended.timedOut).toBe(false);

@@ -14,8 +14,24 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { startDashScopeServer, type DashScopeServer } from '../../tools/dashscope-server';
-import { DASHSCOPE_CREDENTIAL, dashScopeCredentials, SAMPLE_IMAGE, TELEGRAM_CREDENTIAL, telegramCredentials } from '../../tools/examples';
-import { ensureN8n, makeUserFolder, nodeOutput, packPackage, prepareUserFolder, REPO, startN8n, type PreparedUserFolder, type RunningN8n } from '../../tools/n8n-cli';
+import {
+	DASHSCOPE_CREDENTIAL,
+	dashScopeCredentials,
+	SAMPLE_IMAGE,
+	TELEGRAM_CREDENTIAL,
+	telegramCredentials,
+} from '../../tools/examples';
+import {
+	ensureN8n,
+	makeUserFolder,
+	nodeOutput,
+	packPackage,
+	prepareUserFolder,
+	REPO,
+	startN8n,
+	type PreparedUserFolder,
+	type RunningN8n,
+} from '../../tools/n8n-cli';
 import { startTelegramServer, type TelegramServer } from '../../tools/telegram-server';
 import { startSiteServer, type SiteServer } from './site-server';
 import { requireBuild, TempDirs } from './support';
@@ -31,7 +47,12 @@ interface Client {
 	request(method: string, path: string, body?: unknown): Promise<any>;
 	setupOwner(owner: Record<string, string>): Promise<unknown>;
 	login(owner: Record<string, string>): Promise<unknown>;
-	testCredential(credential: { id: string; name: string; type: string; data: Record<string, unknown> }): Promise<{ status: string; message: string }>;
+	testCredential(credential: {
+		id: string;
+		name: string;
+		type: string;
+		data: Record<string, unknown>;
+	}): Promise<{ status: string; message: string }>;
 	waitForExecution(id: string, options?: { timeoutMs?: number; intervalMs?: number }): Promise<Execution>;
 }
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -82,7 +103,10 @@ const UPLOAD_WORKFLOW = {
 				binaryPropertyName: 'picture',
 				prompt: '={{ $json.body.prompt }}',
 				model: { __rl: true, mode: 'list', value: 'wan2.2-i2v-plus', cachedResultName: 'wan2.2-i2v-plus' },
-				options: { fileName: "={{ ($binary.picture?.fileName || 'picture').replace(/\\.[^.]*$/, '') }}-video.mp4", pollInterval: 1 },
+				options: {
+					fileName: "={{ ($binary.picture?.fileName || 'picture').replace(/\\.[^.]*$/, '') }}-video.mp4",
+					pollInterval: 1,
+				},
 			},
 			credentials: { dashScopeApi: { id: DASHSCOPE_CREDENTIAL.id, name: DASHSCOPE_CREDENTIAL.name } },
 		},
@@ -119,7 +143,11 @@ let telegram: TelegramServer;
 let site: SiteServer;
 let n8nBin: string;
 let prepared: PreparedUserFolder;
-let telegramExample: { id: string; nodes: Array<{ name: string; type: string; parameters: Record<string, any> }>; [key: string]: unknown };
+let telegramExample: {
+	id: string;
+	nodes: Array<{ name: string; type: string; parameters: Record<string, any> }>;
+	[key: string]: unknown;
+};
 let ownerSetUp = false;
 const picture = readFileSync(SAMPLE_IMAGE);
 const temp = new TempDirs();
@@ -183,9 +211,15 @@ async function signIn(n8n: RunningN8n): Promise<Client> {
 async function latestExecution(client: Client, workflowId: string, after: number): Promise<Execution> {
 	const deadline = Date.now() + 60_000;
 	for (;;) {
-		const list = await client.request('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
-		const newest = (list.results as Array<{ id: string; status: string }>).find((execution) => Number(execution.id) > after);
-		if (newest && !['new', 'running', 'waiting'].includes(newest.status)) return await client.waitForExecution(newest.id, { intervalMs: 200 });
+		const list = await client.request(
+			'GET',
+			`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`,
+		);
+		const newest = (list.results as Array<{ id: string; status: string }>).find(
+			(execution) => Number(execution.id) > after,
+		);
+		if (newest && !['new', 'running', 'waiting'].includes(newest.status))
+			return await client.waitForExecution(newest.id, { intervalMs: 200 });
 		if (Date.now() > deadline) throw new Error(`no ended execution of ${workflowId} after #${after} within 60 s`);
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
@@ -210,7 +244,16 @@ function expectNodeItem(execution: Execution, fileName: string, binaryId: RegExp
 	const items = nodeOutput(execution, NODE);
 	expect(items).toHaveLength(1);
 	const { json, binary } = items[0];
-	expect(json).toEqual(expect.objectContaining({ fileName, mimeType: 'video/mp4', fileSize: size, width: 1920, height: 1080, taskStatus: 'SUCCEEDED' }));
+	expect(json).toEqual(
+		expect.objectContaining({
+			fileName,
+			mimeType: 'video/mp4',
+			fileSize: size,
+			width: 1920,
+			height: 1080,
+			taskStatus: 'SUCCEEDED',
+		}),
+	);
 	expect(binary?.data).toEqual(expect.objectContaining({ mimeType: 'video/mp4', fileName, fileExtension: 'mp4' }));
 	expect(binary?.data.fileName).toMatch(/\.mp4$/);
 	expect(String(binary?.data.id)).toMatch(binaryId);
@@ -222,7 +265,11 @@ describe.each(MODES)(`hand-off in n8n ${N8N_VERSION}, binary data mode $mode`, (
 	let client: Client;
 
 	beforeAll(async () => {
-		n8n = await startN8n({ n8nBin, folder: prepared.folder, env: { ...prepared.env, N8N_DEFAULT_BINARY_DATA_MODE: mode } });
+		n8n = await startN8n({
+			n8nBin,
+			folder: prepared.folder,
+			env: { ...prepared.env, N8N_DEFAULT_BINARY_DATA_MODE: mode },
+		});
 		client = await signIn(n8n);
 	}, 3 * 60_000);
 
@@ -235,8 +282,12 @@ describe.each(MODES)(`hand-off in n8n ${N8N_VERSION}, binary data mode $mode`, (
 		if (mode === 'filesystem') {
 			// the credential's Test (getMe) reaches the dev server through the Base URL
 			const data = { baseUrl: telegram.url, accessToken: telegram.token };
-			expect(await client.testCredential({ ...TELEGRAM_CREDENTIAL, data })).toEqual(expect.objectContaining({ status: 'OK' }));
-			expect(await client.testCredential({ ...TELEGRAM_CREDENTIAL, data: { ...data, accessToken: '1:wrong' } })).toEqual(expect.objectContaining({ status: 'Error' }));
+			expect(await client.testCredential({ ...TELEGRAM_CREDENTIAL, data })).toEqual(
+				expect.objectContaining({ status: 'OK' }),
+			);
+			expect(
+				await client.testCredential({ ...TELEGRAM_CREDENTIAL, data: { ...data, accessToken: '1:wrong' } }),
+			).toEqual(expect.objectContaining({ status: 'Error' }));
 		}
 		dashScope.reset();
 		telegram.reset();
@@ -245,28 +296,60 @@ describe.each(MODES)(`hand-off in n8n ${N8N_VERSION}, binary data mode $mode`, (
 		const form = new FormData();
 		form.append('field-0', new Blob([picture], { type: 'image/jpeg' }), 'holiday.jpg');
 		form.append('field-1', prompt);
-		const submitted = await fetch(`${n8n.url}/form/aog-video-to-telegram`, { method: 'POST', body: form, signal: AbortSignal.timeout(30_000) });
+		const submitted = await fetch(`${n8n.url}/form/aog-video-to-telegram`, {
+			method: 'POST',
+			body: form,
+			signal: AbortSignal.timeout(30_000),
+		});
 		expect(submitted.status).toBe(200);
 
 		const execution = await latestExecution(client, telegramExample.id, after);
-		if (execution.status !== 'success') throw new Error(`the execution ended "${execution.status}": ${JSON.stringify(execution.data.resultData.error)}\n${n8n.output().slice(-3000)}`);
+		if (execution.status !== 'success')
+			throw new Error(
+				`the execution ended "${execution.status}": ${JSON.stringify(execution.data.resultData.error)}\n${n8n.output().slice(-3000)}`,
+			);
 		expect(dashScope.counters).toMatchObject({ submits: 1, downloads: 1, storageAuthorization: 0 });
 		const served = await servedVideo();
 		const json = expectNodeItem(execution, 'holiday-video.mp4', binaryId, served.size);
 
 		// one sendVideo with the bot's token; the upload is the served MP4, as video/mp4 under its .mp4 name
-		expect(telegram.requests.map((request) => [request.method, request.tokenValid, request.status])).toEqual([['sendVideo', true, 200]]);
+		expect(telegram.requests.map((request) => [request.method, request.tokenValid, request.status])).toEqual([
+			['sendVideo', true, 200],
+		]);
 		expect(telegram.videos).toHaveLength(1);
 		const [video] = telegram.videos;
 		const { chatId, contentType, fileName, size } = video;
-		expect({ chatId, contentType, fileName, size, sha256: video.sha256 }).toEqual({ chatId: '@your_channel', contentType: 'video/mp4', fileName: 'holiday-video.mp4', size: served.size, sha256: served.sha256 });
+		expect({ chatId, contentType, fileName, size, sha256: video.sha256 }).toEqual({
+			chatId: '@your_channel',
+			contentType: 'video/mp4',
+			fileName: 'holiday-video.mp4',
+			size: served.size,
+			sha256: served.sha256,
+		});
 		// duration, width and height as the example passes them from the node's JSON
-		expect(video.fields).toEqual(expect.objectContaining({ caption: prompt, duration: String(Math.round(json.durationSeconds)), width: '1920', height: '1080' }));
+		expect(video.fields).toEqual(
+			expect.objectContaining({
+				caption: prompt,
+				duration: String(Math.round(json.durationSeconds)),
+				width: '1920',
+				height: '1080',
+			}),
+		);
 		expect(video.header).toEqual(expect.objectContaining({ width: 1920, height: 1080 }));
 		// the Telegram node's output is the Bot API's answer: the message with the video Telegram stored
 		const [answer] = nodeOutput(execution, TELEGRAM_NODE);
 		expect(answer.json).toEqual(
-			expect.objectContaining({ ok: true, result: expect.objectContaining({ video: expect.objectContaining({ file_name: 'holiday-video.mp4', mime_type: 'video/mp4', file_size: served.size, duration: 5 }) }) }),
+			expect.objectContaining({
+				ok: true,
+				result: expect.objectContaining({
+					video: expect.objectContaining({
+						file_name: 'holiday-video.mp4',
+						mime_type: 'video/mp4',
+						file_size: served.size,
+						duration: 5,
+					}),
+				}),
+			}),
 		);
 	});
 
@@ -277,11 +360,18 @@ describe.each(MODES)(`hand-off in n8n ${N8N_VERSION}, binary data mode $mode`, (
 		const form = new FormData();
 		form.append('picture', new Blob([picture], { type: 'image/jpeg' }), 'harbour.jpg');
 		form.append('prompt', 'Boats rocking gently');
-		const posted = await fetch(`${n8n.url}/webhook/aog-hand-off-upload`, { method: 'POST', body: form, signal: AbortSignal.timeout(30_000) });
+		const posted = await fetch(`${n8n.url}/webhook/aog-hand-off-upload`, {
+			method: 'POST',
+			body: form,
+			signal: AbortSignal.timeout(30_000),
+		});
 		expect(posted.status).toBe(200);
 
 		const execution = await latestExecution(client, UPLOAD_WORKFLOW.id, after);
-		if (execution.status !== 'success') throw new Error(`the execution ended "${execution.status}": ${JSON.stringify(execution.data.resultData.error)}\n${n8n.output().slice(-3000)}`);
+		if (execution.status !== 'success')
+			throw new Error(
+				`the execution ended "${execution.status}": ${JSON.stringify(execution.data.resultData.error)}\n${n8n.output().slice(-3000)}`,
+			);
 		expect(dashScope.counters).toMatchObject({ submits: 1, downloads: 1 });
 		const served = await servedVideo();
 		const received = site.uploads.slice(uploadsBefore);
@@ -291,7 +381,11 @@ describe.each(MODES)(`hand-off in n8n ${N8N_VERSION}, binary data mode $mode`, (
 		expect(upload.contentType).toMatch(/^multipart\/form-data; boundary=/);
 		expect(Object.keys(upload.files)).toEqual(['file']);
 		const file = upload.files.file;
-		expect({ fileName: file.fileName, contentType: file.contentType, size: file.data.length }).toEqual({ fileName: 'harbour-video.mp4', contentType: 'video/mp4', size: served.size });
+		expect({ fileName: file.fileName, contentType: file.contentType, size: file.data.length }).toEqual({
+			fileName: 'harbour-video.mp4',
+			contentType: 'video/mp4',
+			size: served.size,
+		});
 		expect(sha256(file.data)).toBe(served.sha256);
 		expect(upload.fields).toEqual({ prompt: 'Boats rocking gently' });
 		expectNodeItem(execution, 'harbour-video.mp4', binaryId, served.size);

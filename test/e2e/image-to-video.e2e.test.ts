@@ -6,7 +6,14 @@ import { statSync } from 'node:fs';
 
 import { startAogServer, type AogServer } from '../../tools/aog-server';
 import { ensureN8n, packPackage, REPO } from '../../tools/n8n-cli';
-import { DEMO_FILE_NAME, expectDemoServiceNotFound, expectDemoSucceeded, requireBuild, runDemo, TempDirs } from './support';
+import {
+	DEMO_FILE_NAME,
+	expectDemoServiceNotFound,
+	expectDemoSucceeded,
+	requireBuild,
+	runDemo,
+	TempDirs,
+} from './support';
 
 jest.setTimeout(15 * 60_000);
 
@@ -17,7 +24,11 @@ const temp = new TempDirs();
 
 beforeAll(async () => {
 	requireBuild();
-	[server, n8nBin, tgz] = await Promise.all([startAogServer({ port: 0, generationDelayMs: 0 }), ensureN8n('2.8.4'), packPackage(REPO)]);
+	[server, n8nBin, tgz] = await Promise.all([
+		startAogServer({ port: 0, generationDelayMs: 0 }),
+		ensureN8n('2.8.4'),
+		packPackage(REPO),
+	]);
 	temp.add(path.dirname(tgz));
 }, 30 * 60_000);
 

@@ -58,7 +58,11 @@ async function post(upload: Upload, timeoutMs = 5 * 60_000, webhookPath = WEBHOO
 	form.append('picture', new Blob([upload.picture], { type: 'image/jpeg' }), upload.fileName);
 	form.append('prompt', upload.prompt);
 	const started = Date.now();
-	const response = await fetch(stack.webhookUrl(webhookPath), { method: 'POST', body: form, signal: AbortSignal.timeout(timeoutMs) });
+	const response = await fetch(stack.webhookUrl(webhookPath), {
+		method: 'POST',
+		body: form,
+		signal: AbortSignal.timeout(timeoutMs),
+	});
 	const body = Buffer.from(await response.arrayBuffer());
 	return { status: response.status, headers: Object.fromEntries(response.headers), body, ms: Date.now() - started };
 }
@@ -108,13 +112,19 @@ const mib = (kb: number | undefined) => (kb === undefined ? undefined : Math.rou
 
 beforeAll(async () => {
 	requireBuild();
-	[server, dashScope] = await Promise.all([startAogServer({ port: 0, generationDelayMs: 1500 }), startDashScopeServer({ pendingMs: 500, runningMs: 2000, quiet: true })]);
+	[server, dashScope] = await Promise.all([
+		startAogServer({ port: 0, generationDelayMs: 1500 }),
+		startDashScopeServer({ pendingMs: 500, runningMs: 2000, quiet: true }),
+	]);
 	const workflow = JSON.parse(readFileSync(WORKFLOW_FILE, 'utf8'));
 	const started = Date.now();
 	stack = await startQueueStack({
 		workers: 2,
 		workflows: [workflow, dashScopeVariant(workflow)],
-		credentials: [...exampleCredentials({ baseUrl: server.url }), ...dashScopeCredentials({ baseUrl: dashScope.url, apiKey: dashScope.apiKey })],
+		credentials: [
+			...exampleCredentials({ baseUrl: server.url }),
+			...dashScopeCredentials({ baseUrl: dashScope.url, apiKey: dashScope.apiKey }),
+		],
 		onProgress: (message) => process.stdout.write(`[queue-stack] ${message}\n`),
 	});
 	record('stackStartSeconds', Math.round((Date.now() - started) / 100) / 10);
@@ -133,14 +143,20 @@ afterAll(async () => {
 describe('examples/webhook-to-video.json in n8n 2.8.4 queue mode (main + 2 workers, PostgreSQL, Redis)', () => {
 	test('the stack runs queue mode: main enqueues, the workers are ready, binary data goes to the database', async () => {
 		expect(stack.main.output()).toMatch(/Activated workflow "AOG: POST a picture to a webhook/);
-		expect(stack.env).toMatchObject({ EXECUTIONS_MODE: 'queue', DB_TYPE: 'postgresdb', N8N_DEFAULT_BINARY_DATA_MODE: 'database' });
+		expect(stack.env).toMatchObject({
+			EXECUTIONS_MODE: 'queue',
+			DB_TYPE: 'postgresdb',
+			N8N_DEFAULT_BINARY_DATA_MODE: 'database',
+		});
 		for (const worker of stack.workers) {
 			expect(worker.output()).toMatch(/n8n worker is now ready/);
 			expect(worker.alive()).toBe(true);
 		}
 		// the package was loaded from each worker's own user folder
 		for (const worker of stack.workers) {
-			expect(statSync(path.join(worker.folder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-aog', 'package.json')).isFile()).toBe(true);
+			expect(
+				statSync(path.join(worker.folder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-aog', 'package.json')).isFile(),
+			).toBe(true);
 		}
 	});
 
@@ -161,7 +177,9 @@ describe('examples/webhook-to-video.json in n8n 2.8.4 queue mode (main + 2 worke
 		const logged = generationsLogged();
 		expect(logged).toHaveLength(12);
 		for (const upload of uploads) {
-			expect(logged.filter((entry) => entry.image === loggedImage(upload.picture))).toEqual([expect.objectContaining({ prompt: upload.prompt })]);
+			expect(logged.filter((entry) => entry.image === loggedImage(upload.picture))).toEqual([
+				expect.objectContaining({ prompt: upload.prompt }),
+			]);
 		}
 
 		const perWorker = await expectRanOnWorkers(before, 12, 'aogWebhookToVideoEx1');
@@ -172,7 +190,7 @@ describe('examples/webhook-to-video.json in n8n 2.8.4 queue mode (main + 2 worke
 		});
 	});
 
-	test('DashScope directly: 12 uploads at once, each answered with its own video, one task each, every task id in its worker\'s log', async () => {
+	test("DashScope directly: 12 uploads at once, each answered with its own video, one task each, every task id in its worker's log", async () => {
 		dashScope.reset();
 		const before = (await stack.executions()).at(-1)?.id ?? 0;
 		const uploads = twelveUploads();
@@ -184,17 +202,23 @@ describe('examples/webhook-to-video.json in n8n 2.8.4 queue mode (main + 2 worke
 		expect(dashScope.counters.downloads).toBe(12);
 		expect(dashScope.tasks.map((task) => task.status)).toEqual(dashScope.tasks.map(() => 'SUCCEEDED'));
 		for (const upload of uploads) {
-			expect(dashScope.tasks.filter((task) => task.imageUrl === loggedImage(upload.picture)).map((task) => task.prompt)).toEqual([upload.prompt]);
+			expect(
+				dashScope.tasks.filter((task) => task.imageUrl === loggedImage(upload.picture)).map((task) => task.prompt),
+			).toEqual([upload.prompt]);
 		}
 		const perWorker = await expectRanOnWorkers(before, 12, 'aogWebhookToVideoDs1');
 		// The worker that ran a task logged its id at info level right after the submit: what recovers a billed
 		// video after a crash (Get Task with that id).
 		const logs = stack.workers.map((worker) => worker.output()).join('\n');
 		for (const task of dashScope.tasks) expect(logs).toContain(`created video task ${task.id}`);
-		record('twelveUploadsDashScope', { perWorker, polls: dashScope.counters.polls, slowestAnswerMs: Math.max(...answers.map((answer) => answer.ms)) });
+		record('twelveUploadsDashScope', {
+			perWorker,
+			polls: dashScope.counters.polls,
+			slowestAnswerMs: Math.max(...answers.map((answer) => answer.ms)),
+		});
 	});
 
-	test('a 200 MiB video through database binary mode arrives whole; the worker\'s peak memory is recorded', async () => {
+	test("a 200 MiB video through database binary mode arrives whole; the worker's peak memory is recorded", async () => {
 		const bytes = 200 * MiB;
 		server.reset();
 		server.setOptions({ generationDelayMs: 0, syntheticVideoBytes: bytes });
@@ -202,7 +226,11 @@ describe('examples/webhook-to-video.json in n8n 2.8.4 queue mode (main + 2 worke
 		const before = (await stack.executions()).at(-1)?.id ?? 0;
 		let answer: Answer;
 		try {
-			answer = await post({ fileName: 'large.jpg', picture: makeImage({ width: 1280, height: 720, format: 'jpeg', variant: 400 }), prompt: 'A large one' });
+			answer = await post({
+				fileName: 'large.jpg',
+				picture: makeImage({ width: 1280, height: 720, format: 'jpeg', variant: 400 }),
+				prompt: 'A large one',
+			});
 			expect(answer.status).toBe(200);
 			expect(answer.headers['content-type']).toBe('video/mp4');
 			expect(answer.body.length).toBe(bytes);
@@ -272,7 +300,9 @@ describe('examples/webhook-to-video.json in n8n 2.8.4 queue mode (main + 2 worke
 						status: answer.status,
 						type: answer.headers['content-type'],
 						bytes: answer.body.length,
-						body: answer.headers['content-type']?.startsWith('video/') ? undefined : answer.body.toString('utf8').slice(0, 300),
+						body: answer.headers['content-type']?.startsWith('video/')
+							? undefined
+							: answer.body.toString('utf8').slice(0, 300),
 						seconds: Math.round(answer.ms / 1000),
 					},
 		);
@@ -281,7 +311,12 @@ describe('examples/webhook-to-video.json in n8n 2.8.4 queue mode (main + 2 worke
 			killedWorker: victim.index,
 			victimExecutions,
 			answers: outcome,
-			executions: executions.map((row) => ({ id: row.id, status: row.status, finished: row.finished, startedBy: after[row.id]?.map((start) => start.worker) })),
+			executions: executions.map((row) => ({
+				id: row.id,
+				status: row.status,
+				finished: row.finished,
+				startedBy: after[row.id]?.map((start) => start.worker),
+			})),
 			secondsFromKillToLastAnswer: Math.round((lastAnswerAt - killedAt) / 1000),
 			generationRequests: server.counters.i2vPosts,
 			downloads: server.counters.downloads,
@@ -305,18 +340,29 @@ describe('examples/webhook-to-video.json in n8n 2.8.4 queue mode (main + 2 worke
 			// each execution was started exactly once: the survivor did not take over the dead worker's jobs
 			expect(after[execution.id]).toHaveLength(1);
 			if (killed) {
-				expect(stack.mainLinesAbout(execution.id).join('\n')).toMatch(new RegExp(`job stalled more than maxStalledCount \\(execution ${execution.id}\\)`));
+				expect(stack.mainLinesAbout(execution.id).join('\n')).toMatch(
+					new RegExp(`job stalled more than maxStalledCount \\(execution ${execution.id}\\)`),
+				);
 			}
 		}
 		// the callers: one 500 "Error in workflow" per execution on the killed worker, an MP4 for the others
 		for (const answer of settled) {
 			if (answer instanceof Error) throw answer;
-			if (answer.status !== 200) expect({ status: answer.status, body: answer.body.toString('utf8') }).toEqual({ status: 500, body: '{"message":"Error in workflow"}' });
+			if (answer.status !== 200)
+				expect({ status: answer.status, body: answer.body.toString('utf8') }).toEqual({
+					status: 500,
+					body: '{"message":"Error in workflow"}',
+				});
 		}
-		expect(settled.filter((answer) => !(answer instanceof Error) && answer.status === 500)).toHaveLength(victimExecutions.length);
-		expect(settled.filter((answer) => !(answer instanceof Error) && answer.status === 200 && answer.headers['content-type'] === 'video/mp4')).toHaveLength(
-			uploads.length - victimExecutions.length,
+		expect(settled.filter((answer) => !(answer instanceof Error) && answer.status === 500)).toHaveLength(
+			victimExecutions.length,
 		);
+		expect(
+			settled.filter(
+				(answer) =>
+					!(answer instanceof Error) && answer.status === 200 && answer.headers['content-type'] === 'video/mp4',
+			),
+		).toHaveLength(uploads.length - victimExecutions.length);
 		// the gateway: no extra generation request; the killed worker's videos were generated (billed) but
 		// never downloaded, and its connections were dropped
 		expect(server.counters.i2vPosts).toBe(uploads.length);
@@ -324,7 +370,6 @@ describe('examples/webhook-to-video.json in n8n 2.8.4 queue mode (main + 2 worke
 		expect(server.counters.downloads).toBe(uploads.length - victimExecutions.length);
 		expect(server.counters.clientAborts).toBe(victimExecutions.length);
 	});
-
 });
 
 /** Twelve aspect ratios: the dev servers keep the picture's aspect ratio at 1080 px high, so a video's width tells which picture it was made from. */
@@ -343,10 +388,16 @@ async function expectOwnVideos(uploads: Upload[], answers: Answer[]): Promise<vo
 	const expectedWidth = (width: number) => Math.max(2, Math.round((1080 * width) / 720 / 2) * 2);
 	for (const [index, answer] of answers.entries()) {
 		const upload = uploads[index];
-		expect({ upload: upload.fileName, status: answer.status, type: answer.headers['content-type'] }).toEqual({ upload: upload.fileName, status: 200, type: 'video/mp4' });
+		expect({ upload: upload.fileName, status: answer.status, type: answer.headers['content-type'] }).toEqual({
+			upload: upload.fileName,
+			status: 200,
+			type: 'video/mp4',
+		});
 		expect(answer.headers['content-disposition']).toBe(`attachment; filename="upload-${index + 1}-video.mp4"`);
 		const probe = await probeVideo(await writeTemp(answer.body, `upload-${index + 1}-video.mp4`));
-		expect(probe).toEqual(expect.objectContaining({ codec: 'h264', height: 1080, width: expectedWidth(WIDTHS[index]), hasAudio: false }));
+		expect(probe).toEqual(
+			expect.objectContaining({ codec: 'h264', height: 1080, width: expectedWidth(WIDTHS[index]), hasAudio: false }),
+		);
 		expect(probe.duration).toBeGreaterThan(4.8);
 	}
 	// twelve different videos
@@ -361,11 +412,16 @@ async function expectOwnVideos(uploads: Upload[], answers: Answer[]): Promise<vo
 async function expectRanOnWorkers(before: number, count: number, workflowId: string): Promise<number[]> {
 	const executions = (await stack.executions()).filter((execution) => execution.id > before);
 	expect(executions).toHaveLength(count);
-	expect(executions.map((execution) => [execution.workflowId, execution.mode, execution.status])).toEqual(executions.map(() => [workflowId, 'webhook', 'success']));
+	expect(executions.map((execution) => [execution.workflowId, execution.mode, execution.status])).toEqual(
+		executions.map(() => [workflowId, 'webhook', 'success']),
+	);
 	const starts = stack.executionStarts();
 	const ranOn = executions.map((execution) => starts[execution.id]);
 	expect(ranOn.every((list) => list?.length === 1)).toBe(true);
-	for (const execution of executions) expect(stack.mainLinesAbout(execution.id).join('\n')).toMatch(new RegExp(`Enqueued execution ${execution.id} \\(job \\d+\\)`));
+	for (const execution of executions)
+		expect(stack.mainLinesAbout(execution.id).join('\n')).toMatch(
+			new RegExp(`Enqueued execution ${execution.id} \\(job \\d+\\)`),
+		);
 	expect(stack.main.output()).not.toMatch(/Worker started execution/);
 	const perWorker = stack.workers.map((worker) => ranOn.filter((list) => list[0].worker === worker.index).length);
 	// twelve long jobs and a concurrency of 10 per worker: both workers took some

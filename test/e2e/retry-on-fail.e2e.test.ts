@@ -44,7 +44,14 @@ function workflow(options: Record<string, unknown>) {
 		settings: { executionOrder: 'v1' },
 		connections: { Start: { main: [[{ node: NODE, type: 'main', index: 0 }]] } },
 		nodes: [
-			{ id: 'a1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'a1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'a2',
 				name: NODE,

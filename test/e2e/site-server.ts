@@ -72,7 +72,9 @@ export async function startSiteServer(): Promise<SiteServer> {
 					try {
 						parts = parseMultipart(body, contentType);
 					} catch (error) {
-						res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (error as Error).message }));
+						res
+							.writeHead(400, { 'content-type': 'application/json' })
+							.end(JSON.stringify({ error: (error as Error).message }));
 						return;
 					}
 					const upload: Upload = { path, contentType, parts, fields: {}, files: {} };
@@ -81,8 +83,14 @@ export async function startSiteServer(): Promise<SiteServer> {
 						else upload.fields[part.name] = part.data.toString('utf8');
 					}
 					uploads.push(upload);
-					const received = Object.values(upload.files).map((file) => ({ name: file.name, fileName: file.fileName, bytes: file.data.length }));
-					res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, upload: uploads.length, received }));
+					const received = Object.values(upload.files).map((file) => ({
+						name: file.name,
+						fileName: file.fileName,
+						bytes: file.data.length,
+					}));
+					res
+						.writeHead(201, { 'content-type': 'application/json' })
+						.end(JSON.stringify({ ok: true, upload: uploads.length, received }));
 				},
 				(error: Error) => res.writeHead(413, { 'content-type': 'text/plain' }).end(error.message),
 			);

@@ -43,7 +43,15 @@ afterAll(async () => {
 test('protection on with the default block list: the gateway on loopback is never reached, the run fails', async () => {
 	expect(new URL(server.url).hostname).toBe('127.0.0.1');
 	server.reset();
-	const { run } = await runDemo({ n8nBin, node, server, tgz, temp, label: 'ssrf-blocked', env: { N8N_SSRF_PROTECTION_ENABLED: 'true' } });
+	const { run } = await runDemo({
+		n8nBin,
+		node,
+		server,
+		tgz,
+		temp,
+		label: 'ssrf-blocked',
+		env: { N8N_SSRF_PROTECTION_ENABLED: 'true' },
+	});
 	expect(run.n8nVersion).toBe(N8N_VERSION);
 	expect(run.timedOut).toBe(false);
 	expect(run.exitCode).toBe(1);
@@ -52,14 +60,24 @@ test('protection on with the default block list: the gateway on loopback is neve
 	// eslint-disable-next-line no-console
 	console.log(`n8n ${N8N_VERSION}, SSRF protection on: ${error.message} | ${error.description ?? ''}`);
 	// n8n's own reason reaches the user inside the node's message, with the setting that allows the address
-	expect(error.message).toMatch(/^n8n blocked the request to AOG at http:\/\/127\.0\.0\.1:\d+: .*The request was blocked because it resolves to a restricted IP address/);
+	expect(error.message).toMatch(
+		/^n8n blocked the request to AOG at http:\/\/127\.0\.0\.1:\d+: .*The request was blocked because it resolves to a restricted IP address/,
+	);
 	expect(error.description).toMatch(/^Nothing was sent, so nothing is billed\. .*N8N_SSRF_ALLOWED_IP_RANGES/);
 	expect(server.counters).toMatchObject({ i2vPosts: 0, nativePosts: 0, downloads: 0 });
 });
 
 test('protection on with N8N_SSRF_ALLOWED_IP_RANGES=127.0.0.1/32: the demo succeeds', async () => {
 	server.reset();
-	const demo = await runDemo({ n8nBin, node, server, tgz, temp, label: 'ssrf-allowed', env: { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32' } });
+	const demo = await runDemo({
+		n8nBin,
+		node,
+		server,
+		tgz,
+		temp,
+		label: 'ssrf-allowed',
+		env: { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32' },
+	});
 	expect(demo.run.n8nVersion).toBe(N8N_VERSION);
 	await expectDemoSucceeded(server, demo);
 });

@@ -7,7 +7,15 @@ import path from 'node:path';
 import type { AogServer } from '../../tools/aog-server';
 import { probeVideo, type VideoProbe } from '../../tools/media';
 import { exampleCredentials, NODES, prepareWorkflow, SAMPLE_IMAGE } from '../../tools/examples';
-import { makeUserFolder, nodeOutput, REPO, runError, runWorkflow, type NodeOption, type RunWorkflowResult } from '../../tools/n8n-cli';
+import {
+	makeUserFolder,
+	nodeOutput,
+	REPO,
+	runError,
+	runWorkflow,
+	type NodeOption,
+	type RunWorkflowResult,
+} from '../../tools/n8n-cli';
 
 export const DEMO_FILE_NAME = 'sunset-push-in.mp4';
 
@@ -83,7 +91,11 @@ export async function runDemo(options: {
 		env,
 	});
 	// the community package was loaded from the user folder, where n8n installs it
-	expect(existsSync(path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-aog', 'dist', 'nodes', 'Aog', 'Aog.node.js'))).toBe(true);
+	expect(
+		existsSync(
+			path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-aog', 'dist', 'nodes', 'Aog', 'Aog.node.js'),
+		),
+	).toBe(true);
 	return { run, outputDir };
 }
 

@@ -86,7 +86,7 @@ describe('codex (nodes/Aog/Aog.node.json)', () => {
 describe('package.json, codex and credentials agree on where the project lives', () => {
 	const base = repositoryWebUrl();
 
-	it('homepage is the README, bugs are the repository\'s issues', () => {
+	it("homepage is the README, bugs are the repository's issues", () => {
 		expect(pkg.homepage).toBe(`${base}#readme`);
 		expect(pkg.bugs).toEqual({ url: `${base}/issues` });
 	});
@@ -113,7 +113,7 @@ describe('package.json, codex and credentials agree on where the project lives',
 });
 
 describe('package.json contact and contents', () => {
-	it('author names a contact email (n8n\'s scanner, valid-author)', () => {
+	it("author names a contact email (n8n's scanner, valid-author)", () => {
 		const email = typeof pkg.author === 'string' ? /<([^>]+)>/.exec(pkg.author)?.[1] : pkg.author?.email;
 		expect(email).toMatch(/^[^\s@]+@[^\s@]+\.[^\s@]+$/);
 	});

@@ -25,7 +25,9 @@ afterEach(() => [...running].forEach(killGroup));
 
 /** The runnable scripts: scripts/*.js with a node shebang (modules such as usage.js have none). */
 const scripts = readdirSync(SCRIPTS)
-	.filter((name) => name.endsWith('.js') && readFileSync(path.join(SCRIPTS, name), 'utf8').startsWith('#!/usr/bin/env node'))
+	.filter(
+		(name) => name.endsWith('.js') && readFileSync(path.join(SCRIPTS, name), 'utf8').startsWith('#!/usr/bin/env node'),
+	)
 	.sort();
 
 interface Outcome {
@@ -39,7 +41,11 @@ interface Outcome {
 function runScript(name: string, args: string[]): Promise<Outcome> {
 	const started = Date.now();
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(SCRIPTS, name), ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, [path.join(SCRIPTS, name), ...args], {
+			cwd: ROOT,
+			detached: true,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let stdout = '';
 		let stderr = '';
 		let killed = false;
@@ -61,7 +67,9 @@ function runScript(name: string, args: string[]): Promise<Outcome> {
 
 describe('every script answers --help and does nothing else', () => {
 	test('the scripts npm runs are all among them', () => {
-		const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+		const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+			scripts: Record<string, string>;
+		};
 		for (const name of ['demo', 'dev', 'bench', 'aog-server', 'screenshots']) {
 			const file = /node scripts\/([\w-]+\.js)/.exec(pkg.scripts[name])?.[1];
 			expect(scripts).toContain(file);
@@ -69,25 +77,37 @@ describe('every script answers --help and does nothing else', () => {
 		expect(scripts.length).toBeGreaterThanOrEqual(8);
 	});
 
-	test.each(scripts)('%s --help: exit 0 at once with a usage text', async (name) => {
-		const outcome = await runScript(name, ['--help']);
-		expect(outcome.killed).toBe(false);
-		expect(outcome.code).toBe(0);
-		expect(outcome.stdout).toMatch(/^Usage: /);
-		expect(outcome.stdout).toMatch(/--help/);
-		expect(outcome.stderr).toBe('');
-		expect(outcome.ms).toBeLessThan(BOUND_MS);
-	}, TEST_TIMEOUT_MS);
+	test.each(scripts)(
+		'%s --help: exit 0 at once with a usage text',
+		async (name) => {
+			const outcome = await runScript(name, ['--help']);
+			expect(outcome.killed).toBe(false);
+			expect(outcome.code).toBe(0);
+			expect(outcome.stdout).toMatch(/^Usage: /);
+			expect(outcome.stdout).toMatch(/--help/);
+			expect(outcome.stderr).toBe('');
+			expect(outcome.ms).toBeLessThan(BOUND_MS);
+		},
+		TEST_TIMEOUT_MS,
+	);
 
-	test('bench --help lists its options', async () => {
-		const { stdout } = await runScript('bench.js', ['--help']);
-		for (const option of ['--only=', '--quick', '--no-write', '--out=']) expect(stdout).toContain(option);
-	}, TEST_TIMEOUT_MS);
+	test(
+		'bench --help lists its options',
+		async () => {
+			const { stdout } = await runScript('bench.js', ['--help']);
+			for (const option of ['--only=', '--quick', '--no-write', '--out=']) expect(stdout).toContain(option);
+		},
+		TEST_TIMEOUT_MS,
+	);
 
-	test('an unknown option is refused (exit 2, the usage on stderr) instead of starting the 18-minute benchmark', async () => {
-		const outcome = await runScript('bench.js', ['--hepl']);
-		expect(outcome.killed).toBe(false);
-		expect(outcome.code).toBe(2);
-		expect(outcome.stderr).toMatch(/Unknown option --hepl[\s\S]*Usage: /);
-	}, TEST_TIMEOUT_MS);
+	test(
+		'an unknown option is refused (exit 2, the usage on stderr) instead of starting the 18-minute benchmark',
+		async () => {
+			const outcome = await runScript('bench.js', ['--hepl']);
+			expect(outcome.killed).toBe(false);
+			expect(outcome.code).toBe(2);
+			expect(outcome.stderr).toMatch(/Unknown option --hepl[\s\S]*Usage: /);
+		},
+		TEST_TIMEOUT_MS,
+	);
 });

@@ -36,13 +36,24 @@ function results(files: FileResult[]) {
 		startTime: Date.now(),
 		testResults: files.map(({ file, tests }) => ({
 			name: path.join(ROOT, file),
-			assertionResults: tests.map(([ancestorTitles, title, status]) => ({ ancestorTitles, title, status, duration: 5 })),
+			assertionResults: tests.map(([ancestorTitles, title, status]) => ({
+				ancestorTitles,
+				title,
+				status,
+				duration: 5,
+			})),
 		})),
 	};
 }
 
 const passing = (): FileResult[] => [
-	{ file: GUARDS, tests: [[['the stop button'], 'ends at once', 'passed'], [['streamed'], 'a 256 MiB video', 'passed']] },
+	{
+		file: GUARDS,
+		tests: [
+			[['the stop button'], 'ends at once', 'passed'],
+			[['streamed'], 'a 256 MiB video', 'passed'],
+		],
+	},
 	{ file: WAIT, tests: [[['abortableSleep'], '50 waits on one signal', 'passed']] },
 	{ file: 'test/nodes/Aog/http/url.test.ts', tests: [[['url'], 'something else', 'failed']] },
 ];
@@ -53,7 +64,10 @@ function check(docText: string, files: FileResult[], extra: string[] = ['--check
 	const jsonFile = path.join(dir, 'jest-results.json');
 	writeFileSync(docFile, docText);
 	writeFileSync(jsonFile, JSON.stringify(results(files)));
-	const run = spawnSync(process.execPath, [SCRIPT, ...extra, '--from', jsonFile, '--doc', docFile], { encoding: 'utf8', timeout: 30_000 });
+	const run = spawnSync(process.execPath, [SCRIPT, ...extra, '--from', jsonFile, '--doc', docFile], {
+		encoding: 'utf8',
+		timeout: 30_000,
+	});
 	return { code: run.status, stdout: run.stdout, stderr: run.stderr, doc: readFileSync(docFile, 'utf8') };
 }
 
@@ -83,7 +97,10 @@ describe('reliability-report --check --from a whole-suite jest result', () => {
 	});
 
 	test('a file the rows name is not in the run at all: exit 1, naming the file', () => {
-		const outcome = check(doc(), passing().filter((file) => file.file !== WAIT));
+		const outcome = check(
+			doc(),
+			passing().filter((file) => file.file !== WAIT),
+		);
 		expect(outcome.code).toBe(1);
 		expect(outcome.stderr).toContain(`${WAIT}: not in the jest run`);
 	});

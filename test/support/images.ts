@@ -8,7 +8,10 @@ import { cachedFile, REPO_ROOT, runFfmpegSync } from '../../tools/media/ffmpeg';
 
 export type BasicFormat = 'png' | 'jpeg' | 'bmp' | 'webp' | 'gif' | 'tiff';
 
-const BASIC: Record<BasicFormat, { ext: string; codec: string; pixFmt: string; alphaPixFmt?: string; extra?: string[] }> = {
+const BASIC: Record<
+	BasicFormat,
+	{ ext: string; codec: string; pixFmt: string; alphaPixFmt?: string; extra?: string[] }
+> = {
 	png: { ext: 'png', codec: 'png', pixFmt: 'rgb24', alphaPixFmt: 'rgba' },
 	jpeg: { ext: 'jpg', codec: 'mjpeg', pixFmt: 'yuvj444p', extra: ['-q:v', '3'] },
 	bmp: { ext: 'bmp', codec: 'bmp', pixFmt: 'bgr24', alphaPixFmt: 'bgra' },
@@ -50,12 +53,33 @@ export interface VariantOptions {
 /** A testsrc2 picture encoded with the given ffmpeg codec and pixel format (cached). */
 export function variantImage(options: VariantOptions): Buffer {
 	const { width, height, ext, codec, pixFmt, extra = [], alpha = false } = options;
-	const key = [width, height, codec, pixFmt, alpha ? 'alpha' : 'opaque', ...extra].join('-').replace(/[^A-Za-z0-9.-]/g, '_');
+	const key = [width, height, codec, pixFmt, alpha ? 'alpha' : 'opaque', ...extra]
+		.join('-')
+		.replace(/[^A-Za-z0-9.-]/g, '_');
 	const file = cachedFile('test-images', `unit-${key}.${ext}`, (temp) => {
 		// testsrc2 only makes even sizes: draw a slightly larger frame and crop it in RGBA.
 		const source = `testsrc2=size=${width + (width % 2)}x${height + (height % 2)}:rate=1`;
-		const filter = ['format=rgba', `crop=${width}:${height}:0:0`, ...(alpha ? ['colorchannelmixer=aa=0.6'] : [])].join(',');
-		runFfmpegSync(['-f', 'lavfi', '-i', source, '-vf', filter, '-frames:v', '1', '-c:v', codec, '-pix_fmt', pixFmt, ...extra, '-f', 'image2', temp]);
+		const filter = ['format=rgba', `crop=${width}:${height}:0:0`, ...(alpha ? ['colorchannelmixer=aa=0.6'] : [])].join(
+			',',
+		);
+		runFfmpegSync([
+			'-f',
+			'lavfi',
+			'-i',
+			source,
+			'-vf',
+			filter,
+			'-frames:v',
+			'1',
+			'-c:v',
+			codec,
+			'-pix_fmt',
+			pixFmt,
+			...extra,
+			'-f',
+			'image2',
+			temp,
+		]);
 	});
 	return fs.readFileSync(file);
 }

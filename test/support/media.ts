@@ -38,7 +38,18 @@ export function videoFile(spec: VideoSpec): string {
 				: spec.codec === 'libx265'
 					? ['-c:v', 'libx265', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-x265-params', 'log-level=error']
 					: ['-c:v', 'mpeg4', '-q:v', '5', '-pix_fmt', 'yuv420p'];
-		runFfmpegSync([...video, ...audio, ...maps, '-t', String(spec.seconds), ...codec, ...(spec.faststart ? ['-movflags', '+faststart'] : []), '-f', 'mp4', temp]);
+		runFfmpegSync([
+			...video,
+			...audio,
+			...maps,
+			'-t',
+			String(spec.seconds),
+			...codec,
+			...(spec.faststart ? ['-movflags', '+faststart'] : []),
+			'-f',
+			'mp4',
+			temp,
+		]);
 	});
 }
 

@@ -7,7 +7,10 @@ const crypto = require('crypto');
  * @param {unknown} value
  */
 function goJson(value) {
-	return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+	return JSON.stringify(value).replace(
+		/[<>&\u2028\u2029]/g,
+		(c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+	);
 }
 
 /** An error AOG itself answers with: the status and a {business_code, message} body. */
@@ -65,7 +68,12 @@ const AOG_ERRORS = {
 	// No DashScope key stored for the provider: AOG answers 400 with an empty object and sends nothing upstream.
 	noKeyStored: () => new AogError(400, undefined, 'no DashScope key stored'),
 	// The client's Accept-Encoding (br, deflate) was forwarded upstream and AOG cannot decode the answer.
-	initialResponseUnreadable: () => new AogError(500, 500, "failed to parse initial response: invalid character '\\x1b' looking for beginning of value"),
+	initialResponseUnreadable: () =>
+		new AogError(
+			500,
+			500,
+			"failed to parse initial response: invalid character '\\x1b' looking for beginning of value",
+		),
 	imageLost: () => new AogError(500, 500, 'middleware execution failed: image request param lost'),
 	imageTypeLost: () => new AogError(500, 500, 'middleware execution failed: image_type request param lost'),
 	unsupportedImageType: () => new AogError(500, 500, 'middleware execution failed: unsupported image type'),
@@ -99,10 +107,14 @@ const V8_TO_GO_CONTEXT = [
  * @param {string} v8Message
  */
 function goJsonParseError(text, v8Message) {
-	if (text.trim() === '' || /Unexpected end of JSON input|Unterminated string/.test(v8Message)) return 'unexpected end of JSON input';
+	if (text.trim() === '' || /Unexpected end of JSON input|Unterminated string/.test(v8Message))
+		return 'unexpected end of JSON input';
 	const position = Number((/at position (\d+)/.exec(v8Message) || [])[1] ?? text.search(/\S/));
 	if (!(position < text.length)) return 'unexpected end of JSON input';
-	const context = (V8_TO_GO_CONTEXT.find(([pattern]) => pattern.test(v8Message)) || [undefined, 'looking for beginning of value'])[1];
+	const context = (V8_TO_GO_CONTEXT.find(([pattern]) => pattern.test(v8Message)) || [
+		undefined,
+		'looking for beginning of value',
+	])[1];
 	return `invalid character ${quoteChar(text, position)} ${context}`;
 }
 
@@ -126,4 +138,13 @@ function parseJsonObject(rawText) {
 	return value;
 }
 
-module.exports = { goJson, AogError, UpstreamError, wrapUpstreamError, AOG_ERRORS, RETRY_PREFIX, parseJsonObject, goJsonParseError };
+module.exports = {
+	goJson,
+	AogError,
+	UpstreamError,
+	wrapUpstreamError,
+	AOG_ERRORS,
+	RETRY_PREFIX,
+	parseJsonObject,
+	goJsonParseError,
+};

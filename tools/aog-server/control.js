@@ -8,7 +8,10 @@
  */
 function sendJson(res, status, value) {
 	const body = JSON.stringify(value);
-	res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+	res.writeHead(status, {
+		'Content-Type': 'application/json; charset=utf-8',
+		'Content-Length': Buffer.byteLength(body),
+	});
 	res.end(body);
 }
 
@@ -48,7 +51,11 @@ const CONTROL_ROUTES = {
 function handleControl(api, ctx) {
 	const { req, res } = ctx;
 	const route = CONTROL_ROUTES[`${req.method} ${new URL(req.url || '/', 'http://control').pathname}`];
-	if (!route) return sendJson(res, 404, { error: `unknown control endpoint ${req.method} ${req.url}`, endpoints: Object.keys(CONTROL_ROUTES) });
+	if (!route)
+		return sendJson(res, 404, {
+			error: `unknown control endpoint ${req.method} ${req.url}`,
+			endpoints: Object.keys(CONTROL_ROUTES),
+		});
 	try {
 		sendJson(res, 200, route(api, parseBody(ctx.text)));
 	} catch (error) {

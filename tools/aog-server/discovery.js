@@ -8,7 +8,11 @@ const I2V_SERVICE = 'image-to-video';
 const HEALTH_BODY = { business_code: 80000, message: 'health interface call success', data: { status: 'UP' } };
 // v0.7 answers GET /version with the health body: the version cannot be read over HTTP.
 const VERSION_BODY = HEALTH_BODY;
-const ENGINE_HEALTH_BODY = { business_code: 80000, message: 'health interface call success', data: { ollama: 'DOWN', openvino: 'DOWN' } };
+const ENGINE_HEALTH_BODY = {
+	business_code: 80000,
+	message: 'health interface call success',
+	data: { ollama: 'DOWN', openvino: 'DOWN' },
+};
 
 const MODEL_LIST_ITEM = {
 	name: I2V_MODEL,
@@ -36,9 +40,30 @@ const MODEL_LIST_ITEM = {
 // /aog/v0.2/model ignores its filters and lists every model, so clients must filter by service and status.
 // Models of other services, listed whatever the image-to-video setup is.
 const OTHER_MODELS = [
-	{ model_name: 'qwen2.5:0.5b', provider_name: 'local_ollama_chat', status: 'downloaded', service_name: 'chat', service_source: 'local', is_default: true },
-	{ model_name: 'text-embedding-v3', provider_name: 'remote_aliyun_embed', status: 'downloaded', service_name: 'embed', service_source: 'remote', is_default: true },
-	{ model_name: 'wanx2.1-t2i-turbo', provider_name: 'remote_aliyun_text-to-image', status: 'downloaded', service_name: 'text-to-image', service_source: 'remote', is_default: true },
+	{
+		model_name: 'qwen2.5:0.5b',
+		provider_name: 'local_ollama_chat',
+		status: 'downloaded',
+		service_name: 'chat',
+		service_source: 'local',
+		is_default: true,
+	},
+	{
+		model_name: 'text-embedding-v3',
+		provider_name: 'remote_aliyun_embed',
+		status: 'downloaded',
+		service_name: 'embed',
+		service_source: 'remote',
+		is_default: true,
+	},
+	{
+		model_name: 'wanx2.1-t2i-turbo',
+		provider_name: 'remote_aliyun_text-to-image',
+		status: 'downloaded',
+		service_name: 'text-to-image',
+		service_source: 'remote',
+		is_default: true,
+	},
 ];
 const TIMES = { created_at: '2025-09-01T10:00:00.000000000+08:00', updated_at: '2025-09-01T10:00:00.000000000+08:00' };
 
@@ -81,7 +106,8 @@ function sendModelList(res, query, setup) {
 	 * @param {string} expected
 	 */
 	const matches = (name, expected) => !query.get(name) || query.get(name) === expected;
-	const selected = matches('service_name', I2V_SERVICE) && matches('service_source', 'remote') && matches('flavor', 'aliyun');
+	const selected =
+		matches('service_name', I2V_SERVICE) && matches('service_source', 'remote') && matches('flavor', 'aliyun');
 	const all = selected ? [{ ...MODEL_LIST_ITEM, can_select: setup.catalogueModelInstalled() }] : [];
 	const page = positiveInt(query.get('page'), 1);
 	const pageSize = positiveInt(query.get('page_size'), 10);
@@ -99,8 +125,22 @@ function sendModelList(res, query, setup) {
  * @param {import('./setup').AogSetup} setup
  */
 function sendModels(res, setup) {
-	const data = [OTHER_MODELS[0], ...setup.modelRows(), ...OTHER_MODELS.slice(1)].map((model) => ({ ...model, ...TIMES }));
+	const data = [OTHER_MODELS[0], ...setup.modelRows(), ...OTHER_MODELS.slice(1)].map((model) => ({
+		...model,
+		...TIMES,
+	}));
 	sendGoJson(res, 200, { business_code: 30000, message: 'get models success', data });
 }
 
-module.exports = { sendHealth, sendVersion, sendEngineHealth, sendModelList, sendModels, I2V_MODEL, I2V_SERVICE, HEALTH_BODY, VERSION_BODY, ENGINE_HEALTH_BODY };
+module.exports = {
+	sendHealth,
+	sendVersion,
+	sendEngineHealth,
+	sendModelList,
+	sendModels,
+	I2V_MODEL,
+	I2V_SERVICE,
+	HEALTH_BODY,
+	VERSION_BODY,
+	ENGINE_HEALTH_BODY,
+};

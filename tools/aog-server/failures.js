@@ -3,14 +3,37 @@
 
 // Generation kinds apply to POSTs on both generation routes, except those marked native-only.
 const GENERATION_KINDS = new Set([
-	'html200', 'empty200', 'malformedJson200', 'noData200', 'nonHttpData', 'empty500', 'pollExhausted',
-	'upstream', 'modelNotFound', 'serviceNotFound', 'paramLost', 'reset', 'hang', 'nativeTaskFailed', 'pollServerError', 'noKeyStored',
+	'html200',
+	'empty200',
+	'malformedJson200',
+	'noData200',
+	'nonHttpData',
+	'empty500',
+	'pollExhausted',
+	'upstream',
+	'modelNotFound',
+	'serviceNotFound',
+	'paramLost',
+	'reset',
+	'hang',
+	'nativeTaskFailed',
+	'pollServerError',
+	'noKeyStored',
 	'proxy429',
 ]);
 const NATIVE_ONLY_KINDS = new Set(['nativeTaskFailed']);
 const DOWNLOAD_KINDS = new Set([
-	'video403', 'video404', 'videoHtml', 'videoJson', 'videoTruncated', 'videoChunkedCut',
-	'videoRedirectLoop', 'videoRedirect', 'videoOversize', 'videoSlow', 'videoServerError',
+	'video403',
+	'video404',
+	'videoHtml',
+	'videoJson',
+	'videoTruncated',
+	'videoChunkedCut',
+	'videoRedirectLoop',
+	'videoRedirect',
+	'videoOversize',
+	'videoSlow',
+	'videoServerError',
 ]);
 
 /**
@@ -89,9 +112,16 @@ const UPSTREAM_DEFAULTS = {
 function upstreamDefaults(failure) {
 	const code = failure.code || 'InvalidParameter';
 	const [status, message] = UPSTREAM_DEFAULTS[code] || [400, `${code}.`];
-	const normalized = { ...failure, code, status: failure.status ?? status, message: failure.message ?? message, prefix: Boolean(failure.prefix) };
+	const normalized = {
+		...failure,
+		code,
+		status: failure.status ?? status,
+		message: failure.message ?? message,
+		prefix: Boolean(failure.prefix),
+	};
 	if (failure.retryAfter !== undefined) {
-		if (!(Number.isInteger(failure.retryAfter) && failure.retryAfter >= 0)) throw new Error(`upstream retryAfter must be whole seconds >= 0: ${JSON.stringify(failure)}`);
+		if (!(Number.isInteger(failure.retryAfter) && failure.retryAfter >= 0))
+			throw new Error(`upstream retryAfter must be whole seconds >= 0: ${JSON.stringify(failure)}`);
 	}
 	return normalized;
 }
@@ -103,17 +133,21 @@ function upstreamDefaults(failure) {
  */
 function normalizeFailure(scripted) {
 	const failure = /** @type {Failure} */ (scripted);
-	if (!failure || typeof failure.kind !== 'string') throw new Error(`scripted failure needs a "kind": ${JSON.stringify(failure)}`);
+	if (!failure || typeof failure.kind !== 'string')
+		throw new Error(`scripted failure needs a "kind": ${JSON.stringify(failure)}`);
 	const { kind } = failure;
 	if (!GENERATION_KINDS.has(kind) && !DOWNLOAD_KINDS.has(kind)) {
-		throw new Error(`unknown scripted failure kind "${kind}"; known: ${[...GENERATION_KINDS, ...DOWNLOAD_KINDS].join(', ')}`);
+		throw new Error(
+			`unknown scripted failure kind "${kind}"; known: ${[...GENERATION_KINDS, ...DOWNLOAD_KINDS].join(', ')}`,
+		);
 	}
 	if (kind === 'upstream') return upstreamDefaults(failure);
 	if (kind === 'nativeTaskFailed') {
 		return { code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.', ...failure };
 	}
 	if (kind === 'proxy429') {
-		if (failure.retryAfter !== undefined && !(Number.isInteger(failure.retryAfter) && failure.retryAfter >= 0)) throw new Error(`proxy429 retryAfter must be whole seconds >= 0: ${JSON.stringify(failure)}`);
+		if (failure.retryAfter !== undefined && !(Number.isInteger(failure.retryAfter) && failure.retryAfter >= 0))
+			throw new Error(`proxy429 retryAfter must be whole seconds >= 0: ${JSON.stringify(failure)}`);
 		return { ...failure };
 	}
 	if (kind === 'pollServerError') return { ...failure, status: Number(failure.status ?? 500) };

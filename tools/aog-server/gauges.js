@@ -54,7 +54,15 @@ class GenerationGauge {
 		view.inFlight += 1;
 		view.maxInFlight = Math.max(view.maxInFlight, view.inFlight);
 		/** @type {TrackedRequest<Route>} */
-		const record = { route, index: this.arrivals++, receivedAt: now, answeredAt: undefined, status: undefined, upstreamTasks: 0, upstreamTasksBilled: 0 };
+		const record = {
+			route,
+			index: this.arrivals++,
+			receivedAt: now,
+			answeredAt: undefined,
+			status: undefined,
+			upstreamTasks: 0,
+			upstreamTasksBilled: 0,
+		};
 		view.requests.push(record);
 		if (view.requests.length > MAX_RECORDED) view.requests.splice(0, view.requests.length - MAX_RECORDED);
 		let done = false;

@@ -20,7 +20,8 @@ const IMAGE_TYPES = new Set(['url', 'path', 'base64']);
 const IMAGE_FETCHER = 'aog-dev-server (DashScope image fetcher)';
 /** @type {Record<string, number>} */
 const RESOLUTION_HEIGHTS = { '480P': 480, '1080P': 1080 };
-const PROMPT_EXTENSION = 'The camera pushes in slowly with smooth, steady motion; soft natural light, rich detail and a calm cinematic atmosphere.';
+const PROMPT_EXTENSION =
+	'The camera pushes in slowly with smooth, steady motion; soft natural light, rich detail and a calm cinematic atmosphere.';
 
 /** @param {string} message */
 function invalidParameter(message) {
@@ -38,11 +39,13 @@ function dashScopeTime(date = new Date()) {
  */
 function forwardsUndecodableEncoding(header) {
 	if (!header) return false;
-	return String(header).split(',').some((part) => {
-		const [name, ...params] = part.trim().toLowerCase().split(';');
-		const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-		return (name.trim() === 'br' || name.trim() === 'deflate') && !(q && Number(q.slice(2)) === 0);
-	});
+	return String(header)
+		.split(',')
+		.some((part) => {
+			const [name, ...params] = part.trim().toLowerCase().split(';');
+			const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+			return (name.trim() === 'br' || name.trim() === 'deflate') && !(q && Number(q.slice(2)) === 0);
+		});
 }
 
 /**
@@ -126,7 +129,8 @@ async function loadImage(source) {
  */
 async function makeVideo(state, image, height) {
 	const syntheticBytes = state.options.syntheticVideoBytes;
-	if (syntheticBytes > 0) return { type: 'synthetic', bytes: syntheticBytes, base: await state.videoMaker.syntheticBaseBytes() };
+	if (syntheticBytes > 0)
+		return { type: 'synthetic', bytes: syntheticBytes, base: await state.videoMaker.syntheticBaseBytes() };
 	const file = await state.videoMaker.videoFor(image.bytes, image.info, height);
 	return { type: 'file', ...file };
 }
@@ -172,7 +176,9 @@ async function runTask(state, ctx, source, height, { pollFailure } = {}) {
 	} catch (error) {
 		if (state.closed) throw error;
 		state.log(`video generation failed: ${/** @type {Error} */ (error).message}`);
-		return { failed: { code: 'InternalError.Algo', message: 'An internal error occurred while generating the video.' } };
+		return {
+			failed: { code: 'InternalError.Algo', message: 'An internal error occurred while generating the video.' },
+		};
 	}
 }
 
@@ -201,7 +207,8 @@ async function handleStandardPost(state, ctx) {
 function optionalString(value, field, maxLength) {
 	if (value === undefined || value === null) return '';
 	if (typeof value !== 'string') throw invalidParameter(`Input should be a valid string: ${field}`);
-	if (value.length > maxLength) throw invalidParameter(`The length of ${field} exceeds the limit of ${maxLength} characters.`);
+	if (value.length > maxLength)
+		throw invalidParameter(`The length of ${field} exceeds the limit of ${maxLength} characters.`);
 	return value;
 }
 
@@ -222,14 +229,26 @@ function optionalBoolean(value, field, fallback) {
  * @returns {{ resolution: string; height: number; promptExtend: boolean }}
  */
 function checkNativeParameters(parameters = {}) {
-	if (typeof parameters !== 'object' || Array.isArray(parameters) || parameters === null) throw invalidParameter('Input should be a valid dictionary: parameters');
+	if (typeof parameters !== 'object' || Array.isArray(parameters) || parameters === null)
+		throw invalidParameter('Input should be a valid dictionary: parameters');
 	const resolution = parameters.resolution ?? '1080P';
-	if (!RESOLUTION_HEIGHTS[resolution]) throw invalidParameter(`The parameter resolution is invalid: ${JSON.stringify(resolution)}; supported values for ${I2V_MODEL} are 480P and 1080P.`);
-	if (parameters.duration !== undefined && parameters.duration !== 5) throw invalidParameter(`The parameter duration is invalid: ${JSON.stringify(parameters.duration)}; ${I2V_MODEL} only supports 5.`);
+	if (!RESOLUTION_HEIGHTS[resolution])
+		throw invalidParameter(
+			`The parameter resolution is invalid: ${JSON.stringify(resolution)}; supported values for ${I2V_MODEL} are 480P and 1080P.`,
+		);
+	if (parameters.duration !== undefined && parameters.duration !== 5)
+		throw invalidParameter(
+			`The parameter duration is invalid: ${JSON.stringify(parameters.duration)}; ${I2V_MODEL} only supports 5.`,
+		);
 	const { seed } = parameters;
-	if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 2147483647)) throw invalidParameter('The parameter seed must be an integer between 0 and 2147483647.');
+	if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 2147483647))
+		throw invalidParameter('The parameter seed must be an integer between 0 and 2147483647.');
 	optionalBoolean(parameters.watermark, 'watermark', false);
-	return { resolution, height: RESOLUTION_HEIGHTS[resolution], promptExtend: optionalBoolean(parameters.prompt_extend, 'prompt_extend', true) };
+	return {
+		resolution,
+		height: RESOLUTION_HEIGHTS[resolution],
+		promptExtend: optionalBoolean(parameters.prompt_extend, 'prompt_extend', true),
+	};
 }
 
 /**
@@ -241,7 +260,8 @@ function checkNativeBody(state, body) {
 	if (body.model === undefined || body.model === null || body.model === '') throw invalidParameter('Model not exist.');
 	state.setup.checkGeneration(body.model);
 	const input = body.input;
-	if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalidParameter('Field required: input');
+	if (typeof input !== 'object' || input === null || Array.isArray(input))
+		throw invalidParameter('Field required: input');
 	const prompt = optionalString(input.prompt, 'input.prompt', 800);
 	optionalString(input.negative_prompt, 'input.negative_prompt', 500);
 	return { prompt, imgUrl: input.img_url, ...checkNativeParameters(body.parameters) };
@@ -284,7 +304,13 @@ function nativeSucceeded({ taskId, submitTime, videoUrl, prompt, promptExtend, h
  */
 function nativeFailed({ taskId, submitTime, code, message }) {
 	/** @type {Record<string, string>} */
-	const output = { task_id: taskId, task_status: 'FAILED', submit_time: dashScopeTime(submitTime), scheduled_time: dashScopeTime(new Date(submitTime.getTime() + 37)), end_time: dashScopeTime() };
+	const output = {
+		task_id: taskId,
+		task_status: 'FAILED',
+		submit_time: dashScopeTime(submitTime),
+		scheduled_time: dashScopeTime(new Date(submitTime.getTime() + 37)),
+		end_time: dashScopeTime(),
+	};
 	if (code) Object.assign(output, { code, message });
 	return { request_id: crypto.randomUUID(), output };
 }
@@ -302,7 +328,11 @@ async function handleNativePost(state, ctx) {
 	const outcome = await runTask(state, ctx, { imgUrl: settings.imgUrl }, settings.height, { pollFailure: failure });
 	const taskId = crypto.randomUUID();
 	if (outcome.failed) return sendGoJsonChunked(ctx.res, 200, nativeFailed({ taskId, submitTime, ...outcome.failed }));
-	return sendGoJsonChunked(ctx.res, 200, nativeSucceeded({ taskId, submitTime, videoUrl: outcome.videoUrl, ...settings }));
+	return sendGoJsonChunked(
+		ctx.res,
+		200,
+		nativeSucceeded({ taskId, submitTime, videoUrl: outcome.videoUrl, ...settings }),
+	);
 }
 
 /**
@@ -326,7 +356,14 @@ function answerImmediateFailure(state, ctx, failure) {
 		paramLost: () => sendAogError(res, AOG_ERRORS.imageTypeLost()),
 		reset: () => ctx.dropConnection(),
 		// What a rate-limiting reverse proxy in front of AOG sends: the request never reached AOG, so no task exists.
-		proxy429: () => send(res, 429, JSON_TYPE, '{"message":"Too Many Requests"}', failure.retryAfter !== undefined ? { 'Retry-After': String(failure.retryAfter) } : {}),
+		proxy429: () =>
+			send(
+				res,
+				429,
+				JSON_TYPE,
+				'{"message":"Too Many Requests"}',
+				failure.retryAfter !== undefined ? { 'Retry-After': String(failure.retryAfter) } : {},
+			),
 		hang: () => {}, // never answer; the socket stays open until the client gives up or the server closes
 	};
 	const answer = answers[failure.kind];
@@ -356,7 +393,13 @@ async function answerTaskFailure(state, ctx, failure, route) {
 		case 'noData200':
 			return sendGoJsonChunked(res, 200, route === 'native' ? nativeFailed(task) : { id });
 		case 'nonHttpData':
-			return sendGoJsonChunked(res, 200, route === 'native' ? nativeSucceeded({ ...task, videoUrl: ftpUrl, prompt: '', promptExtend: false, height: 1080 }) : { id, data: ftpUrl });
+			return sendGoJsonChunked(
+				res,
+				200,
+				route === 'native'
+					? nativeSucceeded({ ...task, videoUrl: ftpUrl, prompt: '', promptExtend: false, height: 1080 })
+					: { id, data: ftpUrl },
+			);
 		case 'nativeTaskFailed':
 			return sendGoJsonChunked(res, 200, nativeFailed({ ...task, code: failure.code, message: failure.message }));
 		default:
@@ -430,4 +473,12 @@ function sendGenerationError(res, error) {
 	return false;
 }
 
-module.exports = { handleStandardPost, handleNativePost, sendGenerationError, dashScopeTime, forwardsUndecodableEncoding, actualPrompt, PROMPT_EXTENSION };
+module.exports = {
+	handleStandardPost,
+	handleNativePost,
+	sendGenerationError,
+	dashScopeTime,
+	forwardsUndecodableEncoding,
+	actualPrompt,
+	PROMPT_EXTENSION,
+};

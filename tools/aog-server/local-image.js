@@ -29,7 +29,8 @@ function readLocalImage(imagePath, fileRoot) {
 	} catch {
 		throw fail(`open ${imagePath}: no such file or directory`);
 	}
-	if (fileRoot && !isInside(fs.realpathSync(path.resolve(fileRoot)), real)) throw fail(`open ${imagePath}: permission denied`);
+	if (fileRoot && !isInside(fs.realpathSync(path.resolve(fileRoot)), real))
+		throw fail(`open ${imagePath}: permission denied`);
 	if (fs.statSync(real).isDirectory()) throw fail(`read ${imagePath}: is a directory`);
 	return fs.readFileSync(real);
 }

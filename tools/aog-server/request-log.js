@@ -23,7 +23,8 @@ function shortenString(text) {
 function shortenDeep(value) {
 	if (typeof value === 'string') return shortenString(value);
 	if (Array.isArray(value)) return value.map(shortenDeep);
-	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shortenDeep(item)]));
+	if (value && typeof value === 'object')
+		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shortenDeep(item)]));
 	return value;
 }
 

@@ -89,4 +89,14 @@ function sendNotFound(res) {
 	send(res, 404, 'text/plain', '404 page not found');
 }
 
-module.exports = { JSON_TYPE, HTML_TYPE, send, sendGoJson, sendGoJsonChunked, sendRawJson, sendAogError, sendHtmlTrap, sendNotFound };
+module.exports = {
+	JSON_TYPE,
+	HTML_TYPE,
+	send,
+	sendGoJson,
+	sendGoJsonChunked,
+	sendRawJson,
+	sendAogError,
+	sendHtmlTrap,
+	sendNotFound,
+};

@@ -132,13 +132,35 @@ const HOST = '127.0.0.1';
 const MAX_LOGGED_REQUESTS = 50;
 /** @type {Array<keyof AogCounters>} */
 const COUNTER_NAMES = [
-	'health', 'version', 'engineHealth', 'i2vPosts', 'nativePosts', 'modelList', 'models', 'setup', 'downloads', 'control', 'other', 'total', 'clientAborts',
-	'upstreamTasks', 'upstreamTasksBilled',
+	'health',
+	'version',
+	'engineHealth',
+	'i2vPosts',
+	'nativePosts',
+	'modelList',
+	'models',
+	'setup',
+	'downloads',
+	'control',
+	'other',
+	'total',
+	'clientAborts',
+	'upstreamTasks',
+	'upstreamTasksBilled',
 ];
 // resubmitWaitsMs: AOG's waits before re-submitting after an upstream 5xx, 2000 and 4000 ms in v0.7, compressed 100x.
 // pollCapMs: AOG's polling budget (100 polls, 500 ms apart); 0 = never gives up on its own (scripted pollExhausted only).
 /** @type {OptionsInForce} */
-const DEFAULT_OPTIONS = { generationDelayMs: 0, generationDelaysMs: [], resubmitWaitsMs: [20, 40], pollCapMs: 0, videoTtlSeconds: 86400, fileRoot: undefined, syntheticVideoBytes: 0, quiet: true };
+const DEFAULT_OPTIONS = {
+	generationDelayMs: 0,
+	generationDelaysMs: [],
+	resubmitWaitsMs: [20, 40],
+	pollCapMs: 0,
+	videoTtlSeconds: 86400,
+	fileRoot: undefined,
+	syntheticVideoBytes: 0,
+	quiet: true,
+};
 const MS_LISTS = new Set(['generationDelaysMs', 'resubmitWaitsMs']);
 /** @type {Partial<Record<keyof AogCounters, 'standard' | 'native'>>} */
 const GENERATION_ROUTES = { i2vPosts: 'standard', nativePosts: 'native' };
@@ -155,11 +177,25 @@ function mergeOptions(current, patch = {}) {
 	/** @type {Record<string, any>} */
 	const merged = { ...current };
 	for (const [name, value] of Object.entries(patch)) {
-		if (!(name in DEFAULT_OPTIONS)) throw new Error(`unknown option "${name}"; known: ${Object.keys(DEFAULT_OPTIONS).join(', ')}`);
-		if (NUMBER_OPTIONS.has(name) && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw new Error(`option ${name} must be a number >= 0`);
-		if (MS_LISTS.has(name) && !(Array.isArray(value) && value.every((ms) => typeof ms === 'number' && Number.isFinite(ms) && ms >= 0))) throw new Error(`option ${name} must be an array of numbers >= 0`);
-		if (name === 'fileRoot' && value !== undefined && value !== null && typeof value !== 'string') throw new Error('option fileRoot must be a folder path or null');
-		merged[name] = name === 'quiet' ? Boolean(value) : name === 'fileRoot' ? value ?? undefined : MS_LISTS.has(name) ? [...value] : value;
+		if (!(name in DEFAULT_OPTIONS))
+			throw new Error(`unknown option "${name}"; known: ${Object.keys(DEFAULT_OPTIONS).join(', ')}`);
+		if (NUMBER_OPTIONS.has(name) && !(typeof value === 'number' && Number.isFinite(value) && value >= 0))
+			throw new Error(`option ${name} must be a number >= 0`);
+		if (
+			MS_LISTS.has(name) &&
+			!(Array.isArray(value) && value.every((ms) => typeof ms === 'number' && Number.isFinite(ms) && ms >= 0))
+		)
+			throw new Error(`option ${name} must be an array of numbers >= 0`);
+		if (name === 'fileRoot' && value !== undefined && value !== null && typeof value !== 'string')
+			throw new Error('option fileRoot must be a folder path or null');
+		merged[name] =
+			name === 'quiet'
+				? Boolean(value)
+				: name === 'fileRoot'
+					? (value ?? undefined)
+					: MS_LISTS.has(name)
+						? [...value]
+						: value;
 	}
 	return /** @type {OptionsInForce} */ (merged);
 }
@@ -192,13 +228,17 @@ function route(method, pathname) {
 		'PUT /aog/v0.2/service_provider': ['setup', handleProviderUpdate],
 		'POST /aog/v0.2/services/image-to-video': ['i2vPosts', handleStandardPost],
 		'POST /aog/v0.2/api_flavors/aliyun/v1/image-to-video': ['nativePosts', handleNativePost],
-		'GET /aog/v0.2/control_panel/modellist': ['modelList', (state, ctx) => sendModelList(ctx.res, ctx.query, state.setup)],
+		'GET /aog/v0.2/control_panel/modellist': [
+			'modelList',
+			(state, ctx) => sendModelList(ctx.res, ctx.query, state.setup),
+		],
 		'GET /aog/v0.2/model': ['models', (state, ctx) => sendModels(ctx.res, state.setup)],
 	})[`${method} ${pathname}`];
 	if (known) return known;
 	if (pathname.startsWith('/videos/')) return [method === 'GET' ? 'downloads' : 'other', handleVideo];
 	// AOG's control panel catches every other /aog/v0.2/ path and method: a 200 text/html trap.
-	if (pathname === '/aog/v0.2' || pathname.startsWith('/aog/v0.2/')) return ['other', (state, ctx) => sendHtmlTrap(ctx.res)];
+	if (pathname === '/aog/v0.2' || pathname.startsWith('/aog/v0.2/'))
+		return ['other', (state, ctx) => sendHtmlTrap(ctx.res)];
 	return ['other', (state, ctx) => sendNotFound(ctx.res)]; // gin's 404 page not found, text/plain
 }
 
@@ -252,7 +292,8 @@ function createState(options, setUp) {
  */
 function recordRequest(state, req, text) {
 	state.lastRequests.push({ method: req.method, path: req.url, headers: { ...req.headers }, body: describeBody(text) });
-	if (state.lastRequests.length > MAX_LOGGED_REQUESTS) state.lastRequests.splice(0, state.lastRequests.length - MAX_LOGGED_REQUESTS);
+	if (state.lastRequests.length > MAX_LOGGED_REQUESTS)
+		state.lastRequests.splice(0, state.lastRequests.length - MAX_LOGGED_REQUESTS);
 }
 
 /**
@@ -264,7 +305,11 @@ function logWhenDone(state, req, res) {
 	if (state.options.quiet && !DEBUG_TO_STDERR) return;
 	const started = Date.now();
 	if (DEBUG_TO_STDERR) state.log(`${req.method} ${req.url.slice(0, 120)} received`);
-	res.on('close', () => state.log(`${req.method} ${req.url.slice(0, 120)} -> ${res.headersSent ? res.statusCode : 'no answer'} (${Date.now() - started} ms)`));
+	res.on('close', () =>
+		state.log(
+			`${req.method} ${req.url.slice(0, 120)} -> ${res.headersSent ? res.statusCode : 'no answer'} (${Date.now() - started} ms)`,
+		),
+	);
 }
 
 /**
@@ -279,8 +324,7 @@ function answerUnexpected(state, res, caught) {
 	if (res.headersSent) {
 		res.serverDropped = true;
 		res.destroy();
-	}
-	else sendGoJson(res, 500, { business_code: 500, message: String(error.message || error) });
+	} else sendGoJson(res, 500, { business_code: 500, message: String(error.message || error) });
 }
 
 /**
@@ -298,7 +342,8 @@ async function handleRequest(state, api, req, res) {
 	const generation = GENERATION_ROUTES[counter] ? state.generation.track(GENERATION_ROUTES[counter], res) : undefined;
 	// A connection closed before the answer was complete, by the client (not by a scripted reset or cut).
 	res.on('close', () => {
-		if (counter !== 'control' && !res.writableFinished && !res.serverDropped && !state.closed) state.counters.clientAborts += 1;
+		if (counter !== 'control' && !res.writableFinished && !res.serverDropped && !state.closed)
+			state.counters.clientAborts += 1;
 	});
 	const { text, tooLarge } = await readBody(req);
 	const dropConnection = () => {
@@ -360,14 +405,22 @@ async function closeServer(state, server) {
 function createApi(state, server) {
 	/** @type {AogServer} */
 	const api = {
-		get url() { return state.url; },
-		get port() { return Number(new URL(state.url).port); },
+		get url() {
+			return state.url;
+		},
+		get port() {
+			return Number(new URL(state.url).port);
+		},
 		counters: state.counters,
 		lastRequests: state.lastRequests,
 		encoderStats: state.videoMaker.stats,
 		generation: state.generation.view,
-		get setup() { return state.setup.view; },
-		get options() { return { ...state.options }; },
+		get setup() {
+			return state.setup.view;
+		},
+		get options() {
+			return { ...state.options };
+		},
 		resetCounters: () => {
 			zeroCounters(state.counters);
 			state.generation.reset();
@@ -397,7 +450,10 @@ function createApi(state, server) {
  */
 async function startAogServer(startOptions = {}) {
 	const { port = 0, setUp = true, ...rest } = startOptions;
-	const state = createState(mergeOptions(DEFAULT_OPTIONS, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined))), setUp !== false);
+	const state = createState(
+		mergeOptions(DEFAULT_OPTIONS, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined))),
+		setUp !== false,
+	);
 	const server = http.createServer();
 	const api = createApi(state, server);
 	server.on('connection', (socket) => {
@@ -405,7 +461,9 @@ async function startAogServer(startOptions = {}) {
 		socket.on('close', () => state.sockets.delete(socket));
 	});
 	server.on('request', (req, res) => {
-		handleRequest(state, api, /** @type {Ctx['req']} */ (req), res).catch((error) => answerUnexpected(state, res, error));
+		handleRequest(state, api, /** @type {Ctx['req']} */ (req), res).catch((error) =>
+			answerUnexpected(state, res, error),
+		);
 	});
 	state.url = `http://${HOST}:${await listen(server, port)}`;
 	return api;

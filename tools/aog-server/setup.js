@@ -43,7 +43,12 @@ class AogSetup {
 	/** @returns {AogSetupView} */
 	get view() {
 		const { provider } = this;
-		return { serviceInstalled: Boolean(provider), keyStored: Boolean(provider && provider.apiKey), models: provider ? [...provider.models] : [], apiKey: provider ? provider.apiKey : undefined };
+		return {
+			serviceInstalled: Boolean(provider),
+			keyStored: Boolean(provider && provider.apiKey),
+			models: provider ? [...provider.models] : [],
+			apiKey: provider ? provider.apiKey : undefined,
+		};
 	}
 
 	/**
@@ -52,7 +57,8 @@ class AogSetup {
 	 */
 	checkGeneration(model) {
 		const name = model === undefined || model === null || model === '' ? I2V_MODEL : model;
-		if (!this.provider || typeof name !== 'string' || !this.provider.models.includes(name)) throw AOG_ERRORS.modelNotFound();
+		if (!this.provider || typeof name !== 'string' || !this.provider.models.includes(name))
+			throw AOG_ERRORS.modelNotFound();
 		if (!this.provider.apiKey) throw AOG_ERRORS.noKeyStored();
 		return name;
 	}
@@ -60,7 +66,14 @@ class AogSetup {
 	/** Rows of GET /aog/v0.2/model for image-to-video. */
 	modelRows() {
 		if (!this.provider) return [];
-		return this.provider.models.map((name, index) => ({ model_name: name, provider_name: PROVIDER_NAME, status: 'downloaded', service_name: I2V_SERVICE, service_source: 'remote', is_default: index === 0 }));
+		return this.provider.models.map((name, index) => ({
+			model_name: name,
+			provider_name: PROVIDER_NAME,
+			status: 'downloaded',
+			service_name: I2V_SERVICE,
+			service_source: 'remote',
+			is_default: index === 0,
+		}));
 	}
 
 	/** The control panel's catalogue model is selectable once its row exists. */
@@ -74,7 +87,8 @@ class AogSetup {
 	 * @param {Record<string, any>} body
 	 */
 	install(body) {
-		if (body.service_name !== I2V_SERVICE || body.service_source !== 'remote' || body.api_flavor !== 'aliyun') throw SETUP_ERRORS.badRequest();
+		if (body.service_name !== I2V_SERVICE || body.service_source !== 'remote' || body.api_flavor !== 'aliyun')
+			throw SETUP_ERRORS.badRequest();
 		if (!this.provider) this.provider = { models: [I2V_MODEL], apiKey: undefined, url: DASHSCOPE_URL };
 		throw SETUP_ERRORS.alreadyExists();
 	}
@@ -84,7 +98,15 @@ class AogSetup {
 	 * @param {Record<string, any>} body
 	 */
 	updateProvider(body) {
-		if (typeof body.auth_key !== 'string' || (body.models !== undefined && !(Array.isArray(body.models) && body.models.every((/** @type {unknown} */ m) => typeof m === 'string' && m !== '')))) throw SETUP_ERRORS.badRequest();
+		if (
+			typeof body.auth_key !== 'string' ||
+			(body.models !== undefined &&
+				!(
+					Array.isArray(body.models) &&
+					body.models.every((/** @type {unknown} */ m) => typeof m === 'string' && m !== '')
+				))
+		)
+			throw SETUP_ERRORS.badRequest();
 		if (body.provider_name !== PROVIDER_NAME || !this.provider) throw SETUP_ERRORS.providerInvalid();
 		let auth;
 		try {

@@ -8,13 +8,16 @@
  * @returns {(ms: number) => Promise<void>}
  */
 function sleeper(timers) {
-	return (ms) => (ms > 0 ? new Promise((resolve) => {
-		const timer = setTimeout(() => {
-			timers.delete(timer);
-			resolve();
-		}, ms);
-		timers.add(timer);
-	}) : Promise.resolve());
+	return (ms) =>
+		ms > 0
+			? new Promise((resolve) => {
+					const timer = setTimeout(() => {
+						timers.delete(timer);
+						resolve();
+					}, ms);
+					timers.add(timer);
+				})
+			: Promise.resolve();
 }
 
 module.exports = { sleeper };

@@ -101,7 +101,10 @@ async function serveVideo(state, ctx, token) {
  * @param {string} location
  */
 function redirect(res, location) {
-	send(res, 302, HTML_TYPE, `<html><body>302 Found: <a href="${location}">moved here</a></body></html>`, { Location: location, Server: 'AliyunOSS' });
+	send(res, 302, HTML_TYPE, `<html><body>302 Found: <a href="${location}">moved here</a></body></html>`, {
+		Location: location,
+		Server: 'AliyunOSS',
+	});
 }
 
 /**
@@ -179,18 +182,35 @@ async function applyDownloadFailure(state, ctx, token, failure) {
 		case 'video404':
 			return sendNoSuchKey(res, token);
 		case 'videoHtml':
-			return send(res, 200, HTML_TYPE, '<!doctype html><html><head><title>Sign in to continue</title></head><body><h1>Network login required</h1></body></html>');
+			return send(
+				res,
+				200,
+				HTML_TYPE,
+				'<!doctype html><html><head><title>Sign in to continue</title></head><body><h1>Network login required</h1></body></html>',
+			);
 		case 'videoJson':
-			return send(res, 200, JSON_TYPE, JSON.stringify({ code: 'AccessDenied', message: 'The bucket you access does not belong to you.' }));
+			return send(
+				res,
+				200,
+				JSON_TYPE,
+				JSON.stringify({ code: 'AccessDenied', message: 'The bucket you access does not belong to you.' }),
+			);
 		case 'videoRedirectLoop':
 			state.loopingUrls.add(req.url);
 			return redirect(res, new URL(req.url, state.url).href);
 		case 'videoRedirect':
-			return Number(failure.times) > 0 ? redirect(res, withHop(state, req, 1, Number(failure.times))) : serveVideo(state, ctx, token);
+			return Number(failure.times) > 0
+				? redirect(res, withHop(state, req, 1, Number(failure.times)))
+				: serveVideo(state, ctx, token);
 		case 'videoOversize':
 			return sendOversize(state, ctx, failure);
 		case 'videoServerError':
-			return sendOssError(res, Number(failure.status), 'InternalError', 'We encountered an internal error. Please try again.');
+			return sendOssError(
+				res,
+				Number(failure.status),
+				'InternalError',
+				'We encountered an internal error. Please try again.',
+			);
 	}
 	if (!entry) return serveVideo(state, ctx, token);
 	if (failure.kind === 'videoTruncated') return sendCut(ctx, entry, true);

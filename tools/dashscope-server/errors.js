@@ -9,10 +9,19 @@ const ERROR_DEFAULTS = {
 	...UPSTREAM_DEFAULTS,
 	'AccessDenied.Unpurchased': [403, 'Access to model denied. Please make sure you are eligible for using the model.'],
 	'Model.AccessDenied': [403, 'Model access denied.'],
-	'AllocationQuota.FreeTierOnly': [403, 'The free tier of the model has been exhausted. If you wish to continue access the model on a paid basis, please disable the "use free tier only" mode in the management console.'],
+	'AllocationQuota.FreeTierOnly': [
+		403,
+		'The free tier of the model has been exhausted. If you wish to continue access the model on a paid basis, please disable the "use free tier only" mode in the management console.',
+	],
 	ModelNotFound: [404, 'Model not exist.'],
-	'Throttling.BurstRate': [429, 'Request rate increased too quickly. To ensure system stability, please adjust your client logic to scale requests more smoothly over time.'],
-	'InternalError.Timeout': [500, 'An internal timeout error has occured during execution, please try again later or contact service support.'],
+	'Throttling.BurstRate': [
+		429,
+		'Request rate increased too quickly. To ensure system stability, please adjust your client logic to scale requests more smoothly over time.',
+	],
+	'InternalError.Timeout': [
+		500,
+		'An internal timeout error has occured during execution, please try again later or contact service support.',
+	],
 	'InternalError.Algo': [500, 'An internal error occurred while generating the video.'],
 	SystemError: [500, 'An system error has occured, please try again later.'],
 	ModelServiceFailed: [500, 'Failed to request model service.'],
@@ -25,7 +34,17 @@ const ERROR_DEFAULTS = {
 
 // The code a scripted answer gets when only its status is given.
 /** @type {Record<number, string>} */
-const CODE_FOR_STATUS = { 400: 'InvalidParameter', 401: 'InvalidApiKey', 403: 'AccessDenied', 404: 'ModelNotFound', 429: 'Throttling', 500: 'InternalError', 502: 'ServiceUnavailable', 503: 'ServiceUnavailable', 504: 'RequestTimeOut' };
+const CODE_FOR_STATUS = {
+	400: 'InvalidParameter',
+	401: 'InvalidApiKey',
+	403: 'AccessDenied',
+	404: 'ModelNotFound',
+	429: 'Throttling',
+	500: 'InternalError',
+	502: 'ServiceUnavailable',
+	503: 'ServiceUnavailable',
+	504: 'RequestTimeOut',
+};
 
 const ERROR_CODES = Object.keys(ERROR_DEFAULTS);
 
@@ -51,7 +70,10 @@ class ApiError extends Error {
  * @returns {{ status: number; code: string; message: string }}
  */
 function errorDefaults({ status, code, message }) {
-	const finalCode = code || (status !== undefined && CODE_FOR_STATUS[status]) || (Number(status) >= 500 ? 'InternalError' : 'InvalidParameter');
+	const finalCode =
+		code ||
+		(status !== undefined && CODE_FOR_STATUS[status]) ||
+		(Number(status) >= 500 ? 'InternalError' : 'InvalidParameter');
 	const [defaultStatus, defaultMessage] = ERROR_DEFAULTS[finalCode] || [400, `${finalCode}.`];
 	return { status: status ?? defaultStatus, code: finalCode, message: message ?? defaultMessage };
 }
@@ -96,4 +118,14 @@ function sendApiError(res, error) {
 	sendJson(res, error.status, { code: error.code, message: error.message, request_id: requestId() }, headers);
 }
 
-module.exports = { ApiError, ERROR_DEFAULTS, ERROR_CODES, errorDefaults, apiError, invalidParameter, requestId, sendJson, sendApiError };
+module.exports = {
+	ApiError,
+	ERROR_DEFAULTS,
+	ERROR_CODES,
+	errorDefaults,
+	apiError,
+	invalidParameter,
+	requestId,
+	sendJson,
+	sendApiError,
+};

@@ -42,7 +42,10 @@ async function loadRemoteImage(url) {
 	try {
 		bytes = await downloadImage(url, IMAGE_FETCHER);
 	} catch (error) {
-		throw apiError('InvalidParameter.DataInspection', `Unable to download the media resource during the data inspection process: ${/** @type {Error} */ (error).message} (url: ${url})`);
+		throw apiError(
+			'InvalidParameter.DataInspection',
+			`Unable to download the media resource during the data inspection process: ${/** @type {Error} */ (error).message} (url: ${url})`,
+		);
 	}
 	try {
 		return { bytes, info: checkDashScopeImage(bytes) };

@@ -40,16 +40,84 @@ const INTERNATIONAL = ['singapore', 'virginia'];
 // body: 'img_url' (wan2.1 – wan2.6) or 'media' (wan2.7). regions: where the name exists (all when absent).
 /** @type {Record<string, ModelSpec>} */
 const MODELS = {
-	'wan2.2-i2v-plus': { body: 'img_url', resolutions: ['480P', '1080P'], durations: [5], resolution: '1080P', promptMax: 800 },
-	'wan2.2-i2v-flash': { body: 'img_url', resolutions: ['480P', '720P', '1080P'], durations: [5], resolution: '720P', promptMax: 800 },
-	'wan2.5-i2v-preview': { body: 'img_url', resolutions: ['480P', '720P', '1080P'], durations: [5, 10], resolution: '1080P', promptMax: 2000, audio: true },
-	'wan2.6-i2v': { body: 'img_url', resolutions: ['720P', '1080P'], durations: range(2, 15), resolution: '1080P', promptMax: 2000, audio: true },
-	'wan2.6-i2v-flash': { body: 'img_url', resolutions: ['720P', '1080P'], durations: range(2, 15), resolution: '1080P', promptMax: 2000, audio: true },
-	'wan2.7-i2v': { body: 'media', resolutions: ['720P', '1080P'], durations: range(2, 15), resolution: '1080P', promptMax: 2000, audio: true },
-	'wanx2.1-i2v-turbo': { body: 'img_url', resolutions: ['480P', '720P'], durations: [3, 4, 5], resolution: '720P', promptMax: 800, regions: ['beijing'] },
-	'wanx2.1-i2v-plus': { body: 'img_url', resolutions: ['720P'], durations: [5], resolution: '720P', promptMax: 800, regions: ['beijing'] },
-	'wan2.1-i2v-turbo': { body: 'img_url', resolutions: ['480P', '720P'], durations: [3, 4, 5], resolution: '720P', promptMax: 800, regions: INTERNATIONAL },
-	'wan2.1-i2v-plus': { body: 'img_url', resolutions: ['720P'], durations: [5], resolution: '720P', promptMax: 800, regions: INTERNATIONAL },
+	'wan2.2-i2v-plus': {
+		body: 'img_url',
+		resolutions: ['480P', '1080P'],
+		durations: [5],
+		resolution: '1080P',
+		promptMax: 800,
+	},
+	'wan2.2-i2v-flash': {
+		body: 'img_url',
+		resolutions: ['480P', '720P', '1080P'],
+		durations: [5],
+		resolution: '720P',
+		promptMax: 800,
+	},
+	'wan2.5-i2v-preview': {
+		body: 'img_url',
+		resolutions: ['480P', '720P', '1080P'],
+		durations: [5, 10],
+		resolution: '1080P',
+		promptMax: 2000,
+		audio: true,
+	},
+	'wan2.6-i2v': {
+		body: 'img_url',
+		resolutions: ['720P', '1080P'],
+		durations: range(2, 15),
+		resolution: '1080P',
+		promptMax: 2000,
+		audio: true,
+	},
+	'wan2.6-i2v-flash': {
+		body: 'img_url',
+		resolutions: ['720P', '1080P'],
+		durations: range(2, 15),
+		resolution: '1080P',
+		promptMax: 2000,
+		audio: true,
+	},
+	'wan2.7-i2v': {
+		body: 'media',
+		resolutions: ['720P', '1080P'],
+		durations: range(2, 15),
+		resolution: '1080P',
+		promptMax: 2000,
+		audio: true,
+	},
+	'wanx2.1-i2v-turbo': {
+		body: 'img_url',
+		resolutions: ['480P', '720P'],
+		durations: [3, 4, 5],
+		resolution: '720P',
+		promptMax: 800,
+		regions: ['beijing'],
+	},
+	'wanx2.1-i2v-plus': {
+		body: 'img_url',
+		resolutions: ['720P'],
+		durations: [5],
+		resolution: '720P',
+		promptMax: 800,
+		regions: ['beijing'],
+	},
+	'wan2.1-i2v-turbo': {
+		body: 'img_url',
+		resolutions: ['480P', '720P'],
+		durations: [3, 4, 5],
+		resolution: '720P',
+		promptMax: 800,
+		regions: INTERNATIONAL,
+	},
+	'wan2.1-i2v-plus': {
+		body: 'img_url',
+		resolutions: ['720P'],
+		durations: [5],
+		resolution: '720P',
+		promptMax: 800,
+		regions: INTERNATIONAL,
+	},
 };
 
 /**
@@ -57,7 +125,10 @@ const MODELS = {
  * @param {string} region
  */
 function modelsOf(region) {
-	return Object.keys(MODELS).filter((name) => { const { regions } = MODELS[name]; return !regions || regions.includes(/** @type {Region} */ (region)); });
+	return Object.keys(MODELS).filter((name) => {
+		const { regions } = MODELS[name];
+		return !regions || regions.includes(/** @type {Region} */ (region));
+	});
 }
 
 /**
@@ -77,7 +148,8 @@ function isObject(value) {
 function optionalString(value, field, maxLength) {
 	if (value === undefined || value === null) return '';
 	if (typeof value !== 'string') throw invalidParameter(`Input should be a valid string: ${field}`);
-	if (maxLength !== undefined && value.length > maxLength) throw invalidParameter(`The length of ${field} exceeds the limit of ${maxLength} characters.`);
+	if (maxLength !== undefined && value.length > maxLength)
+		throw invalidParameter(`The length of ${field} exceeds the limit of ${maxLength} characters.`);
 	return value;
 }
 
@@ -99,29 +171,51 @@ function optionalBoolean(value, field, fallback) {
  * @param {unknown} parameters
  */
 function checkParameters(name, model, parameters) {
-	if (parameters !== undefined && parameters !== null && !isObject(parameters)) throw invalidParameter('Input should be a valid dictionary: parameters');
+	if (parameters !== undefined && parameters !== null && !isObject(parameters))
+		throw invalidParameter('Input should be a valid dictionary: parameters');
 	const p = parameters || {};
 	/** @type {Resolution} */
 	const resolution = p.resolution ?? model.resolution;
 	if (!model.resolutions.includes(resolution)) {
-		throw invalidParameter(`The parameter parameters.resolution is invalid: ${JSON.stringify(resolution)} is not supported by ${name} (allowed: ${model.resolutions.join(', ')}).`);
+		throw invalidParameter(
+			`The parameter parameters.resolution is invalid: ${JSON.stringify(resolution)} is not supported by ${name} (allowed: ${model.resolutions.join(', ')}).`,
+		);
 	}
 	/** @type {number} */
 	const duration = p.duration ?? 5;
 	if (!model.durations.includes(duration)) {
-		const allowed = model.durations.length > 3 ? `${model.durations[0]}-${model.durations[model.durations.length - 1]}` : model.durations.join(', ');
-		throw invalidParameter(`The parameter parameters.duration is invalid: ${JSON.stringify(duration)} is not supported by ${name} (allowed: ${allowed}).`);
+		const allowed =
+			model.durations.length > 3
+				? `${model.durations[0]}-${model.durations[model.durations.length - 1]}`
+				: model.durations.join(', ');
+		throw invalidParameter(
+			`The parameter parameters.duration is invalid: ${JSON.stringify(duration)} is not supported by ${name} (allowed: ${allowed}).`,
+		);
 	}
 	const { seed } = p;
-	if (seed !== undefined && seed !== null && !(Number.isInteger(seed) && seed >= 0 && seed <= 2147483647)) throw invalidParameter('The parameter parameters.seed must be an integer between 0 and 2147483647.');
+	if (seed !== undefined && seed !== null && !(Number.isInteger(seed) && seed >= 0 && seed <= 2147483647))
+		throw invalidParameter('The parameter parameters.seed must be an integer between 0 and 2147483647.');
 	const promptExtend = optionalBoolean(p.prompt_extend, 'parameters.prompt_extend', true);
 	optionalBoolean(p.watermark, 'parameters.watermark', false);
 	const audio = optionalBoolean(p.audio, 'parameters.audio', Boolean(model.audio));
 	if (p.shot_type !== undefined && p.shot_type !== null) {
-		if (!['single', 'multi'].includes(p.shot_type)) throw invalidParameter(`The parameter parameters.shot_type is invalid: ${JSON.stringify(p.shot_type)} (allowed: single, multi).`);
-		if (p.shot_type === 'multi' && !promptExtend) throw invalidParameter('The parameter parameters.shot_type "multi" requires parameters.prompt_extend to be true.');
+		if (!['single', 'multi'].includes(p.shot_type))
+			throw invalidParameter(
+				`The parameter parameters.shot_type is invalid: ${JSON.stringify(p.shot_type)} (allowed: single, multi).`,
+			);
+		if (p.shot_type === 'multi' && !promptExtend)
+			throw invalidParameter(
+				'The parameter parameters.shot_type "multi" requires parameters.prompt_extend to be true.',
+			);
 	}
-	return { resolution, height: RESOLUTION_HEIGHTS[resolution], duration, promptExtend, seed: /** @type {number | undefined} */ (seed ?? undefined), audio: Boolean(model.audio) && audio };
+	return {
+		resolution,
+		height: RESOLUTION_HEIGHTS[resolution],
+		duration,
+		promptExtend,
+		seed: /** @type {number | undefined} */ (seed ?? undefined),
+		audio: Boolean(model.audio) && audio,
+	};
 }
 
 /**
@@ -134,14 +228,19 @@ function checkParameters(name, model, parameters) {
  */
 function imageSource(name, model, input) {
 	if (model.body === 'media') {
-		if (input.media === undefined && typeof input.img_url === 'string') return { mismatch: `The model ${name} requires input.media (a first_frame item); input.img_url is not supported.` };
+		if (input.media === undefined && typeof input.img_url === 'string')
+			return {
+				mismatch: `The model ${name} requires input.media (a first_frame item); input.img_url is not supported.`,
+			};
 		if (!Array.isArray(input.media)) throw invalidParameter('Field required: input.media');
 		const first = input.media.find((/** @type {unknown} */ item) => isObject(item) && item.type === 'first_frame');
 		if (!first) throw invalidParameter('input.media must contain an item of type first_frame.');
-		if (typeof first.url !== 'string' || first.url === '') throw invalidParameter('Field required: input.media[first_frame].url');
+		if (typeof first.url !== 'string' || first.url === '')
+			throw invalidParameter('Field required: input.media[first_frame].url');
 		return { url: first.url };
 	}
-	if (input.img_url === undefined || input.img_url === null || input.img_url === '') throw invalidParameter('Field required: input.img_url');
+	if (input.img_url === undefined || input.img_url === null || input.img_url === '')
+		throw invalidParameter('Field required: input.img_url');
 	if (typeof input.img_url !== 'string') throw invalidParameter('Input should be a valid string: input.img_url');
 	return { url: input.img_url };
 }
@@ -154,7 +253,8 @@ function imageSource(name, model, input) {
  */
 function checkSubmitBody(body, region) {
 	if (!isObject(body)) throw invalidParameter('The request body must be a JSON object.');
-	if (body.model === undefined || body.model === null || body.model === '') throw invalidParameter('Field required: model');
+	if (body.model === undefined || body.model === null || body.model === '')
+		throw invalidParameter('Field required: model');
 	const name = body.model;
 	if (typeof name !== 'string' || !modelsOf(region).includes(name)) throw apiError('ModelNotFound', 'Model not exist.');
 	const model = MODELS[name];
@@ -164,7 +264,13 @@ function checkSubmitBody(body, region) {
 	const rawPrompt = optionalString(input.prompt, 'input.prompt', model.promptMax > 800 ? model.promptMax : undefined);
 	const prompt = rawPrompt.slice(0, model.promptMax);
 	const negativePrompt = optionalString(input.negative_prompt, 'input.negative_prompt', 500);
-	return { model: name, prompt, negativePrompt, source: imageSource(name, model, input), ...checkParameters(name, model, body.parameters) };
+	return {
+		model: name,
+		prompt,
+		negativePrompt,
+		source: imageSource(name, model, input),
+		...checkParameters(name, model, body.parameters),
+	};
 }
 
 module.exports = { MODELS, RESOLUTION_HEIGHTS, modelsOf, checkSubmitBody };

@@ -66,7 +66,21 @@ const { errorDefaults } = require('./errors');
 const REQUEST_TARGETS = new Set(['submit', 'poll', 'cancel', 'list', 'download']);
 const OUTCOMES = new Set(['SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN']);
 const TASK_FIELDS = new Set(['on', 'outcome', 'code', 'message', 'pendingMs', 'runningMs']);
-const REQUEST_FIELDS = new Set(['on', 'status', 'code', 'message', 'retryAfter', 'body', 'contentType', 'drop', 'hang', 'times', 'taskId', 'createsTask', 'holdUntilArrivals']);
+const REQUEST_FIELDS = new Set([
+	'on',
+	'status',
+	'code',
+	'message',
+	'retryAfter',
+	'body',
+	'contentType',
+	'drop',
+	'hang',
+	'times',
+	'taskId',
+	'createsTask',
+	'holdUntilArrivals',
+]);
 /** @type {Record<number, string>} */
 const OSS_CODES = { 403: 'AccessDenied', 404: 'NoSuchKey' };
 
@@ -84,7 +98,8 @@ function fail(entry, why) {
  * @param {Set<string>} allowed
  */
 function checkFields(entry, allowed) {
-	for (const name of Object.keys(entry)) if (!allowed.has(name)) fail(entry, `unknown field "${name}"; known: ${[...allowed].join(', ')}`);
+	for (const name of Object.keys(entry))
+		if (!allowed.has(name)) fail(entry, `unknown field "${name}"; known: ${[...allowed].join(', ')}`);
 }
 
 /**
@@ -93,7 +108,8 @@ function checkFields(entry, allowed) {
  */
 function checkMs(entry, name) {
 	const value = entry[name];
-	if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) fail(entry, `${name} must be a number >= 0`);
+	if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0))
+		fail(entry, `${name} must be a number >= 0`);
 }
 
 /**
@@ -123,23 +139,36 @@ function normalizeRequest(entry) {
 	checkFields(entry, REQUEST_FIELDS);
 	const times = entry.times ?? 1;
 	if (!(Number.isInteger(times) && times >= 1)) fail(entry, 'times must be an integer >= 1');
-	if (entry.retryAfter !== undefined && !(Number.isInteger(entry.retryAfter) && entry.retryAfter >= 0)) fail(entry, 'retryAfter must be whole seconds >= 0');
-	if (entry.holdUntilArrivals !== undefined && (entry.on !== 'submit' || !(Number.isInteger(entry.holdUntilArrivals) && entry.holdUntilArrivals >= 1))) fail(entry, 'holdUntilArrivals is a whole number >= 1, for submit entries only');
-	if (entry.createsTask !== undefined && entry.on !== 'submit') fail(entry, 'createsTask applies to submit entries only');
-	if (entry.taskId !== undefined && !['poll', 'cancel', 'download'].includes(entry.on)) fail(entry, 'taskId applies to poll, cancel and download entries only');
+	if (entry.retryAfter !== undefined && !(Number.isInteger(entry.retryAfter) && entry.retryAfter >= 0))
+		fail(entry, 'retryAfter must be whole seconds >= 0');
+	if (
+		entry.holdUntilArrivals !== undefined &&
+		(entry.on !== 'submit' || !(Number.isInteger(entry.holdUntilArrivals) && entry.holdUntilArrivals >= 1))
+	)
+		fail(entry, 'holdUntilArrivals is a whole number >= 1, for submit entries only');
+	if (entry.createsTask !== undefined && entry.on !== 'submit')
+		fail(entry, 'createsTask applies to submit entries only');
+	if (entry.taskId !== undefined && !['poll', 'cancel', 'download'].includes(entry.on))
+		fail(entry, 'taskId applies to poll, cancel and download entries only');
 	const modes = [entry.drop, entry.hang, entry.status !== undefined || entry.code !== undefined].filter(Boolean).length;
 	if (modes !== 1) fail(entry, 'give exactly one of: status and/or code, drop: true, hang: true');
 	/** @type {ScriptEntry} */
 	const normalized = { ...entry, on: entry.on, times };
 	if (!entry.drop && !entry.hang) {
-		if (entry.status !== undefined && !(Number.isInteger(entry.status) && entry.status >= 200 && entry.status <= 599)) fail(entry, 'status must be an HTTP status');
+		if (entry.status !== undefined && !(Number.isInteger(entry.status) && entry.status >= 200 && entry.status <= 599))
+			fail(entry, 'status must be an HTTP status');
 		if (entry.on === 'download') {
 			const status = entry.status ?? 403;
-			Object.assign(normalized, { status, code: entry.code ?? OSS_CODES[status] ?? 'InternalError', message: entry.message ?? 'Scripted storage error.' });
+			Object.assign(normalized, {
+				status,
+				code: entry.code ?? OSS_CODES[status] ?? 'InternalError',
+				message: entry.message ?? 'Scripted storage error.',
+			});
 		} else Object.assign(normalized, errorDefaults(entry));
 	}
 	// A submit whose answer is a 5xx or is lost may still have created the task (docs/DASHSCOPE-API.md, "Errors").
-	if (entry.on === 'submit') normalized.createsTask = entry.createsTask ?? Boolean(entry.drop || entry.hang || Number(normalized.status) >= 500);
+	if (entry.on === 'submit')
+		normalized.createsTask = entry.createsTask ?? Boolean(entry.drop || entry.hang || Number(normalized.status) >= 500);
 	return normalized;
 }
 
@@ -149,7 +178,8 @@ function normalizeRequest(entry) {
  * @returns {ScriptEntry}
  */
 function normalizeEntry(entry) {
-	if (!entry || typeof entry !== 'object') throw new Error(`scripted entry must be an object: ${JSON.stringify(entry)}`);
+	if (!entry || typeof entry !== 'object')
+		throw new Error(`scripted entry must be an object: ${JSON.stringify(entry)}`);
 	const fields = /** @type {Record<string, any>} */ (entry);
 	if (fields.on === 'task') return normalizeTask(fields);
 	if (REQUEST_TARGETS.has(fields.on)) return normalizeRequest(fields);
@@ -179,7 +209,9 @@ class ScriptQueue {
 	 * @returns {ScriptEntry | undefined}
 	 */
 	take(target, taskId) {
-		const index = this.queue.findIndex((entry) => entry.on === target && (entry.taskId === undefined || entry.taskId === taskId));
+		const index = this.queue.findIndex(
+			(entry) => entry.on === target && (entry.taskId === undefined || entry.taskId === taskId),
+		);
 		if (index < 0) return undefined;
 		const entry = this.queue[index];
 		if (entry.times !== undefined && entry.times > 1) {

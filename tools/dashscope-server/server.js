@@ -142,7 +142,19 @@ const TASK_PATH = /^\/api\/v1\/tasks\/([^/]+)$/;
 const CANCEL_PATH = /^\/api\/v1\/tasks\/([^/]+)\/cancel$/;
 const LIST_PATH = '/api/v1/tasks';
 /** @type {Array<keyof DashScopeCounters>} */
-const COUNTER_NAMES = ['submitRequests', 'submits', 'polls', 'cancels', 'lists', 'unauthorized', 'other', 'total', 'storageRequests', 'downloads', 'storageAuthorization'];
+const COUNTER_NAMES = [
+	'submitRequests',
+	'submits',
+	'polls',
+	'cancels',
+	'lists',
+	'unauthorized',
+	'other',
+	'total',
+	'storageRequests',
+	'downloads',
+	'storageAuthorization',
+];
 const DEFAULT_KEYS = { beijing: 'sk-test-beijing', singapore: 'sk-test-singapore', virginia: 'sk-test-virginia' };
 /** @type {DashScopeOptionsInForce} */
 const DEFAULT_OPTIONS = {
@@ -157,17 +169,33 @@ const DEFAULT_OPTIONS = {
 	videoTtlSeconds: 86400,
 	quiet: true,
 };
-const NUMBER_OPTIONS = new Set(['pendingMs', 'runningMs', 'timeScale', 'maxRunning', 'submitsPerSecond', 'pollsPerSecond', 'videoTtlSeconds']);
+const NUMBER_OPTIONS = new Set([
+	'pendingMs',
+	'runningMs',
+	'timeScale',
+	'maxRunning',
+	'submitsPerSecond',
+	'pollsPerSecond',
+	'videoTtlSeconds',
+]);
 
 /**
  * @param {unknown} keys
  * @returns {DashScopeOptionsInForce['keys']}
  */
 function checkKeys(keys) {
-	const valid = keys && typeof keys === 'object' && !Array.isArray(keys)
-		&& Object.values(keys).every((value) => typeof value === 'string' || (Array.isArray(value) && value.every((key) => typeof key === 'string')));
-	if (!valid) throw new Error('option keys must map regions to a key or a list of keys, e.g. {"beijing":"sk-test-beijing"}');
-	return Object.fromEntries(Object.entries(keys).map(([region, value]) => [region, Array.isArray(value) ? [...value] : value]));
+	const valid =
+		keys &&
+		typeof keys === 'object' &&
+		!Array.isArray(keys) &&
+		Object.values(keys).every(
+			(value) => typeof value === 'string' || (Array.isArray(value) && value.every((key) => typeof key === 'string')),
+		);
+	if (!valid)
+		throw new Error('option keys must map regions to a key or a list of keys, e.g. {"beijing":"sk-test-beijing"}');
+	return Object.fromEntries(
+		Object.entries(keys).map(([region, value]) => [region, Array.isArray(value) ? [...value] : value]),
+	);
 }
 
 /**
@@ -181,9 +209,12 @@ function mergeOptions(current, patch = {}) {
 	const merged = { ...current };
 	for (const [name, value] of Object.entries(patch)) {
 		if (value === undefined) continue;
-		if (!(name in DEFAULT_OPTIONS)) throw new Error(`unknown option "${name}"; known: ${Object.keys(DEFAULT_OPTIONS).join(', ')}`);
-		if (NUMBER_OPTIONS.has(name) && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw new Error(`option ${name} must be a number >= 0`);
-		if (name === 'region' && !(value in REGION_IDS)) throw new Error(`option region must be one of ${Object.keys(REGION_IDS).join(', ')}`);
+		if (!(name in DEFAULT_OPTIONS))
+			throw new Error(`unknown option "${name}"; known: ${Object.keys(DEFAULT_OPTIONS).join(', ')}`);
+		if (NUMBER_OPTIONS.has(name) && !(typeof value === 'number' && Number.isFinite(value) && value >= 0))
+			throw new Error(`option ${name} must be a number >= 0`);
+		if (name === 'region' && !(value in REGION_IDS))
+			throw new Error(`option region must be one of ${Object.keys(REGION_IDS).join(', ')}`);
 		merged[name] = name === 'keys' ? checkKeys(value) : name === 'quiet' ? Boolean(value) : value;
 	}
 	return /** @type {DashScopeOptionsInForce} */ (merged);
@@ -245,13 +276,24 @@ function createState(options) {
  */
 function recordRequest(state, host, req, res, text) {
 	/** @type {RecordedRequest} */
-	const entry = { host, method: req.method, path: req.url, remoteAddress: req.socket.remoteAddress, headers: { ...req.headers }, body: describeBody(text), status: undefined };
+	const entry = {
+		host,
+		method: req.method,
+		path: req.url,
+		remoteAddress: req.socket.remoteAddress,
+		headers: { ...req.headers },
+		body: describeBody(text),
+		status: undefined,
+	};
 	state.lastRequests.push(entry);
-	if (state.lastRequests.length > MAX_LOGGED_REQUESTS) state.lastRequests.splice(0, state.lastRequests.length - MAX_LOGGED_REQUESTS);
+	if (state.lastRequests.length > MAX_LOGGED_REQUESTS)
+		state.lastRequests.splice(0, state.lastRequests.length - MAX_LOGGED_REQUESTS);
 	const started = Date.now();
 	res.on('close', () => {
 		entry.status = res.headersSent ? res.statusCode : undefined;
-		state.log(`${host} ${req.method} ${req.url.slice(0, 120)} -> ${entry.status ?? 'no answer'} (${Date.now() - started} ms)`);
+		state.log(
+			`${host} ${req.method} ${req.url.slice(0, 120)} -> ${entry.status ?? 'no answer'} (${Date.now() - started} ms)`,
+		);
 	});
 }
 
@@ -268,7 +310,11 @@ function answerScripted(state, ctx, entry, sendError) {
 	if (entry.hang) return undefined; // the socket stays open until the client gives up or the server closes
 	if (entry.body !== undefined) {
 		const body = Buffer.from(typeof entry.body === 'string' ? entry.body : JSON.stringify(entry.body));
-		ctx.res.writeHead(Number(entry.status), { 'Content-Type': entry.contentType || 'application/json', 'Content-Length': body.length, ...(entry.retryAfter !== undefined ? { 'Retry-After': String(entry.retryAfter) } : {}) });
+		ctx.res.writeHead(Number(entry.status), {
+			'Content-Type': entry.contentType || 'application/json',
+			'Content-Length': body.length,
+			...(entry.retryAfter !== undefined ? { 'Retry-After': String(entry.retryAfter) } : {}),
+		});
 		return ctx.res.end(body);
 	}
 	return sendError(entry);
@@ -279,7 +325,8 @@ function answerScripted(state, ctx, entry, sendError) {
  * @returns {(entry: ScriptEntry) => void}
  */
 function sendScriptedApiError(res) {
-	return (entry) => sendApiError(res, new ApiError(Number(entry.status), String(entry.code), String(entry.message), entry.retryAfter));
+	return (entry) =>
+		sendApiError(res, new ApiError(Number(entry.status), String(entry.code), String(entry.message), entry.retryAfter));
 }
 
 /**
@@ -313,7 +360,8 @@ function checkRate(state, kind, limit) {
 	const now = Date.now();
 	const window = state.rate[kind];
 	while (window.length > 0 && window[0] <= now - 1000) window.shift();
-	if (window.length >= limit) throw apiError('Throttling.RateQuota', 'Requests rate limit exceeded, please try again later.');
+	if (window.length >= limit)
+		throw apiError('Throttling.RateQuota', 'Requests rate limit exceeded, please try again later.');
 	window.push(now);
 }
 
@@ -367,7 +415,12 @@ async function handleSubmit(state, ctx) {
 		if (scripted.holdUntilArrivals) await waitForArrivals(state, arrival.index, scripted.holdUntilArrivals);
 		if (scripted.createsTask) {
 			try {
-				createTask(state, await prepareTask(state, text), requestId(), (/^Bearer\s+(\S+)/i.exec(req.headers.authorization || '') || [])[1]);
+				createTask(
+					state,
+					await prepareTask(state, text),
+					requestId(),
+					(/^Bearer\s+(\S+)/i.exec(req.headers.authorization || '') || [])[1],
+				);
 			} catch (error) {
 				state.log(`scripted submit: no task (${/** @type {Error} */ (error).message})`);
 			}
@@ -433,7 +486,8 @@ function handleCancel(state, ctx, taskId) {
  */
 function parseListTime(value, name) {
 	const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(value);
-	if (!match) throw invalidParameter(`The parameter ${name} is invalid: ${JSON.stringify(value)} (expected YYYYMMDDhhmmss).`);
+	if (!match)
+		throw invalidParameter(`The parameter ${name} is invalid: ${JSON.stringify(value)} (expected YYYYMMDDhhmmss).`);
 	const [, y, mo, d, h, mi, s] = match.map(Number);
 	return Date.UTC(y, mo - 1, d, h - 8, mi, s);
 }
@@ -448,7 +502,8 @@ function pageNumber(query, name, fallback, max) {
 	const raw = query.get(name);
 	if (raw === null) return fallback;
 	const value = Number(raw);
-	if (!(Number.isInteger(value) && value >= 1 && value <= max)) throw invalidParameter(`The parameter ${name} is invalid: ${JSON.stringify(raw)} (1-${max}).`);
+	if (!(Number.isInteger(value) && value >= 1 && value <= max))
+		throw invalidParameter(`The parameter ${name} is invalid: ${JSON.stringify(raw)} (1-${max}).`);
 	return value;
 }
 
@@ -547,7 +602,14 @@ async function handleStorageRequest(state, req, res) {
 	const { text } = await readBody(req);
 	recordRequest(state, 'storage', req, res, text);
 	try {
-		await handleStorage(state, { req, res, text, url, query: url.searchParams, dropConnection: () => req.socket.destroy() });
+		await handleStorage(state, {
+			req,
+			res,
+			text,
+			url,
+			query: url.searchParams,
+			dropConnection: () => req.socket.destroy(),
+		});
 	} catch (error) {
 		if (state.closed) return;
 		state.log(`storage error: ${/** @type {Error} */ (error).stack || error}`);
@@ -581,7 +643,11 @@ const CONTROL_ROUTES = {
  */
 function handleControl(api, ctx) {
 	const control = CONTROL_ROUTES[`${ctx.req.method} ${ctx.url.pathname}`];
-	if (!control) return sendJson(ctx.res, 404, { error: `unknown control endpoint ${ctx.req.method} ${ctx.url.pathname}`, endpoints: Object.keys(CONTROL_ROUTES) });
+	if (!control)
+		return sendJson(ctx.res, 404, {
+			error: `unknown control endpoint ${ctx.req.method} ${ctx.url.pathname}`,
+			endpoints: Object.keys(CONTROL_ROUTES),
+		});
 	try {
 		sendJson(ctx.res, 200, control(api, ctx.text.trim() === '' ? {} : JSON.parse(ctx.text)));
 	} catch (error) {
@@ -619,7 +685,14 @@ async function closeServers(state, servers) {
 	for (const timer of state.timers) clearTimeout(timer);
 	state.timers.clear();
 	state.videoMaker.killAll();
-	const closed = Promise.all(servers.map((server) => new Promise((/** @type {(value?: unknown) => void} */ resolve) => (server.listening ? server.close(() => resolve()) : resolve()))));
+	const closed = Promise.all(
+		servers.map(
+			(server) =>
+				new Promise((/** @type {(value?: unknown) => void} */ resolve) =>
+					server.listening ? server.close(() => resolve()) : resolve(),
+				),
+		),
+	);
 	for (const socket of state.sockets) socket.destroy();
 	await closed;
 }
@@ -631,11 +704,21 @@ async function closeServers(state, servers) {
  */
 function createApi(state, servers) {
 	return {
-		get url() { return state.url; },
-		get storageUrl() { return state.storageUrl; },
-		get port() { return Number(new URL(state.url).port); },
-		get storagePort() { return Number(new URL(state.storageUrl).port); },
-		get region() { return state.options.region; },
+		get url() {
+			return state.url;
+		},
+		get storageUrl() {
+			return state.storageUrl;
+		},
+		get port() {
+			return Number(new URL(state.url).port);
+		},
+		get storagePort() {
+			return Number(new URL(state.storageUrl).port);
+		},
+		get region() {
+			return state.options.region;
+		},
 		/** The first key of the server's own region. */
 		get apiKey() {
 			const own = state.options.keys[state.options.region];
@@ -647,7 +730,9 @@ function createApi(state, servers) {
 		requests: state.requests.view,
 		lastRequests: state.lastRequests,
 		encoderStats: state.videoMaker.stats,
-		get options() { return { ...state.options, keys: checkKeys(state.options.keys) }; },
+		get options() {
+			return { ...state.options, keys: checkKeys(state.options.keys) };
+		},
 		task: (id) => state.tasks.get(id),
 		setOptions(patch) {
 			state.options = mergeOptions(state.options, patch);
@@ -686,8 +771,12 @@ async function startDashScopeServer(startOptions = {}) {
 	const apiServer = http.createServer();
 	const storageServer = http.createServer();
 	const api = createApi(state, [apiServer, storageServer]);
-	apiServer.on('request', (req, res) => handleApiRequest(state, api, /** @type {Ctx['req']} */ (req), res).catch((error) => sendFailure(state, res, error)));
-	storageServer.on('request', (req, res) => handleStorageRequest(state, /** @type {Ctx['req']} */ (req), res).catch(() => res.destroy()));
+	apiServer.on('request', (req, res) =>
+		handleApiRequest(state, api, /** @type {Ctx['req']} */ (req), res).catch((error) => sendFailure(state, res, error)),
+	);
+	storageServer.on('request', (req, res) =>
+		handleStorageRequest(state, /** @type {Ctx['req']} */ (req), res).catch(() => res.destroy()),
+	);
 	try {
 		state.url = await listen(state, apiServer, port);
 		state.storageUrl = await listen(state, storageServer, storagePort);

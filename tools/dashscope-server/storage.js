@@ -68,14 +68,24 @@ async function handleStorage(state, ctx) {
 	if (req.headers.authorization !== undefined) {
 		state.counters.storageAuthorization += 1;
 		// OSS takes either the link's signature or an Authorization header, not both (docs/DASHSCOPE-API.md).
-		return sendOssError(res, 403, 'AccessDenied', 'Only one authentication method is allowed: the signature in the link or an Authorization header, not both.');
+		return sendOssError(
+			res,
+			403,
+			'AccessDenied',
+			'Only one authentication method is allowed: the signature in the link or an Authorization header, not both.',
+		);
 	}
-	if (req.method !== 'GET' && req.method !== 'HEAD') return sendOssError(res, 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
+	if (req.method !== 'GET' && req.method !== 'HEAD')
+		return sendOssError(res, 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
 	const token = (VIDEO_PATH.exec(url.pathname) || [])[1];
 	const entry = token ? state.links.entries.get(token) : undefined;
 	const scripted = req.method === 'GET' ? state.script.take('download', entry && entry.taskId) : undefined;
-	if (scripted) return state.answerScripted(ctx, scripted, (s) => sendOssError(res, Number(s.status), String(s.code), String(s.message)));
-	if (!token || !entry) return sendOssError(res, 404, 'NoSuchKey', 'The specified key does not exist.', { Key: url.pathname.slice(1) });
+	if (scripted)
+		return state.answerScripted(ctx, scripted, (s) =>
+			sendOssError(res, Number(s.status), String(s.code), String(s.message)),
+		);
+	if (!token || !entry)
+		return sendOssError(res, 404, 'NoSuchKey', 'The specified key does not exist.', { Key: url.pathname.slice(1) });
 	const problem = checkLink(state.links, url, token, entry);
 	if (problem) return sendOssError(res, ...problem);
 	res.writeHead(200, videoHeaders(entry.video.size, entry.createdAt));

@@ -55,7 +55,13 @@ const { describeBody } = require('../aog-server/request-log');
  */
 
 /** @type {Record<Region, string>} */
-const REGION_IDS = { beijing: 'cn-beijing', singapore: 'ap-southeast-1', virginia: 'us-east-1', frankfurt: 'eu-central-1', hongkong: 'cn-hongkong' };
+const REGION_IDS = {
+	beijing: 'cn-beijing',
+	singapore: 'ap-southeast-1',
+	virginia: 'us-east-1',
+	frankfurt: 'eu-central-1',
+	hongkong: 'cn-hongkong',
+};
 
 class TaskBoard {
 	/** @param {State} state */
@@ -118,7 +124,8 @@ class TaskBoard {
 			resolution: settings.resolution,
 			duration: settings.duration,
 			seed: settings.seed,
-			imageUrl: settings.source.url === undefined ? undefined : /** @type {string} */ (describeBody(settings.source.url)), // data URIs shortened
+			imageUrl:
+				settings.source.url === undefined ? undefined : /** @type {string} */ (describeBody(settings.source.url)), // data URIs shortened
 			apiKey,
 			outcome: script?.outcome ?? 'SUCCEEDED',
 			pendingMs: script?.pendingMs ?? options.pendingMs,
@@ -147,7 +154,8 @@ class TaskBoard {
 
 	pump() {
 		const limit = this.state.options.maxRunning;
-		while (this.ready.length > 0 && (!limit || this.gauge.running < limit)) this.run(/** @type {Task} */ (this.ready.shift()));
+		while (this.ready.length > 0 && (!limit || this.gauge.running < limit))
+			this.run(/** @type {Task} */ (this.ready.shift()));
 	}
 
 	/** @param {Task} task */
@@ -160,11 +168,15 @@ class TaskBoard {
 			if (settings.source.mismatch) throw apiError('InvalidParameter', settings.source.mismatch);
 			const image = /** @type {CheckedImage} */ (await task.image); // only a mismatch task has none
 			if (task.dropped) return;
-			const wanted = record.outcome === 'SUCCEEDED' ? this.state.videoMaker.videoOfDuration(image.bytes, image.info, settings.height, settings.duration) : undefined;
+			const wanted =
+				record.outcome === 'SUCCEEDED'
+					? this.state.videoMaker.videoOfDuration(image.bytes, image.info, settings.height, settings.duration)
+					: undefined;
 			if (wanted) wanted.catch(() => {});
 			await this.state.sleep(this.wallMs(record.runningMs));
 			if (task.dropped) return;
-			if (record.outcome === 'FAILED') return this.finish(task, 'FAILED', { code: task.script?.code, message: task.script?.message });
+			if (record.outcome === 'FAILED')
+				return this.finish(task, 'FAILED', { code: task.script?.code, message: task.script?.message });
 			if (record.outcome === 'UNKNOWN') return this.forget(task);
 			let video;
 			try {
@@ -172,7 +184,10 @@ class TaskBoard {
 			} catch (error) {
 				if (this.state.closed || task.dropped) return;
 				this.state.log(`video generation failed: ${/** @type {Error} */ (error).message}`);
-				return this.finish(task, 'FAILED', { code: 'InternalError.Algo', message: 'An internal error occurred while generating the video.' });
+				return this.finish(task, 'FAILED', {
+					code: 'InternalError.Algo',
+					message: 'An internal error occurred while generating the video.',
+				});
 			}
 			if (task.dropped) return;
 			return this.finish(task, 'SUCCEEDED', { videoUrl: this.state.links.add(video, record.id) });
@@ -232,7 +247,11 @@ class TaskBoard {
 		const record = this.get(id);
 		if (!record) return { output: { task_id: id, task_status: 'UNKNOWN' } };
 		/** @type {Record<string, unknown>} */
-		const output = { task_id: record.id, task_status: record.status, submit_time: dashScopeTime(new Date(record.submittedAt)) };
+		const output = {
+			task_id: record.id,
+			task_status: record.status,
+			submit_time: dashScopeTime(new Date(record.submittedAt)),
+		};
 		if (record.scheduledAt) output.scheduled_time = dashScopeTime(new Date(record.scheduledAt));
 		if (record.endedAt) output.end_time = dashScopeTime(new Date(record.endedAt));
 		if (record.status === 'FAILED') Object.assign(output, { code: record.code, message: record.message });
@@ -240,7 +259,10 @@ class TaskBoard {
 		output.video_url = record.videoUrl;
 		output.orig_prompt = record.prompt;
 		if (record.promptExtend) output.actual_prompt = actualPrompt(record.prompt, true);
-		return { output, usage: { video_duration: record.duration, video_count: 1, SR: Number.parseInt(record.resolution, 10) } };
+		return {
+			output,
+			usage: { video_duration: record.duration, video_count: 1, SR: Number.parseInt(record.resolution, 10) },
+		};
 	}
 
 	/**
@@ -250,7 +272,14 @@ class TaskBoard {
 	list({ startMs, endMs, model, status }) {
 		const region = REGION_IDS[/** @type {Region} */ (this.state.options.region)] || this.state.options.region;
 		return this.records
-			.filter((r) => this.byId.has(r.id) && r.submittedAt >= startMs && r.submittedAt <= endMs && (!model || r.model === model) && (!status || r.status === status))
+			.filter(
+				(r) =>
+					this.byId.has(r.id) &&
+					r.submittedAt >= startMs &&
+					r.submittedAt <= endMs &&
+					(!model || r.model === model) &&
+					(!status || r.status === status),
+			)
 			.reverse()
 			.map((r) => ({
 				task_id: r.id,

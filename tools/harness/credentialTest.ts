@@ -8,7 +8,15 @@ import './setup';
 
 import { ExecuteContext, RoutingNode } from 'n8n-core';
 import { createRunExecutionData, NodeConnectionTypes, Workflow } from 'n8n-workflow';
-import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject, INode, INodeExecutionData, INodeType, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
 
 import { HarnessCredentialsHelper, HarnessNodeTypes } from './engine';
 
@@ -29,7 +37,15 @@ function testNodeType(credentialType: ICredentialType): INodeType {
 			inputs: [NodeConnectionTypes.Main],
 			outputs: [NodeConnectionTypes.Main],
 			credentials: [{ name: credentialType.name, required: true }],
-			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: credentialType.test!.request } }],
+			properties: [
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					default: '',
+					routing: { request: credentialType.test!.request },
+				},
+			],
 		},
 	};
 }
@@ -45,7 +61,10 @@ function getPath(value: unknown, path: string): unknown {
 }
 
 /** Runs `credentialType`'s test with `data` and answers as n8n's credential dialog would. */
-export async function testCredential(credentialType: ICredentialType, data: ICredentialDataDecryptedObject): Promise<CredentialTestOutcome> {
+export async function testCredential(
+	credentialType: ICredentialType,
+	data: ICredentialDataDecryptedObject,
+): Promise<CredentialTestOutcome> {
 	const test = credentialType.test;
 	if (!test) throw new Error(`${credentialType.name} has no test request`);
 	const nodeType = testNodeType(credentialType);
@@ -58,15 +77,43 @@ export async function testCredential(credentialType: ICredentialType, data: ICre
 		position: [0, 0],
 		credentials: { [credentialType.name]: { id: 'credential-under-test', name: 'Credential under test' } },
 	};
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new HarnessNodeTypes().add(node.type, nodeType) });
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: new HarnessNodeTypes().add(node.type, nodeType),
+	});
 	const credentialsHelper = new HarnessCredentialsHelper([credentialType], { [credentialType.name]: data });
 	const additionalData = { credentialsHelper } as unknown as IWorkflowExecuteAdditionalData;
 	// Like the CLI: the credential's defaults applied, then handed to the RoutingNode directly.
-	const decrypted = await credentialsHelper.getDecrypted(additionalData, { id: 'credential-under-test', name: 'Credential under test' }, credentialType.name);
+	const decrypted = await credentialsHelper.getDecrypted(
+		additionalData,
+		{ id: 'credential-under-test', name: 'Credential under test' },
+		credentialType.name,
+	);
 	const inputData = { main: [[{ json: {} }]] as INodeExecutionData[][] };
-	const context = new ExecuteContext(workflow, node, additionalData, 'internal', createRunExecutionData({ resultData: { runData: {} } }), 0, [], inputData, { node, data: {}, source: null }, []);
-	const routingNode = new RoutingNode(context, nodeType, { id: 'credential-under-test', name: 'Credential under test', type: credentialType.name, data: decrypted });
-	const rules = (test.rules ?? []) as Array<{ type: string; properties: { key?: string; value: unknown; message: string } }>;
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		'internal',
+		createRunExecutionData({ resultData: { runData: {} } }),
+		0,
+		[],
+		inputData,
+		{ node, data: {}, source: null },
+		[],
+	);
+	const routingNode = new RoutingNode(context, nodeType, {
+		id: 'credential-under-test',
+		name: 'Credential under test',
+		type: credentialType.name,
+		data: decrypted,
+	});
+	const rules = (test.rules ?? []) as Array<{
+		type: string;
+		properties: { key?: string; value: unknown; message: string };
+	}>;
 	let response: INodeExecutionData[][] | null | undefined;
 	try {
 		response = await routingNode.runNode();
@@ -79,7 +126,8 @@ export async function testCredential(credentialType: ICredentialType, data: ICre
 		const answer = cause?.response;
 		if (answer) {
 			for (const rule of rules) {
-				if (rule.type === 'responseCode' && rule.properties.value === answer.status) return { status: 'Error', message: rule.properties.message };
+				if (rule.type === 'responseCode' && rule.properties.value === answer.status)
+					return { status: 'Error', message: rule.properties.message };
 			}
 			if (answer.status === undefined || answer.status < 199 || answer.status > 299) {
 				return { status: 'Error', message: answer.statusText || `Received HTTP status code: ${answer.status}` };
@@ -89,7 +137,8 @@ export async function testCredential(credentialType: ICredentialType, data: ICre
 	}
 	const json = (response?.[0]?.[0]?.json ?? {}) as IDataObject;
 	for (const rule of rules) {
-		if (rule.type === 'responseSuccessBody' && getPath(json, rule.properties.key!) === rule.properties.value) return { status: 'Error', message: rule.properties.message };
+		if (rule.type === 'responseSuccessBody' && getPath(json, rule.properties.key!) === rule.properties.value)
+			return { status: 'Error', message: rule.properties.message };
 	}
 	return { status: 'OK', message: 'Connection successful!' };
 }

@@ -102,7 +102,12 @@ export interface RunNodeOptions {
 	/** The node's "On Error" setting. */
 	onError?: OnError;
 	/** Any other node setting (retryOnFail, maxTries, waitBetweenTries, alwaysOutputData, executeOnce…). */
-	nodeSettings?: Partial<Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries' | 'alwaysOutputData' | 'executeOnce' | 'disabled' | 'notes'>>;
+	nodeSettings?: Partial<
+		Pick<
+			INode,
+			'retryOnFail' | 'maxTries' | 'waitBetweenTries' | 'alwaysOutputData' | 'executeOnce' | 'disabled' | 'notes'
+		>
+	>;
 	/** 'default' keeps binaries inline as base64; 'filesystem' inits BinaryDataService (n8n's regular mode). */
 	binaryMode?: BinaryMode;
 	/** Cancel the execution (PCancelable.cancel(), as n8n's "stop" does) after this many ms. */
@@ -367,9 +372,7 @@ async function readBinaryWith(
 ): Promise<Buffer> {
 	const binary: IBinaryData | undefined = item.binary?.[property];
 	if (!binary) {
-		throw new Error(
-			`Item has no binary "${property}" (has: ${Object.keys(item.binary ?? {}).join(', ') || 'none'})`,
-		);
+		throw new Error(`Item has no binary "${property}" (has: ${Object.keys(item.binary ?? {}).join(', ') || 'none'})`);
 	}
 	if (binary.id) return await service.getAsBuffer(binary);
 	return Buffer.from(binary.data, 'base64');

@@ -104,10 +104,22 @@ const QUIET_ARGS = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'];
  */
 function runFfmpeg(args, onSpawn) {
 	return new Promise((resolve, reject) => {
-		const child = execFile(ffmpegPath(), [...QUIET_ARGS, ...args], { maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) => {
-			if (error) reject(new Error(`ffmpeg ${args.join(' ')} failed: ${String(stderr || error.message).trim().slice(-800)}`));
-			else resolve();
-		});
+		const child = execFile(
+			ffmpegPath(),
+			[...QUIET_ARGS, ...args],
+			{ maxBuffer: 16 * 1024 * 1024 },
+			(error, _stdout, stderr) => {
+				if (error)
+					reject(
+						new Error(
+							`ffmpeg ${args.join(' ')} failed: ${String(stderr || error.message)
+								.trim()
+								.slice(-800)}`,
+						),
+					);
+				else resolve();
+			},
+		);
 		if (onSpawn) onSpawn(child);
 	});
 }
@@ -121,7 +133,11 @@ function runFfmpegSync(args) {
 		execFileSync(ffmpegPath(), [...QUIET_ARGS, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 	} catch (caught) {
 		const error = /** @type {Error & { stderr?: Buffer }} */ (caught);
-		throw new Error(`ffmpeg ${args.join(' ')} failed: ${String(error.stderr || error.message).trim().slice(-800)}`);
+		throw new Error(
+			`ffmpeg ${args.join(' ')} failed: ${String(error.stderr || error.message)
+				.trim()
+				.slice(-800)}`,
+		);
 	}
 }
 
@@ -138,10 +154,15 @@ function runFfmpegSync(args) {
  */
 function probe(file) {
 	return new Promise((resolve, reject) => {
-		execFile(ffprobePath(), ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file], { maxBuffer: 8 * 1024 * 1024 }, (error, stdout, stderr) => {
-			if (error) reject(new Error(`ffprobe ${file} failed: ${String(stderr || error.message).trim()}`));
-			else resolve(JSON.parse(stdout));
-		});
+		execFile(
+			ffprobePath(),
+			['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file],
+			{ maxBuffer: 8 * 1024 * 1024 },
+			(error, stdout, stderr) => {
+				if (error) reject(new Error(`ffprobe ${file} failed: ${String(stderr || error.message).trim()}`));
+				else resolve(JSON.parse(stdout));
+			},
+		);
 	});
 }
 
@@ -150,7 +171,9 @@ function probe(file) {
  * @param {string | undefined} text
  */
 function frameRate(text) {
-	const [num, den] = String(text ?? '0/1').split('/').map(Number);
+	const [num, den] = String(text ?? '0/1')
+		.split('/')
+		.map(Number);
 	return den ? num / den : num;
 }
 
@@ -177,7 +200,9 @@ async function probeVideo(file) {
 	const streams = info.streams || [];
 	/** @type {ProbeStream} */
 	const video = streams.find((s) => s.codec_type === 'video') || {};
-	const [num, den] = String(video.r_frame_rate || '0/1').split('/').map(Number);
+	const [num, den] = String(video.r_frame_rate || '0/1')
+		.split('/')
+		.map(Number);
 	// Fields ffprobe leaves out stay undefined, as they always did.
 	return /** @type {VideoProbe} */ ({
 		formatName: info.format?.format_name,
@@ -192,4 +217,16 @@ async function probeVideo(file) {
 	});
 }
 
-module.exports = { REPO_ROOT, CACHE_ROOT, ffmpegPath, ffprobePath, runFfmpeg, runFfmpegSync, probe, probeVideo, frameRate, cachedFile, writeFileAtomic };
+module.exports = {
+	REPO_ROOT,
+	CACHE_ROOT,
+	ffmpegPath,
+	ffprobePath,
+	runFfmpeg,
+	runFfmpegSync,
+	probe,
+	probeVideo,
+	frameRate,
+	cachedFile,
+	writeFileAtomic,
+};

@@ -39,9 +39,15 @@ function jpegSize(bytes) {
 	while (i + 9 < bytes.length) {
 		if (bytes[i] !== 0xff) return null;
 		const marker = bytes[i + 1];
-		if (marker === 0xff) { i += 1; continue; } // fill byte
+		if (marker === 0xff) {
+			i += 1;
+			continue;
+		} // fill byte
 		const isStandalone = marker === 0x01 || (marker >= 0xd0 && marker <= 0xd9);
-		if (isStandalone) { i += 2; continue; }
+		if (isStandalone) {
+			i += 2;
+			continue;
+		}
 		const isStartOfFrame = marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker);
 		if (isStartOfFrame) return { height: bytes.readUInt16BE(i + 5), width: bytes.readUInt16BE(i + 7) };
 		i += 2 + bytes.readUInt16BE(i + 2);
@@ -55,12 +61,14 @@ function jpegSize(bytes) {
  */
 function webpSize(bytes) {
 	const chunk = bytes.toString('latin1', 12, 16);
-	if (chunk === 'VP8 ' && bytes.length >= 30) return { width: bytes.readUInt16LE(26) & 0x3fff, height: bytes.readUInt16LE(28) & 0x3fff };
+	if (chunk === 'VP8 ' && bytes.length >= 30)
+		return { width: bytes.readUInt16LE(26) & 0x3fff, height: bytes.readUInt16LE(28) & 0x3fff };
 	if (chunk === 'VP8L' && bytes.length >= 25) {
 		const bits = bytes.readUInt32LE(21);
 		return { width: 1 + (bits & 0x3fff), height: 1 + ((bits >> 14) & 0x3fff) };
 	}
-	if (chunk === 'VP8X' && bytes.length >= 30) return { width: 1 + bytes.readUIntLE(24, 3), height: 1 + bytes.readUIntLE(27, 3) };
+	if (chunk === 'VP8X' && bytes.length >= 30)
+		return { width: 1 + bytes.readUIntLE(24, 3), height: 1 + bytes.readUIntLE(27, 3) };
 	return null;
 }
 
@@ -82,12 +90,18 @@ function bmpSize(bytes) {
 function detectImage(bytes) {
 	const ascii = bytes.toString('latin1', 0, 12);
 	if (bytes.length >= 24 && bytes.readUInt32BE(0) === 0x89504e47 && bytes.readUInt32BE(4) === 0x0d0a1a0a) {
-		return { format: 'png', ...(bytes.toString('latin1', 12, 16) === 'IHDR' ? { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) } : {}) };
+		return {
+			format: 'png',
+			...(bytes.toString('latin1', 12, 16) === 'IHDR'
+				? { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) }
+				: {}),
+		};
 	}
 	if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return { format: 'jpeg', ...jpegSize(bytes) };
 	if (ascii.startsWith('BM')) return { format: 'bmp', ...bmpSize(bytes) };
 	if (ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP') return { format: 'webp', ...webpSize(bytes) };
-	if (ascii.startsWith('GIF87a') || ascii.startsWith('GIF89a')) return { format: 'gif', width: bytes.readUInt16LE(6), height: bytes.readUInt16LE(8) };
+	if (ascii.startsWith('GIF87a') || ascii.startsWith('GIF89a'))
+		return { format: 'gif', width: bytes.readUInt16LE(6), height: bytes.readUInt16LE(8) };
 	if (ascii.startsWith('II*\0') || ascii.startsWith('MM\0*')) return { format: 'tiff' };
 	return { format: 'unknown' };
 }
@@ -99,18 +113,24 @@ function detectImage(bytes) {
  */
 function checkDashScopeImage(bytes) {
 	if (bytes.length > MAX_IMAGE_BYTES) {
-		throw new ImageRejected(`The size of the input image exceeds the limit: ${(bytes.length / 1048576).toFixed(2)} MB, the maximum is 10 MB.`);
+		throw new ImageRejected(
+			`The size of the input image exceeds the limit: ${(bytes.length / 1048576).toFixed(2)} MB, the maximum is 10 MB.`,
+		);
 	}
 	const info = detectImage(bytes);
 	if (!SUPPORTED_FORMATS.has(info.format)) {
-		throw new ImageRejected(`The format of the input image is not supported (${info.format}). Supported formats: JPEG, JPG, PNG, BMP, WEBP.`);
+		throw new ImageRejected(
+			`The format of the input image is not supported (${info.format}). Supported formats: JPEG, JPG, PNG, BMP, WEBP.`,
+		);
 	}
 	const { width, height } = info;
 	if (!width || !height) throw new ImageRejected('The input image could not be decoded.');
 	/** @param {number} side */
 	const fits = (side) => side >= MIN_SIDE && side <= MAX_SIDE;
 	if (!fits(width) || !fits(height)) {
-		throw new ImageRejected(`The resolution of the input image is invalid: ${width}x${height}. Width and height must each be between ${MIN_SIDE} and ${MAX_SIDE} pixels.`);
+		throw new ImageRejected(
+			`The resolution of the input image is invalid: ${width}x${height}. Width and height must each be between ${MIN_SIDE} and ${MAX_SIDE} pixels.`,
+		);
 	}
 	return { format: info.format, width, height };
 }
@@ -122,10 +142,13 @@ function checkDashScopeImage(bytes) {
 function decodeDataUri(imgUrl) {
 	const match = /** @type {RegExpExecArray} */ (DATA_URI.exec(imgUrl));
 	if (!DATA_URI_IMAGE_TYPES.has(match[1].toLowerCase())) {
-		throw new ImageRejected(`The format of the input image is not supported (${match[1]}). Supported formats: JPEG, JPG, PNG, BMP, WEBP.`);
+		throw new ImageRejected(
+			`The format of the input image is not supported (${match[1]}). Supported formats: JPEG, JPG, PNG, BMP, WEBP.`,
+		);
 	}
 	const payload = imgUrl.slice(match[0].length).replace(/\s+/g, '');
-	if (!/^[A-Za-z0-9+/]*={0,2}$/.test(payload)) throw new ImageRejected('The base64 data of the input image is invalid.');
+	if (!/^[A-Za-z0-9+/]*={0,2}$/.test(payload))
+		throw new ImageRejected('The base64 data of the input image is invalid.');
 	return Buffer.from(payload, 'base64');
 }
 
@@ -140,29 +163,37 @@ function decodeDataUri(imgUrl) {
 function downloadImage(url, userAgent, redirectsLeft = 5) {
 	return new Promise((resolve, reject) => {
 		const client = url.startsWith('https:') ? https : http;
-		const request = client.get(url, { agent: false, timeout: DOWNLOAD_TIMEOUT_MS, headers: { 'user-agent': userAgent } }, (response) => {
-			const { statusCode = 0, headers } = response;
-			if (statusCode >= 300 && statusCode < 400 && headers.location && redirectsLeft > 0) {
-				response.resume();
-				return resolve(downloadImage(new URL(headers.location, url).href, userAgent, redirectsLeft - 1));
-			}
-			if (statusCode !== 200) {
-				response.resume();
-				return reject(new Error(`HTTP ${statusCode}`));
-			}
-			/** @type {Buffer[]} */
-			const chunks = [];
-			let received = 0;
-			let complete = false;
-			response.on('data', (chunk) => {
-				chunks.push(chunk);
-				received += chunk.length;
-				if (received > MAX_IMAGE_BYTES) response.destroy(); // enough to know it is too big
-			});
-			response.on('end', () => (complete = true));
-			response.on('close', () => (complete || received > MAX_IMAGE_BYTES ? resolve(Buffer.concat(chunks)) : reject(new Error('connection closed early'))));
-			response.on('error', () => {});
-		});
+		const request = client.get(
+			url,
+			{ agent: false, timeout: DOWNLOAD_TIMEOUT_MS, headers: { 'user-agent': userAgent } },
+			(response) => {
+				const { statusCode = 0, headers } = response;
+				if (statusCode >= 300 && statusCode < 400 && headers.location && redirectsLeft > 0) {
+					response.resume();
+					return resolve(downloadImage(new URL(headers.location, url).href, userAgent, redirectsLeft - 1));
+				}
+				if (statusCode !== 200) {
+					response.resume();
+					return reject(new Error(`HTTP ${statusCode}`));
+				}
+				/** @type {Buffer[]} */
+				const chunks = [];
+				let received = 0;
+				let complete = false;
+				response.on('data', (chunk) => {
+					chunks.push(chunk);
+					received += chunk.length;
+					if (received > MAX_IMAGE_BYTES) response.destroy(); // enough to know it is too big
+				});
+				response.on('end', () => (complete = true));
+				response.on('close', () =>
+					complete || received > MAX_IMAGE_BYTES
+						? resolve(Buffer.concat(chunks))
+						: reject(new Error('connection closed early')),
+				);
+				response.on('error', () => {});
+			},
+		);
 		request.on('timeout', () => request.destroy(new Error('timeout')));
 		request.on('error', (/** @type {NodeJS.ErrnoException} */ error) => reject(new Error(error.code || error.message)));
 	});
@@ -189,4 +220,13 @@ async function loadImgUrl(imgUrl, userAgent) {
 	return { bytes, info: checkDashScopeImage(bytes) };
 }
 
-module.exports = { ImageRejected, detectImage, checkDashScopeImage, downloadImage, loadImgUrl, MAX_IMAGE_BYTES, MIN_SIDE, MAX_SIDE };
+module.exports = {
+	ImageRejected,
+	detectImage,
+	checkDashScopeImage,
+	downloadImage,
+	loadImgUrl,
+	MAX_IMAGE_BYTES,
+	MIN_SIDE,
+	MAX_SIDE,
+};

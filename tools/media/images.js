@@ -24,7 +24,14 @@ const FORMATS = {
 	png: { ext: 'png', mime: 'image/png', codec: 'png', pixFmt: 'rgb24', alphaPixFmt: 'rgba' },
 	jpeg: { ext: 'jpg', mime: 'image/jpeg', codec: 'mjpeg', pixFmt: 'yuvj444p', alphaPixFmt: null, extra: ['-q:v', '3'] },
 	bmp: { ext: 'bmp', mime: 'image/bmp', codec: 'bmp', pixFmt: 'bgr24', alphaPixFmt: 'bgra' },
-	webp: { ext: 'webp', mime: 'image/webp', codec: 'libwebp', pixFmt: 'yuv420p', alphaPixFmt: 'yuva420p', extra: ['-quality', '80'] },
+	webp: {
+		ext: 'webp',
+		mime: 'image/webp',
+		codec: 'libwebp',
+		pixFmt: 'yuv420p',
+		alphaPixFmt: 'yuva420p',
+		extra: ['-quality', '80'],
+	},
 	gif: { ext: 'gif', mime: 'image/gif', codec: 'gif', pixFmt: 'rgb8', alphaPixFmt: null },
 	tiff: { ext: 'tif', mime: 'image/tiff', codec: 'tiff', pixFmt: 'rgb24', alphaPixFmt: 'rgba' },
 };
@@ -41,8 +48,12 @@ function formatSpec(format) {
  * @param {number} height
  */
 function checkSize(width, height) {
-	for (const [name, value] of /** @type {Array<[string, number]>} */ ([['width', width], ['height', height]])) {
-		if (!Number.isInteger(value) || value < 1 || value > 8192) throw new Error(`makeImage: ${name} must be an integer 1..8192, got ${value}`);
+	for (const [name, value] of /** @type {Array<[string, number]>} */ ([
+		['width', width],
+		['height', height],
+	])) {
+		if (!Number.isInteger(value) || value < 1 || value > 8192)
+			throw new Error(`makeImage: ${name} must be an integer 1..8192, got ${value}`);
 	}
 }
 
@@ -72,14 +83,34 @@ function imageFile({ width, height, format = 'png', alpha = false, variant = 0 }
 	checkSize(width, height);
 	const spec = formatSpec(format);
 	if (alpha && !spec.alphaPixFmt) throw new Error(`makeImage: format "${format}" cannot carry an alpha channel`);
-	const file = path.join(IMAGE_CACHE_DIR, `testsrc2-${width}x${height}${alpha ? '-alpha' : ''}-v${variant}.${spec.ext}`);
+	const file = path.join(
+		IMAGE_CACHE_DIR,
+		`testsrc2-${width}x${height}${alpha ? '-alpha' : ''}-v${variant}.${spec.ext}`,
+	);
 	if (fs.existsSync(file)) return file;
 	fs.mkdirSync(IMAGE_CACHE_DIR, { recursive: true });
 	// The temp name keeps the real extension so ffmpeg picks the right image muxer.
 	const temp = path.join(IMAGE_CACHE_DIR, `.tmp-${process.pid}-${Date.now()}-${path.basename(file)}`);
 	const source = `testsrc2=size=${even(width)}x${even(height)}:rate=1`;
 	const pixFmt = (alpha && spec.alphaPixFmt) || spec.pixFmt; // alpha without alphaPixFmt threw above
-	runFfmpegSync(['-f', 'lavfi', '-i', source, '-vf', filterFor({ width, height, alpha, variant }), '-frames:v', '1', '-c:v', spec.codec, '-pix_fmt', pixFmt, ...(spec.extra || []), '-f', 'image2', temp]);
+	runFfmpegSync([
+		'-f',
+		'lavfi',
+		'-i',
+		source,
+		'-vf',
+		filterFor({ width, height, alpha, variant }),
+		'-frames:v',
+		'1',
+		'-c:v',
+		spec.codec,
+		'-pix_fmt',
+		pixFmt,
+		...(spec.extra || []),
+		'-f',
+		'image2',
+		temp,
+	]);
 	fs.renameSync(temp, file);
 	return file;
 }
@@ -107,4 +138,11 @@ function toDataUri(buffer, format = 'png') {
 	return `data:${mimeType(format)};base64,${Buffer.from(buffer).toString('base64')}`;
 }
 
-module.exports = { makeImage, imageFile, toDataUri, mimeType, IMAGE_FORMATS: /** @type {ImageFormat[]} */ (Object.keys(FORMATS)), IMAGE_CACHE_DIR };
+module.exports = {
+	makeImage,
+	imageFile,
+	toDataUri,
+	mimeType,
+	IMAGE_FORMATS: /** @type {ImageFormat[]} */ (Object.keys(FORMATS)),
+	IMAGE_CACHE_DIR,
+};

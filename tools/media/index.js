@@ -2,7 +2,19 @@
 // The media kit of the dev servers and the tests: ffmpeg and ffprobe (ffmpeg.js), test pictures (images.js),
 // DashScope's checks of a first frame (image-check.js), the pan MP4s (video-maker.js) and how videos are served
 // (video-body.js, oss.js). Callers may also require a module of the kit directly.
-const { REPO_ROOT, CACHE_ROOT, ffmpegPath, ffprobePath, runFfmpeg, runFfmpegSync, probe, probeVideo, frameRate, cachedFile, writeFileAtomic } = require('./ffmpeg');
+const {
+	REPO_ROOT,
+	CACHE_ROOT,
+	ffmpegPath,
+	ffprobePath,
+	runFfmpeg,
+	runFfmpegSync,
+	probe,
+	probeVideo,
+	frameRate,
+	cachedFile,
+	writeFileAtomic,
+} = require('./ffmpeg');
 const { makeImage, imageFile, toDataUri, mimeType, IMAGE_FORMATS, IMAGE_CACHE_DIR } = require('./images');
 const { detectImage, checkDashScopeImage, ImageRejected } = require('./image-check');
 

@@ -7,7 +7,13 @@ const crypto = require('crypto');
 
 /** @param {unknown} text */
 function xmlEscape(text) {
-	return String(text).replace(/[<>&'"]/g, (c) => /** @type {Record<string, string>} */ ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]);
+	return String(text).replace(
+		/[<>&'"]/g,
+		(c) =>
+			/** @type {Record<string, string>} */ ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[
+				c
+			],
+	);
 }
 
 function ossRequestId() {
@@ -24,10 +30,22 @@ function ossRequestId() {
  */
 function sendOssError(res, status, code, message, extra = {}) {
 	const requestId = ossRequestId();
-	const fields = { Code: code, Message: message, RequestId: requestId, HostId: 'aog-dev-bucket.oss-cn-beijing.aliyuncs.com', ...extra, EC: '0003-00000001' };
+	const fields = {
+		Code: code,
+		Message: message,
+		RequestId: requestId,
+		HostId: 'aog-dev-bucket.oss-cn-beijing.aliyuncs.com',
+		...extra,
+		EC: '0003-00000001',
+	};
 	const lines = Object.entries(fields).map(([name, value]) => `  <${name}>${xmlEscape(value)}</${name}>`);
 	const body = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<Error>\n${lines.join('\n')}\n</Error>\n`);
-	res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': body.length, Server: 'AliyunOSS', 'x-oss-request-id': requestId });
+	res.writeHead(status, {
+		'Content-Type': 'application/xml',
+		'Content-Length': body.length,
+		Server: 'AliyunOSS',
+		'x-oss-request-id': requestId,
+	});
 	res.end(body);
 }
 
@@ -67,7 +85,10 @@ class LinkSigner {
 	 * @param {string | number} expires seconds since the epoch, as in the link
 	 */
 	sign(token, expires) {
-		return crypto.createHmac('sha1', this.secret).update(`GET\n\n\n${expires}\n/${this.bucket}/${token}.mp4`).digest('base64');
+		return crypto
+			.createHmac('sha1', this.secret)
+			.update(`GET\n\n\n${expires}\n/${this.bucket}/${token}.mp4`)
+			.digest('base64');
 	}
 
 	/**
@@ -89,8 +110,14 @@ class LinkSigner {
 	check(url, token) {
 		const expires = url.searchParams.get('Expires');
 		const signature = url.searchParams.get('Signature');
-		if (!expires || !signature || url.searchParams.get('OSSAccessKeyId') !== this.accessKeyId) return [403, 'AccessDenied', 'You have no right to access this object because of bucket acl.'];
-		if (signature !== this.sign(token, expires)) return [403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.'];
+		if (!expires || !signature || url.searchParams.get('OSSAccessKeyId') !== this.accessKeyId)
+			return [403, 'AccessDenied', 'You have no right to access this object because of bucket acl.'];
+		if (signature !== this.sign(token, expires))
+			return [
+				403,
+				'SignatureDoesNotMatch',
+				'The request signature we calculated does not match the signature you provided.',
+			];
 		return undefined;
 	}
 }

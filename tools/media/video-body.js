@@ -78,7 +78,10 @@ async function* paddedChunks(head, zeroBytes, limit) {
 function fileSource(file, size) {
 	return {
 		size,
-		chunks: (limit = size) => (limit > 0 ? fs.createReadStream(file, { start: 0, end: limit - 1, highWaterMark: CHUNK_BYTES }) : bufferChunks(Buffer.alloc(0))),
+		chunks: (limit = size) =>
+			limit > 0
+				? fs.createReadStream(file, { start: 0, end: limit - 1, highWaterMark: CHUNK_BYTES })
+				: bufferChunks(Buffer.alloc(0)),
 	};
 }
 

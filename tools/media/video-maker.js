@@ -64,8 +64,28 @@ function panFilter(size) {
  * @param {string} filter
  */
 function encodeArgs(input, output, filter) {
-	return ['-i', input, '-vf', filter, '-frames:v', String(FRAMES), '-r', String(FPS),
-		'-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-an', '-movflags', '+faststart', '-f', 'mp4', output];
+	return [
+		'-i',
+		input,
+		'-vf',
+		filter,
+		'-frames:v',
+		String(FRAMES),
+		'-r',
+		String(FPS),
+		'-c:v',
+		'libx264',
+		'-preset',
+		'ultrafast',
+		'-pix_fmt',
+		'yuv420p',
+		'-an',
+		'-movflags',
+		'+faststart',
+		'-f',
+		'mp4',
+		output,
+	];
 }
 
 /**
@@ -75,8 +95,28 @@ function encodeArgs(input, output, filter) {
  * @param {number} duration
  */
 function derivedArgs(input, output, duration) {
-	return ['-i', input, '-vf', `setpts=${duration / SECONDS}*PTS,fps=${FPS}`, '-frames:v', String(duration * FPS), '-r', String(FPS),
-		'-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-an', '-movflags', '+faststart', '-f', 'mp4', output];
+	return [
+		'-i',
+		input,
+		'-vf',
+		`setpts=${duration / SECONDS}*PTS,fps=${FPS}`,
+		'-frames:v',
+		String(duration * FPS),
+		'-r',
+		String(FPS),
+		'-c:v',
+		'libx264',
+		'-preset',
+		'ultrafast',
+		'-pix_fmt',
+		'yuv420p',
+		'-an',
+		'-movflags',
+		'+faststart',
+		'-f',
+		'mp4',
+		output,
+	];
 }
 
 /**
@@ -206,7 +246,24 @@ class VideoMaker {
 			const output = tempName(file, '.mp4');
 			const source = `color=c=0x2b5797:s=1920x1080:r=${FPS}:d=${SECONDS}`;
 			try {
-				await this.run(['-f', 'lavfi', '-i', source, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-an', '-movflags', '+faststart', '-f', 'mp4', output]);
+				await this.run([
+					'-f',
+					'lavfi',
+					'-i',
+					source,
+					'-c:v',
+					'libx264',
+					'-preset',
+					'ultrafast',
+					'-pix_fmt',
+					'yuv420p',
+					'-an',
+					'-movflags',
+					'+faststart',
+					'-f',
+					'mp4',
+					output,
+				]);
 				fs.renameSync(output, file);
 			} finally {
 				fs.rmSync(output, { force: true });

@@ -31,7 +31,11 @@ export interface RunWorkflowOptions {
 	/** N8N_DEFAULT_BINARY_DATA_MODE; default: n8n's own (in memory in 1.x, filesystem in 2.x). */
 	binaryDataMode?: 'default' | 'filesystem' | 'database';
 	/** Workflow JSON with a fixed "id" (at most 21 characters). */
-	workflow: { id: string; nodes: Array<{ name: string; type: string; parameters?: Record<string, unknown> }>; [key: string]: unknown };
+	workflow: {
+		id: string;
+		nodes: Array<{ name: string; type: string; parameters?: Record<string, unknown> }>;
+		[key: string]: unknown;
+	};
 	/** [{ id, name, type, data }]: plain data, encrypted by n8n on import. */
 	credentials?: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>;
 	/** An existing user folder (e.g. filled by installPackage); default: a new temp folder. */
@@ -97,7 +101,10 @@ export function ensureN8n(
 	},
 ): Promise<string>;
 /** Installs node@<major> (npm package) into .cache/node-<major>/ on first use. */
-export function ensureNode(major?: string | number, options?: { timeoutMs?: number }): Promise<Required<Pick<NodeInstall, 'nodeBin' | 'binDir'>> & NodeInstall>;
+export function ensureNode(
+	major?: string | number,
+	options?: { timeoutMs?: number },
+): Promise<Required<Pick<NodeInstall, 'nodeBin' | 'binDir'>> & NodeInstall>;
 /** PATH (and npm_config_nodedir) additions that make child processes use `node`. */
 export function nodeEnv(node: NodeOption | undefined, base?: NodeJS.ProcessEnv): Record<string, string>;
 export function n8nVersionOf(n8nBin: string): string | undefined;
@@ -109,7 +116,13 @@ export function n8nCli(
 	options: { node?: NodeOption; folder: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
 ): Promise<RunResult>;
 /** publish:workflow (2.x) or update:workflow --active=true (1.x); before startN8n. */
-export function activateWorkflow(options: { n8nBin: string; node?: NodeOption; folder: string; env: NodeJS.ProcessEnv; id: string }): Promise<RunResult>;
+export function activateWorkflow(options: {
+	n8nBin: string;
+	node?: NodeOption;
+	folder: string;
+	env: NodeJS.ProcessEnv;
+	id: string;
+}): Promise<RunResult>;
 /** `n8n start` in a prepared folder on a free port of 127.0.0.1; resolves once it serves its routes. */
 export function startN8n(options: {
 	n8nBin: string;
@@ -126,7 +139,11 @@ export function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkflowRes
 export function makeUserFolder(prefix?: string): Promise<string>;
 export function freePort(): Promise<number>;
 export function parseRawOutput(stdout: string): any;
-export function nodeOutput(result: any, nodeName: string, options?: { runIndex?: number; output?: number }): Array<{ json: Record<string, any>; binary?: Record<string, any>; pairedItem?: unknown }>;
+export function nodeOutput(
+	result: any,
+	nodeName: string,
+	options?: { runIndex?: number; output?: number },
+): Array<{ json: Record<string, any>; binary?: Record<string, any>; pairedItem?: unknown }>;
 export function runError(result: any): { message: string; description?: string; node?: string; error: any } | undefined;
 export function cacheDirFor(version: string): string;
 export function folderState(dir: string, version: string): 'complete' | 'installing' | 'broken' | 'absent';

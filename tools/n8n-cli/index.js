@@ -12,9 +12,25 @@
 // This file only gathers what the others export for the rest of the repository.
 const { REPO } = require('./common');
 const { run, cleanEnv, pidAlive, freePort } = require('./process');
-const { DEFAULT_VERSION, ensureN8n, ensureNode, nodeEnv, n8nVersionOf, cacheDirFor, folderState } = require('./install');
+const {
+	DEFAULT_VERSION,
+	ensureN8n,
+	ensureNode,
+	nodeEnv,
+	n8nVersionOf,
+	cacheDirFor,
+	folderState,
+} = require('./install');
 const { packPackage, installPackage } = require('./package');
-const { prepareUserFolder, n8nCli, runWorkflow, makeUserFolder, parseRawOutput, nodeOutput, runError } = require('./workflow');
+const {
+	prepareUserFolder,
+	n8nCli,
+	runWorkflow,
+	makeUserFolder,
+	parseRawOutput,
+	nodeOutput,
+	runError,
+} = require('./workflow');
 const { activateWorkflow, startN8n } = require('./server');
 
 module.exports = {

@@ -85,16 +85,27 @@ async function ensureNode(major = '24', { timeoutMs = 5 * MINUTE } = {}) {
 		fs.writeFileSync(path.join(tmp, 'package.json'), '{"private":true}\n');
 		log(`installing node@${major} (npm package) into ${path.relative(REPO, dir)}`);
 		// The package's preinstall fetches the platform binary (node-<platform>-<arch>): scripts must run.
-		const result = await npmInstall(['--no-audit', '--no-fund', '--ignore-scripts=false', '--loglevel=error', `node@${major}`], { cwd: tmp, timeoutMs }, `node@${major}`);
+		const result = await npmInstall(
+			['--no-audit', '--no-fund', '--ignore-scripts=false', '--loglevel=error', `node@${major}`],
+			{ cwd: tmp, timeoutMs },
+			`node@${major}`,
+		);
 		const found = describeNodeInstall(tmp);
 		if (result.code !== 0 || result.timedOut || !found) {
-			throw new Error(`npm install node@${major} failed (exit ${result.code}${result.timedOut ? ', timed out' : ''}):\n${tail(result.stderr || result.stdout)}`);
+			throw new Error(
+				`npm install node@${major} failed (exit ${result.code}${result.timedOut ? ', timed out' : ''}):\n${tail(result.stderr || result.stdout)}`,
+			);
 		}
 		const probe = await run(found.nodeBin, ['--version'], { cwd: tmp, timeoutMs: MINUTE });
 		if (probe.code !== 0 || !probe.stdout.trim().startsWith(`v${major}.`)) {
-			throw new Error(`${found.nodeBin} --version printed "${probe.stdout.trim()}" (exit ${probe.code}), not v${major}.x`);
+			throw new Error(
+				`${found.nodeBin} --version printed "${probe.stdout.trim()}" (exit ${probe.code}), not v${major}.x`,
+			);
 		}
-		fs.writeFileSync(path.join(tmp, MARKER), `${JSON.stringify({ node: probe.stdout.trim(), at: new Date().toISOString() }, null, 2)}\n`);
+		fs.writeFileSync(
+			path.join(tmp, MARKER),
+			`${JSON.stringify({ node: probe.stdout.trim(), at: new Date().toISOString() }, null, 2)}\n`,
+		);
 		await fsp.rm(dir, { recursive: true, force: true });
 		fs.renameSync(tmp, dir);
 		log(`node ${probe.stdout.trim()} installed`);
@@ -204,7 +215,8 @@ async function withInstallLock(lockDir, fn) {
 				fs.rmSync(lockDir, { recursive: true, force: true });
 				continue;
 			}
-			if (Date.now() > deadline) throw new Error(`timed out waiting for the install lock ${lockDir} (held by process ${owner})`);
+			if (Date.now() > deadline)
+				throw new Error(`timed out waiting for the install lock ${lockDir} (held by process ${owner})`);
 			await sleep(3000);
 		}
 	}
@@ -243,7 +255,9 @@ async function ensureN8n(version = DEFAULT_VERSION, { timeoutMs = INSTALL_TIMEOU
 	let announced = false;
 	while (folderState(dir, version) === 'installing') {
 		if (!announced) {
-			log(`${path.relative(REPO, dir)} is being installed by another process; waiting for its install.log to end with "done 0"`);
+			log(
+				`${path.relative(REPO, dir)} is being installed by another process; waiting for its install.log to end with "done 0"`,
+			);
 			announced = true;
 		}
 		if (Date.now() > waitDeadline) throw new Error(`timed out waiting for the install in ${dir} to finish`);
@@ -294,7 +308,9 @@ async function ensureN8n(version = DEFAULT_VERSION, { timeoutMs = INSTALL_TIMEOU
 		fs.writeFileSync(logFile, `npm install n8n@${version} (${new Date().toISOString()})\n`);
 		const nodeNote = node ? ` with ${nodeInfo(node).nodeBin}` : '';
 		fs.appendFileSync(logFile, `node: ${nodeInfo(node)?.nodeBin ?? process.execPath}\n`);
-		log(`installing n8n@${version} into ${path.relative(REPO, dir)}${nodeNote} (about 3 minutes, 2.3 GB; output in install.log)`);
+		log(
+			`installing n8n@${version} into ${path.relative(REPO, dir)}${nodeNote} (about 3 minutes, 2.3 GB; output in install.log)`,
+		);
 		const append = (chunk) => fs.appendFileSync(logFile, chunk);
 		// With `node`, npm itself and node-gyp run on that Node, so native modules match its ABI.
 		const npmEnv = cleanEnv(nodeEnv(node));
@@ -314,7 +330,13 @@ async function ensureN8n(version = DEFAULT_VERSION, { timeoutMs = INSTALL_TIMEOU
 			result = await run(
 				npmCommand(),
 				['rebuild', ...rebuildOnly, '--ignore-scripts=false', '--foreground-scripts', '--loglevel=warn'],
-				{ cwd: tmp, timeoutMs: Math.max(MINUTE, timeoutMs - (Date.now() - installStarted)), env: npmEnv, onStdout: append, onStderr: append },
+				{
+					cwd: tmp,
+					timeoutMs: Math.max(MINUTE, timeoutMs - (Date.now() - installStarted)),
+					env: npmEnv,
+					onStdout: append,
+					onStderr: append,
+				},
 			);
 		}
 		result.durationMs = Date.now() - installStarted;
@@ -328,7 +350,11 @@ async function ensureN8n(version = DEFAULT_VERSION, { timeoutMs = INSTALL_TIMEOU
 		if (installedVersion(tmp) !== version || !fs.existsSync(binPath(tmp))) {
 			throw new Error(`npm install finished but ${tmp} holds no n8n ${version} bin; see ${logFile}`);
 		}
-		writeMarker(tmp, version, { node: nodeInfo(node)?.nodeBin ?? process.execPath, rebuildOnly, installMs: result.durationMs });
+		writeMarker(tmp, version, {
+			node: nodeInfo(node)?.nodeBin ?? process.execPath,
+			rebuildOnly,
+			installMs: result.durationMs,
+		});
 		fs.renameSync(tmp, dir);
 		log(`n8n@${version} installed`);
 		return binPath(dir);

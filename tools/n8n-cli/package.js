@@ -11,8 +11,12 @@ const { run, npmCommand } = require('./process');
 async function packPackage(repo = REPO, { destination } = {}) {
 	if (!fs.existsSync(path.join(repo, 'dist'))) throw new Error(`${repo}/dist does not exist: run npm run build first`);
 	const dest = destination ?? (await fsp.mkdtemp(path.join(os.tmpdir(), 'n8n-nodes-aog-pack-')));
-	const result = await run(npmCommand(), ['pack', '--json', '--pack-destination', dest], { cwd: repo, timeoutMs: 2 * MINUTE });
-	if (result.code !== 0) throw new Error(`npm pack failed (exit ${result.code}):\n${tail(result.stderr || result.stdout)}`);
+	const result = await run(npmCommand(), ['pack', '--json', '--pack-destination', dest], {
+		cwd: repo,
+		timeoutMs: 2 * MINUTE,
+	});
+	if (result.code !== 0)
+		throw new Error(`npm pack failed (exit ${result.code}):\n${tail(result.stderr || result.stdout)}`);
 	let info;
 	try {
 		info = JSON.parse(result.stdout.slice(result.stdout.indexOf('[')));
@@ -37,10 +41,22 @@ async function installPackage(userFolder, tgz) {
 	const result = await run(
 		npmCommand(),
 		// --prefer-offline: npm still resolves the peer n8n-workflow's metadata; from its cache when it has it (seconds saved)
-		['install', '--prefix', nodesDir, '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tgz],
+		[
+			'install',
+			'--prefix',
+			nodesDir,
+			'--omit=peer',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+			'--prefer-offline',
+			'--loglevel=error',
+			tgz,
+		],
 		{ cwd: userFolder, timeoutMs: 3 * MINUTE },
 	);
-	if (result.code !== 0) throw new Error(`npm install of ${tgz} failed (exit ${result.code}):\n${tail(result.stderr || result.stdout)}`);
+	if (result.code !== 0)
+		throw new Error(`npm install of ${tgz} failed (exit ${result.code}):\n${tail(result.stderr || result.stdout)}`);
 	return nodesDir;
 }
 

@@ -24,7 +24,11 @@ function cleanEnv(extra = {}) {
  * also ends what it started (n8n starts a task-runner process); only that group is signalled.
  * Resolves { code, signal, stdout, stderr, timedOut, durationMs }; never rejects on exit codes.
  */
-function run(command, args, { cwd = REPO, env = cleanEnv(), timeoutMs = 5 * MINUTE, input, onStdout, onStderr, signal } = {}) {
+function run(
+	command,
+	args,
+	{ cwd = REPO, env = cleanEnv(), timeoutMs = 5 * MINUTE, input, onStdout, onStderr, signal } = {},
+) {
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
 		const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });

@@ -82,7 +82,8 @@ class N8nClient {
 			workflowData,
 			triggerToStartFrom: { name: trigger },
 		});
-		if (!result?.executionId) throw new Error(`the run of workflow ${id} returned no execution id: ${JSON.stringify(result)}`);
+		if (!result?.executionId)
+			throw new Error(`the run of workflow ${id} returned no execution id: ${JSON.stringify(result)}`);
 		return result.executionId;
 	}
 
@@ -94,7 +95,10 @@ class N8nClient {
 			if (execution && !['new', 'running', 'waiting'].includes(execution.status) && execution.finished !== undefined) {
 				return { ...execution, data: parseExecutionData(execution.data) };
 			}
-			if (Date.now() > deadline) throw new Error(`execution ${executionId} still "${execution?.status}" after ${Math.round(timeoutMs / 1000)} s`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`execution ${executionId} still "${execution?.status}" after ${Math.round(timeoutMs / 1000)} s`,
+				);
 			await sleep(intervalMs);
 		}
 	}

@@ -15,7 +15,10 @@ function majorOf(version) {
  * Run it before `n8n start` (a running n8n does not notice).
  */
 async function activateWorkflow({ n8nBin, node, folder, env, id }) {
-	const args = majorOf(n8nVersionOf(n8nBin)) >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
+	const args =
+		majorOf(n8nVersionOf(n8nBin)) >= 2
+			? ['publish:workflow', `--id=${id}`]
+			: ['update:workflow', `--id=${id}`, '--active=true'];
 	return await n8nCli(n8nBin, args, { node, folder, env });
 }
 
@@ -26,7 +29,15 @@ async function activateWorkflow({ n8nBin, node, folder, env, id }) {
  * url + '/webhook/…' and url + '/form/…'. Resolves { url, port, output(), stop() }; stop() ends the
  * process group (and its task runner). The process is killed after `timeoutMs` in any case.
  */
-async function startN8n({ n8nBin, node, folder, env, startTimeoutMs = 3 * MINUTE, timeoutMs = 15 * MINUTE, readyPattern = /Editor is now accessible via/ }) {
+async function startN8n({
+	n8nBin,
+	node,
+	folder,
+	env,
+	startTimeoutMs = 3 * MINUTE,
+	timeoutMs = 15 * MINUTE,
+	readyPattern = /Editor is now accessible via/,
+}) {
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
 	const childEnv = {
@@ -47,7 +58,14 @@ async function startN8n({ n8nBin, node, folder, env, startTimeoutMs = 3 * MINUTE
 	const { command, args } = n8nCommand(n8nBin, node, ['start']);
 	const controller = new AbortController();
 	let exited;
-	const finished = run(command, args, { cwd: folder, env: childEnv, timeoutMs, onStdout: keep, onStderr: keep, signal: controller.signal }).then((result) => {
+	const finished = run(command, args, {
+		cwd: folder,
+		env: childEnv,
+		timeoutMs,
+		onStdout: keep,
+		onStderr: keep,
+		signal: controller.signal,
+	}).then((result) => {
 		exited = result;
 		return result;
 	});

@@ -83,7 +83,9 @@ async function n8nCli(n8nBin, args, { node, folder, env, timeoutMs = 3 * MINUTE 
 	const { command, args: argv } = n8nCommand(n8nBin, node, args);
 	const result = await run(command, argv, { cwd: folder, env, timeoutMs });
 	if (result.code !== 0 || result.timedOut) {
-		throw new Error(`n8n ${args[0]} failed (exit ${result.code}${result.timedOut ? ', timed out' : ''}):\n${tail(result.stderr || result.stdout)}`);
+		throw new Error(
+			`n8n ${args[0]} failed (exit ${result.code}${result.timedOut ? ', timed out' : ''}):\n${tail(result.stderr || result.stdout)}`,
+		);
 	}
 	return result;
 }
@@ -125,7 +127,10 @@ async function prepareUserFolder({
 	}
 	if (workflows.length) {
 		// one import for all of them: each n8n command costs seconds of start-up
-		const workflowFile = path.join(ioDir, workflows.length === 1 ? `workflow-${workflows[0].id}.json` : 'workflows.json');
+		const workflowFile = path.join(
+			ioDir,
+			workflows.length === 1 ? `workflow-${workflows[0].id}.json` : 'workflows.json',
+		);
 		fs.writeFileSync(workflowFile, JSON.stringify(workflows.length === 1 ? workflows[0] : workflows, null, 2));
 		await n8nCli(n8nBin, ['import:workflow', `--input=${workflowFile}`], { node, folder, env: childEnv });
 	}
@@ -190,4 +195,13 @@ function runError(result) {
 	return { message: error.message, description: error.description, node: error.node?.name, error };
 }
 
-module.exports = { makeUserFolder, parseRawOutput, n8nCommand, n8nCli, prepareUserFolder, runWorkflow, nodeOutput, runError };
+module.exports = {
+	makeUserFolder,
+	parseRawOutput,
+	n8nCommand,
+	n8nCli,
+	prepareUserFolder,
+	runWorkflow,
+	nodeOutput,
+	runError,
+};

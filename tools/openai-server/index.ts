@@ -103,8 +103,13 @@ function toolResults(messages: Message[]): Message[] {
 
 function pickTool(tools: OfferedTool[], script: ChatScript): { name: string; schema: ToolSchema } {
 	const offered = tools.filter((tool) => typeof tool?.function?.name === 'string');
-	const tool = script.toolName ? offered.find((candidate) => script.toolName!.test(candidate.function!.name!)) : offered[0];
-	if (!tool) throw new ScriptError(`no offered tool matches (offered: ${offered.map((candidate) => candidate.function!.name).join(', ') || 'none'})`);
+	const tool = script.toolName
+		? offered.find((candidate) => script.toolName!.test(candidate.function!.name!))
+		: offered[0];
+	if (!tool)
+		throw new ScriptError(
+			`no offered tool matches (offered: ${offered.map((candidate) => candidate.function!.name).join(', ') || 'none'})`,
+		);
 	return { name: tool.function!.name!, schema: tool.function!.parameters ?? {} };
 }
 
@@ -115,7 +120,8 @@ function fillArguments(schema: ToolSchema, script: ChatScript): Record<string, u
 		if (name in script.arguments) filled[name] = script.arguments[name];
 	}
 	const missing = (schema.required ?? []).filter((name) => !(name in filled));
-	if (missing.length) throw new ScriptError(`the script has no value for the required tool parameter(s) ${missing.join(', ')}`);
+	if (missing.length)
+		throw new ScriptError(`the script has no value for the required tool parameter(s) ${missing.join(', ')}`);
 	return filled;
 }
 
@@ -134,12 +140,20 @@ function completion(model: string, message: Record<string, unknown>, finishReaso
 }
 
 /** The same answer as server-sent events: one delta with everything, then the finish reason, then [DONE]. */
-function sendStream(res: ServerResponse, model: string, delta: Record<string, unknown>, finishReason: string, withUsage: boolean): void {
+function sendStream(
+	res: ServerResponse,
+	model: string,
+	delta: Record<string, unknown>,
+	finishReason: string,
+	withUsage: boolean,
+): void {
 	res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
 	const id = nextId('chatcmpl');
 	const created = Math.floor(Date.now() / 1000);
 	const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
-		res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices, ...extra })}\n\n`);
+		res.write(
+			`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices, ...extra })}\n\n`,
+		);
 	chunk([{ index: 0, delta: { role: 'assistant', ...delta }, finish_reason: null }]);
 	chunk([{ index: 0, delta: {}, finish_reason: finishReason }]);
 	if (withUsage) chunk([], { usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 } });
@@ -163,7 +177,14 @@ function chat(body: any, script: ChatScript, entry: ChatRequest, res: ServerResp
 	const toolCall: ToolCall = { id: nextId('call'), name, arguments: JSON.stringify(fillArguments(schema, script)) };
 	Object.assign(entry, { answer: 'toolCall', toolCall });
 	const calls = [{ id: toolCall.id, type: 'function', function: { name, arguments: toolCall.arguments } }];
-	if (stream) return sendStream(res, model, { content: null, tool_calls: calls.map((call, index) => ({ index, ...call })) }, 'tool_calls', withUsage);
+	if (stream)
+		return sendStream(
+			res,
+			model,
+			{ content: null, tool_calls: calls.map((call, index) => ({ index, ...call })) },
+			'tool_calls',
+			withUsage,
+		);
 	return sendJson(res, 200, completion(model, { content: null, tool_calls: calls, refusal: null }, 'tool_calls'));
 }
 
@@ -188,16 +209,22 @@ export async function startOpenAiServer(options: { port?: number; script?: ChatS
 			try {
 				if (req.method === 'GET' && route === '/v1/models') {
 					entry.answer = 'models';
-					return sendJson(res, 200, { object: 'list', data: [{ id: DEFAULT_MODEL, object: 'model', created: 0, owned_by: 'openai-dev-server' }] });
+					return sendJson(res, 200, {
+						object: 'list',
+						data: [{ id: DEFAULT_MODEL, object: 'model', created: 0, owned_by: 'openai-dev-server' }],
+					});
 				}
-				if (req.method !== 'POST' || route !== '/v1/chat/completions') throw new ScriptError(`no route ${req.method} ${route}`);
+				if (req.method !== 'POST' || route !== '/v1/chat/completions')
+					throw new ScriptError(`no route ${req.method} ${route}`);
 				entry.body = JSON.parse(text);
 				if (!script) throw new ScriptError('no script given');
 				return chat(entry.body, script, entry, res);
 			} catch (error) {
 				// 400, not 5xx: the OpenAI client retries a 5xx, which would hide the cause
 				entry.error = error instanceof Error ? error.message : String(error);
-				return sendJson(res, error instanceof ScriptError ? 400 : 500, { error: { message: `openai-dev-server: ${entry.error}`, type: 'invalid_request_error' } });
+				return sendJson(res, error instanceof ScriptError ? 400 : 500, {
+					error: { message: `openai-dev-server: ${entry.error}`, type: 'invalid_request_error' },
+				});
 			}
 		})();
 	});

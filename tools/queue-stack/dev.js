@@ -15,8 +15,18 @@ const { startQueueStack } = require('./index');
 const QUEUE_DEV_DIR = path.join(REPO, '.cache', 'dev-queue');
 const WEBHOOK_EXAMPLE_ID = 'aogWebhookToVideoEx1';
 
-async function startQueueDev({ n8nPort = 5678, aogPort = 16688, aogBaseUrl, apiKey = '', workers = 2, generationDelayMs = 3000, quietAog = true, onProgress = () => {} } = {}) {
-	if (!(await portFree(n8nPort))) throw new Error(`port ${n8nPort} is taken (another n8n?); stop it or pass --port <n>`);
+async function startQueueDev({
+	n8nPort = 5678,
+	aogPort = 16688,
+	aogBaseUrl,
+	apiKey = '',
+	workers = 2,
+	generationDelayMs = 3000,
+	quietAog = true,
+	onProgress = () => {},
+} = {}) {
+	if (!(await portFree(n8nPort)))
+		throw new Error(`port ${n8nPort} is taken (another n8n?); stop it or pass --port <n>`);
 	const outputDir = path.join(QUEUE_DEV_DIR, 'output');
 	fs.mkdirSync(outputDir, { recursive: true });
 	let server;
@@ -25,14 +35,23 @@ async function startQueueDev({ n8nPort = 5678, aogPort = 16688, aogBaseUrl, apiK
 	let aogUrl = aogBaseUrl;
 	if (!aogBaseUrl) {
 		const { startAogServer } = require('../aog-server');
-		server = await startAogServer({ port: (await portFree(aogPort)) ? aogPort : 0, generationDelayMs, quiet: quietAog });
+		server = await startAogServer({
+			port: (await portFree(aogPort)) ? aogPort : 0,
+			generationDelayMs,
+			quiet: quietAog,
+		});
 		aogUrl = server.url;
 		onProgress(`AOG dev server at ${aogUrl}`);
 	}
 	try {
 		const { startDashScopeServer } = require('../dashscope-server');
 		// a "2-minute" task × 0.25, as npm run dev's
-		dashScopeServer = await startDashScopeServer({ pendingMs: 5000, runningMs: 115_000, timeScale: 0.25, quiet: quietAog });
+		dashScopeServer = await startDashScopeServer({
+			pendingMs: 5000,
+			runningMs: 115_000,
+			timeScale: 0.25,
+			quiet: quietAog,
+		});
 		onProgress(`DashScope dev server at ${dashScopeServer.url} (key ${dashScopeServer.apiKey})`);
 		telegram = await startTelegramDevServer({ quiet: quietAog });
 		onProgress(`Telegram Bot API dev server at ${telegram.baseUrl} (bot token ${telegram.accessToken})`);
@@ -64,7 +83,12 @@ async function startQueueDev({ n8nPort = 5678, aogPort = 16688, aogBaseUrl, apiK
 			aogUrl,
 			owner: DEFAULT_OWNER,
 			outputDir,
-			workflows: examples.map(({ file, workflow }) => ({ id: workflow.id, name: workflow.name, file, url: `${stack.mainUrl}/workflow/${workflow.id}` })),
+			workflows: examples.map(({ file, workflow }) => ({
+				id: workflow.id,
+				name: workflow.name,
+				file,
+				url: `${stack.mainUrl}/workflow/${workflow.id}`,
+			})),
 			webhookUrl: stack.webhookUrl('aog-image-to-video'),
 			async stop() {
 				await stack.stop();

@@ -69,7 +69,11 @@ export interface QueueStackOptions {
 	/** `n8n worker --concurrency` (default 10, n8n's own). */
 	workerConcurrency?: number;
 	/** Imported into PostgreSQL with `n8n import:workflow`; each needs a fixed id (at most 21 characters). */
-	workflows?: Array<{ id: string; nodes: Array<{ name: string; type: string; parameters?: Record<string, unknown> }>; [key: string]: unknown }>;
+	workflows?: Array<{
+		id: string;
+		nodes: Array<{ name: string; type: string; parameters?: Record<string, unknown> }>;
+		[key: string]: unknown;
+	}>;
 	/** [{ id, name, type, data }], plain data, encrypted with the stack's N8N_ENCRYPTION_KEY on import. */
 	credentials?: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>;
 	/** Workflow ids to publish (activate) before n8n starts; default: every workflow given. */
@@ -139,14 +143,29 @@ export interface QueueStack {
 export function startQueueStack(options?: QueueStackOptions): Promise<QueueStack>;
 
 /** redis-server and PostgreSQL's binaries; missing ones are installed with apt-get as root, else this throws with the command. */
-export function ensureSystemPackages(options?: { onProgress?: (message: string) => void }): Promise<{ redisServer: string; pgBin: string; missing: string[] }>;
+export function ensureSystemPackages(options?: {
+	onProgress?: (message: string) => void;
+}): Promise<{ redisServer: string; pgBin: string; missing: string[] }>;
 export function startRedis(options: { dir: string; redisServer?: string; timeoutMs?: number }): Promise<RedisService>;
-export function startPostgres(options: { dir: string; pgBin?: string; database?: string; user?: string; timeoutMs?: number }): Promise<PostgresService>;
+export function startPostgres(options: {
+	dir: string;
+	pgBin?: string;
+	database?: string;
+	user?: string;
+	timeoutMs?: number;
+}): Promise<PostgresService>;
 export function spawnService(
 	name: string,
 	command: string,
 	args: string[],
-	options?: { cwd?: string; env?: NodeJS.ProcessEnv; logFile?: string; uid?: number; gid?: number; onOutput?: (text: string) => void },
+	options?: {
+		cwd?: string;
+		env?: NodeJS.ProcessEnv;
+		logFile?: string;
+		uid?: number;
+		gid?: number;
+		onOutput?: (text: string) => void;
+	},
 ): StackProcess;
 export function memoryOf(pid: number): { hwmKb?: number; rssKb?: number } | undefined;
 export const APT_COMMAND: string;

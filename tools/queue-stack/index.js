@@ -49,7 +49,10 @@ async function waitFor(what, service, check, { timeoutMs, pattern }) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const exit = service.exitInfo();
-		if (exit) throw new Error(`${what} exited while starting (code ${exit.code}${exit.signal ? `, ${exit.signal}` : ''}):\n${tail(service.output())}`);
+		if (exit)
+			throw new Error(
+				`${what} exited while starting (code ${exit.code}${exit.signal ? `, ${exit.signal}` : ''}):\n${tail(service.output())}`,
+			);
 		if (!pattern || pattern.test(service.output())) {
 			try {
 				if (await check()) return;
@@ -57,7 +60,8 @@ async function waitFor(what, service, check, { timeoutMs, pattern }) {
 				// not listening yet
 			}
 		}
-		if (Date.now() > deadline) throw new Error(`${what} was not ready within ${Math.round(timeoutMs / 1000)} s:\n${tail(service.output())}`);
+		if (Date.now() > deadline)
+			throw new Error(`${what} was not ready within ${Math.round(timeoutMs / 1000)} s:\n${tail(service.output())}`);
 		await sleep(300);
 	}
 }
@@ -106,26 +110,44 @@ async function startQueueStack({
 		if (!keepRoot) fs.rmSync(stackRoot, { recursive: true, force: true });
 	};
 	try {
-		onProgress(`Checking for redis-server and PostgreSQL (Debian packages; installed as root when missing: ${APT_COMMAND})`);
+		onProgress(
+			`Checking for redis-server and PostgreSQL (Debian packages; installed as root when missing: ${APT_COMMAND})`,
+		);
 		const [n8nBin, , tgz] = await Promise.all([
 			ensureN8n(n8nVersion),
 			ensureSystemPackages({ onProgress }),
 			packageTgz ?? packPackage(REPO).then((file) => (packedHere = file)),
 		]);
 		onProgress('Starting Redis and PostgreSQL on private loopback ports');
-		[redis, postgres] = await Promise.all([startRedis({ dir: path.join(stackRoot, 'redis') }), startPostgres({ dir: path.join(stackRoot, 'postgres') })]);
+		[redis, postgres] = await Promise.all([
+			startRedis({ dir: path.join(stackRoot, 'redis') }),
+			startPostgres({ dir: path.join(stackRoot, 'postgres') }),
+		]);
 
 		const encryptionKey = crypto.randomBytes(24).toString('base64url');
 		const binaryDataStoragePath = sharedBinaryDataFolder ? path.join(stackRoot, 'binary-data') : undefined;
 		if (binaryDataStoragePath) fs.mkdirSync(binaryDataStoragePath, { recursive: true });
-		const shared = { ...sharedEnv({ redis, postgres, encryptionKey, binaryDataMode, logLevel, binaryDataStoragePath }), ...extraEnv };
+		const shared = {
+			...sharedEnv({ redis, postgres, encryptionKey, binaryDataMode, logLevel, binaryDataStoragePath }),
+			...extraEnv,
+		};
 
 		// The main's user folder gets the package (npm install of the packed tgz), the credentials and the
 		// workflows (stored in PostgreSQL, so every process sees them).
-		onProgress(`Installing the packed package and importing ${credentials.length} credential(s) and ${workflows.length} workflow(s) into PostgreSQL`);
+		onProgress(
+			`Installing the packed package and importing ${credentials.length} credential(s) and ${workflows.length} workflow(s) into PostgreSQL`,
+		);
 		const mainFolder = path.join(stackRoot, 'main');
 		fs.mkdirSync(mainFolder, { recursive: true });
-		const prepared = await prepareUserFolder({ n8nBin, workflows, credentials, userFolder: mainFolder, packageTgz: tgz, fileAccess, env: shared });
+		const prepared = await prepareUserFolder({
+			n8nBin,
+			workflows,
+			credentials,
+			userFolder: mainFolder,
+			packageTgz: tgz,
+			fileAccess,
+			env: shared,
+		});
 		for (const id of activate ?? workflows.map((workflow) => workflow.id)) {
 			await activateWorkflow({ n8nBin, folder: mainFolder, env: prepared.env, id });
 		}
@@ -186,13 +208,17 @@ async function startQueueStack({
 		onProgress(`Starting n8n ${n8nVersion} in queue mode: main at ${mainUrl} and ${workerCount} worker(s)`);
 		await Promise.all([
 			// main prints the editor's address once its webhooks are registered
-			waitFor('n8n main', main, () => httpOk(`${mainUrl}/healthz`), { timeoutMs: startTimeoutMs, pattern: /Editor is now accessible via/ }),
+			waitFor('n8n main', main, () => httpOk(`${mainUrl}/healthz`), {
+				timeoutMs: startTimeoutMs,
+				pattern: /Editor is now accessible via/,
+			}),
 			(async () => {
 				for (let i = 0; i < workerCount; i++) await startWorker();
 			})(),
 		]);
 
-		const workerOf = (service) => workers.find((worker) => worker === service || worker.index === service || worker.pid === service);
+		const workerOf = (service) =>
+			workers.find((worker) => worker === service || worker.index === service || worker.pid === service);
 		const stack = {
 			root: stackRoot,
 			n8nBin,
@@ -244,7 +270,10 @@ async function startQueueStack({
 			},
 			/** Lines of main's log that mention an execution (enqueued, finished, failed …). */
 			mainLinesAbout(executionId) {
-				return main.output().split('\n').filter((line) => new RegExp(`[Ee]xecution ${executionId}\\b`).test(line));
+				return main
+					.output()
+					.split('\n')
+					.filter((line) => new RegExp(`[Ee]xecution ${executionId}\\b`).test(line));
 			},
 			logsDir,
 			stop: teardown,
@@ -256,4 +285,12 @@ async function startQueueStack({
 	}
 }
 
-module.exports = { startQueueStack, ensureSystemPackages, startRedis, startPostgres, spawnService, memoryOf, APT_COMMAND };
+module.exports = {
+	startQueueStack,
+	ensureSystemPackages,
+	startRedis,
+	startPostgres,
+	spawnService,
+	memoryOf,
+	APT_COMMAND,
+};

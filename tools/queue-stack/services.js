@@ -24,7 +24,10 @@ function postgresBinDir() {
 	const root = '/usr/lib/postgresql';
 	let majors = [];
 	try {
-		majors = fs.readdirSync(root).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a));
+		majors = fs
+			.readdirSync(root)
+			.filter((name) => /^\d+$/.test(name))
+			.sort((a, b) => Number(b) - Number(a));
 	} catch {
 		return undefined;
 	}
@@ -48,7 +51,11 @@ function systemBinaries() {
  * Redis and PostgreSQL from Debian's packages, installed when missing (tools/apt.js).
  */
 async function ensureSystemPackages({ onProgress = () => {} } = {}) {
-	await ensureAptPackages({ packages: ['redis-server', 'postgresql'], missing: () => systemBinaries().missing, onProgress });
+	await ensureAptPackages({
+		packages: ['redis-server', 'postgresql'],
+		missing: () => systemBinaries().missing,
+		onProgress,
+	});
 	return systemBinaries();
 }
 
@@ -74,10 +81,28 @@ async function startRedis({ dir, redisServer = systemBinaries().redisServer, tim
 	if (!redisServer) throw new Error(`redis-server is not installed (${APT_COMMAND})`);
 	fs.mkdirSync(dir, { recursive: true });
 	const port = await freePort();
-	const service = spawnService('redis', redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'], {
-		cwd: dir,
-		logFile: path.join(dir, 'redis.log'),
-	});
+	const service = spawnService(
+		'redis',
+		redisServer,
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+			'--protected-mode',
+			'yes',
+		],
+		{
+			cwd: dir,
+			logFile: path.join(dir, 'redis.log'),
+		},
+	);
 	const deadline = Date.now() + timeoutMs;
 	while (!/Ready to accept connections/.test(service.output())) {
 		if (service.exitInfo()) throw new Error(`redis-server exited while starting:\n${service.output().slice(-2000)}`);
@@ -119,7 +144,13 @@ function chownTree(dir, uid, gid) {
  * throw-away cluster), fsync off (test data), a database `n8n`. Returns the service plus `psql(sql)` and
  * `queryJson(sql)` (the rows of a SELECT as objects).
  */
-async function startPostgres({ dir, pgBin = systemBinaries().pgBin, database = 'n8n', user = 'n8n', timeoutMs = 60_000 }) {
+async function startPostgres({
+	dir,
+	pgBin = systemBinaries().pgBin,
+	database = 'n8n',
+	user = 'n8n',
+	timeoutMs = 60_000,
+}) {
 	if (!pgBin) throw new Error(`PostgreSQL is not installed (${APT_COMMAND})`);
 	const account = postgresUser();
 	const dataDir = path.join(dir, 'data');
@@ -135,14 +166,21 @@ async function startPostgres({ dir, pgBin = systemBinaries().pgBin, database = '
 	}
 	const asUser = { uid: account.uid, gid: account.gid };
 	const env = { PATH: process.env.PATH, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', HOME: dir };
-	const init = spawnSync(path.join(pgBin, 'initdb'), ['-D', dataDir, '-U', user, '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], {
-		cwd: dir,
-		env,
-		encoding: 'utf8',
-		...asUser,
-		timeout: timeoutMs,
-	});
-	if (init.status !== 0) throw new Error(`initdb failed (exit ${init.status}${account.name ? `, as ${account.name}` : ''}):\n${init.stderr || init.stdout || init.error}`);
+	const init = spawnSync(
+		path.join(pgBin, 'initdb'),
+		['-D', dataDir, '-U', user, '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'],
+		{
+			cwd: dir,
+			env,
+			encoding: 'utf8',
+			...asUser,
+			timeout: timeoutMs,
+		},
+	);
+	if (init.status !== 0)
+		throw new Error(
+			`initdb failed (exit ${init.status}${account.name ? `, as ${account.name}` : ''}):\n${init.stderr || init.stdout || init.error}`,
+		);
 	const port = await freePort();
 	const settings = {
 		listen_addresses: '127.0.0.1',
@@ -152,22 +190,55 @@ async function startPostgres({ dir, pgBin = systemBinaries().pgBin, database = '
 		full_page_writes: 'off',
 		max_connections: '100',
 	};
-	const args = ['-D', dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`])];
-	const service = spawnService('postgres', path.join(pgBin, 'postgres'), args, { cwd: dir, env, logFile: path.join(dir, 'postgres.log'), ...asUser });
+	const args = [
+		'-D',
+		dataDir,
+		'-p',
+		String(port),
+		...Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
+	];
+	const service = spawnService('postgres', path.join(pgBin, 'postgres'), args, {
+		cwd: dir,
+		env,
+		logFile: path.join(dir, 'postgres.log'),
+		...asUser,
+	});
 	const connection = { host: '127.0.0.1', port, user, database };
-	const psqlArgs = (db) => ['-h', '127.0.0.1', '-p', String(port), '-U', user, '-d', db, '-v', 'ON_ERROR_STOP=1', '-X', '-q', '-A', '-t'];
+	const psqlArgs = (db) => [
+		'-h',
+		'127.0.0.1',
+		'-p',
+		String(port),
+		'-U',
+		user,
+		'-d',
+		db,
+		'-v',
+		'ON_ERROR_STOP=1',
+		'-X',
+		'-q',
+		'-A',
+		'-t',
+	];
 	const psql = async (sql, db = database) => {
-		const result = await run(path.join(pgBin, 'psql'), [...psqlArgs(db), '-c', sql], { env: { ...env, PGCONNECT_TIMEOUT: '5' }, timeoutMs: 60_000 });
+		const result = await run(path.join(pgBin, 'psql'), [...psqlArgs(db), '-c', sql], {
+			env: { ...env, PGCONNECT_TIMEOUT: '5' },
+			timeoutMs: 60_000,
+		});
 		if (result.code !== 0) throw new Error(`psql failed (exit ${result.code}): ${result.stderr.trim()}\n  ${sql}`);
 		return result.stdout;
 	};
-	const queryJson = async (sql) => JSON.parse((await psql(`select coalesce(json_agg(t), '[]'::json) from (${sql}) t`)).trim() || '[]');
+	const queryJson = async (sql) =>
+		JSON.parse((await psql(`select coalesce(json_agg(t), '[]'::json) from (${sql}) t`)).trim() || '[]');
 
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (service.exitInfo()) throw new Error(`postgres exited while starting:\n${service.output().slice(-2000)}`);
 		if (await canConnect(port)) {
-			const ready = await run(path.join(pgBin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-U', user], { env, timeoutMs: 10_000 });
+			const ready = await run(path.join(pgBin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-U', user], {
+				env,
+				timeoutMs: 10_000,
+			});
 			if (ready.code === 0) break;
 		}
 		if (Date.now() > deadline) {

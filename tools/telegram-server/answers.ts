@@ -4,12 +4,17 @@ import type { Mp4Header } from './mp4';
 
 export interface BotAnswer {
 	status: number;
-	body: { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: Record<string, unknown> };
+	body:
+		| { ok: true; result: unknown }
+		| { ok: false; error_code: number; description: string; parameters?: Record<string, unknown> };
 }
 
 export const ok = (result: unknown): BotAnswer => ({ status: 200, body: { ok: true, result } });
 
-export const fail = (status: number, description: string): BotAnswer => ({ status, body: { ok: false, error_code: status, description } });
+export const fail = (status: number, description: string): BotAnswer => ({
+	status,
+	body: { ok: false, error_code: status, description },
+});
 
 /** A check of the request failed: Telegram answers 400 and a description starting "Bad Request: ". */
 export const badRequest = (what: string): BotAnswer => fail(400, `Bad Request: ${what}`);
@@ -51,7 +56,14 @@ export interface SentVideo {
 }
 
 /** The Message sendVideo returns: its video object describes the file as Telegram read it. */
-export function videoMessage(options: { messageId: number; bot: Bot; chatId: string; caption?: string; video: SentVideo; date?: number }) {
+export function videoMessage(options: {
+	messageId: number;
+	bot: Bot;
+	chatId: string;
+	caption?: string;
+	video: SentVideo;
+	date?: number;
+}) {
 	const { messageId, bot, chatId, caption, video } = options;
 	const message: Record<string, unknown> = {
 		message_id: messageId,

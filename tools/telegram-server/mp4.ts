@@ -41,7 +41,8 @@ function boxes(data: Buffer, start: number, end: number): Box[] {
 	return found;
 }
 
-const child = (data: Buffer, parent: Box, type: string) => boxes(data, parent.body, parent.end).find((box) => box.type === type);
+const child = (data: Buffer, parent: Box, type: string) =>
+	boxes(data, parent.body, parent.end).find((box) => box.type === type);
 
 /** The header of an MP4, or undefined when the bytes are not one (no ftyp first, no moov with mvhd). */
 export function readMp4Header(data: Buffer): Mp4Header | undefined {

@@ -103,7 +103,8 @@ function parseParameters(url: URL, contentType: string, body: Buffer): Parsed {
 	if (body.length === 0) return { fields, parts };
 	if (/^application\/json/i.test(contentType)) {
 		const json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-		for (const [key, value] of Object.entries(json)) fields[key] = typeof value === 'string' ? value : JSON.stringify(value);
+		for (const [key, value] of Object.entries(json))
+			fields[key] = typeof value === 'string' ? value : JSON.stringify(value);
 	} else if (/^application\/x-www-form-urlencoded/i.test(contentType)) {
 		Object.assign(fields, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
 	} else if (/^multipart\/form-data/i.test(contentType)) {
@@ -118,7 +119,11 @@ function parseParameters(url: URL, contentType: string, body: Buffer): Parsed {
 export async function startTelegramServer(options: TelegramServerOptions = {}): Promise<TelegramServer> {
 	const token = options.token ?? DEFAULT_TOKEN;
 	const maxUploadBytes = options.maxUploadBytes ?? UPLOAD_LIMIT_BYTES;
-	const bot: Bot = { id: Number(token.split(':')[0]) || 7000000001, username: 'n8n_aog_dev_bot', firstName: 'AOG dev bot' };
+	const bot: Bot = {
+		id: Number(token.split(':')[0]) || 7000000001,
+		username: 'n8n_aog_dev_bot',
+		firstName: 'AOG dev bot',
+	};
 	const requests: BotRequest[] = [];
 	const videos: ReceivedVideo[] = [];
 	let messageId = 0;
@@ -128,30 +133,61 @@ export async function startTelegramServer(options: TelegramServerOptions = {}): 
 		const chatId = fields.chat_id ?? '';
 		if (!chatId) return { answer: badRequest('chat_id is empty') };
 		const reference = fields.video;
-		const part = reference === undefined ? parts.get('video') : reference.startsWith('attach://') ? parts.get(reference.slice('attach://'.length)) : undefined;
+		const part =
+			reference === undefined
+				? parts.get('video')
+				: reference.startsWith('attach://')
+					? parts.get(reference.slice('attach://'.length))
+					: undefined;
 		if (!part) {
-			if (reference === undefined || reference.startsWith('attach://')) return { answer: badRequest('there is no video in the request') };
+			if (reference === undefined || reference.startsWith('attach://'))
+				return { answer: badRequest('there is no video in the request') };
 			// a file_id of an earlier upload, or a URL (not fetched here)
 			const earlier = videos.find((video) => video.fileId === reference);
-			if (!earlier && !/^https?:\/\//.test(reference)) return { answer: badRequest('wrong file identifier/HTTP URL specified') };
+			if (!earlier && !/^https?:\/\//.test(reference))
+				return { answer: badRequest('wrong file identifier/HTTP URL specified') };
 			messageId += 1;
 			const sent: SentVideo = earlier
-				? { fileId: earlier.fileId, fileUniqueId: `AgAD${earlier.sha256.slice(0, 12)}`, fileName: earlier.fileName, mimeType: earlier.contentType, fileSize: earlier.size, header: earlier.header }
+				? {
+						fileId: earlier.fileId,
+						fileUniqueId: `AgAD${earlier.sha256.slice(0, 12)}`,
+						fileName: earlier.fileName,
+						mimeType: earlier.contentType,
+						fileSize: earlier.size,
+						header: earlier.header,
+					}
 				: { fileId: `dev-url-${messageId}`, fileUniqueId: `dev-url-${messageId}` };
 			return { answer: ok(videoMessage({ messageId, bot, chatId, caption: fields.caption, video: sent })) };
 		}
 		if (part.data.length === 0) return { answer: badRequest('file must be non-empty') };
-		if (part.contentType !== 'video/mp4') return { answer: badRequest(`the video part's Content-Type is ${part.contentType === undefined ? 'missing' : `"${part.contentType}"`}, not video/mp4 (dev server check)`) };
-		if (!part.fileName || !/\.mp4$/i.test(part.fileName)) return { answer: badRequest(`the video's file name "${part.fileName ?? ''}" does not end in .mp4 (dev server check)`) };
+		if (part.contentType !== 'video/mp4')
+			return {
+				answer: badRequest(
+					`the video part's Content-Type is ${part.contentType === undefined ? 'missing' : `"${part.contentType}"`}, not video/mp4 (dev server check)`,
+				),
+			};
+		if (!part.fileName || !/\.mp4$/i.test(part.fileName))
+			return {
+				answer: badRequest(`the video's file name "${part.fileName ?? ''}" does not end in .mp4 (dev server check)`),
+			};
 		const header = readMp4Header(part.data);
-		if (!header) return { answer: badRequest('the video is not an MP4: no ftyp box first or no moov box with mvhd (dev server check)') };
+		if (!header)
+			return {
+				answer: badRequest('the video is not an MP4: no ftyp box first or no moov box with mvhd (dev server check)'),
+			};
 		const actual = { duration: header.duration, width: header.width, height: header.height };
 		for (const key of ['duration', 'width', 'height'] as const) {
 			const value = fields[key];
 			if (value === undefined) continue;
-			if (!/^\d+$/.test(value)) return { answer: badRequest(`${key} must be a non-negative integer, got "${value}" (dev server check)`) };
+			if (!/^\d+$/.test(value))
+				return { answer: badRequest(`${key} must be a non-negative integer, got "${value}" (dev server check)`) };
 			const wrong = key === 'duration' ? Math.abs(Number(value) - actual.duration) > 1 : Number(value) !== actual[key];
-			if (wrong) return { answer: badRequest(`${key} ${value} does not match the video's ${key}, ${Math.round(actual[key] * 100) / 100} (dev server check)`) };
+			if (wrong)
+				return {
+					answer: badRequest(
+						`${key} ${value} does not match the video's ${key}, ${Math.round(actual[key] * 100) / 100} (dev server check)`,
+					),
+				};
 		}
 		messageId += 1;
 		const hash = sha256(part.data);
@@ -169,7 +205,14 @@ export async function startTelegramServer(options: TelegramServerOptions = {}): 
 			header,
 			data: part.data,
 		};
-		const sent: SentVideo = { fileId, fileUniqueId: `AgAD${hash.slice(0, 12)}`, fileName: part.fileName, mimeType: part.contentType, fileSize: part.data.length, header };
+		const sent: SentVideo = {
+			fileId,
+			fileUniqueId: `AgAD${hash.slice(0, 12)}`,
+			fileName: part.fileName,
+			mimeType: part.contentType,
+			fileSize: part.data.length,
+			header,
+		};
 		return { answer: ok(videoMessage({ messageId, bot, chatId, caption: fields.caption, video: sent })), video };
 	}
 
@@ -177,13 +220,28 @@ export async function startTelegramServer(options: TelegramServerOptions = {}): 
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		const match = /^\/bot([^/]*)\/([A-Za-z]+)$/.exec(url.pathname);
 		const contentType = String(req.headers['content-type'] ?? '');
-		const record: BotRequest = { method: match?.[2] ?? '', httpMethod: req.method ?? '', tokenValid: match?.[1] === token, contentType, fields: {}, files: [], status: 0, answer: { ok: true, result: null } };
+		const record: BotRequest = {
+			method: match?.[2] ?? '',
+			httpMethod: req.method ?? '',
+			tokenValid: match?.[1] === token,
+			contentType,
+			fields: {},
+			files: [],
+			status: 0,
+			answer: { ok: true, result: null },
+		};
 		let answer: BotAnswer;
 		try {
 			const body = await readBody(req, maxUploadBytes);
 			const parsed = parseParameters(url, contentType, body);
 			record.fields = parsed.fields;
-			record.files = [...parsed.parts].map(([name, part]) => ({ name, fileName: part.fileName, contentType: part.contentType, size: part.data.length, sha256: sha256(part.data) }));
+			record.files = [...parsed.parts].map(([name, part]) => ({
+				name,
+				fileName: part.fileName,
+				contentType: part.contentType,
+				size: part.data.length,
+				sha256: sha256(part.data),
+			}));
 			if (!match) answer = fail(404, 'Not Found');
 			else if (!record.tokenValid) answer = fail(401, 'Unauthorized');
 			else if (record.method.toLowerCase() === 'getme') answer = ok(getMeResult(bot));
@@ -193,7 +251,10 @@ export async function startTelegramServer(options: TelegramServerOptions = {}): 
 				if (result.video) videos.push(result.video);
 			} else answer = fail(404, 'Not Found');
 		} catch (error) {
-			answer = error instanceof TooLarge ? fail(413, 'Request Entity Too Large') : badRequest(`can't parse the request: ${(error as Error).message}`);
+			answer =
+				error instanceof TooLarge
+					? fail(413, 'Request Entity Too Large')
+					: badRequest(`can't parse the request: ${(error as Error).message}`);
 		}
 		record.status = answer.status;
 		record.answer = answer.body;
@@ -202,7 +263,9 @@ export async function startTelegramServer(options: TelegramServerOptions = {}): 
 			const video = record.files.find((file) => file.name === 'video');
 			const detail = video ? ` ${video.fileName} ${video.contentType} ${video.size} B` : '';
 			const outcome = answer.body.ok ? 'ok' : answer.body.description;
-			console.log(`[telegram] ${record.httpMethod} /bot<token>/${record.method}${detail} → ${answer.status} ${outcome}`);
+			console.log(
+				`[telegram] ${record.httpMethod} /bot<token>/${record.method}${detail} → ${answer.status} ${outcome}`,
+			);
 		}
 		res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
 	}

@@ -33,7 +33,11 @@ beforeEach(() => server.reset());
 function producedText(result: RunNodeResult): string {
 	return safeJson({
 		output: result.outputs,
-		error: result.error && { message: result.error.message, description: result.error.description, serialized: result.error.error },
+		error: result.error && {
+			message: result.error.message,
+			description: result.error.description,
+			serialized: result.error.error,
+		},
 		run: result.run,
 	});
 }
@@ -42,7 +46,9 @@ function producedText(result: RunNodeResult): string {
 function expectNoSecret(text: string, secrets: string[] = KEY_FORMS) {
 	for (const secret of secrets) {
 		const at = text.indexOf(secret);
-		expect(at < 0 ? 'no secret' : `"${secret}" in …${text.slice(Math.max(0, at - 200), at + secret.length + 100)}…`).toBe('no secret');
+		expect(
+			at < 0 ? 'no secret' : `"${secret}" in …${text.slice(Math.max(0, at - 200), at + secret.length + 100)}…`,
+		).toBe('no secret');
 	}
 }
 
@@ -80,21 +86,96 @@ const echo = (where: string) => `${where} rejected header Authorization: Bearer 
 
 const SCENARIOS: Array<[string, Scenario]> = [
 	['success', { outcome: 'success', downloads: 1 }],
-	['429 Throttling, retried, then success', { script: [{ on: 'submit', code: 'Throttling', retryAfter: 0 }], outcome: 'success', downloads: 1 }],
-	['503 and a dropped connection on polls, then success', { script: [{ on: 'poll', status: 503 }, { on: 'poll', drop: true }], outcome: 'success', downloads: 1 }],
+	[
+		'429 Throttling, retried, then success',
+		{ script: [{ on: 'submit', code: 'Throttling', retryAfter: 0 }], outcome: 'success', downloads: 1 },
+	],
+	[
+		'503 and a dropped connection on polls, then success',
+		{
+			script: [
+				{ on: 'poll', status: 503 },
+				{ on: 'poll', drop: true },
+			],
+			outcome: 'success',
+			downloads: 1,
+		},
+	],
 	['FAILED task', { script: [{ on: 'task', code: 'InvalidParameter' }], outcome: 'error' }],
-	['FAILED task whose message echoes the key', { script: [{ on: 'task', code: 'DataInspectionFailed', message: echo('task') }], outcome: 'error' }],
-	['FAILED task echoing the key (continue on fail: error output)', { script: [{ on: 'task', code: 'Arrearage', message: echo('task') }], extra: { onError: 'continueErrorOutput' }, outcome: 'success' }],
-	['FAILED task echoing the key (continue on fail: regular output)', { script: [{ on: 'task', code: 'Arrearage', message: echo('task') }], extra: { onError: 'continueRegularOutput' }, outcome: 'success' }],
+	[
+		'FAILED task whose message echoes the key',
+		{ script: [{ on: 'task', code: 'DataInspectionFailed', message: echo('task') }], outcome: 'error' },
+	],
+	[
+		'FAILED task echoing the key (continue on fail: error output)',
+		{
+			script: [{ on: 'task', code: 'Arrearage', message: echo('task') }],
+			extra: { onError: 'continueErrorOutput' },
+			outcome: 'success',
+		},
+	],
+	[
+		'FAILED task echoing the key (continue on fail: regular output)',
+		{
+			script: [{ on: 'task', code: 'Arrearage', message: echo('task') }],
+			extra: { onError: 'continueRegularOutput' },
+			outcome: 'success',
+		},
+	],
 	['UNKNOWN task', { script: [{ on: 'task', outcome: 'UNKNOWN' }], outcome: 'error' }],
-	['400 on the submit echoing the key', { script: [{ on: 'submit', status: 400, code: 'InvalidParameter', message: echo('submit') }], outcome: 'error' }],
-	['500 on the submit echoing the key', { script: [{ on: 'submit', status: 500, code: 'InternalError', message: echo('submit') }], outcome: 'error' }],
-	['200 on the submit that is cut-off JSON echoing the key', { script: [{ on: 'submit', status: 200, body: `{"request_id":"r","auth":"Bearer ${KEY}`, contentType: 'application/json' }], outcome: 'error' }],
-	['403 on a poll echoing the key', { script: [{ on: 'poll', status: 403, code: 'AccessDenied', message: echo('poll') }], outcome: 'error' }],
-	['an HTML page on every poll echoing the key', { script: [{ on: 'poll', status: 502, body: `<html><body>${echo('proxy')}</body></html>`, contentType: 'text/html', times: 20 }], parameters: { options: { timeout: 3 } }, outcome: 'error' }],
-	["the node's timeout", { script: [{ on: 'task', pendingMs: 0, runningMs: 1_000_000 }], parameters: { options: { timeout: 2 } }, outcome: 'error' }],
-	['the stop button mid-wait (the queued task is canceled)', { script: [{ on: 'task', pendingMs: 1_000_000 }], extra: { cancelAfterMs: 1500 }, outcome: 'canceled' }],
-	['the video link answers 403', { script: [{ on: 'download', status: 403, code: 'AccessDenied', times: 5 }], outcome: 'error', downloads: 1 }],
+	[
+		'400 on the submit echoing the key',
+		{ script: [{ on: 'submit', status: 400, code: 'InvalidParameter', message: echo('submit') }], outcome: 'error' },
+	],
+	[
+		'500 on the submit echoing the key',
+		{ script: [{ on: 'submit', status: 500, code: 'InternalError', message: echo('submit') }], outcome: 'error' },
+	],
+	[
+		'200 on the submit that is cut-off JSON echoing the key',
+		{
+			script: [
+				{ on: 'submit', status: 200, body: `{"request_id":"r","auth":"Bearer ${KEY}`, contentType: 'application/json' },
+			],
+			outcome: 'error',
+		},
+	],
+	[
+		'403 on a poll echoing the key',
+		{ script: [{ on: 'poll', status: 403, code: 'AccessDenied', message: echo('poll') }], outcome: 'error' },
+	],
+	[
+		'an HTML page on every poll echoing the key',
+		{
+			script: [
+				{
+					on: 'poll',
+					status: 502,
+					body: `<html><body>${echo('proxy')}</body></html>`,
+					contentType: 'text/html',
+					times: 20,
+				},
+			],
+			parameters: { options: { timeout: 3 } },
+			outcome: 'error',
+		},
+	],
+	[
+		"the node's timeout",
+		{
+			script: [{ on: 'task', pendingMs: 0, runningMs: 1_000_000 }],
+			parameters: { options: { timeout: 2 } },
+			outcome: 'error',
+		},
+	],
+	[
+		'the stop button mid-wait (the queued task is canceled)',
+		{ script: [{ on: 'task', pendingMs: 1_000_000 }], extra: { cancelAfterMs: 1500 }, outcome: 'canceled' },
+	],
+	[
+		'the video link answers 403',
+		{ script: [{ on: 'download', status: 403, code: 'AccessDenied', times: 5 }], outcome: 'error', downloads: 1 },
+	],
 	['a check before any request', { parameters: { options: { resolution: '720P' } }, outcome: 'error' }],
 ];
 
@@ -107,7 +188,10 @@ describe('the DashScope key never appears in what the node produces, and never r
 		if (scenario.outcome === 'success') expect(result.error).toBeUndefined();
 		if (scenario.outcome === 'error') expect(result.error?.itemIndex).toBe(0);
 		if (scenario.outcome === 'canceled') expect(result.status).toBe('canceled');
-		if (scenario.downloads) expect(server.lastRequests.filter((request) => request.host === 'storage').length).toBeGreaterThanOrEqual(scenario.downloads);
+		if (scenario.downloads)
+			expect(server.lastRequests.filter((request) => request.host === 'storage').length).toBeGreaterThanOrEqual(
+				scenario.downloads,
+			);
 
 		expectNoSecret(producedText(result));
 		// Give sockets a moment to close (aborted requests log nothing later).
@@ -128,27 +212,37 @@ describe('the DashScope key never appears in what the node produces, and never r
 		expect(server.counters).toMatchObject({ downloads: 1, storageAuthorization: 0 });
 	});
 
-	test('an echoed key is redacted, not dropped with the message: the rest of DashScope\'s words stay', async () => {
+	test("an echoed key is redacted, not dropped with the message: the rest of DashScope's words stay", async () => {
 		server.script({ on: 'task', code: 'DataInspectionFailed', message: echo('task') });
 		const result = await run();
-		expect(result.error?.description).toContain('DashScope said: "task rejected header Authorization: Bearer *** (key ***)"');
+		expect(result.error?.description).toContain(
+			'DashScope said: "task rejected header Authorization: Bearer *** (key ***)"',
+		);
 		expectNoSecret(producedText(result));
 	});
 
 	test.each([
 		['a trailing newline', `${KEY}\n`],
 		['spaces around it', `  ${KEY} `],
-	])('a key stored with %s (pasted): sent trimmed, and still redacted where DashScope echoes it', async (_name, stored) => {
-		server.script({ on: 'task', code: 'DataInspectionFailed', message: echo('task') });
-		const logStart = logs.lines.length;
-		const result = await run({}, { credentials: { apiKey: stored }, onError: 'continueRegularOutput', items: [jpegItem(0)] });
-		expect(server.counters.submits).toBe(1);
-		expect(String(result.output[0].json.error)).toMatch(/^Video task .+ failed: Content moderation blocked the request/);
-		expectNoSecret(producedText(result));
-		await new Promise((resolve) => setTimeout(resolve, 20));
-		expectNoSecret(logs.lines.slice(logStart).join('\n'));
-		expectKeyOnlyOnApiHost();
-	});
+	])(
+		'a key stored with %s (pasted): sent trimmed, and still redacted where DashScope echoes it',
+		async (_name, stored) => {
+			server.script({ on: 'task', code: 'DataInspectionFailed', message: echo('task') });
+			const logStart = logs.lines.length;
+			const result = await run(
+				{},
+				{ credentials: { apiKey: stored }, onError: 'continueRegularOutput', items: [jpegItem(0)] },
+			);
+			expect(server.counters.submits).toBe(1);
+			expect(String(result.output[0].json.error)).toMatch(
+				/^Video task .+ failed: Content moderation blocked the request/,
+			);
+			expectNoSecret(producedText(result));
+			await new Promise((resolve) => setTimeout(resolve, 20));
+			expectNoSecret(logs.lines.slice(logStart).join('\n'));
+			expectKeyOnlyOnApiHost();
+		},
+	);
 
 	test('a key stored with a trailing newline, echoed in a submit error: redacted in the error', async () => {
 		server.script({ on: 'submit', status: 400, code: 'InvalidParameter', message: echo('submit') });
@@ -165,8 +259,14 @@ describe('the DashScope key never appears in what the node produces, and never r
 		server.lastRequests.length = 0;
 		const logStart = logs.lines.length;
 
-		const fetched = await runDashScope({ operation: 'getTask', taskId: done }, { server, credentials: { apiKey: KEY } });
-		const canceled = await runDashScope({ operation: 'cancelTask', taskId: pending }, { server, credentials: { apiKey: KEY } });
+		const fetched = await runDashScope(
+			{ operation: 'getTask', taskId: done },
+			{ server, credentials: { apiKey: KEY } },
+		);
+		const canceled = await runDashScope(
+			{ operation: 'cancelTask', taskId: pending },
+			{ server, credentials: { apiKey: KEY } },
+		);
 		expect(fetched.error).toBeUndefined();
 		expect(fetched.output[0].binary?.data.mimeType).toBe('video/mp4');
 		expect(canceled.error).toBeUndefined();
@@ -186,6 +286,12 @@ describe('the DashScope key never appears in what the node produces, and never r
 	});
 
 	test('the log capture works (a control: n8n logged the failed runs, with the node errors in them)', () => {
-		expect(logs.lines.some((line) => line.startsWith('n8n.debug: Workflow execution finished with error') && line.includes('DashScope refused the API key'))).toBe(true);
+		expect(
+			logs.lines.some(
+				(line) =>
+					line.startsWith('n8n.debug: Workflow execution finished with error') &&
+					line.includes('DashScope refused the API key'),
+			),
+		).toBe(true);
 	});
 });

@@ -24,9 +24,11 @@ export function captureLogs(): LogCapture {
 			else process.env.N8N_LOG_LEVEL = previousLogLevel;
 		},
 	];
-	const record = (source: string) => (...args: unknown[]) => {
-		logged.push(`${source}: ${args.map((arg) => (typeof arg === 'string' ? arg : safeJson(arg))).join(' ')}`);
-	};
+	const record =
+		(source: string) =>
+		(...args: unknown[]) => {
+			logged.push(`${source}: ${args.map((arg) => (typeof arg === 'string' ? arg : safeJson(arg))).join(' ')}`);
+		};
 	for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
 		const spy = jest.spyOn(console, method).mockImplementation(record(`console.${method}`));
 		restore.push(() => spy.mockRestore());
@@ -49,17 +51,23 @@ export function captureLogs(): LogCapture {
 		restore.push(() => (prototype[level] = original));
 	}
 	const root = Container.get(Logger);
-	if (Object.getOwnPropertyNames(root).includes('debug')) throw new Error('n8n logger built before N8N_LOG_LEVEL=debug: debug lines would be dropped');
+	if (Object.getOwnPropertyNames(root).includes('debug'))
+		throw new Error('n8n logger built before N8N_LOG_LEVEL=debug: debug lines would be dropped');
 	return { lines: logged, restore: () => restore.reverse().forEach((undo) => undo()) };
 }
-
 
 /** JSON of anything, with Errors' message/stack/own fields and circular references cut. */
 export function safeJson(value: unknown): string {
 	const seen = new WeakSet<object>();
 	return JSON.stringify(value, (_key, item: unknown) => {
 		if (item instanceof Error) {
-			return { name: item.name, message: item.message, stack: item.stack, ...(item as unknown as Record<string, unknown>), cause: (item as { cause?: unknown }).cause };
+			return {
+				name: item.name,
+				message: item.message,
+				stack: item.stack,
+				...(item as unknown as Record<string, unknown>),
+				cause: (item as { cause?: unknown }).cause,
+			};
 		}
 		if (typeof item === 'object' && item !== null) {
 			if (seen.has(item)) return '[circular]';

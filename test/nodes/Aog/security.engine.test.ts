@@ -45,7 +45,11 @@ beforeEach(() => {
 function producedText(result: RunNodeResult): string {
 	return safeJson({
 		output: result.outputs,
-		error: result.error && { message: result.error.message, description: result.error.description, serialized: result.error.error },
+		error: result.error && {
+			message: result.error.message,
+			description: result.error.description,
+			serialized: result.error.error,
+		},
 		run: result.run,
 	});
 }
@@ -73,37 +77,101 @@ interface Scenario {
 }
 
 const generationFaults: ScriptedFailure[] = [
-	{ kind: 'html200' }, { kind: 'empty200' }, { kind: 'malformedJson200' }, { kind: 'noData200' }, { kind: 'nonHttpData' },
-	{ kind: 'empty500' }, { kind: 'pollExhausted' }, { kind: 'modelNotFound' }, { kind: 'serviceNotFound' }, { kind: 'paramLost' },
+	{ kind: 'html200' },
+	{ kind: 'empty200' },
+	{ kind: 'malformedJson200' },
+	{ kind: 'noData200' },
+	{ kind: 'nonHttpData' },
+	{ kind: 'empty500' },
+	{ kind: 'pollExhausted' },
+	{ kind: 'modelNotFound' },
+	{ kind: 'serviceNotFound' },
+	{ kind: 'paramLost' },
 	{ kind: 'reset' },
-	{ kind: 'upstream', code: 'InvalidParameter' }, { kind: 'upstream', code: 'DataInspectionFailed' },
-	{ kind: 'upstream', code: 'InvalidApiKey' }, { kind: 'upstream', code: 'AccessDenied' }, { kind: 'upstream', code: 'Arrearage' },
+	{ kind: 'upstream', code: 'InvalidParameter' },
+	{ kind: 'upstream', code: 'DataInspectionFailed' },
+	{ kind: 'upstream', code: 'InvalidApiKey' },
+	{ kind: 'upstream', code: 'AccessDenied' },
+	{ kind: 'upstream', code: 'Arrearage' },
 ];
 const downloadFaults: ScriptedFailure[] = [
-	{ kind: 'video403' }, { kind: 'video404' }, { kind: 'videoHtml' }, { kind: 'videoJson' }, { kind: 'videoRedirectLoop' },
+	{ kind: 'video403' },
+	{ kind: 'video404' },
+	{ kind: 'videoHtml' },
+	{ kind: 'videoJson' },
+	{ kind: 'videoRedirectLoop' },
 ];
 
 const SCENARIOS: Array<[string, Scenario]> = [
 	['success', { outcome: 'success' }],
-	['success after 5 redirects of the video link', { failures: [{ kind: 'videoRedirect', times: 5 }], outcome: 'success' }],
-	...generationFaults.map((failure): [string, Scenario] => [`${failureName(failure)}`, { failures: [failure], outcome: 'error' }]),
-	...generationFaults.map((failure): [string, Scenario] => [`${failureName(failure)} (continue on fail: error output)`, { failures: [failure], extra: { onError: 'continueErrorOutput' }, outcome: 'success' }]),
-	['429 Throttling embedded by AOG (not retried)', { failures: [{ kind: 'upstream', code: 'Throttling', prefix: true, retryAfter: 0 }], outcome: 'error' }],
+	[
+		'success after 5 redirects of the video link',
+		{ failures: [{ kind: 'videoRedirect', times: 5 }], outcome: 'success' },
+	],
+	...generationFaults.map((failure): [string, Scenario] => [
+		`${failureName(failure)}`,
+		{ failures: [failure], outcome: 'error' },
+	]),
+	...generationFaults.map((failure): [string, Scenario] => [
+		`${failureName(failure)} (continue on fail: error output)`,
+		{ failures: [failure], extra: { onError: 'continueErrorOutput' }, outcome: 'success' },
+	]),
+	[
+		'429 Throttling embedded by AOG (not retried)',
+		{ failures: [{ kind: 'upstream', code: 'Throttling', prefix: true, retryAfter: 0 }], outcome: 'error' },
+	],
 	["a proxy's 429, retried, then success", { failures: [{ kind: 'proxy429', retryAfter: 0 }], outcome: 'success' }],
-	["a proxy's 429 that never clears", { failures: Array.from({ length: 40 }, () => ({ kind: 'proxy429', retryAfter: 0 }) as ScriptedFailure), options: { timeout: 3 }, outcome: 'error' }],
+	[
+		"a proxy's 429 that never clears",
+		{
+			failures: Array.from({ length: 40 }, () => ({ kind: 'proxy429', retryAfter: 0 }) as ScriptedFailure),
+			options: { timeout: 3 },
+			outcome: 'error',
+		},
+	],
 	['no answer within the timeout', { failures: [{ kind: 'hang' }], options: { timeout: 1 }, outcome: 'error' }],
-	['execution canceled while waiting', { failures: [{ kind: 'hang' }], extra: { cancelAfterMs: 300 }, outcome: 'canceled' }],
-	...downloadFaults.map((failure): [string, Scenario] => [failureName(failure), { failures: [failure], outcome: 'error' }]),
+	[
+		'execution canceled while waiting',
+		{ failures: [{ kind: 'hang' }], extra: { cancelAfterMs: 300 }, outcome: 'canceled' },
+	],
+	...downloadFaults.map((failure): [string, Scenario] => [
+		failureName(failure),
+		{ failures: [failure], outcome: 'error' },
+	]),
 	['video 5xx, retried, then success', { failures: [{ kind: 'videoServerError' }], outcome: 'success' }],
 	['video cut off, retried, then success', { failures: [{ kind: 'videoTruncated' }], outcome: 'success' }],
-	['video over the size cap (Content-Length)', { failures: [{ kind: 'videoOversize', bytes: 8 * 1024 * 1024 }], options: { maxVideoSizeMB: 1 }, outcome: 'error' }],
-	['video over the size cap (no Content-Length)', { failures: [{ kind: 'videoOversize', bytes: 8 * 1024 * 1024, noContentLength: true }], options: { maxVideoSizeMB: 1 }, outcome: 'error' }],
-	['video body stalls, retried, then success', { failures: [{ kind: 'videoSlow' }], options: { timeout: 1 }, outcome: 'success' }],
-	['execution canceled during the download', { failures: [{ kind: 'videoSlow' }], extra: { cancelAfterMs: 300 }, outcome: 'canceled' }],
+	[
+		'video over the size cap (Content-Length)',
+		{ failures: [{ kind: 'videoOversize', bytes: 8 * 1024 * 1024 }], options: { maxVideoSizeMB: 1 }, outcome: 'error' },
+	],
+	[
+		'video over the size cap (no Content-Length)',
+		{
+			failures: [{ kind: 'videoOversize', bytes: 8 * 1024 * 1024, noContentLength: true }],
+			options: { maxVideoSizeMB: 1 },
+			outcome: 'error',
+		},
+	],
+	[
+		'video body stalls, retried, then success',
+		{ failures: [{ kind: 'videoSlow' }], options: { timeout: 1 }, outcome: 'success' },
+	],
+	[
+		'execution canceled during the download',
+		{ failures: [{ kind: 'videoSlow' }], extra: { cancelAfterMs: 300 }, outcome: 'canceled' },
+	],
 	['gateway echoes the key in a 500 message', { proxyAnswers: [echoKeyIn500], outcome: 'error' }],
 	['gateway echoes the key in a 401 (proxy rejecting it)', { proxyAnswers: [echoKeyIn401], outcome: 'error' }],
 	['gateway echoes the key in a 200 that is not JSON', { proxyAnswers: [echoKeyInBrokenJson], outcome: 'error' }],
-	['bad input (refused before any request)', { extra: { items: [{ json: {}, binary: { data: { data: Buffer.from('%PDF-1.7\n'), mimeType: 'application/pdf' } } }] }, outcome: 'error' }],
+	[
+		'bad input (refused before any request)',
+		{
+			extra: {
+				items: [{ json: {}, binary: { data: { data: Buffer.from('%PDF-1.7\n'), mimeType: 'application/pdf' } } }],
+			},
+			outcome: 'error',
+		},
+	],
 ];
 
 describe('the API key never appears in what the node produces', () => {
@@ -116,7 +184,8 @@ describe('the API key never appears in what the node produces', () => {
 		if (scenario.outcome === 'success') expect(result.error).toBeUndefined();
 		if (scenario.outcome === 'error') expect(result.error?.itemIndex).toBe(0);
 		if (scenario.outcome === 'canceled') expect(result.status).toBe('canceled');
-		if (scenario.extra?.onError === 'continueErrorOutput') expect(result.errorOutput[0].pairedItem).toEqual({ item: 0 });
+		if (scenario.extra?.onError === 'continueErrorOutput')
+			expect(result.errorOutput[0].pairedItem).toEqual({ item: 0 });
 
 		expectNoSecret(producedText(result));
 		// Give sockets a moment to close (aborted requests log nothing later).
@@ -147,13 +216,21 @@ describe('the API key never appears in what the node produces', () => {
 	test('a wrong key is refused by the proxy with a clear error, and the right key is not in it', async () => {
 		const result = await run({}, { credentials: { baseUrl: proxy.url, apiKey: 'sk-wrong-key' } });
 		expect(result.error?.message).toBe('The gateway refused access (401)');
-		expect(result.error?.description).toBe('AOG itself checks no credentials, so this comes from a proxy in front of it: check the API Key in the AOG credential.');
+		expect(result.error?.description).toBe(
+			'AOG itself checks no credentials, so this comes from a proxy in front of it: check the API Key in the AOG credential.',
+		);
 		expect(aog.counters.total).toBe(0);
 		expectNoSecret(producedText(result));
 	});
 
 	test('the log capture works (a control: n8n logged the failed runs, with the node errors in them)', () => {
-		expect(logs.lines.some((line) => line.startsWith('n8n.debug: Workflow execution finished with error') && line.includes('The gateway refused access (401)'))).toBe(true);
+		expect(
+			logs.lines.some(
+				(line) =>
+					line.startsWith('n8n.debug: Workflow execution finished with error') &&
+					line.includes('The gateway refused access (401)'),
+			),
+		).toBe(true);
 	});
 });
 
@@ -162,14 +239,18 @@ describe('the API key never appears in what the node produces', () => {
 describe('downloads: only http(s), and the key stays with the gateway origin across redirects', () => {
 	/** A real video on the dev server (another origin than the proxy). */
 	async function videoOnDevServer(): Promise<string> {
-		const result = await runAog({ imageSource: 'binary', options: { downloadVideo: false } }, { server: aog, items: [jpegItem()] });
+		const result = await runAog(
+			{ imageSource: 'binary', options: { downloadVideo: false } },
+			{ server: aog, items: [jpegItem()] },
+		);
 		return String(result.output[0].json.videoUrl);
 	}
 
 	/** The gateway answers with a video link on its own origin, which then answers `redirect`. */
 	function videoLinkOnGateway(redirect: (response: http.ServerResponse) => void) {
 		proxy.answers.push(
-			(_request, response) => sendJson(response, 200, { id: 'req-1', data: `${proxy.url}/videos/own-origin.mp4?Expires=1&Signature=abc` }),
+			(_request, response) =>
+				sendJson(response, 200, { id: 'req-1', data: `${proxy.url}/videos/own-origin.mp4?Expires=1&Signature=abc` }),
 			(_request, response) => redirect(response),
 		);
 	}
@@ -185,7 +266,11 @@ describe('downloads: only http(s), and the key stays with the gateway origin acr
 		expect(result.error).toBeUndefined();
 		expect(result.output[0].binary?.data.mimeType).toBe('video/mp4');
 		const [post, firstHop] = proxy.requests;
-		expect([post.method, firstHop.method, firstHop.path]).toEqual(['POST', 'GET', '/videos/own-origin.mp4?Expires=1&Signature=abc']);
+		expect([post.method, firstHop.method, firstHop.path]).toEqual([
+			'POST',
+			'GET',
+			'/videos/own-origin.mp4?Expires=1&Signature=abc',
+		]);
 		expect(firstHop.headers.authorization).toBe(`Bearer ${KEY}`); // same origin as the gateway: by design
 		const download = aog.lastRequests.find((request) => request.path.startsWith('/videos/'))!;
 		expect(download.headers.authorization).toBeUndefined();
@@ -202,8 +287,12 @@ describe('downloads: only http(s), and the key stays with the gateway origin acr
 			response.end();
 		});
 		const result = await run();
-		expect(result.error?.message).toBe(`The video was generated but could not be downloaded: the storage host redirected to a ${scheme} address`);
-		expect(result.error?.description).toMatch(/^Only http and https downloads are allowed\. The video's address \(valid about 24 hours\) is http:\/\/127\.0\.0\.1:\d+\/videos\/own-origin\.mp4\?Expires=1&Signature=abc\.$/);
+		expect(result.error?.message).toBe(
+			`The video was generated but could not be downloaded: the storage host redirected to a ${scheme} address`,
+		);
+		expect(result.error?.description).toMatch(
+			/^Only http and https downloads are allowed\. The video's address \(valid about 24 hours\) is http:\/\/127\.0\.0\.1:\d+\/videos\/own-origin\.mp4\?Expires=1&Signature=abc\.$/,
+		);
 		expect(proxy.requests).toHaveLength(2); // the POST and one GET: nothing followed
 	});
 });
@@ -213,13 +302,19 @@ describe('downloads: only http(s), and the key stays with the gateway origin acr
 describe('credentials inside URLs are redacted in messages', () => {
 	test('user:password in the credential Base URL (gateway unreachable)', async () => {
 		const port = await closedPort();
-		const result = await run({ timeout: 1 }, { credentials: { baseUrl: `http://admin:${URL_PASSWORD}@127.0.0.1:${port}`, apiKey: KEY } });
+		const result = await run(
+			{ timeout: 1 },
+			{ credentials: { baseUrl: `http://admin:${URL_PASSWORD}@127.0.0.1:${port}`, apiKey: KEY } },
+		);
 		expect(result.error?.message).toBe(`Cannot reach AOG at http://***@127.0.0.1:${port}: connection refused`);
 		expectNoSecret(producedText(result), [...KEY_FORMS, ...URL_SECRETS]);
 	});
 
 	test('user:password in a credential Base URL that is not valid', async () => {
-		const result = await run({}, { credentials: { baseUrl: `admin:${URL_PASSWORD}@127.0.0.1:16688/?token=abc123`, apiKey: KEY } });
+		const result = await run(
+			{},
+			{ credentials: { baseUrl: `admin:${URL_PASSWORD}@127.0.0.1:16688/?token=abc123`, apiKey: KEY } },
+		);
 		expect(result.error?.message).toMatch(/^The AOG credential's Base URL is invalid: /);
 		expectNoSecret(producedText(result), [...KEY_FORMS, URL_PASSWORD, 'abc123']);
 	});
@@ -235,19 +330,31 @@ describe('credentials inside URLs are redacted in messages', () => {
 
 	test("credentials inside the gateway's own error text are hidden, a link's signature is kept", async () => {
 		proxy.answers.push((_request, response) =>
-			sendJson(response, 500, { business_code: 500, message: 'upload to https://ak:sk-upstream-77@oss.example.com/v/x.mp4?Signature=zzSig&Expires=1&access_token=tok-upstream-88 failed' }),
+			sendJson(response, 500, {
+				business_code: 500,
+				message:
+					'upload to https://ak:sk-upstream-77@oss.example.com/v/x.mp4?Signature=zzSig&Expires=1&access_token=tok-upstream-88 failed',
+			}),
 		);
 		const result = await run();
-		expect(result.error?.message).toBe('AOG failed (500): upload to https://***@oss.example.com/v/x.mp4?Signature=zzSig&Expires=1&access_token=*** failed');
+		expect(result.error?.message).toBe(
+			'AOG failed (500): upload to https://***@oss.example.com/v/x.mp4?Signature=zzSig&Expires=1&access_token=*** failed',
+		);
 		expectNoSecret(producedText(result), ['sk-upstream-77', 'tok-upstream-88', ...KEY_FORMS]);
 	});
 
 	test.each([
 		['an ftp URL with user:password and a token', `ftp://user:${URL_PASSWORD}@files.example.com/p.jpg?token=abc123`],
-		['a private https URL with user:password and a signature', `https://user:${URL_PASSWORD}@10.0.0.5/p.jpg?Signature=abc123`],
+		[
+			'a private https URL with user:password and a signature',
+			`https://user:${URL_PASSWORD}@10.0.0.5/p.jpg?Signature=abc123`,
+		],
 		['text that is not a URL', `user:${URL_PASSWORD}@host name/p.jpg?token=abc123`],
 	])('the image URL: %s', async (_name, imageUrl) => {
-		const result = await runAog({ imageSource: 'url', imageUrl }, { server: aog, credentials: { baseUrl: proxy.url, apiKey: KEY } });
+		const result = await runAog(
+			{ imageSource: 'url', imageUrl },
+			{ server: aog, credentials: { baseUrl: proxy.url, apiKey: KEY } },
+		);
 		expect(result.error?.itemIndex).toBe(0);
 		expect(aog.counters.total).toBe(0);
 		expectNoSecret(`${result.error?.message}\n${result.error?.description}`, [URL_PASSWORD, 'abc123']);
@@ -269,12 +376,18 @@ interface AuthProxy {
 
 function sendJson(response: http.ServerResponse, status: number, value: unknown) {
 	const body = JSON.stringify(value);
-	response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+	response.writeHead(status, {
+		'Content-Type': 'application/json; charset=utf-8',
+		'Content-Length': Buffer.byteLength(body),
+	});
 	response.end(body);
 }
 
 function echoKeyIn500(request: http.IncomingMessage, response: http.ServerResponse) {
-	sendJson(response, 500, { business_code: 500, message: `upstream rejected the request with header ${String(request.headers.authorization)}` });
+	sendJson(response, 500, {
+		business_code: 500,
+		message: `upstream rejected the request with header ${String(request.headers.authorization)}`,
+	});
 }
 
 function echoKeyIn401(request: http.IncomingMessage, response: http.ServerResponse) {
@@ -298,12 +411,17 @@ async function startAuthProxy(upstream: string, key: string): Promise<AuthProxy>
 			proxyState.requests.push({ method: request.method!, path: request.url!, headers: { ...request.headers } });
 			const scripted = proxyState.answers.shift();
 			if (scripted) return scripted(request, response, body);
-			if (request.headers.authorization !== `Bearer ${key}`) return sendJson(response, 401, { message: 'missing or wrong bearer token' });
-			const forward = http.request(`${upstream}${request.url}`, { method: request.method, headers: { ...request.headers, host: new URL(upstream).host }, agent: false }, (answer) => {
-				response.writeHead(answer.statusCode ?? 502, answer.headers);
-				answer.pipe(response);
-				answer.on('aborted', () => response.destroy());
-			});
+			if (request.headers.authorization !== `Bearer ${key}`)
+				return sendJson(response, 401, { message: 'missing or wrong bearer token' });
+			const forward = http.request(
+				`${upstream}${request.url}`,
+				{ method: request.method, headers: { ...request.headers, host: new URL(upstream).host }, agent: false },
+				(answer) => {
+					response.writeHead(answer.statusCode ?? 502, answer.headers);
+					answer.pipe(response);
+					answer.on('aborted', () => response.destroy());
+				},
+			);
 			forward.on('error', () => request.socket.destroy()); // upstream reset: reset the client too
 			response.on('close', () => {
 				if (!response.writableFinished) forward.destroy(); // the client gave up: so does the proxy
@@ -324,7 +442,6 @@ async function startAuthProxy(upstream: string, key: string): Promise<AuthProxy>
 	};
 	return proxyState;
 }
-
 
 function failureName(failure: ScriptedFailure): string {
 	const { kind, ...rest } = failure as { kind: string } & Record<string, unknown>;

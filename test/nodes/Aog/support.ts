@@ -7,7 +7,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 import { LoadOptionsContext } from 'n8n-core';
-import { Workflow, type INode, type INodeExecutionData, type INodeParameters, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import {
+	Workflow,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+	type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
 
 import { AogApi } from '../../../credentials/AogApi.credentials';
 import { DashScopeApi } from '../../../credentials/DashScopeApi.credentials';
@@ -15,13 +21,21 @@ import { Aog } from '../../../nodes/Aog/Aog.node';
 import { startAogServer, type AogServer } from '../../../tools/aog-server';
 import { makeImage, probeVideo } from '../../../tools/media';
 import { startDashScopeServer, type DashScopeServer } from '../../../tools/dashscope-server';
-import { HarnessCredentialsHelper, HarnessNodeTypes, runNode, type InjectItem, type RunNodeOptions, type RunNodeResult } from '../../../tools/harness/engine';
+import {
+	HarnessCredentialsHelper,
+	HarnessNodeTypes,
+	runNode,
+	type InjectItem,
+	type RunNodeOptions,
+	type RunNodeResult,
+} from '../../../tools/harness/engine';
 
 export { makeImage, startAogServer, startDashScopeServer, type AogServer, type DashScopeServer };
 /** A port on 127.0.0.1 that nothing listens on (taken, then released): connecting to it is refused. */
 export { freePort as closedPort } from '../../../tools/n8n-cli';
 
-export interface RunAogOptions extends Omit<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters'> {
+export interface RunAogOptions
+	extends Omit<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters'> {
 	server: AogServer;
 	/** Credential fields; baseUrl defaults to the dev server. */
 	credentials?: { baseUrl?: string; apiKey?: string };
@@ -43,7 +57,13 @@ export async function runAog(parameters: INodeParameters, options: RunAogOptions
 export function jpegItem(variant = 0, json: Record<string, unknown> = {}): InjectItem {
 	return {
 		json,
-		binary: { data: { data: makeImage({ width: 1280, height: 720, format: 'jpeg', variant }), mimeType: 'image/jpeg', fileName: `photo-${variant}.jpg` } },
+		binary: {
+			data: {
+				data: makeImage({ width: 1280, height: 720, format: 'jpeg', variant }),
+				mimeType: 'image/jpeg',
+				fileName: `photo-${variant}.jpg`,
+			},
+		},
 	};
 }
 
@@ -58,7 +78,8 @@ export async function probeOutputVideo(result: RunNodeResult, item: INodeExecuti
 const run = promisify(execFile);
 export { run as execFileAsync };
 
-export interface RunDashScopeOptions extends Omit<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters'> {
+export interface RunDashScopeOptions
+	extends Omit<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters'> {
 	server: DashScopeServer;
 	/** Credential fields; a custom region pointing at the dev server, with its key, by default. */
 	credentials?: { region?: string; baseUrl?: string; apiKey?: string };
@@ -87,9 +108,16 @@ export async function searchModels(baseUrl: string, options: { apiKey?: string; 
 		parameters: { resource: 'video', operation: 'imageToVideo' },
 		credentials: { aogApi: { id: 'cred-1', name: 'AOG account' } },
 	};
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new HarnessNodeTypes().add(node.type, new Aog()) });
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: new HarnessNodeTypes().add(node.type, new Aog()),
+	});
 	const additionalData = {
-		credentialsHelper: new HarnessCredentialsHelper([new AogApi()], { aogApi: { baseUrl, apiKey: options.apiKey ?? '' } }),
+		credentialsHelper: new HarnessCredentialsHelper([new AogApi()], {
+			aogApi: { baseUrl, apiKey: options.apiKey ?? '' },
+		}),
 	} as unknown as IWorkflowExecuteAdditionalData;
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.model');
 	return await new Aog().methods.listSearch.searchModels.call(context, options.filter);

@@ -17,7 +17,8 @@ jest.setTimeout(30000);
 const STANDARD = '/aog/v0.2/services/image-to-video';
 const NATIVE = '/aog/v0.2/api_flavors/aliyun/v1/image-to-video';
 const JSON_TYPE = 'application/json; charset=utf-8';
-const WRAPPED = /^(max retries exceeded: retryable error: )?HTTPErrorResponse\{StatusCode: (\d+), Header: map\[Content-Type:\[application\/json\]\], Body: (\{.*\})\}$/;
+const WRAPPED =
+	/^(max retries exceeded: retryable error: )?HTTPErrorResponse\{StatusCode: (\d+), Header: map\[Content-Type:\[application\/json\]\], Body: (\{.*\})\}$/;
 
 interface Reply {
 	status: number;
@@ -47,19 +48,31 @@ async function waitFor(check: () => boolean, withinMs = 10_000): Promise<void> {
 function call(method: string, url: string, options: CallOptions = {}): Promise<Reply> {
 	const started = Date.now();
 	return new Promise((resolve, reject) => {
-		const request = http.request(url, { method, agent: false, headers: { 'accept-encoding': 'identity', ...options.headers } }, (response) => {
-			const headersAfterMs = Date.now() - started;
-			const chunks: Buffer[] = [];
-			let error: string | undefined;
-			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.on('aborted', () => (error = 'aborted'));
-			response.on('error', (e) => (error ??= e.message));
-			response.on('close', () => {
-				const body = Buffer.concat(chunks);
-				if (!response.complete) error ??= 'incomplete';
-				resolve({ status: response.statusCode ?? 0, headers: response.headers, body, text: body.toString('utf8'), error, headersAfterMs, totalMs: Date.now() - started });
-			});
-		});
+		const request = http.request(
+			url,
+			{ method, agent: false, headers: { 'accept-encoding': 'identity', ...options.headers } },
+			(response) => {
+				const headersAfterMs = Date.now() - started;
+				const chunks: Buffer[] = [];
+				let error: string | undefined;
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('aborted', () => (error = 'aborted'));
+				response.on('error', (e) => (error ??= e.message));
+				response.on('close', () => {
+					const body = Buffer.concat(chunks);
+					if (!response.complete) error ??= 'incomplete';
+					resolve({
+						status: response.statusCode ?? 0,
+						headers: response.headers,
+						body,
+						text: body.toString('utf8'),
+						error,
+						headersAfterMs,
+						totalMs: Date.now() - started,
+					});
+				});
+			},
+		);
 		request.on('error', reject);
 		if (options.timeoutMs) request.setTimeout(options.timeoutMs, () => request.destroy(new Error('client timeout')));
 		request.end(options.body);
@@ -74,7 +87,10 @@ let tempDir: string;
 const landscapePng = () => makeImage({ width: 1280, height: 720, format: 'png' });
 
 function post(route: string, body: unknown): Promise<Reply> {
-	return call('POST', server.url + route, { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+	return call('POST', server.url + route, {
+		body: typeof body === 'string' ? body : JSON.stringify(body),
+		headers: { 'content-type': 'application/json' },
+	});
 }
 
 function get(route: string): Promise<Reply> {
@@ -155,21 +171,33 @@ describe('health, version and discovery', () => {
 		const health = await get('/health');
 		expect(health.status).toBe(200);
 		expect(health.headers['content-type']).toBe(JSON_TYPE);
-		expect(health.text).toBe('{"business_code":80000,"message":"health interface call success","data":{"status":"UP"}}');
+		expect(health.text).toBe(
+			'{"business_code":80000,"message":"health interface call success","data":{"status":"UP"}}',
+		);
 		const version = await get('/version');
 		expect([version.status, version.headers['content-type'], version.text]).toEqual([200, JSON_TYPE, health.text]);
 		const engines = await get('/engine/health');
 		expect([engines.status, engines.headers['content-type']]).toEqual([200, JSON_TYPE]);
-		expect(engines.text).toBe('{"business_code":80000,"message":"health interface call success","data":{"ollama":"DOWN","openvino":"DOWN"}}');
+		expect(engines.text).toBe(
+			'{"business_code":80000,"message":"health interface call success","data":{"ollama":"DOWN","openvino":"DOWN"}}',
+		);
 		expect(server.counters).toMatchObject({ health: 1, version: 1, engineHealth: 1, total: 3, other: 0 });
 	});
 
 	it('lists wan2.2-i2v-plus in the modellist and honours its service filter', async () => {
-		const list = json(await get('/aog/v0.2/control_panel/modellist?service_source=remote&flavor=aliyun&service_name=image-to-video&page_size=50'));
+		const list = json(
+			await get(
+				'/aog/v0.2/control_panel/modellist?service_source=remote&flavor=aliyun&service_name=image-to-video&page_size=50',
+			),
+		);
 		expect(list.business_code).toBe(30000);
 		expect(list.data).toMatchObject({ page: 1, page_size: 50, total: 1, total_page: 1 });
 		expect(list.data.data).toHaveLength(1);
-		expect(list.data.data[0]).toMatchObject({ name: 'wan2.2-i2v-plus', service_name: 'image-to-video', can_select: true });
+		expect(list.data.data[0]).toMatchObject({
+			name: 'wan2.2-i2v-plus',
+			service_name: 'image-to-video',
+			can_select: true,
+		});
 		const chat = json(await get('/aog/v0.2/control_panel/modellist?service_name=chat'));
 		expect(chat.data.total).toBe(0);
 		expect(server.counters.modelList).toBe(2);
@@ -180,7 +208,9 @@ describe('health, version and discovery', () => {
 		expect(reply.business_code).toBe(30000);
 		const services = new Set(reply.data.map((m: any) => m.service_name));
 		expect(services.size).toBeGreaterThanOrEqual(3);
-		const usable = reply.data.filter((m: any) => m.service_name === 'image-to-video' && m.status === 'downloaded').map((m: any) => m.model_name);
+		const usable = reply.data
+			.filter((m: any) => m.service_name === 'image-to-video' && m.status === 'downloaded')
+			.map((m: any) => m.model_name);
 		expect(usable).toEqual(['wan2.2-i2v-plus']);
 		expect(server.counters.models).toBe(1);
 	});
@@ -226,7 +256,11 @@ describe('standard route: AOG validation', () => {
 	});
 
 	it('answers 404 30003 for a model that is not installed', async () => {
-		const reply = await post(STANDARD, { model: 'wan2.1-i2v-turbo', image: toDataUri(landscapePng()), image_type: 'base64' });
+		const reply = await post(STANDARD, {
+			model: 'wan2.1-i2v-turbo',
+			image: toDataUri(landscapePng()),
+			image_type: 'base64',
+		});
 		expect(reply.status).toBe(404);
 		expect(reply.text).toBe('{"business_code":30003,"message":"model not exist"}');
 	});
@@ -240,7 +274,10 @@ describe('standard route: AOG validation', () => {
 
 	it('refuses path images outside fileRoot', async () => {
 		server.setOptions({ fileRoot: tempDir });
-		const reply = await post(STANDARD, { image: imageFile({ width: 500, height: 400, format: 'jpeg' }), image_type: 'path' });
+		const reply = await post(STANDARD, {
+			image: imageFile({ width: 500, height: 400, format: 'jpeg' }),
+			image_type: 'path',
+		});
 		expect(reply.status).toBe(500);
 		expect(json(reply).message).toMatch(/permission denied$/);
 	});
@@ -254,7 +291,9 @@ describe('standard route: DashScope checks, in AOG 500 wrapping', () => {
 		expect(status).toBe(400);
 		expect(body.code).toBe('InvalidParameter');
 		expect(Object.keys(body)).toEqual(['code', 'message', 'request_id']);
-		expect(reply.text).toContain('Header: map[Content-Type:[application/json]], Body: {\\"code\\":\\"InvalidParameter\\",\\"message\\":');
+		expect(reply.text).toContain(
+			'Header: map[Content-Type:[application/json]], Body: {\\"code\\":\\"InvalidParameter\\",\\"message\\":',
+		);
 	});
 
 	it.each([
@@ -263,7 +302,9 @@ describe('standard route: DashScope checks, in AOG 500 wrapping', () => {
 		['too wide (2001x600)', () => makeImage({ width: 2001, height: 600 }), 'png', /2001x600/],
 		['not an image', () => Buffer.from('hello world, not a picture'), 'png', /not supported \(unknown\)/],
 	])('rejects %s', async (_name, image, format, message) => {
-		const { status, body } = unwrap(await post(STANDARD, { image: toDataUri(image(), format as any), image_type: 'base64' }));
+		const { status, body } = unwrap(
+			await post(STANDARD, { image: toDataUri(image(), format as any), image_type: 'base64' }),
+		);
 		expect(status).toBe(400);
 		expect(body.code).toBe('InvalidParameter');
 		expect(body.message).toMatch(message);
@@ -289,11 +330,17 @@ describe('standard route: DashScope checks, in AOG 500 wrapping', () => {
 
 describe('standard route: success and the served video', () => {
 	it('answers exactly {"id","data"} and serves a 1920x1080 H.264 MP4 (5 s, 30 fps, no audio, faststart)', async () => {
-		const reply = await post(STANDARD, { image: toDataUri(landscapePng()), image_type: 'base64', prompt: 'a slow pan' });
+		const reply = await post(STANDARD, {
+			image: toDataUri(landscapePng()),
+			image_type: 'base64',
+			prompt: 'a slow pan',
+		});
 		expect(reply.status).toBe(200);
 		expect(reply.headers['content-type']).toBe(JSON_TYPE);
 		// Go's encoder writes & as \u0026 inside strings, like the real gateway.
-		expect(reply.text).toMatch(/^\{"id":"[0-9a-f-]{36}","data":"http:\/\/127\.0\.0\.1:\d+\/videos\/[0-9a-f]{32}\.mp4\?Expires=\d+\\u0026OSSAccessKeyId=LTAI\w+\\u0026Signature=[^"]+"\}$/);
+		expect(reply.text).toMatch(
+			/^\{"id":"[0-9a-f-]{36}","data":"http:\/\/127\.0\.0\.1:\d+\/videos\/[0-9a-f]{32}\.mp4\?Expires=\d+\\u0026OSSAccessKeyId=LTAI\w+\\u0026Signature=[^"]+"\}$/,
+		);
 		const videoUrl: string = json(reply).data;
 		expect(videoUrl.startsWith(`${server.url}/videos/`)).toBe(true);
 		const expires = Number(new URL(videoUrl).searchParams.get('Expires'));
@@ -306,7 +353,16 @@ describe('standard route: success and the served video', () => {
 		const boxes = topLevelBoxes(video.body);
 		expect(boxes[0]).toBe('ftyp');
 		expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
-		expect(await probeBytes(video.body)).toMatchObject({ codec: 'h264', pixelFormat: 'yuv420p', width: 1920, height: 1080, fps: 30, duration: 5, frames: 150, hasAudio: false });
+		expect(await probeBytes(video.body)).toMatchObject({
+			codec: 'h264',
+			pixelFormat: 'yuv420p',
+			width: 1920,
+			height: 1080,
+			fps: 30,
+			duration: 5,
+			frames: 150,
+			hasAudio: false,
+		});
 
 		const head = await call('HEAD', videoUrl);
 		expect(head.status).toBe(200);
@@ -316,7 +372,10 @@ describe('standard route: success and the served video', () => {
 	});
 
 	it('keeps the aspect ratio of a path image (500x400 -> 1350x1080)', async () => {
-		const reply = await post(STANDARD, { image: imageFile({ width: 500, height: 400, format: 'jpeg' }), image_type: 'path' });
+		const reply = await post(STANDARD, {
+			image: imageFile({ width: 500, height: 400, format: 'jpeg' }),
+			image_type: 'path',
+		});
 		expect(reply.status).toBe(200);
 		const video = await call('GET', json(reply).data);
 		expect(await probeBytes(video.body)).toMatchObject({ codec: 'h264', width: 1350, height: 1080, duration: 5 });
@@ -375,7 +434,9 @@ describe('standard route: success and the served video', () => {
 		expect(forged.text).toContain('<Code>SignatureDoesNotMatch</Code>');
 		expect((await call('GET', altered('OSSAccessKeyId', '***'))).status).toBe(403);
 		expect((await call('GET', altered('Signature', null))).status).toBe(403);
-		expect((await call('GET', altered('Expires', String(Number(new URL(link).searchParams.get('Expires')) + 1)))).status).toBe(403);
+		expect(
+			(await call('GET', altered('Expires', String(Number(new URL(link).searchParams.get('Expires')) + 1)))).status,
+		).toBe(403);
 	});
 
 	it('records the last requests with base64 shortened', async () => {
@@ -406,7 +467,13 @@ describe('native route', () => {
 		expect(task.output).toHaveProperty('submit_time');
 		expect(task.usage).toEqual({ video_duration: 5, video_count: 1, SR: 480 });
 		const video = await call('GET', task.output.video_url);
-		expect(await probeBytes(video.body)).toMatchObject({ codec: 'h264', width: 854, height: 480, fps: 30, duration: 5 });
+		expect(await probeBytes(video.body)).toMatchObject({
+			codec: 'h264',
+			width: 854,
+			height: 480,
+			fps: 30,
+			duration: 5,
+		});
 		expect(server.counters).toMatchObject({ nativePosts: 1, i2vPosts: 0 });
 	});
 
@@ -474,7 +541,12 @@ describe('scripted generation failures', () => {
 	const base64Body = () => ({ image: toDataUri(landscapePng()), image_type: 'base64' });
 
 	it('html200, empty200, malformedJson200, empty500', async () => {
-		server.scriptFailures([{ kind: 'html200' }, { kind: 'empty200' }, { kind: 'malformedJson200' }, { kind: 'empty500' }]);
+		server.scriptFailures([
+			{ kind: 'html200' },
+			{ kind: 'empty200' },
+			{ kind: 'malformedJson200' },
+			{ kind: 'empty500' },
+		]);
 		const html = await post(STANDARD, base64Body());
 		expect([html.status, html.headers['content-type']]).toEqual([200, 'text/html; charset=utf-8']);
 		const empty = await post(STANDARD, base64Body());
@@ -502,7 +574,9 @@ describe('scripted generation failures', () => {
 		const reply = await post(STANDARD, base64Body());
 		expect(reply.totalMs).toBeGreaterThanOrEqual(190);
 		expect(reply.status).toBe(500);
-		expect(reply.text).toBe('{"business_code":500,"message":"exceeded maximum number of retries (100) while polling task status"}');
+		expect(reply.text).toBe(
+			'{"business_code":500,"message":"exceeded maximum number of retries (100) while polling task status"}',
+		);
 	});
 
 	it.each([
@@ -523,17 +597,29 @@ describe('scripted generation failures', () => {
 	});
 
 	it('upstream retryAfter prints Retry-After:[n] in the Go header map, after Content-Type', async () => {
-		server.scriptFailures([{ kind: 'upstream', code: 'Throttling', retryAfter: 1, prefix: true }, { kind: 'upstream', code: 'Throttling' }]);
+		server.scriptFailures([
+			{ kind: 'upstream', code: 'Throttling', retryAfter: 1, prefix: true },
+			{ kind: 'upstream', code: 'Throttling' },
+		]);
 		const withHeader = json(await post(STANDARD, base64Body()));
-		expect(withHeader.message).toMatch(/^max retries exceeded: retryable error: HTTPErrorResponse\{StatusCode: 429, Header: map\[Content-Type:\[application\/json\] Retry-After:\[1\]\], Body: \{"code":"Throttling",/);
+		expect(withHeader.message).toMatch(
+			/^max retries exceeded: retryable error: HTTPErrorResponse\{StatusCode: 429, Header: map\[Content-Type:\[application\/json\] Retry-After:\[1\]\], Body: \{"code":"Throttling",/,
+		);
 		const without = json(await post(STANDARD, base64Body()));
 		expect(without.message).not.toContain('Retry-After');
-		expect(() => server.scriptFailures([{ kind: 'upstream', code: 'Throttling', retryAfter: -1 }])).toThrow(/retryAfter/);
+		expect(() => server.scriptFailures([{ kind: 'upstream', code: 'Throttling', retryAfter: -1 }])).toThrow(
+			/retryAfter/,
+		);
 	});
 
 	// serviceNotFound (10011) exists in AOG's source but v0.7 never sends it on these routes: scripted only.
 	it('modelNotFound, serviceNotFound, noKeyStored, paramLost', async () => {
-		server.scriptFailures([{ kind: 'modelNotFound' }, { kind: 'serviceNotFound' }, { kind: 'noKeyStored' }, { kind: 'paramLost' }]);
+		server.scriptFailures([
+			{ kind: 'modelNotFound' },
+			{ kind: 'serviceNotFound' },
+			{ kind: 'noKeyStored' },
+			{ kind: 'paramLost' },
+		]);
 		const model = await post(STANDARD, base64Body());
 		expect([model.status, model.text]).toEqual([404, '{"business_code":30003,"message":"model not exist"}']);
 		const service = await post(NATIVE, {});
@@ -541,15 +627,25 @@ describe('scripted generation failures', () => {
 		const noKey = await post(STANDARD, base64Body());
 		expect([noKey.status, noKey.headers['content-type'], noKey.text]).toEqual([400, JSON_TYPE, '{}']);
 		const lost = await post(STANDARD, base64Body());
-		expect([lost.status, lost.text]).toEqual([500, '{"business_code":500,"message":"middleware execution failed: image_type request param lost"}']);
+		expect([lost.status, lost.text]).toEqual([
+			500,
+			'{"business_code":500,"message":"middleware execution failed: image_type request param lost"}',
+		]);
 		expect(server.counters).toMatchObject({ i2vPosts: 3, nativePosts: 1, upstreamTasks: 0 });
 	});
 
 	it('proxy429 answers a plain 429 with Retry-After, as a rate-limiting proxy in front of AOG: no upstream task', async () => {
 		server.scriptFailures([{ kind: 'proxy429', retryAfter: 2 }, { kind: 'proxy429' }]);
 		const first = await post(STANDARD, base64Body());
-		expect([first.status, first.headers['content-type'], first.headers['retry-after'], first.text]).toEqual([429, JSON_TYPE, '2', '{"message":"Too Many Requests"}']);
-		expect((await post(NATIVE, { model: 'wan2.2-i2v-plus', input: { img_url: 'x' } })).headers['retry-after']).toBeUndefined();
+		expect([first.status, first.headers['content-type'], first.headers['retry-after'], first.text]).toEqual([
+			429,
+			JSON_TYPE,
+			'2',
+			'{"message":"Too Many Requests"}',
+		]);
+		expect(
+			(await post(NATIVE, { model: 'wan2.2-i2v-plus', input: { img_url: 'x' } })).headers['retry-after'],
+		).toBeUndefined();
 		expect(server.counters.upstreamTasks).toBe(0);
 	});
 
@@ -564,19 +660,34 @@ describe('scripted generation failures', () => {
 	it('hang never answers, until the client gives up', async () => {
 		server.scriptFailures([{ kind: 'hang' }]);
 		const started = Date.now();
-		await expect(call('POST', server.url + STANDARD, { body: JSON.stringify(base64Body()), timeoutMs: 300 })).rejects.toThrow('client timeout');
+		await expect(
+			call('POST', server.url + STANDARD, { body: JSON.stringify(base64Body()), timeoutMs: 300 }),
+		).rejects.toThrow('client timeout');
 		expect(Date.now() - started).toBeGreaterThanOrEqual(290);
 		expect((await get('/health')).status).toBe(200);
 		expect(server.counters.clientAborts).toBe(1); // the client closed the hanging request
 	});
 
 	it('nativeTaskFailed is left for the native route; the standard route skips it', async () => {
-		server.scriptFailures([{ kind: 'nativeTaskFailed', code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.' }, { kind: 'empty500' }]);
+		server.scriptFailures([
+			{
+				kind: 'nativeTaskFailed',
+				code: 'DataInspectionFailed',
+				message: 'Output data may contain inappropriate content.',
+			},
+			{ kind: 'empty500' },
+		]);
 		const standard = await post(STANDARD, base64Body());
 		expect(standard.text).toBe('{}');
 		expect(server.pendingFailures()).toHaveLength(1);
-		const native = json(await post(NATIVE, { model: 'wan2.2-i2v-plus', input: { img_url: toDataUri(landscapePng()) } }));
-		expect(native.output).toMatchObject({ task_status: 'FAILED', code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.' });
+		const native = json(
+			await post(NATIVE, { model: 'wan2.2-i2v-plus', input: { img_url: toDataUri(landscapePng()) } }),
+		);
+		expect(native.output).toMatchObject({
+			task_status: 'FAILED',
+			code: 'DataInspectionFailed',
+			message: 'Output data may contain inappropriate content.',
+		});
 		expect(native.output.task_id).toBeTruthy();
 		expect(server.pendingFailures()).toEqual([]);
 	});
@@ -589,7 +700,9 @@ describe('scripted generation failures', () => {
 	});
 
 	it('rejects unknown kinds', () => {
-		expect(() => server.scriptFailures([{ kind: 'nope' } as unknown as ScriptedFailure])).toThrow(/unknown scripted failure kind/);
+		expect(() => server.scriptFailures([{ kind: 'nope' } as unknown as ScriptedFailure])).toThrow(
+			/unknown scripted failure kind/,
+		);
 		expect(GENERATION_FAILURE_KINDS).toContain('hang');
 		expect(DOWNLOAD_FAILURE_KINDS).toContain('videoSlow');
 	});
@@ -678,7 +791,10 @@ describe('scripted download failures', () => {
 
 	it('videoOversize streams a valid-looking MP4 of the given size, with or without Content-Length', async () => {
 		const bytes = 30 * 1024 * 1024;
-		server.scriptFailures([{ kind: 'videoOversize', bytes }, { kind: 'videoOversize', bytes, noContentLength: true }]);
+		server.scriptFailures([
+			{ kind: 'videoOversize', bytes },
+			{ kind: 'videoOversize', bytes, noContentLength: true },
+		]);
 		const sized = await call('GET', videoUrl);
 		expect(Number(sized.headers['content-length'])).toBe(bytes);
 		expect(sized.body.length).toBe(bytes);
@@ -720,11 +836,17 @@ describe('scripted download failures', () => {
 
 describe('control over HTTP', () => {
 	it('queues failures, changes options, reports counters and requests, and resets', async () => {
-		const queued = await call('POST', `${server.url}/__control/failures`, { body: JSON.stringify({ failures: [{ kind: 'html200' }] }) });
+		const queued = await call('POST', `${server.url}/__control/failures`, {
+			body: JSON.stringify({ failures: [{ kind: 'html200' }] }),
+		});
 		expect(json(queued).queued).toBe(1);
-		const bad = await call('POST', `${server.url}/__control/failures`, { body: JSON.stringify({ failures: [{ kind: 'bogus' }] }) });
+		const bad = await call('POST', `${server.url}/__control/failures`, {
+			body: JSON.stringify({ failures: [{ kind: 'bogus' }] }),
+		});
 		expect(bad.status).toBe(400);
-		const options = json(await call('POST', `${server.url}/__control/options`, { body: JSON.stringify({ generationDelayMs: 25 }) }));
+		const options = json(
+			await call('POST', `${server.url}/__control/options`, { body: JSON.stringify({ generationDelayMs: 25 }) }),
+		);
 		expect(options.options.generationDelayMs).toBe(25);
 		expect(server.options.generationDelayMs).toBe(25);
 		expect((await call('POST', `${server.url}/__control/options`, { body: '{"delay":1}' })).status).toBe(400);
@@ -761,7 +883,11 @@ describe('generation gauge', () => {
 		// Long enough that the three are in flight together however slowly they arrive on a loaded machine.
 		server.setOptions({ generationDelayMs: 1500 });
 		expect(server.generation).toMatchObject({ inFlight: 0, maxInFlight: 0, requests: [] });
-		const replies = Promise.all([post(STANDARD, base64Body()), post(STANDARD, base64Body()), post(NATIVE, { model: 'wan2.2-i2v-plus', input: { img_url: toDataUri(landscapePng()) } })]);
+		const replies = Promise.all([
+			post(STANDARD, base64Body()),
+			post(STANDARD, base64Body()),
+			post(NATIVE, { model: 'wan2.2-i2v-plus', input: { img_url: toDataUri(landscapePng()) } }),
+		]);
 		await waitFor(() => server.generation.inFlight === 3, 1500);
 		await get('/health'); // other routes are not generation requests
 		expect((await replies).map((reply) => reply.status)).toEqual([200, 200, 200]);

@@ -24,15 +24,34 @@ interface Reply {
 	totalMs: number;
 }
 
-function call(method: string, url: string, options: { body?: string; headers?: http.OutgoingHttpHeaders; timeoutMs?: number } = {}): Promise<Reply> {
+function call(
+	method: string,
+	url: string,
+	options: { body?: string; headers?: http.OutgoingHttpHeaders; timeoutMs?: number } = {},
+): Promise<Reply> {
 	const started = Date.now();
 	return new Promise((resolve, reject) => {
-		const request = http.request(url, { method, agent: false, headers: { 'accept-encoding': 'identity', 'content-type': 'application/json', ...options.headers } }, (response) => {
-			const chunks: Buffer[] = [];
-			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8'), totalMs: Date.now() - started }));
-			response.on('error', reject);
-		});
+		const request = http.request(
+			url,
+			{
+				method,
+				agent: false,
+				headers: { 'accept-encoding': 'identity', 'content-type': 'application/json', ...options.headers },
+			},
+			(response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('end', () =>
+					resolve({
+						status: response.statusCode ?? 0,
+						headers: response.headers,
+						text: Buffer.concat(chunks).toString('utf8'),
+						totalMs: Date.now() - started,
+					}),
+				);
+				response.on('error', reject);
+			},
+		);
 		request.on('error', reject);
 		if (options.timeoutMs) request.setTimeout(options.timeoutMs, () => request.destroy(new Error('client timeout')));
 		request.end(options.body);
@@ -48,7 +67,13 @@ async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
 }
 
 const picture = () => toDataUri(makeImage({ width: 640, height: 480, format: 'png' }));
-const installBody = { service_name: 'image-to-video', service_source: 'remote', api_flavor: 'aliyun', auth_type: 'apikey', auth_key: '{"api_key":"sk-test-key"}' };
+const installBody = {
+	service_name: 'image-to-video',
+	service_source: 'remote',
+	api_flavor: 'aliyun',
+	auth_type: 'apikey',
+	auth_key: '{"api_key":"sk-test-key"}',
+};
 const providerBody = (extra: object = {}) => ({
 	provider_name: 'remote_aliyun_image-to-video',
 	service_name: 'image-to-video',
@@ -61,18 +86,39 @@ const providerBody = (extra: object = {}) => ({
 	...extra,
 });
 
-function generate(target: AogServer, extra: object = {}, headers: http.OutgoingHttpHeaders = {}, timeoutMs?: number): Promise<Reply> {
-	return call('POST', target.url + STANDARD, { body: JSON.stringify({ image: picture(), image_type: 'base64', ...extra }), headers, timeoutMs });
+function generate(
+	target: AogServer,
+	extra: object = {},
+	headers: http.OutgoingHttpHeaders = {},
+	timeoutMs?: number,
+): Promise<Reply> {
+	return call('POST', target.url + STANDARD, {
+		body: JSON.stringify({ image: picture(), image_type: 'base64', ...extra }),
+		headers,
+		timeoutMs,
+	});
 }
 
 function nativeCall(target: AogServer, model = 'wan2.2-i2v-plus'): Promise<Reply> {
-	return call('POST', target.url + NATIVE, { body: JSON.stringify({ model, input: { img_url: picture(), prompt: 'x' }, parameters: { resolution: '480P' } }) });
+	return call('POST', target.url + NATIVE, {
+		body: JSON.stringify({ model, input: { img_url: picture(), prompt: 'x' }, parameters: { resolution: '480P' } }),
+	});
 }
 
-const send = (target: AogServer, method: string, route: string, body: unknown) => call(method, target.url + route, { body: JSON.stringify(body) });
+const send = (target: AogServer, method: string, route: string, body: unknown) =>
+	call(method, target.url + route, { body: JSON.stringify(body) });
 const json = (reply: Reply) => JSON.parse(reply.text);
-const i2vRows = async (target: AogServer) => json(await call('GET', `${target.url}/aog/v0.2/model`)).data.filter((m: { service_name: string }) => m.service_name === 'image-to-video');
-const catalogue = async (target: AogServer) => json(await call('GET', `${target.url}/aog/v0.2/control_panel/modellist?service_source=remote&flavor=aliyun&service_name=image-to-video&page_size=50`)).data;
+const i2vRows = async (target: AogServer) =>
+	json(await call('GET', `${target.url}/aog/v0.2/model`)).data.filter(
+		(m: { service_name: string }) => m.service_name === 'image-to-video',
+	);
+const catalogue = async (target: AogServer) =>
+	json(
+		await call(
+			'GET',
+			`${target.url}/aog/v0.2/control_panel/modellist?service_source=remote&flavor=aliyun&service_name=image-to-video&page_size=50`,
+		),
+	).data;
 
 let server: AogServer;
 
@@ -98,7 +144,11 @@ describe('a gateway that is not set up', () => {
 
 	it('answers 404 30003 on both routes, lists no image-to-video model, and sends nothing upstream', async () => {
 		expect(fresh.setup).toMatchObject({ serviceInstalled: false, keyStored: false, models: [] });
-		for (const reply of [await generate(fresh), await generate(fresh, { model: 'wan2.2-i2v-plus' }), await nativeCall(fresh)]) {
+		for (const reply of [
+			await generate(fresh),
+			await generate(fresh, { model: 'wan2.2-i2v-plus' }),
+			await nativeCall(fresh),
+		]) {
 			expect([reply.status, reply.headers['content-type'], reply.text]).toEqual([404, JSON_TYPE, MODEL_NOT_EXIST]);
 		}
 		expect(await i2vRows(fresh)).toEqual([]);
@@ -112,7 +162,9 @@ describe('a gateway that is not set up', () => {
 			expect([install.status, install.headers['content-type'], install.text]).toEqual([409, JSON_TYPE, ALREADY_EXIST]);
 		}
 		expect(fresh.setup).toMatchObject({ serviceInstalled: true, keyStored: false, models: ['wan2.2-i2v-plus'] });
-		expect((await i2vRows(fresh)).map((m: { model_name: string; status: string }) => [m.model_name, m.status])).toEqual([['wan2.2-i2v-plus', 'downloaded']]);
+		expect((await i2vRows(fresh)).map((m: { model_name: string; status: string }) => [m.model_name, m.status])).toEqual(
+			[['wan2.2-i2v-plus', 'downloaded']],
+		);
 		for (const reply of [await generate(fresh), await nativeCall(fresh)]) {
 			expect([reply.status, reply.headers['content-type'], reply.text]).toEqual([400, JSON_TYPE, '{}']);
 		}
@@ -125,7 +177,12 @@ describe('a gateway that is not set up', () => {
 		await send(fresh, 'POST', INSTALL, installBody);
 		const put = await send(fresh, 'PUT', PROVIDER, providerBody({ models: ['wan2.2-i2v-plus', 'wan2.1-i2v-turbo'] }));
 		expect([put.status, put.headers['content-type'], put.text]).toEqual([200, JSON_TYPE, PROVIDER_UPDATED]);
-		expect(fresh.setup).toEqual({ serviceInstalled: true, keyStored: true, models: ['wan2.2-i2v-plus', 'wan2.1-i2v-turbo'], apiKey: 'sk-test-key' });
+		expect(fresh.setup).toEqual({
+			serviceInstalled: true,
+			keyStored: true,
+			models: ['wan2.2-i2v-plus', 'wan2.1-i2v-turbo'],
+			apiKey: 'sk-test-key',
+		});
 
 		const video = await generate(fresh);
 		expect(video.status).toBe(200);
@@ -135,10 +192,17 @@ describe('a gateway that is not set up', () => {
 		expect((await generate(fresh, { model: 'wanx-v1' })).text).toBe(MODEL_NOT_EXIST);
 
 		// The model list shows every registered model; the control panel only its catalogue model.
-		expect((await i2vRows(fresh)).map((m: { model_name: string; status: string }) => [m.model_name, m.status])).toEqual([['wan2.2-i2v-plus', 'downloaded'], ['wan2.1-i2v-turbo', 'downloaded']]);
+		expect((await i2vRows(fresh)).map((m: { model_name: string; status: string }) => [m.model_name, m.status])).toEqual(
+			[
+				['wan2.2-i2v-plus', 'downloaded'],
+				['wan2.1-i2v-turbo', 'downloaded'],
+			],
+		);
 		const panel = await catalogue(fresh);
 		expect(panel.total).toBe(1);
-		expect(panel.data.map((m: { name: string; can_select: boolean }) => [m.name, m.can_select])).toEqual([['wan2.2-i2v-plus', true]]);
+		expect(panel.data.map((m: { name: string; can_select: boolean }) => [m.name, m.can_select])).toEqual([
+			['wan2.2-i2v-plus', true],
+		]);
 		expect(fresh.counters.upstreamTasks).toBe(3);
 	});
 
@@ -156,7 +220,11 @@ describe('a gateway that is not set up', () => {
 	});
 
 	it('answers wrong methods on the setup routes with the HTML 200 trap, and changes nothing', async () => {
-		for (const [method, route] of [['GET', INSTALL], ['POST', PROVIDER], ['GET', PROVIDER]]) {
+		for (const [method, route] of [
+			['GET', INSTALL],
+			['POST', PROVIDER],
+			['GET', PROVIDER],
+		]) {
 			const reply = await call(method, fresh.url + route);
 			expect([reply.status, reply.headers['content-type']]).toEqual([200, 'text/html; charset=utf-8']);
 		}
@@ -165,7 +233,7 @@ describe('a gateway that is not set up', () => {
 });
 
 describe('answers as gin writes them', () => {
-	it('sends the generation routes\' 200s chunked, without Content-Length', async () => {
+	it("sends the generation routes' 200s chunked, without Content-Length", async () => {
 		for (const reply of [await generate(server), await nativeCall(server)]) {
 			expect(reply.status).toBe(200);
 			expect(reply.headers['content-length']).toBeUndefined();
@@ -173,26 +241,41 @@ describe('answers as gin writes them', () => {
 		}
 	});
 
-	it.each([['GET', '/v1/image-to-video'], ['GET', '/aog/v0.3/health'], ['POST', '/health'], ['GET', '/engine']])('answers %s %s (not under /aog/v0.2) with gin\'s 404 page not found', async (method, route) => {
+	it.each([
+		['GET', '/v1/image-to-video'],
+		['GET', '/aog/v0.3/health'],
+		['POST', '/health'],
+		['GET', '/engine'],
+	])("answers %s %s (not under /aog/v0.2) with gin's 404 page not found", async (method, route) => {
 		const reply = await call(method, server.url + route);
-		expect([reply.status, reply.headers['content-type'], reply.text]).toEqual([404, 'text/plain', '404 page not found']);
+		expect([reply.status, reply.headers['content-type'], reply.text]).toEqual([
+			404,
+			'text/plain',
+			'404 page not found',
+		]);
 	});
 });
 
 describe('Accept-Encoding forwarded upstream', () => {
-	it.each(['gzip, deflate, br', 'br', 'deflate', 'gzip;q=1.0, br;q=0.5'])('%s: 500 "failed to parse initial response" after a task was created, which runs on and is billed', async (encoding) => {
-		server.setOptions({ generationDelayMs: 1000 });
-		const reply = await generate(server, {}, { 'accept-encoding': encoding });
-		expect([reply.status, reply.headers['content-type'], reply.text]).toEqual([500, JSON_TYPE, PARSE_FAILURE]);
-		// AOG fails on the submission's answer, before any polling: the answer comes before the task ends.
-		expect(server.counters).toMatchObject({ upstreamTasks: 1, upstreamTasksBilled: 0 });
-		expect(reply.totalMs).toBeLessThan(1000);
-		await waitFor(() => server.counters.upstreamTasksBilled === 1, 10_000);
-		expect(server.generation.requests[0]).toMatchObject({ status: 500, upstreamTasks: 1, upstreamTasksBilled: 1 });
-	});
+	it.each(['gzip, deflate, br', 'br', 'deflate', 'gzip;q=1.0, br;q=0.5'])(
+		'%s: 500 "failed to parse initial response" after a task was created, which runs on and is billed',
+		async (encoding) => {
+			server.setOptions({ generationDelayMs: 1000 });
+			const reply = await generate(server, {}, { 'accept-encoding': encoding });
+			expect([reply.status, reply.headers['content-type'], reply.text]).toEqual([500, JSON_TYPE, PARSE_FAILURE]);
+			// AOG fails on the submission's answer, before any polling: the answer comes before the task ends.
+			expect(server.counters).toMatchObject({ upstreamTasks: 1, upstreamTasksBilled: 0 });
+			expect(reply.totalMs).toBeLessThan(1000);
+			await waitFor(() => server.counters.upstreamTasksBilled === 1, 10_000);
+			expect(server.generation.requests[0]).toMatchObject({ status: 500, upstreamTasks: 1, upstreamTasksBilled: 1 });
+		},
+	);
 
 	it('also on the native route', async () => {
-		const reply = await call('POST', server.url + NATIVE, { body: JSON.stringify({ model: 'wan2.2-i2v-plus', input: { img_url: picture() } }), headers: { 'accept-encoding': 'gzip, deflate, br' } });
+		const reply = await call('POST', server.url + NATIVE, {
+			body: JSON.stringify({ model: 'wan2.2-i2v-plus', input: { img_url: picture() } }),
+			headers: { 'accept-encoding': 'gzip, deflate, br' },
+		});
 		expect([reply.status, reply.text]).toEqual([500, PARSE_FAILURE]);
 		expect(server.counters.upstreamTasks).toBe(1);
 	});
@@ -227,7 +310,10 @@ describe('re-submissions and tasks that run on', () => {
 	});
 
 	it('an upstream 4xx on submit creates no task and is not re-submitted', async () => {
-		server.scriptFailures([{ kind: 'upstream', code: 'InvalidParameter' }, { kind: 'upstream', code: 'Throttling' }]);
+		server.scriptFailures([
+			{ kind: 'upstream', code: 'InvalidParameter' },
+			{ kind: 'upstream', code: 'Throttling' },
+		]);
 		await generate(server);
 		await generate(server);
 		expect(server.counters.upstreamTasks).toBe(0);
@@ -274,7 +360,10 @@ describe('re-submissions and tasks that run on', () => {
 			expect(quick.status).toBe(200);
 			const long = await generate(server);
 			expect(long.status).toBe(500);
-			expect(json(long)).toEqual({ business_code: 500, message: 'exceeded maximum number of retries (100) while polling task status' });
+			expect(json(long)).toEqual({
+				business_code: 500,
+				message: 'exceeded maximum number of retries (100) while polling task status',
+			});
 			expect(long.totalMs).toBeGreaterThanOrEqual(280);
 			expect(server.counters).toMatchObject({ upstreamTasks: 2, upstreamTasksBilled: 1 }); // the long task runs on
 			expect(long.totalMs).toBeLessThan(3000);

@@ -5,7 +5,15 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { makeImage, toDataUri, probeVideo } from '../../../tools/media';
-import { startDashScopeServer, DashScopeServer, DashScopeScript, SUBMIT_PATH, ERROR_CODES, MODELS, modelsOf } from '../../../tools/dashscope-server';
+import {
+	startDashScopeServer,
+	DashScopeServer,
+	DashScopeScript,
+	SUBMIT_PATH,
+	ERROR_CODES,
+	MODELS,
+	modelsOf,
+} from '../../../tools/dashscope-server';
 
 jest.setTimeout(30000);
 
@@ -29,8 +37,13 @@ interface Reply {
 	json: any;
 }
 
-async function call(method: string, url: string, init: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
-	const body = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+async function call(
+	method: string,
+	url: string,
+	init: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Reply> {
+	const body =
+		init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
 	const response = await fetch(url, { method, headers: init.headers, body });
 	const text = await response.text();
 	let json: any;
@@ -42,7 +55,11 @@ async function call(method: string, url: string, init: { body?: unknown; headers
 	return { status: response.status, headers: response.headers, text, json };
 }
 
-const SUBMIT_HEADERS = { authorization: `Bearer ${KEY}`, 'x-dashscope-async': 'enable', 'content-type': 'application/json' };
+const SUBMIT_HEADERS = {
+	authorization: `Bearer ${KEY}`,
+	'x-dashscope-async': 'enable',
+	'content-type': 'application/json',
+};
 
 function submitBody(overrides: { model?: string; input?: object; parameters?: object } = {}) {
 	return {
@@ -52,7 +69,11 @@ function submitBody(overrides: { model?: string; input?: object; parameters?: ob
 	};
 }
 
-function submit(body: unknown = submitBody(), headers: Record<string, string> = SUBMIT_HEADERS, target = server): Promise<Reply> {
+function submit(
+	body: unknown = submitBody(),
+	headers: Record<string, string> = SUBMIT_HEADERS,
+	target = server,
+): Promise<Reply> {
 	return call('POST', target.url + SUBMIT_PATH, { body, headers });
 }
 
@@ -92,12 +113,16 @@ async function waitForEnd(taskId: string, timeoutMs = 20000): Promise<{ body: an
 async function waitForStatus(taskId: string, status: string, timeoutMs = 10000): Promise<void> {
 	const started = Date.now();
 	while (server.task(taskId)?.status !== status) {
-		if (Date.now() - started > timeoutMs) throw new Error(`task ${taskId} is ${server.task(taskId)?.status}, not ${status}`);
+		if (Date.now() - started > timeoutMs)
+			throw new Error(`task ${taskId} is ${server.task(taskId)?.status}, not ${status}`);
 		await sleep(10);
 	}
 }
 
-async function download(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+async function download(
+	url: string,
+	headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
 	const response = await fetch(url, { headers });
 	return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
 }
@@ -110,7 +135,10 @@ async function probeBytes(bytes: Buffer) {
 
 beforeAll(async () => {
 	tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashscope-server-test-'));
-	const pictures: Record<string, Buffer> = { '/picture.png': landscapePng(), '/small.png': makeImage({ width: 300, height: 300 }) };
+	const pictures: Record<string, Buffer> = {
+		'/picture.png': landscapePng(),
+		'/small.png': makeImage({ width: 300, height: 300 }),
+	};
 	imageServer = http.createServer((req, res) => {
 		const picture = pictures[req.url ?? ''];
 		if (picture) res.writeHead(200, { 'Content-Type': 'image/png' }).end(picture);
@@ -129,7 +157,16 @@ afterAll(async () => {
 
 beforeEach(() => {
 	server.reset();
-	server.setOptions({ region: 'beijing', pendingMs: 100, runningMs: 200, timeScale: 1, maxRunning: 0, submitsPerSecond: 0, pollsPerSecond: 0, videoTtlSeconds: 86400 });
+	server.setOptions({
+		region: 'beijing',
+		pendingMs: 100,
+		runningMs: 200,
+		timeScale: 1,
+		maxRunning: 0,
+		submitsPerSecond: 0,
+		pollsPerSecond: 0,
+		videoTtlSeconds: 86400,
+	});
 });
 
 describe('submit and poll: the task life cycle', () => {
@@ -151,7 +188,11 @@ describe('submit and poll: the task life cycle', () => {
 		expect(elapsed).toBeGreaterThanOrEqual(1200);
 		expect(elapsed).toBeLessThan(10000);
 		const { output, usage } = body;
-		expect(output).toMatchObject({ task_id: taskId, task_status: 'SUCCEEDED', orig_prompt: 'a slow pan over the test card' });
+		expect(output).toMatchObject({
+			task_id: taskId,
+			task_status: 'SUCCEEDED',
+			orig_prompt: 'a slow pan over the test card',
+		});
 		for (const field of ['submit_time', 'scheduled_time', 'end_time']) expect(output[field]).toMatch(TIME);
 		expect(output.submit_time <= output.scheduled_time && output.scheduled_time <= output.end_time).toBe(true);
 		expect(output.actual_prompt).toMatch(/^a slow pan over the test card\. .+/);
@@ -163,7 +204,13 @@ describe('submit and poll: the task life cycle', () => {
 		expect(link.pathname).toMatch(/\.mp4$/);
 		expect([...link.searchParams.keys()]).toEqual(['Expires', 'OSSAccessKeyId', 'Signature']);
 		expect(Math.abs(Number(link.searchParams.get('Expires')) - (Date.now() / 1000 + 86400))).toBeLessThan(10);
-		expect(server.task(taskId)).toMatchObject({ status: 'SUCCEEDED', polls: expect.any(Number), videoUrl: output.video_url, resolution: '480P', duration: 5 });
+		expect(server.task(taskId)).toMatchObject({
+			status: 'SUCCEEDED',
+			polls: expect.any(Number),
+			videoUrl: output.video_url,
+			resolution: '480P',
+			duration: 5,
+		});
 		expect(server.task(taskId)!.polls).toBe(server.counters.polls);
 	});
 
@@ -181,34 +228,60 @@ describe('submit and poll: the task life cycle', () => {
 		expect(video.status).toBe(200);
 		expect(video.headers.get('content-type')).toBe('video/mp4');
 		expect(Number(video.headers.get('content-length'))).toBe(video.bytes.length);
-		expect(await probeBytes(video.bytes)).toMatchObject({ codec: 'h264', pixelFormat: 'yuv420p', width: 854, height: 480, fps: 30, duration: 5, frames: 150, hasAudio: false });
+		expect(await probeBytes(video.bytes)).toMatchObject({
+			codec: 'h264',
+			pixelFormat: 'yuv420p',
+			width: 854,
+			height: 480,
+			fps: 30,
+			duration: 5,
+			frames: 150,
+			hasAudio: false,
+		});
 		expect(server.counters).toMatchObject({ storageRequests: 2, downloads: 1, storageAuthorization: 1 });
 		expect(server.lastRequests.filter((r) => r.host === 'storage').map((r) => r.status)).toEqual([403, 200]);
 	});
 
 	it('honours the requested duration and resolution (wan2.6-i2v, 3 s at 720P)', async () => {
-		const { body } = await waitForEnd(await submitOk(submitBody({ model: 'wan2.6-i2v', parameters: { resolution: '720P', duration: 3 } })));
+		const { body } = await waitForEnd(
+			await submitOk(submitBody({ model: 'wan2.6-i2v', parameters: { resolution: '720P', duration: 3 } })),
+		);
 		expect(body.usage).toEqual({ video_duration: 3, video_count: 1, SR: 720 });
 		const video = await download(body.output.video_url);
-		expect(await probeBytes(video.bytes)).toMatchObject({ codec: 'h264', height: 720, width: 1280, fps: 30, duration: 3, frames: 90 });
+		expect(await probeBytes(video.bytes)).toMatchObject({
+			codec: 'h264',
+			height: 720,
+			width: 1280,
+			fps: 30,
+			duration: 3,
+			frames: 90,
+		});
 	});
 
 	it('leaves out actual_prompt when prompt_extend is false', async () => {
-		const { body } = await waitForEnd(await submitOk(submitBody({ parameters: { resolution: '480P', prompt_extend: false } })));
+		const { body } = await waitForEnd(
+			await submitOk(submitBody({ parameters: { resolution: '480P', prompt_extend: false } })),
+		);
 		expect(body.output.orig_prompt).toBe('a slow pan over the test card');
 		expect(body.output).not.toHaveProperty('actual_prompt');
 	});
 
 	it('takes wan2.7 media bodies; img_url sent to wan2.7 is accepted at submit and the task FAILS', async () => {
 		const media = { media: [{ type: 'first_frame', url: toDataUri(landscapePng()) }], prompt: 'pan' };
-		const good = await waitForEnd(await submitOk(submitBody({ model: 'wan2.7-i2v', input: media, parameters: { resolution: '720P' } })));
+		const good = await waitForEnd(
+			await submitOk(submitBody({ model: 'wan2.7-i2v', input: media, parameters: { resolution: '720P' } })),
+		);
 		expect(good.body.output.task_status).toBe('SUCCEEDED');
 
 		const wrongShape = await submit(submitBody({ model: 'wan2.7-i2v', parameters: { resolution: '720P' } }));
 		expect(wrongShape.status).toBe(200);
 		const { body, seen } = await waitForEnd(wrongShape.json.output.task_id);
 		expect(seen[0]).toBe('PENDING');
-		expect(body.output).toMatchObject({ task_status: 'FAILED', code: 'InvalidParameter', message: expect.stringMatching(/input\.media/) });
+		expect(body.output).toMatchObject({
+			task_status: 'FAILED',
+			code: 'InvalidParameter',
+			message: expect.stringMatching(/input\.media/),
+		});
 		expect(body.output.end_time).toMatch(TIME);
 		expect(body).not.toHaveProperty('usage');
 	});
@@ -223,13 +296,20 @@ describe('submit and poll: the task life cycle', () => {
 			expect(body.output).toMatchObject({ task_status: 'FAILED', code: 'InvalidParameter.DataInspection' });
 		}
 		const small = await waitForEnd(await submitOk(submitBody({ input: { img_url: `${imageServerUrl}/small.png` } })));
-		expect(small.body.output).toMatchObject({ task_status: 'FAILED', code: 'InvalidParameter', message: expect.stringContaining('300x300') });
+		expect(small.body.output).toMatchObject({
+			task_status: 'FAILED',
+			code: 'InvalidParameter',
+			message: expect.stringContaining('300x300'),
+		});
 	});
 
 	it('answers 200 UNKNOWN for a task id it does not know', async () => {
 		const reply = await poll('no-such-task-0000');
 		expect(reply.status).toBe(200);
-		expect(reply.json).toEqual({ request_id: expect.stringMatching(UUID), output: { task_id: 'no-such-task-0000', task_status: 'UNKNOWN' } });
+		expect(reply.json).toEqual({
+			request_id: expect.stringMatching(UUID),
+			output: { task_id: 'no-such-task-0000', task_status: 'UNKNOWN' },
+		});
 		expect(server.counters.polls).toBe(1);
 	});
 
@@ -257,7 +337,7 @@ describe('submit and poll: the task life cycle', () => {
 });
 
 describe('keys, regions and headers', () => {
-	it('answers 401 InvalidApiKey for another region\'s key, an unknown key and no key', async () => {
+	it("answers 401 InvalidApiKey for another region's key, an unknown key and no key", async () => {
 		for (const [authorization, message] of [
 			['Bearer sk-test-singapore', 'Invalid API-key provided.'],
 			['Bearer sk-made-up', 'Invalid API-key provided.'],
@@ -276,13 +356,23 @@ describe('keys, regions and headers', () => {
 		try {
 			const headers = { ...SUBMIT_HEADERS, authorization: 'Bearer sk-test-singapore' };
 			expect((await submit(submitBody(), SUBMIT_HEADERS, singapore)).status).toBe(401);
-			const beijingName = await submit(submitBody({ model: 'wanx2.1-i2v-turbo', parameters: { resolution: '720P' } }), headers, singapore);
+			const beijingName = await submit(
+				submitBody({ model: 'wanx2.1-i2v-turbo', parameters: { resolution: '720P' } }),
+				headers,
+				singapore,
+			);
 			expect(beijingName.status).toBe(404);
 			expect(beijingName.json.code).toBe('ModelNotFound');
-			const ok = await submit(submitBody({ model: 'wan2.1-i2v-turbo', parameters: { resolution: '720P', duration: 3 } }), headers, singapore);
+			const ok = await submit(
+				submitBody({ model: 'wan2.1-i2v-turbo', parameters: { resolution: '720P', duration: 3 } }),
+				headers,
+				singapore,
+			);
 			expect(ok.status).toBe(200);
 			expect(singapore.apiKey).toBe('sk-test-singapore');
-			expect((await poll(ok.json.output.task_id, 'sk-test-singapore', singapore)).json.output.task_status).not.toBe('UNKNOWN');
+			expect((await poll(ok.json.output.task_id, 'sk-test-singapore', singapore)).json.output.task_status).not.toBe(
+				'UNKNOWN',
+			);
 			// Tasks belong to their region: Beijing does not know it.
 			expect((await poll(ok.json.output.task_id)).json.output.task_status).toBe('UNKNOWN');
 		} finally {
@@ -316,33 +406,112 @@ describe('submit validation', () => {
 	const png = () => toDataUri(landscapePng());
 	it.each([
 		['an unknown model', submitBody({ model: 'wan2.2-i2v-max' }), 404, 'ModelNotFound', /Model not exist/],
-		['720P on wan2.2-i2v-plus', submitBody({ parameters: { resolution: '720P' } }), 400, 'InvalidParameter', /resolution.*720P.*480P, 1080P/],
+		[
+			'720P on wan2.2-i2v-plus',
+			submitBody({ parameters: { resolution: '720P' } }),
+			400,
+			'InvalidParameter',
+			/resolution.*720P.*480P, 1080P/,
+		],
 		['10 s on wan2.2-i2v-plus', submitBody({ parameters: { duration: 10 } }), 400, 'InvalidParameter', /duration.*10/],
-		['480P on wan2.6-i2v', submitBody({ model: 'wan2.6-i2v', parameters: { resolution: '480P' } }), 400, 'InvalidParameter', /resolution/],
-		['16 s on wan2.6-i2v', submitBody({ model: 'wan2.6-i2v', parameters: { resolution: '720P', duration: 16 } }), 400, 'InvalidParameter', /duration.*2-15/],
+		[
+			'480P on wan2.6-i2v',
+			submitBody({ model: 'wan2.6-i2v', parameters: { resolution: '480P' } }),
+			400,
+			'InvalidParameter',
+			/resolution/,
+		],
+		[
+			'16 s on wan2.6-i2v',
+			submitBody({ model: 'wan2.6-i2v', parameters: { resolution: '720P', duration: 16 } }),
+			400,
+			'InvalidParameter',
+			/duration.*2-15/,
+		],
 		['no img_url', submitBody({ input: { prompt: 'x' } }), 400, 'InvalidParameter', /input\.img_url/],
-		['media without first_frame to wan2.7', submitBody({ model: 'wan2.7-i2v', input: { media: [{ type: 'last_frame', url: 'data:' }] }, parameters: { resolution: '720P' } }), 400, 'InvalidParameter', /first_frame/],
-		['bare base64', submitBody({ input: { img_url: landscapePng().toString('base64') } }), 400, 'InvalidParameter', /url error/],
-		['a 300x300 picture', submitBody({ input: { img_url: toDataUri(makeImage({ width: 300, height: 300 })) } }), 400, 'InvalidParameter', /300x300/],
-		['a 2001x600 picture', submitBody({ input: { img_url: toDataUri(makeImage({ width: 2001, height: 600 })) } }), 400, 'InvalidParameter', /2001x600/],
-		['a seed out of range', submitBody({ input: { img_url: png() }, parameters: { seed: -1 } }), 400, 'InvalidParameter', /seed/],
-		['a 501-character negative prompt', submitBody({ input: { img_url: png(), negative_prompt: 'n'.repeat(501) } }), 400, 'InvalidParameter', /negative_prompt/],
+		[
+			'media without first_frame to wan2.7',
+			submitBody({
+				model: 'wan2.7-i2v',
+				input: { media: [{ type: 'last_frame', url: 'data:' }] },
+				parameters: { resolution: '720P' },
+			}),
+			400,
+			'InvalidParameter',
+			/first_frame/,
+		],
+		[
+			'bare base64',
+			submitBody({ input: { img_url: landscapePng().toString('base64') } }),
+			400,
+			'InvalidParameter',
+			/url error/,
+		],
+		[
+			'a 300x300 picture',
+			submitBody({ input: { img_url: toDataUri(makeImage({ width: 300, height: 300 })) } }),
+			400,
+			'InvalidParameter',
+			/300x300/,
+		],
+		[
+			'a 2001x600 picture',
+			submitBody({ input: { img_url: toDataUri(makeImage({ width: 2001, height: 600 })) } }),
+			400,
+			'InvalidParameter',
+			/2001x600/,
+		],
+		[
+			'a seed out of range',
+			submitBody({ input: { img_url: png() }, parameters: { seed: -1 } }),
+			400,
+			'InvalidParameter',
+			/seed/,
+		],
+		[
+			'a 501-character negative prompt',
+			submitBody({ input: { img_url: png(), negative_prompt: 'n'.repeat(501) } }),
+			400,
+			'InvalidParameter',
+			/negative_prompt/,
+		],
 		['a body that is not JSON', '{"model":', 400, 'InvalidParameter', /JSON/],
 	])('refuses %s', async (_name, body, status, code, message) => {
 		const reply = await submit(body);
 		expect(reply.status).toBe(status);
-		expect(reply.json).toEqual({ code, message: expect.stringMatching(message), request_id: expect.stringMatching(UUID) });
+		expect(reply.json).toEqual({
+			code,
+			message: expect.stringMatching(message),
+			request_id: expect.stringMatching(UUID),
+		});
 		expect(server.counters).toMatchObject({ submitRequests: 1, submits: 0 });
 	});
 
 	it('cuts wan2.2 prompts over 800 characters silently', async () => {
-		const { body } = await waitForEnd(await submitOk(submitBody({ input: { img_url: png(), prompt: 'p'.repeat(900) } })));
+		const { body } = await waitForEnd(
+			await submitOk(submitBody({ input: { img_url: png(), prompt: 'p'.repeat(900) } })),
+		);
 		expect(body.output.orig_prompt).toHaveLength(800);
 	});
 
-	it('knows the contract\'s models', () => {
-		expect(Object.keys(MODELS)).toEqual(expect.arrayContaining(['wan2.2-i2v-plus', 'wan2.2-i2v-flash', 'wan2.5-i2v-preview', 'wan2.6-i2v', 'wan2.6-i2v-flash', 'wan2.7-i2v', 'wanx2.1-i2v-turbo', 'wan2.1-i2v-plus']));
-		expect(MODELS['wan2.2-i2v-plus']).toMatchObject({ body: 'img_url', resolutions: ['480P', '1080P'], durations: [5] });
+	it("knows the contract's models", () => {
+		expect(Object.keys(MODELS)).toEqual(
+			expect.arrayContaining([
+				'wan2.2-i2v-plus',
+				'wan2.2-i2v-flash',
+				'wan2.5-i2v-preview',
+				'wan2.6-i2v',
+				'wan2.6-i2v-flash',
+				'wan2.7-i2v',
+				'wanx2.1-i2v-turbo',
+				'wan2.1-i2v-plus',
+			]),
+		);
+		expect(MODELS['wan2.2-i2v-plus']).toMatchObject({
+			body: 'img_url',
+			resolutions: ['480P', '1080P'],
+			durations: [5],
+		});
 		expect(MODELS['wan2.7-i2v'].body).toBe('media');
 	});
 });
@@ -354,7 +523,10 @@ describe('cancel and list', () => {
 		const canceled = await cancel(pending);
 		expect(canceled.status).toBe(200);
 		expect(canceled.json).toEqual({ request_id: expect.stringMatching(UUID) });
-		expect((await poll(pending)).json.output).toMatchObject({ task_status: 'CANCELED', end_time: expect.stringMatching(TIME) });
+		expect((await poll(pending)).json.output).toMatchObject({
+			task_status: 'CANCELED',
+			end_time: expect.stringMatching(TIME),
+		});
 		expect(server.gauge.pending).toBe(0);
 
 		server.setOptions({ pendingMs: 0, runningMs: 5000 });
@@ -362,7 +534,11 @@ describe('cancel and list', () => {
 		await waitForStatus(running, 'RUNNING');
 		const refused = await cancel(running);
 		expect(refused.status).toBe(400);
-		expect(refused.json).toEqual({ code: 'UnsupportedOperation', message: CANCEL_MESSAGE, request_id: expect.stringMatching(UUID) });
+		expect(refused.json).toEqual({
+			code: 'UnsupportedOperation',
+			message: CANCEL_MESSAGE,
+			request_id: expect.stringMatching(UUID),
+		});
 		expect(server.task(running)!.status).toBe('RUNNING');
 
 		server.setOptions({ runningMs: 0 });
@@ -383,7 +559,7 @@ describe('cancel and list', () => {
 		expect(server.task(second)).toMatchObject({ status: 'CANCELED', scheduledAt: undefined });
 	});
 
-	it('lists the account\'s tasks, newest first, filtered by status and model, paged', async () => {
+	it("lists the account's tasks, newest first, filtered by status and model, paged", async () => {
 		server.setOptions({ pendingMs: 0, runningMs: 0 });
 		const a = await submitOk();
 		await waitForEnd(a);
@@ -393,9 +569,22 @@ describe('cancel and list', () => {
 
 		const all = await list();
 		expect(all.status).toBe(200);
-		expect(all.json).toMatchObject({ request_id: expect.stringMatching(UUID), total: 3, page_no: 1, page_size: 10, total_page: 1 });
+		expect(all.json).toMatchObject({
+			request_id: expect.stringMatching(UUID),
+			total: 3,
+			page_no: 1,
+			page_size: 10,
+			total_page: 1,
+		});
 		expect(all.json.data.map((t: any) => t.task_id)).toEqual([c, b, a]);
-		expect(all.json.data[2]).toMatchObject({ task_id: a, status: 'SUCCEEDED', model_name: 'wan2.2-i2v-plus', region: 'cn-beijing', gmt_create: expect.stringMatching(TIME), end_time: expect.stringMatching(TIME) });
+		expect(all.json.data[2]).toMatchObject({
+			task_id: a,
+			status: 'SUCCEEDED',
+			model_name: 'wan2.2-i2v-plus',
+			region: 'cn-beijing',
+			gmt_create: expect.stringMatching(TIME),
+			end_time: expect.stringMatching(TIME),
+		});
 
 		expect((await list('?status=PENDING')).json.data.map((t: any) => t.task_id)).toEqual([c, b]);
 		expect((await list('?model_name=wan2.2-i2v-flash')).json.data.map((t: any) => t.task_id)).toEqual([c]);
@@ -413,7 +602,17 @@ describe('cancel and list', () => {
 });
 
 describe('scripted tasks', () => {
-	const contractFailureCodes = ['InvalidParameter', 'InvalidParameter.DataInspection', 'DataInspectionFailed', 'Arrearage', 'InternalError', 'InternalError.Timeout', 'SystemError', 'ModelServiceFailed', 'ModelUnavailable'];
+	const contractFailureCodes = [
+		'InvalidParameter',
+		'InvalidParameter.DataInspection',
+		'DataInspectionFailed',
+		'Arrearage',
+		'InternalError',
+		'InternalError.Timeout',
+		'SystemError',
+		'ModelServiceFailed',
+		'ModelUnavailable',
+	];
 	it.each(contractFailureCodes)('ends FAILED with %s after running', async (code) => {
 		server.setOptions({ pendingMs: 0, runningMs: 50 });
 		server.script({ on: 'task', code });
@@ -425,9 +624,17 @@ describe('scripted tasks', () => {
 
 	it('takes a custom message, and applies each task entry to one task only', async () => {
 		server.setOptions({ pendingMs: 0, runningMs: 0 });
-		server.script({ on: 'task', outcome: 'FAILED', code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.' });
+		server.script({
+			on: 'task',
+			outcome: 'FAILED',
+			code: 'DataInspectionFailed',
+			message: 'Output data may contain inappropriate content.',
+		});
 		const failed = await waitForEnd(await submitOk());
-		expect(failed.body.output).toMatchObject({ code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.' });
+		expect(failed.body.output).toMatchObject({
+			code: 'DataInspectionFailed',
+			message: 'Output data may contain inappropriate content.',
+		});
 		expect((await waitForEnd(await submitOk())).body.output.task_status).toBe('SUCCEEDED');
 	});
 
@@ -461,12 +668,24 @@ describe('scripted tasks', () => {
 
 describe('scripted requests', () => {
 	const submitErrors: Array<[number, string]> = [
-		[400, 'InvalidParameter'], [400, 'InvalidParameter.DataInspection'], [400, 'DataInspectionFailed'], [400, 'Arrearage'],
+		[400, 'InvalidParameter'],
+		[400, 'InvalidParameter.DataInspection'],
+		[400, 'DataInspectionFailed'],
+		[400, 'Arrearage'],
 		[401, 'InvalidApiKey'],
-		[403, 'AccessDenied'], [403, 'AccessDenied.Unpurchased'], [403, 'Model.AccessDenied'], [403, 'AllocationQuota.FreeTierOnly'],
+		[403, 'AccessDenied'],
+		[403, 'AccessDenied.Unpurchased'],
+		[403, 'Model.AccessDenied'],
+		[403, 'AllocationQuota.FreeTierOnly'],
 		[404, 'ModelNotFound'],
-		[429, 'Throttling'], [429, 'Throttling.RateQuota'], [429, 'Throttling.BurstRate'], [429, 'Throttling.AllocationQuota'],
-		[500, 'InternalError'], [500, 'SystemError'], [500, 'ModelServiceFailed'], [503, 'ModelUnavailable'],
+		[429, 'Throttling'],
+		[429, 'Throttling.RateQuota'],
+		[429, 'Throttling.BurstRate'],
+		[429, 'Throttling.AllocationQuota'],
+		[500, 'InternalError'],
+		[500, 'SystemError'],
+		[500, 'ModelServiceFailed'],
+		[503, 'ModelUnavailable'],
 	];
 	it.each(submitErrors)('submit answers %i %s (a task only for 5xx)', async (status, code) => {
 		expect(ERROR_CODES).toContain(code);
@@ -504,7 +723,10 @@ describe('scripted requests', () => {
 	});
 
 	it('createsTask: false on a 500 leaves no task; a dropped submit creates one by default', async () => {
-		server.script([{ on: 'submit', status: 500, createsTask: false }, { on: 'submit', drop: true }]);
+		server.script([
+			{ on: 'submit', status: 500, createsTask: false },
+			{ on: 'submit', drop: true },
+		]);
 		expect((await submit()).status).toBe(500);
 		expect(server.tasks).toHaveLength(0);
 		await expect(submit()).rejects.toThrow();
@@ -519,7 +741,12 @@ describe('scripted requests', () => {
 		server.script([
 			{ on: 'poll', status: 500, taskId: id },
 			{ on: 'poll', status: 503 },
-			{ on: 'poll', status: 504, body: '<html><body><h1>504 Gateway Time-out</h1></body></html>', contentType: 'text/html' },
+			{
+				on: 'poll',
+				status: 504,
+				body: '<html><body><h1>504 Gateway Time-out</h1></body></html>',
+				contentType: 'text/html',
+			},
 			{ on: 'poll', drop: true, times: 2 },
 		]);
 		const first = await poll(id);
@@ -538,7 +765,7 @@ describe('scripted requests', () => {
 		expect(server.pendingScript()).toEqual([]);
 	});
 
-	it('a poll entry with a taskId leaves other tasks\' polls alone', async () => {
+	it("a poll entry with a taskId leaves other tasks' polls alone", async () => {
 		server.script({ on: 'poll', status: 503, taskId: 'other-task' });
 		expect((await poll('some-task')).status).toBe(200);
 		expect((await poll('other-task')).status).toBe(503);
@@ -548,7 +775,12 @@ describe('scripted requests', () => {
 		server.setOptions({ pendingMs: 0, runningMs: 0 });
 		const id = await submitOk();
 		const { body } = await waitForEnd(id);
-		server.script([{ on: 'cancel', status: 500 }, { on: 'list', status: 429, code: 'Throttling' }, { on: 'download', status: 503 }, { on: 'download', drop: true }]);
+		server.script([
+			{ on: 'cancel', status: 500 },
+			{ on: 'list', status: 429, code: 'Throttling' },
+			{ on: 'download', status: 503 },
+			{ on: 'download', drop: true },
+		]);
 		expect((await cancel(id)).status).toBe(500);
 		expect((await list()).status).toBe(429);
 		const failed = await download(body.output.video_url);
@@ -560,7 +792,12 @@ describe('scripted requests', () => {
 
 	it('hang: never answers (the client gives up)', async () => {
 		server.script({ on: 'poll', hang: true });
-		await expect(fetch(`${server.url}/api/v1/tasks/x`, { headers: { authorization: `Bearer ${KEY}` }, signal: AbortSignal.timeout(300) })).rejects.toThrow();
+		await expect(
+			fetch(`${server.url}/api/v1/tasks/x`, {
+				headers: { authorization: `Bearer ${KEY}` },
+				signal: AbortSignal.timeout(300),
+			}),
+		).rejects.toThrow();
 		expect(server.counters.polls).toBe(1);
 	});
 
@@ -573,10 +810,12 @@ describe('scripted requests', () => {
 		});
 		await sleep(150);
 		expect(order).toEqual([]);
-		const others = [submit(), submit()].map((p) => p.then((reply) => {
-			order.push(`other ${reply.status}`);
-			return reply;
-		}));
+		const others = [submit(), submit()].map((p) =>
+			p.then((reply) => {
+				order.push(`other ${reply.status}`);
+				return reply;
+			}),
+		);
 		expect((await first).status).toBe(429);
 		await Promise.all(others);
 		expect(order.filter((entry) => entry === 'other 200')).toHaveLength(2);
@@ -584,7 +823,9 @@ describe('scripted requests', () => {
 
 	it('refuses malformed entries whole (nothing queued)', () => {
 		expect(() => server.script({ on: 'pol', status: 500 } as unknown as DashScopeScript)).toThrow(/"on"/);
-		expect(() => server.script([{ on: 'poll', status: 500 }, { on: 'poll', status: 500, retry: 1 } as unknown as DashScopeScript])).toThrow(/unknown field "retry"/);
+		expect(() =>
+			server.script([{ on: 'poll', status: 500 }, { on: 'poll', status: 500, retry: 1 } as unknown as DashScopeScript]),
+		).toThrow(/unknown field "retry"/);
 		expect(() => server.script({ on: 'poll', status: 500, drop: true })).toThrow(/exactly one/);
 		expect(() => server.script({ on: 'task', outcome: 'DONE' } as unknown as DashScopeScript)).toThrow(/outcome/);
 		expect(server.pendingScript()).toEqual([]);
@@ -657,13 +898,18 @@ describe('routes, log, control and reset', () => {
 	});
 
 	it('takes scripts and reports counters and tasks through /__control (no key needed)', async () => {
-		const queued = await call('POST', `${server.url}/__control/script`, { body: { entries: [{ on: 'poll', status: 503 }] } });
+		const queued = await call('POST', `${server.url}/__control/script`, {
+			body: { entries: [{ on: 'poll', status: 503 }] },
+		});
 		expect(queued.json.queued).toBe(1);
 		expect((await poll('x')).status).toBe(503);
 		const counters = await call('GET', `${server.url}/__control/counters`);
 		expect(counters.json).toMatchObject({ polls: 1, total: 1 });
 		expect((await call('POST', `${server.url}/__control/options`, { body: { nope: 1 } })).status).toBe(400);
-		expect((await call('GET', `${server.url}/__control/tasks`)).json).toEqual({ tasks: [], gauge: expect.objectContaining({ running: 0 }) });
+		expect((await call('GET', `${server.url}/__control/tasks`)).json).toEqual({
+			tasks: [],
+			gauge: expect.objectContaining({ running: 0 }),
+		});
 	});
 
 	it('reset() forgets tasks (polls answer UNKNOWN), scripts and counters', async () => {

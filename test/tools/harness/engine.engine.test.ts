@@ -174,7 +174,12 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** runNode with the function-authenticate probe node and its credential; credentials get the probe server's baseUrl. */
 function runProbeFn({ credentials, ...options }: Omit<RunNodeOptions, 'nodeType' | 'credentialType'>) {
-	return runNode({ ...options, nodeType: probeNode('probeFnApi'), credentialType: new ProbeFnApi(), credentials: { baseUrl, ...credentials } });
+	return runNode({
+		...options,
+		nodeType: probeNode('probeFnApi'),
+		credentialType: new ProbeFnApi(),
+		credentials: { baseUrl, ...credentials },
+	});
 }
 
 // --- tests ----------------------------------------------------------------------------------------
@@ -201,7 +206,10 @@ describe('engine harness', () => {
 			typeVersion: 1,
 		});
 		expect(result.status).toBe('success');
-		expect(result.output[0].json).toMatchObject({ version: 1, response: { xKey: 'k-default-key', authorization: null } });
+		expect(result.output[0].json).toMatchObject({
+			version: 1,
+			response: { xKey: 'k-default-key', authorization: null },
+		});
 	});
 
 	test.each(['default', 'filesystem'] as const)(
@@ -211,7 +219,10 @@ describe('engine harness', () => {
 			const result = await runProbeFn({
 				credentials: { apiKey: 'k' },
 				parameters: { download: true },
-				items: [binaryItem(input, { mimeType: 'image/jpeg', fileName: 'in.jpg' }), binaryItem(input.toString('base64'))],
+				items: [
+					binaryItem(input, { mimeType: 'image/jpeg', fileName: 'in.jpg' }),
+					binaryItem(input.toString('base64')),
+				],
 				binaryMode,
 			});
 			expect(result.status).toBe('success');
@@ -289,7 +300,8 @@ describe('engine harness', () => {
 		expect(result.cancelToEndMs!).toBeLessThan(3000);
 		expect(result.durationMs).toBeLessThan(5000);
 		// The server sees the closed connection a moment later (wide bound: a loaded machine is slow, never wrong).
-		for (const end = Date.now() + 5000; !seen.find((s) => s.url === '/slow')?.closedEarly && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+		for (const end = Date.now() + 5000; !seen.find((s) => s.url === '/slow')?.closedEarly && Date.now() < end; )
+			await new Promise((r) => setTimeout(r, 10));
 		expect(seen.find((s) => s.url === '/slow')?.closedEarly).toBe(true);
 	});
 });

@@ -12,8 +12,12 @@ describe('test images', () => {
 	});
 
 	it('makes alpha and variant pictures, and refuses alpha where the format has none', () => {
-		expect(makeImage({ width: 400, height: 400, alpha: true }).equals(makeImage({ width: 400, height: 400 }))).toBe(false);
-		expect(makeImage({ width: 400, height: 400, variant: 2 }).equals(makeImage({ width: 400, height: 400 }))).toBe(false);
+		expect(makeImage({ width: 400, height: 400, alpha: true }).equals(makeImage({ width: 400, height: 400 }))).toBe(
+			false,
+		);
+		expect(makeImage({ width: 400, height: 400, variant: 2 }).equals(makeImage({ width: 400, height: 400 }))).toBe(
+			false,
+		);
 		expect(() => makeImage({ width: 400, height: 400, format: 'jpeg', alpha: true })).toThrow(/alpha/);
 	});
 });

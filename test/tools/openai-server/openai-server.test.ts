@@ -13,23 +13,40 @@ afterAll(async () => {
 });
 beforeEach(() => {
 	server.reset();
-	server.script({ toolName: /^Make_video/, arguments: { imageUrl: 'https://example.com/a.jpg', prompt: 'A push-in', unused: 'x' } });
+	server.script({
+		toolName: /^Make_video/,
+		arguments: { imageUrl: 'https://example.com/a.jpg', prompt: 'A push-in', unused: 'x' },
+	});
 });
 
 const tools = [
-	{ type: 'function', function: { name: 'Get_task', parameters: { type: 'object', properties: { taskId: { type: 'string' } }, required: ['taskId'] } } },
+	{
+		type: 'function',
+		function: {
+			name: 'Get_task',
+			parameters: { type: 'object', properties: { taskId: { type: 'string' } }, required: ['taskId'] },
+		},
+	},
 	{
 		type: 'function',
 		function: {
 			name: 'Make_video',
-			parameters: { type: 'object', properties: { imageUrl: { type: 'string' }, prompt: { type: 'string' } }, required: ['imageUrl', 'prompt'] },
+			parameters: {
+				type: 'object',
+				properties: { imageUrl: { type: 'string' }, prompt: { type: 'string' } },
+				required: ['imageUrl', 'prompt'],
+			},
 		},
 	},
 ];
 const user = { role: 'user', content: 'Animate https://example.com/a.jpg' };
 
 async function post(body: unknown): Promise<Response> {
-	return await fetch(`${server.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	return await fetch(`${server.url}/chat/completions`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
 }
 
 test('the first call: a tool call to the matching tool, with the arguments its schema names', async () => {
@@ -41,12 +58,24 @@ test('the first call: a tool call to the matching tool, with the arguments its s
 	expect(call.function.name).toBe('Make_video');
 	expect(JSON.parse(call.function.arguments)).toEqual({ imageUrl: 'https://example.com/a.jpg', prompt: 'A push-in' });
 	expect(server.requests).toHaveLength(1);
-	expect(server.requests[0]).toMatchObject({ answer: 'toolCall', stream: false, remoteAddress: expect.stringMatching(/127\.0\.0\.1$/) });
+	expect(server.requests[0]).toMatchObject({
+		answer: 'toolCall',
+		stream: false,
+		remoteAddress: expect.stringMatching(/127\.0\.0\.1$/),
+	});
 });
 
 test('with the tool result: a final answer quoting it verbatim', async () => {
 	const result = '[{"taskId":"t-1","done":true}]';
-	const messages = [user, { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'Make_video', arguments: '{}' } }] }, { role: 'tool', tool_call_id: 'c1', content: result }];
+	const messages = [
+		user,
+		{
+			role: 'assistant',
+			content: null,
+			tool_calls: [{ id: 'c1', type: 'function', function: { name: 'Make_video', arguments: '{}' } }],
+		},
+		{ role: 'tool', tool_call_id: 'c1', content: result },
+	];
 	const body = (await (await post({ model: 'gpt-4o-mini', messages, tools })).json()) as any;
 	expect(body.choices[0].message.content).toBe(`${DEFAULT_ANSWER_PREFIX}${result}`);
 	expect(server.requests[0].answer).toBe('final');
@@ -60,8 +89,13 @@ test('a required parameter the script has no value for: 400, named', async () =>
 });
 
 test('stream: true answers server-sent events ending in [DONE]', async () => {
-	const text = await (await post({ messages: [user], tools, stream: true, stream_options: { include_usage: true } })).text();
-	const events = text.split('\n\n').filter(Boolean).map((event) => event.replace(/^data: /, ''));
+	const text = await (
+		await post({ messages: [user], tools, stream: true, stream_options: { include_usage: true } })
+	).text();
+	const events = text
+		.split('\n\n')
+		.filter(Boolean)
+		.map((event) => event.replace(/^data: /, ''));
 	expect(events.at(-1)).toBe('[DONE]');
 	const chunks = events.slice(0, -1).map((event) => JSON.parse(event));
 	expect(chunks[0].choices[0].delta.tool_calls[0]).toMatchObject({ index: 0, function: { name: 'Make_video' } });

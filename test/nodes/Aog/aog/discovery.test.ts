@@ -1,7 +1,11 @@
 import { mergeModelLists, modelsFromControlPanel, modelsFromModelList } from '../../../../nodes/Aog/aog/discovery';
 
 describe('modelsFromControlPanel (GET /aog/v0.2/control_panel/modellist)', () => {
-	const page = (rows: unknown[]) => ({ business_code: 30000, message: 'success', data: { data: rows, page: 1, page_size: 50, total: rows.length, total_page: 1 } });
+	const page = (rows: unknown[]) => ({
+		business_code: 30000,
+		message: 'success',
+		data: { data: rows, page: 1, page_size: 50, total: rows.length, total_page: 1 },
+	});
 
 	it('reads the models of the image-to-video service and whether they can be selected', () => {
 		const json = page([
@@ -21,7 +25,14 @@ describe('modelsFromControlPanel (GET /aog/v0.2/control_panel/modellist)', () =>
 	});
 
 	it('treats anything but can_select: true as not installed', () => {
-		expect(modelsFromControlPanel(page([{ name: 'm', service_name: 'image-to-video', can_select: 'true' }, { name: 'n', service_name: 'image-to-video' }]))).toEqual([
+		expect(
+			modelsFromControlPanel(
+				page([
+					{ name: 'm', service_name: 'image-to-video', can_select: 'true' },
+					{ name: 'n', service_name: 'image-to-video' },
+				]),
+			),
+		).toEqual([
 			{ name: 'm', installed: false },
 			{ name: 'n', installed: false },
 		]);
@@ -49,8 +60,18 @@ describe('modelsFromModelList (GET /aog/v0.2/model)', () => {
 			business_code: 30000,
 			message: 'success',
 			data: [
-				{ model_name: 'wan2.2-i2v-plus', provider_name: 'remote_aliyun_image-to-video', status: 'downloaded', service_name: 'image-to-video' },
-				{ model_name: 'wan2.1-i2v-plus', provider_name: 'remote_aliyun_image-to-video', status: 'downloading', service_name: 'image-to-video' },
+				{
+					model_name: 'wan2.2-i2v-plus',
+					provider_name: 'remote_aliyun_image-to-video',
+					status: 'downloaded',
+					service_name: 'image-to-video',
+				},
+				{
+					model_name: 'wan2.1-i2v-plus',
+					provider_name: 'remote_aliyun_image-to-video',
+					status: 'downloading',
+					service_name: 'image-to-video',
+				},
 				{ model_name: 'qwen2.5:0.5b', provider_name: 'local_ollama_chat', status: 'downloaded', service_name: 'chat' },
 				{ model_name: 'no-service', status: 'downloaded' },
 				{ model_name: 7, status: 'downloaded', service_name: 'image-to-video' },
@@ -91,6 +112,8 @@ describe('mergeModelLists', () => {
 			{ name: 'wan2.2-i2v-flash', installed: true },
 			{ name: 'wan2.5-i2v-preview', installed: false },
 		]);
-		expect(mergeModelLists([[{ name: 'a', installed: false }], [{ name: 'a', installed: true }]])).toEqual([{ name: 'a', installed: true }]);
+		expect(mergeModelLists([[{ name: 'a', installed: false }], [{ name: 'a', installed: true }]])).toEqual([
+			{ name: 'a', installed: true },
+		]);
 	});
 });

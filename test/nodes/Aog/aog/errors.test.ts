@@ -5,11 +5,27 @@ describe("explainUpstream: DashScope's codes for a key AOG holds (the AOG route'
 	const said = 'DashScope said: "x".';
 
 	it.each([
-		[403, 'AccessDenied', 'DashScope denied access (AccessDenied)', `The account behind AOG's key may not use this model. ${said} Activate Tongyi Wanxiang image-to-video in Alibaba Cloud Model Studio (Beijing region) for that account.`],
-		[400, 'InvalidParameter', 'DashScope rejected the request (InvalidParameter)', `${said} Check the image (JPEG, PNG, BMP or WEBP; sides 360–2000 px; at most 10 MB; a public URL) and the prompt (at most 800 characters).`],
+		[
+			403,
+			'AccessDenied',
+			'DashScope denied access (AccessDenied)',
+			`The account behind AOG's key may not use this model. ${said} Activate Tongyi Wanxiang image-to-video in Alibaba Cloud Model Studio (Beijing region) for that account.`,
+		],
+		[
+			400,
+			'InvalidParameter',
+			'DashScope rejected the request (InvalidParameter)',
+			`${said} Check the image (JPEG, PNG, BMP or WEBP; sides 360–2000 px; at most 10 MB; a public URL) and the prompt (at most 800 characters).`,
+		],
 		[404, 'ModelNotFound', 'DashScope answered 404 (ModelNotFound)', said],
 	])('%i %s keeps its text', (status, code, message, description) => {
-		expect(explainUpstream(status, code, 'x')).toEqual({ message, description, retryable: false, mayHaveBilled: false, upstreamCode: code });
+		expect(explainUpstream(status, code, 'x')).toEqual({
+			message,
+			description,
+			retryable: false,
+			mayHaveBilled: false,
+			upstreamCode: code,
+		});
 	});
 
 	it.each(['DataInspectionFailed', 'DataInspection', 'InvalidParameter.DataInspection', 'Arrearage'])(
@@ -23,31 +39,55 @@ describe("explainUpstream: DashScope's codes for a key AOG holds (the AOG route'
 	);
 
 	it('InvalidApiKey: the key is in AOG\'s provider, see "Setting up AOG" (no install command)', () => {
-		for (const [status, code] of [[401, 'InvalidApiKey'], [401, undefined], [400, 'InvalidApiKey']] as const) {
+		for (const [status, code] of [
+			[401, 'InvalidApiKey'],
+			[401, undefined],
+			[400, 'InvalidApiKey'],
+		] as const) {
 			const explained = explainUpstream(status, code, 'Invalid API-key provided.');
 			expect(explained.message).toBe('The DashScope API key configured in AOG is invalid (InvalidApiKey)');
-			expect(explained.description).toBe(`AOG holds the DashScope key, not n8n. DashScope said: "Invalid API-key provided.". Store a valid Beijing-region key in AOG's image-to-video provider. ${AOG_SETUP_HINT}`);
+			expect(explained.description).toBe(
+				`AOG holds the DashScope key, not n8n. DashScope said: "Invalid API-key provided.". Store a valid Beijing-region key in AOG's image-to-video provider. ${AOG_SETUP_HINT}`,
+			);
 			expect(explained.description).toContain('"Setting up AOG" in the README');
 			expect(explained.description).not.toMatch(/aog install/);
 		}
 	});
 
-	it.each(['Throttling', 'Throttling.RateQuota', 'Throttling.BurstRate', undefined])('embedded %s (429) is ambiguous through AOG: not retried, may have billed, lower Concurrency', (code) => {
-		const explained = explainUpstream(429, code, undefined);
-		expect(explained).toMatchObject({ message: `DashScope is rate-limiting the account (${code ?? '429'})`, retryable: false, mayHaveBilled: true, upstreamCode: code });
-		expect(explained.description).toMatch(/throttled status query of a task it already created exactly like a throttled submit/);
-		expect(explained.description).toMatch(/Lower Options → Concurrency to 1 or 2/);
-		expect(explained.description).toContain(BILLING_WARNING);
-		expect(explained.description).not.toMatch(/retries by itself/);
-	});
+	it.each(['Throttling', 'Throttling.RateQuota', 'Throttling.BurstRate', undefined])(
+		'embedded %s (429) is ambiguous through AOG: not retried, may have billed, lower Concurrency',
+		(code) => {
+			const explained = explainUpstream(429, code, undefined);
+			expect(explained).toMatchObject({
+				message: `DashScope is rate-limiting the account (${code ?? '429'})`,
+				retryable: false,
+				mayHaveBilled: true,
+				upstreamCode: code,
+			});
+			expect(explained.description).toMatch(
+				/throttled status query of a task it already created exactly like a throttled submit/,
+			);
+			expect(explained.description).toMatch(/Lower Options → Concurrency to 1 or 2/);
+			expect(explained.description).toContain(BILLING_WARNING);
+			expect(explained.description).not.toMatch(/retries by itself/);
+		},
+	);
 
 	it('a Throttling code under another status is just as ambiguous', () => {
 		expect(explainUpstream(400, 'Throttling', undefined)).toMatchObject({ retryable: false, mayHaveBilled: true });
 	});
 
 	it('Throttling.AllocationQuota through AOG: the quota is used up, never retried, with the billing warning', () => {
-		const explained = explainUpstream(429, 'Throttling.AllocationQuota', 'Allocated quota exceeded, please increase your quota limit.');
-		expect(explained).toMatchObject({ message: "The account's quota for this model is used up (Throttling.AllocationQuota)", retryable: false, mayHaveBilled: true });
+		const explained = explainUpstream(
+			429,
+			'Throttling.AllocationQuota',
+			'Allocated quota exceeded, please increase your quota limit.',
+		);
+		expect(explained).toMatchObject({
+			message: "The account's quota for this model is used up (Throttling.AllocationQuota)",
+			retryable: false,
+			mayHaveBilled: true,
+		});
 		expect(explained.description).toMatch(/Waiting will not help: raise the quota/);
 		expect(explained.description).toContain(BILLING_WARNING);
 	});
@@ -69,7 +109,11 @@ describe("explainUpstream: DashScope's codes for a key AOG holds (the AOG route'
 	});
 
 	it('the status decides before the code, as on the AOG route (a 401 is a key problem whatever the code)', () => {
-		expect(explainUpstream(401, 'InvalidParameter', undefined).message).toBe('The DashScope API key configured in AOG is invalid (InvalidApiKey)');
-		expect(explainUpstream(403, 'AccessDenied.Unpurchased', undefined).message).toBe('DashScope denied access (AccessDenied.Unpurchased)');
+		expect(explainUpstream(401, 'InvalidParameter', undefined).message).toBe(
+			'The DashScope API key configured in AOG is invalid (InvalidApiKey)',
+		);
+		expect(explainUpstream(403, 'AccessDenied.Unpurchased', undefined).message).toBe(
+			'DashScope denied access (AccessDenied.Unpurchased)',
+		);
 	});
 });

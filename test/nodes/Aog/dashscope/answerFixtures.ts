@@ -6,7 +6,12 @@ export const JSON_TYPE = 'application/json';
 export const TASK = '0385dc79-5ff8-4d82-bcb6-388b3a2fc1a4';
 export const HTML = '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>';
 
-export const answer = (statusCode: number, body: unknown, contentType = JSON_TYPE, retryAfterHeader?: string): DashScopeAnswer => ({
+export const answer = (
+	statusCode: number,
+	body: unknown,
+	contentType = JSON_TYPE,
+	retryAfterHeader?: string,
+): DashScopeAnswer => ({
 	statusCode,
 	contentType,
 	body: typeof body === 'string' ? body : JSON.stringify(body),

@@ -10,38 +10,74 @@ import { pollTimeoutFailure, taskFailure } from '../../../../nodes/Aog/dashscope
 import { REGION_LABELS } from '../../../../nodes/Aog/dashscope/errorTable';
 import { answer, error, failure, success, HTML, TASK } from './answerFixtures';
 
-const VIDEO_URL = 'https://dashscope-result-sh.oss-cn-shanghai.aliyuncs.com/1d/ab/20251124/video.mp4?Expires=1764043200&Signature=abc%2Bdef%3D';
+const VIDEO_URL =
+	'https://dashscope-result-sh.oss-cn-shanghai.aliyuncs.com/1d/ab/20251124/video.mp4?Expires=1764043200&Signature=abc%2Bdef%3D';
 const REGIONS: DashScopeRegion[] = ['beijing', 'singapore', 'virginia', 'custom'];
 
 describe('interpretSubmitAnswer', () => {
 	it('returns the task id, its status and the request id', () => {
-		expect(interpretSubmitAnswer(answer(200, { request_id: 'req-1', output: { task_id: TASK, task_status: 'PENDING' } }), 'beijing')).toEqual({ taskId: TASK, taskStatus: 'PENDING', requestId: 'req-1' });
-		expect(success<SubmittedTask>(interpretSubmitAnswer(answer(200, { output: { task_id: TASK } }, 'application/json; charset=utf-8'), 'singapore'))).toEqual({ taskId: TASK, taskStatus: 'PENDING', requestId: '' });
+		expect(
+			interpretSubmitAnswer(
+				answer(200, { request_id: 'req-1', output: { task_id: TASK, task_status: 'PENDING' } }),
+				'beijing',
+			),
+		).toEqual({ taskId: TASK, taskStatus: 'PENDING', requestId: 'req-1' });
+		expect(
+			success<SubmittedTask>(
+				interpretSubmitAnswer(
+					answer(200, { output: { task_id: TASK } }, 'application/json; charset=utf-8'),
+					'singapore',
+				),
+			),
+		).toEqual({ taskId: TASK, taskStatus: 'PENDING', requestId: '' });
 	});
 
-	it.each(['Throttling', 'Throttling.RateQuota', 'Throttling.BurstRate'])('429 %s: retryable (no task exists), honours Retry-After', (code) => {
-		const result = failure(interpretSubmitAnswer(error(429, code, 'Requests rate limit exceeded', '7'), 'beijing'));
-		expect(result).toMatchObject({ retryable: true, mayHaveBilled: false, retryAfterMs: 7000, httpCode: '429', upstreamCode: code });
-		expect(result.message).toBe(`DashScope is rate-limiting the account (${code})`);
-		expect(result.description).toMatch(/^No task was created\./);
-		expect(result.description).toMatch(/\(DashScope request id req-err\)$/);
-	});
+	it.each(['Throttling', 'Throttling.RateQuota', 'Throttling.BurstRate'])(
+		'429 %s: retryable (no task exists), honours Retry-After',
+		(code) => {
+			const result = failure(interpretSubmitAnswer(error(429, code, 'Requests rate limit exceeded', '7'), 'beijing'));
+			expect(result).toMatchObject({
+				retryable: true,
+				mayHaveBilled: false,
+				retryAfterMs: 7000,
+				httpCode: '429',
+				upstreamCode: code,
+			});
+			expect(result.message).toBe(`DashScope is rate-limiting the account (${code})`);
+			expect(result.description).toMatch(/^No task was created\./);
+			expect(result.description).toMatch(/\(DashScope request id req-err\)$/);
+		},
+	);
 
-	it.each([undefined, '', 'Wed, 21 Oct 2026 07:28:00 GMT', '-5', 'soon'])('429 with Retry-After %j leaves the delay to the node', (header) => {
-		const result = failure(interpretSubmitAnswer(error(429, 'Throttling', 'x', header), 'beijing'));
-		expect(result.retryable).toBe(true);
-		expect(result.retryAfterMs).toBeUndefined();
-	});
+	it.each([undefined, '', 'Wed, 21 Oct 2026 07:28:00 GMT', '-5', 'soon'])(
+		'429 with Retry-After %j leaves the delay to the node',
+		(header) => {
+			const result = failure(interpretSubmitAnswer(error(429, 'Throttling', 'x', header), 'beijing'));
+			expect(result.retryable).toBe(true);
+			expect(result.retryAfterMs).toBeUndefined();
+		},
+	);
 
 	it('429 Throttling.AllocationQuota: not retryable', () => {
-		const result = failure(interpretSubmitAnswer(error(429, 'Throttling.AllocationQuota', 'Allocated quota exceeded', '3'), 'beijing'));
-		expect(result).toMatchObject({ retryable: false, mayHaveBilled: false, upstreamCode: 'Throttling.AllocationQuota' });
+		const result = failure(
+			interpretSubmitAnswer(error(429, 'Throttling.AllocationQuota', 'Allocated quota exceeded', '3'), 'beijing'),
+		);
+		expect(result).toMatchObject({
+			retryable: false,
+			mayHaveBilled: false,
+			upstreamCode: 'Throttling.AllocationQuota',
+		});
 		expect(result.retryAfterMs).toBeUndefined();
 	});
 
 	it('429 as a proxy page (HTML or empty) is still a rate limit', () => {
-		expect(failure(interpretSubmitAnswer(answer(429, '<html>Too Many Requests</html>', 'text/html', '4'), 'beijing'))).toMatchObject({ retryable: true, retryAfterMs: 4000, mayHaveBilled: false });
-		expect(failure(interpretSubmitAnswer(answer(429, ''), 'beijing'))).toMatchObject({ retryable: true, mayHaveBilled: false });
+		expect(
+			failure(interpretSubmitAnswer(answer(429, '<html>Too Many Requests</html>', 'text/html', '4'), 'beijing')),
+		).toMatchObject({ retryable: true, retryAfterMs: 4000, mayHaveBilled: false });
+		expect(failure(interpretSubmitAnswer(answer(429, ''), 'beijing'))).toMatchObject({
+			retryable: true,
+			mayHaveBilled: false,
+		});
 	});
 
 	it.each([
@@ -53,10 +89,19 @@ describe('interpretSubmitAnswer', () => {
 	])('%i %s: not retryable, may have billed, look in the console', (status, code) => {
 		for (const region of REGIONS) {
 			const result = failure(interpretSubmitAnswer(error(status, code), region));
-			expect(result.message).toBe(`DashScope failed (${status} ${code}) after receiving the request: a video task may exist and was not resubmitted`);
-			expect(result.description).toMatch(/DashScope cannot recognise a repeated request, so the node does not submit it again/);
+			expect(result.message).toBe(
+				`DashScope failed (${status} ${code}) after receiving the request: a video task may exist and was not resubmitted`,
+			);
+			expect(result.description).toMatch(
+				/DashScope cannot recognise a repeated request, so the node does not submit it again/,
+			);
 			expect(result.description).toContain(`the DashScope console's task list (${REGION_LABELS[region]})`);
-			expect(result).toMatchObject({ retryable: false, mayHaveBilled: true, httpCode: String(status), upstreamCode: code });
+			expect(result).toMatchObject({
+				retryable: false,
+				mayHaveBilled: true,
+				httpCode: String(status),
+				upstreamCode: code,
+			});
 		}
 	});
 
@@ -66,17 +111,26 @@ describe('interpretSubmitAnswer', () => {
 		['an HTML 502 from a proxy', answer(502, HTML, 'text/html')],
 		['a 500 that is not JSON', answer(500, 'upstream connect error or disconnect/reset before headers', 'text/plain')],
 	])('%s: a task may exist, never resubmitted', (_name, given) => {
-		expect(failure(interpretSubmitAnswer(given, 'beijing'))).toMatchObject({ retryable: false, mayHaveBilled: true, httpCode: String(given.statusCode) });
+		expect(failure(interpretSubmitAnswer(given, 'beijing'))).toMatchObject({
+			retryable: false,
+			mayHaveBilled: true,
+			httpCode: String(given.statusCode),
+		});
 	});
 
 	it('an HTML 200 (a proxy or captive portal): a clear failure, not resubmitted', () => {
-		for (const given of [answer(200, HTML, 'text/html; charset=utf-8'), answer(200, '<html><body>login</body></html>', 'application/octet-stream')]) {
+		for (const given of [
+			answer(200, HTML, 'text/html; charset=utf-8'),
+			answer(200, '<html><body>login</body></html>', 'application/octet-stream'),
+		]) {
 			const result = failure(interpretSubmitAnswer(given, 'beijing'));
 			expect(result.message).toBe("DashScope's address answered 200 with a web page (HTML) instead of JSON");
 			expect(result.description).toMatch(/A proxy between n8n and DashScope .* may have answered instead of DashScope/);
 			expect(result).toMatchObject({ retryable: false, mayHaveBilled: true });
 		}
-		expect(failure(interpretSubmitAnswer(answer(200, HTML, 'text/html'), 'custom')).description).toMatch(/^Check the credential's host/);
+		expect(failure(interpretSubmitAnswer(answer(200, HTML, 'text/html'), 'custom')).description).toMatch(
+			/^Check the credential's host/,
+		);
 	});
 
 	it.each([
@@ -84,11 +138,17 @@ describe('interpretSubmitAnswer', () => {
 		['a JSON array', '[]', "DashScope's address answered 200 with JSON that is not an object: []"],
 		['text', 'ok', "DashScope's address answered 200 with text that is not JSON: ok"],
 	])('%s: a clear failure', (_name, body, message) => {
-		expect(failure(interpretSubmitAnswer(answer(200, body), 'beijing'))).toMatchObject({ message, retryable: false, mayHaveBilled: true });
+		expect(failure(interpretSubmitAnswer(answer(200, body), 'beijing'))).toMatchObject({
+			message,
+			retryable: false,
+			mayHaveBilled: true,
+		});
 	});
 
 	it('an HTML 4xx from a proxy: refused before DashScope, nothing billed', () => {
-		expect(failure(interpretSubmitAnswer(answer(407, '<html>Proxy Authentication Required</html>', 'text/html'), 'beijing'))).toMatchObject({ retryable: false, mayHaveBilled: false, httpCode: '407' });
+		expect(
+			failure(interpretSubmitAnswer(answer(407, '<html>Proxy Authentication Required</html>', 'text/html'), 'beijing')),
+		).toMatchObject({ retryable: false, mayHaveBilled: false, httpCode: '407' });
 	});
 
 	it('a 200 without a task id: may have billed', () => {
@@ -98,15 +158,31 @@ describe('interpretSubmitAnswer', () => {
 	});
 
 	it('a 200 carrying an error code is read as a rejection', () => {
-		const result = failure(interpretSubmitAnswer(answer(200, { code: 'InvalidParameter', message: 'bad resolution' }), 'beijing'));
-		expect(result).toMatchObject({ message: 'DashScope rejected the request (InvalidParameter)', retryable: false, mayHaveBilled: false, httpCode: '200' });
+		const result = failure(
+			interpretSubmitAnswer(answer(200, { code: 'InvalidParameter', message: 'bad resolution' }), 'beijing'),
+		);
+		expect(result).toMatchObject({
+			message: 'DashScope rejected the request (InvalidParameter)',
+			retryable: false,
+			mayHaveBilled: false,
+			httpCode: '200',
+		});
 	});
 
 	it.each(REGIONS)('401 InvalidApiKey names the region (%s) and the usual cause', (region) => {
 		const result = failure(interpretSubmitAnswer(error(401, 'InvalidApiKey', 'Invalid API-key provided.'), region));
-		expect(result.message).toBe(`DashScope refused the API key (InvalidApiKey): is it a key of ${region === 'custom' ? "the custom host's region" : REGION_LABELS[region]}?`);
-		expect(result.description).toContain(`a key of another region than the credential's (${REGION_LABELS[region]}) is the usual cause`);
-		expect(result).toMatchObject({ retryable: false, mayHaveBilled: false, httpCode: '401', upstreamCode: 'InvalidApiKey' });
+		expect(result.message).toBe(
+			`DashScope refused the API key (InvalidApiKey): is it a key of ${region === 'custom' ? "the custom host's region" : REGION_LABELS[region]}?`,
+		);
+		expect(result.description).toContain(
+			`a key of another region than the credential's (${REGION_LABELS[region]}) is the usual cause`,
+		);
+		expect(result).toMatchObject({
+			retryable: false,
+			mayHaveBilled: false,
+			httpCode: '401',
+			upstreamCode: 'InvalidApiKey',
+		});
 	});
 
 	it.each([
@@ -121,7 +197,13 @@ describe('interpretSubmitAnswer', () => {
 		[404, 'ModelNotFound', 'DashScope does not know this model (ModelNotFound)'],
 	])('%i %s: refused, no task, not retried', (status, code, message) => {
 		const result = failure(interpretSubmitAnswer(error(status, code, 'why'), 'singapore'));
-		expect(result).toMatchObject({ message, retryable: false, mayHaveBilled: false, httpCode: String(status), upstreamCode: code });
+		expect(result).toMatchObject({
+			message,
+			retryable: false,
+			mayHaveBilled: false,
+			httpCode: String(status),
+			upstreamCode: code,
+		});
 		expect(result.description).toContain('DashScope said: "why".');
 		expect(result.description).toMatch(/\(DashScope request id req-err\)$/);
 		expect(result.taskId).toBeUndefined();
@@ -129,10 +211,16 @@ describe('interpretSubmitAnswer', () => {
 });
 
 describe('interpretTaskAnswer', () => {
-	const task = (output: Record<string, unknown>, extra: Record<string, unknown> = {}) => answer(200, { request_id: 'req-poll', output: { task_id: TASK, ...output }, ...extra });
+	const task = (output: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+		answer(200, { request_id: 'req-poll', output: { task_id: TASK, ...output }, ...extra });
 
 	it.each(['PENDING', 'RUNNING'] as const)('%s: the state, for the caller to keep polling', (status) => {
-		expect(interpretTaskAnswer(task({ task_status: status, submit_time: '2025-11-24 12:00:00.000' }), TASK)).toEqual({ taskId: TASK, status, requestId: 'req-poll', submitTime: '2025-11-24 12:00:00.000' });
+		expect(interpretTaskAnswer(task({ task_status: status, submit_time: '2025-11-24 12:00:00.000' }), TASK)).toEqual({
+			taskId: TASK,
+			status,
+			requestId: 'req-poll',
+			submitTime: '2025-11-24 12:00:00.000',
+		});
 	});
 
 	it('SUCCEEDED: the video URL and every detail', () => {
@@ -177,7 +265,16 @@ describe('interpretTaskAnswer', () => {
 	});
 
 	it('FAILED: the state with code and message (taskFailure phrases it)', () => {
-		expect(interpretTaskAnswer(task({ task_status: 'FAILED', code: 'DataInspectionFailed', message: 'Output video may contain inappropriate content.' }), TASK)).toEqual({
+		expect(
+			interpretTaskAnswer(
+				task({
+					task_status: 'FAILED',
+					code: 'DataInspectionFailed',
+					message: 'Output video may contain inappropriate content.',
+				}),
+				TASK,
+			),
+		).toEqual({
 			taskId: TASK,
 			status: 'FAILED',
 			requestId: 'req-poll',
@@ -191,14 +288,21 @@ describe('interpretTaskAnswer', () => {
 	});
 
 	it('a status the node does not know (SUSPENDED, lower case) is read as still going, keeping the word', () => {
-		expect(success<TaskState>(interpretTaskAnswer(task({ task_status: 'SUSPENDED' }), TASK))).toMatchObject({ status: 'RUNNING', rawStatus: 'SUSPENDED' });
-		const lower = success<TaskState>(interpretTaskAnswer(task({ task_status: 'succeeded', video_url: VIDEO_URL }), TASK));
+		expect(success<TaskState>(interpretTaskAnswer(task({ task_status: 'SUSPENDED' }), TASK))).toMatchObject({
+			status: 'RUNNING',
+			rawStatus: 'SUSPENDED',
+		});
+		const lower = success<TaskState>(
+			interpretTaskAnswer(task({ task_status: 'succeeded', video_url: VIDEO_URL }), TASK),
+		);
 		expect(lower).toMatchObject({ status: 'SUCCEEDED', videoUrl: VIDEO_URL });
 		expect(lower.rawStatus).toBeUndefined();
 	});
 
 	it('uses the asked id when the answer has none', () => {
-		expect(success<TaskState>(interpretTaskAnswer(answer(200, { output: { task_status: 'RUNNING' } }), TASK)).taskId).toBe(TASK);
+		expect(
+			success<TaskState>(interpretTaskAnswer(answer(200, { output: { task_status: 'RUNNING' } }), TASK)).taskId,
+		).toBe(TASK);
 	});
 
 	it.each([
@@ -214,10 +318,17 @@ describe('interpretTaskAnswer', () => {
 		['408', answer(408, '')],
 	])('%s: transient, keep polling; names the task and Get Task', (_name, given) => {
 		const result = failure(interpretTaskAnswer(given, TASK));
-		expect(result).toMatchObject({ retryable: true, mayHaveBilled: true, taskId: TASK, httpCode: String(given.statusCode) });
+		expect(result).toMatchObject({
+			retryable: true,
+			mayHaveBilled: true,
+			taskId: TASK,
+			httpCode: String(given.statusCode),
+		});
 		expect(result.message).toContain(TASK);
 		expect(result.description).toContain(getTaskAdvice(TASK));
-		expect(getTaskAdvice(TASK)).toBe(`The task may still finish: use Get Task with the id ${TASK} within 24 h to fetch its video.`);
+		expect(getTaskAdvice(TASK)).toBe(
+			`The task may still finish: use Get Task with the id ${TASK} within 24 h to fetch its video.`,
+		);
 	});
 
 	it('429 (20 queries per second per account): transient, with Retry-After', () => {
@@ -241,13 +352,17 @@ describe('interpretTaskAnswer', () => {
 	});
 
 	it('401 names the region of the credential', () => {
-		expect(failure(interpretTaskAnswer(error(401, 'InvalidApiKey'), TASK, 'singapore')).description).toContain('(Singapore (international))');
+		expect(failure(interpretTaskAnswer(error(401, 'InvalidApiKey'), TASK, 'singapore')).description).toContain(
+			'(Singapore (international))',
+		);
 	});
 
 	it('a 400 with a code: DashScope refused the query, not retried', () => {
 		const result = failure(interpretTaskAnswer(error(400, 'InvalidParameter', 'task id malformed'), TASK));
 		expect(result).toMatchObject({ retryable: false, taskId: TASK, upstreamCode: 'InvalidParameter' });
-		expect(result.message).toBe(`Reading task ${TASK} failed: DashScope answered 400 with InvalidParameter (task id malformed)`);
+		expect(result.message).toBe(
+			`Reading task ${TASK} failed: DashScope answered 400 with InvalidParameter (task id malformed)`,
+		);
 		expect(result.description).toContain(getTaskAdvice(TASK));
 	});
 });
@@ -285,7 +400,9 @@ describe('taskFailure', () => {
 	it.each(REGIONS)('UNKNOWN: expired, wrong id, or another region/account (%s)', (region) => {
 		const result = taskFailure({ taskId: TASK, status: 'UNKNOWN' }, region);
 		expect(result.message).toBe(`DashScope does not know task ${TASK} (UNKNOWN)`);
-		expect(result.description).toMatch(/the id is wrong, the task is older than 24 h .* another region or Alibaba Cloud account than the credential's/);
+		expect(result.description).toMatch(
+			/the id is wrong, the task is older than 24 h .* another region or Alibaba Cloud account than the credential's/,
+		);
 		expect(result.description).toContain(`(${REGION_LABELS[region]})`);
 		expect(result).toMatchObject({ retryable: false, mayHaveBilled: false, taskId: TASK });
 	});
@@ -305,7 +422,11 @@ describe('pollTimeoutFailure', () => {
 		expect(result.description).toMatch(/keeps working on it and bills it when it finishes\. Raise Options → Timeout/);
 		expect(result.description).toContain(getTaskAdvice(TASK));
 		expect(result).toMatchObject({ retryable: false, mayHaveBilled: true, taskId: TASK, httpCode: 'ETIMEDOUT' });
-		expect(pollTimeoutFailure({ taskId: TASK, status: 'PENDING' }, 1000).description).toMatch(/^It is waiting in DashScope's queue/);
-		expect(pollTimeoutFailure({ taskId: TASK, status: 'RUNNING', rawStatus: 'SUSPENDED' }, 1000).message).toMatch(/still SUSPENDED/);
+		expect(pollTimeoutFailure({ taskId: TASK, status: 'PENDING' }, 1000).description).toMatch(
+			/^It is waiting in DashScope's queue/,
+		);
+		expect(pollTimeoutFailure({ taskId: TASK, status: 'RUNNING', rawStatus: 'SUSPENDED' }, 1000).message).toMatch(
+			/still SUSPENDED/,
+		);
 	});
 });

@@ -14,15 +14,23 @@ describe('interpretCancelAnswer', () => {
 	});
 
 	it('200 saying the task is RUNNING: not canceled, it will finish and be billed', () => {
-		const result = success<CancelResult>(interpretCancelAnswer(answer(200, { output: { task_id: TASK, task_status: 'RUNNING' } }), TASK));
+		const result = success<CancelResult>(
+			interpretCancelAnswer(answer(200, { output: { task_id: TASK, task_status: 'RUNNING' } }), TASK),
+		);
 		expect(result).toMatchObject({ canceled: false, status: 'RUNNING' });
 		expect(result.message).toMatch(new RegExp(`^Task ${TASK} was not canceled: it is RUNNING\\.`));
 		expect(result.message).toMatch(/a RUNNING task cannot be canceled and will finish \(and be billed\)/);
 	});
 
 	it('200 saying the task already SUCCEEDED: not canceled, no advice about running', () => {
-		const result = success<CancelResult>(interpretCancelAnswer(answer(200, { output: { task_status: 'SUCCEEDED' } }), TASK));
-		expect(result).toEqual({ canceled: false, status: 'SUCCEEDED', message: `Task ${TASK} was not canceled: it is SUCCEEDED.` });
+		const result = success<CancelResult>(
+			interpretCancelAnswer(answer(200, { output: { task_status: 'SUCCEEDED' } }), TASK),
+		);
+		expect(result).toEqual({
+			canceled: false,
+			status: 'SUCCEEDED',
+			message: `Task ${TASK} was not canceled: it is SUCCEEDED.`,
+		});
 	});
 
 	it.each([
@@ -31,7 +39,9 @@ describe('interpretCancelAnswer', () => {
 		[404, 'NotFound', 'task not found'],
 		[409, 'Conflict', undefined],
 	])('%i %s: not canceled, says why', (status, code, message) => {
-		const result = success<CancelResult>(interpretCancelAnswer(answer(status, { code, ...(message ? { message } : {}) }), TASK));
+		const result = success<CancelResult>(
+			interpretCancelAnswer(answer(status, { code, ...(message ? { message } : {}) }), TASK),
+		);
 		expect(result.canceled).toBe(false);
 		expect(result.message).toContain(`DashScope answered ${status} ${code}`);
 		if (message) expect(result.message).toContain(`"${message}"`);

@@ -62,25 +62,35 @@ describe('the error table', () => {
 });
 
 describe('explainDashScopeError, direct connection', () => {
-	it.each(CODES)('%i %s: retryable only for a rate limit, billed only after a 5xx, code kept', (status, code, retryable) => {
-		const explained = explainDashScopeError(status, code, 'the upstream words', 'singapore');
-		expect(explained).toMatchObject({ retryable, mayHaveBilled: status >= 500, upstreamCode: code });
-		expect(explained.message).toContain(code);
-		expect(explained.description).toContain('DashScope said: "the upstream words".');
-	});
+	it.each(CODES)(
+		'%i %s: retryable only for a rate limit, billed only after a 5xx, code kept',
+		(status, code, retryable) => {
+			const explained = explainDashScopeError(status, code, 'the upstream words', 'singapore');
+			expect(explained).toMatchObject({ retryable, mayHaveBilled: status >= 500, upstreamCode: code });
+			expect(explained.message).toContain(code);
+			expect(explained.description).toContain('DashScope said: "the upstream words".');
+		},
+	);
 
 	it.each(REGIONS)('InvalidApiKey names the n8n credential and its region (%s)', (region) => {
-		for (const [status, code] of [[401, 'InvalidApiKey'], [401, undefined]] as const) {
+		for (const [status, code] of [
+			[401, 'InvalidApiKey'],
+			[401, undefined],
+		] as const) {
 			const explained = explainDashScopeError(status, code, undefined, region);
 			expect(explained.message).toBe('DashScope refused the API key (InvalidApiKey)');
 			expect(explained.description).toMatch(/^Check the API key in the n8n DashScope credential\./);
-			expect(explained.description).toContain(`a key of another region than the credential's (${REGION_LABELS[region]}) is the usual cause`);
+			expect(explained.description).toContain(
+				`a key of another region than the credential's (${REGION_LABELS[region]}) is the usual cause`,
+			);
 			expect(explained.description).not.toMatch(/AOG/);
 		}
 	});
 
 	it('without a region, InvalidApiKey still says a key of another region is the usual cause', () => {
-		expect(explainDashScopeError(401, 'InvalidApiKey', undefined).description).toContain("another region than the credential's (the credential's region)");
+		expect(explainDashScopeError(401, 'InvalidApiKey', undefined).description).toContain(
+			"another region than the credential's (the credential's region)",
+		);
 	});
 
 	it.each([
@@ -96,12 +106,15 @@ describe('explainDashScopeError, direct connection', () => {
 		expect(explained).toMatchObject({ retryable: false, mayHaveBilled: false });
 	});
 
-	it.each(['Throttling', 'Throttling.RateQuota', 'Throttling.BurstRate'])('%s: no task, the node retries by itself', (code) => {
-		const explained = explainDashScopeError(429, code, undefined, 'beijing');
-		expect(explained.message).toBe(`DashScope is rate-limiting the account (${code})`);
-		expect(explained.description).toMatch(/^No task was created\..*The node waits and retries by itself/);
-		expect(explained.retryable).toBe(true);
-	});
+	it.each(['Throttling', 'Throttling.RateQuota', 'Throttling.BurstRate'])(
+		'%s: no task, the node retries by itself',
+		(code) => {
+			const explained = explainDashScopeError(429, code, undefined, 'beijing');
+			expect(explained.message).toBe(`DashScope is rate-limiting the account (${code})`);
+			expect(explained.description).toMatch(/^No task was created\..*The node waits and retries by itself/);
+			expect(explained.retryable).toBe(true);
+		},
+	);
 
 	it('Throttling.AllocationQuota: quota used up, retrying does not help', () => {
 		const explained = explainDashScopeError(429, 'Throttling.AllocationQuota', undefined);
@@ -111,18 +124,26 @@ describe('explainDashScopeError, direct connection', () => {
 	});
 
 	it('a 429 without a code is a rate limit', () => {
-		expect(explainDashScopeError(429, undefined, undefined)).toMatchObject({ retryable: true, message: 'DashScope is rate-limiting the account (429)' });
+		expect(explainDashScopeError(429, undefined, undefined)).toMatchObject({
+			retryable: true,
+			message: 'DashScope is rate-limiting the account (429)',
+		});
 	});
 
-	it.each(['InternalError', 'SystemError', 'ModelServiceFailed', 'ModelUnavailable', undefined])('a 5xx (%s) on the submit: a task may exist, look in the console, never resubmitted', (code) => {
-		for (const status of [500, 502, 503, 504]) {
-			const explained = explainDashScopeError(status, code, undefined, 'virginia');
-			expect(explained.message).toBe(`DashScope failed (${code ?? status})`);
-			expect(explained.description).toMatch(/^No reason was given\. A video task may have been created/);
-			expect(explained.description).toMatch(/does not submit it again: look for the task in the DashScope console's task list \(US \(Virginia\)\)/);
-			expect(explained).toMatchObject({ retryable: false, mayHaveBilled: true });
-		}
-	});
+	it.each(['InternalError', 'SystemError', 'ModelServiceFailed', 'ModelUnavailable', undefined])(
+		'a 5xx (%s) on the submit: a task may exist, look in the console, never resubmitted',
+		(code) => {
+			for (const status of [500, 502, 503, 504]) {
+				const explained = explainDashScopeError(status, code, undefined, 'virginia');
+				expect(explained.message).toBe(`DashScope failed (${code ?? status})`);
+				expect(explained.description).toMatch(/^No reason was given\. A video task may have been created/);
+				expect(explained.description).toMatch(
+					/does not submit it again: look for the task in the DashScope console's task list \(US \(Virginia\)\)/,
+				);
+				expect(explained).toMatchObject({ retryable: false, mayHaveBilled: true });
+			}
+		},
+	);
 
 	it('a 5xx carrying a code of another family still warns that a task may exist', () => {
 		for (const code of ['DataInspectionFailed', 'Throttling', 'InternalError.Timeout']) {
@@ -131,10 +152,12 @@ describe('explainDashScopeError, direct connection', () => {
 			expect(explained.description).toMatch(/A video task may have been created/);
 		}
 		// …and says it only once for the 5xx family itself.
-		expect(explainDashScopeError(500, 'InternalError', undefined).description.match(/may have been created/g)).toHaveLength(1);
+		expect(
+			explainDashScopeError(500, 'InternalError', undefined).description.match(/may have been created/g),
+		).toHaveLength(1);
 	});
 
-	it('unknown status and code: the status and the code, plus DashScope\'s words', () => {
+	it("unknown status and code: the status and the code, plus DashScope's words", () => {
 		expect(explainDashScopeError(409, 'Conflict', 'busy')).toEqual({
 			message: 'DashScope answered 409 (Conflict)',
 			description: 'DashScope said: "busy".',
@@ -148,7 +171,9 @@ describe('explainDashScopeError, direct connection', () => {
 	it('AccessDenied for a synchronous call explains the missing async header', () => {
 		const explained = explainDashScopeError(403, 'AccessDenied', 'current user api does not support synchronous calls');
 		expect(explained.description).toMatch(/X-DashScope-Async: enable/);
-		expect(explainDashScopeError(403, 'AccessDenied', 'Access denied.', 'beijing').description).toMatch(/^The account may not use this model or service in China \(Beijing\)/);
+		expect(explainDashScopeError(403, 'AccessDenied', 'Access denied.', 'beijing').description).toMatch(
+			/^The account may not use this model or service in China \(Beijing\)/,
+		);
 	});
 
 	it.each([
@@ -193,7 +218,9 @@ describe('explainTaskError (a FAILED task)', () => {
 	});
 
 	it('InvalidParameter says some problems only show once the task runs', () => {
-		expect(explainTaskError('InvalidParameter', 'img_url is not supported').description).toMatch(/^DashScope said: "img_url is not supported"\. Some input problems only show once the task runs/);
+		expect(explainTaskError('InvalidParameter', 'img_url is not supported').description).toMatch(
+			/^DashScope said: "img_url is not supported"\. Some input problems only show once the task runs/,
+		);
 	});
 
 	it('an unknown code, or none', () => {

@@ -5,7 +5,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { describeNetworkFailure } from '../../../../nodes/Aog/aog/answers';
 import { networkErrorKind } from '../../../../nodes/Aog/http/networkErrors';
 
-const context = (aborted = false) => ({ getExecutionCancelSignal: () => ({ aborted }) }) as unknown as IExecuteFunctions;
+const context = (aborted = false) =>
+	({ getExecutionCancelSignal: () => ({ aborted }) }) as unknown as IExecuteFunctions;
 const SSRF = 'The request was blocked because it resolves to a restricted IP address';
 
 describe('networkErrorKind', () => {
@@ -29,6 +30,8 @@ describe("n8n's SSRF protection through AOG", () => {
 		const failure = describeNetworkFailure('blocked', 'http://127.0.0.1:16688', 600, SSRF);
 		expect(failure).toMatchObject({ retryable: false, mayHaveBilled: false });
 		expect(failure.message).toBe(`n8n blocked the request to AOG at http://127.0.0.1:16688: ${SSRF}`);
-		expect(failure.description).toMatch(/^Nothing was sent, so nothing is billed\. .*N8N_SSRF_ALLOWED_IP_RANGES \(for example 127\.0\.0\.1\/32/);
+		expect(failure.description).toMatch(
+			/^Nothing was sent, so nothing is billed\. .*N8N_SSRF_ALLOWED_IP_RANGES \(for example 127\.0\.0\.1\/32/,
+		);
 	});
 });

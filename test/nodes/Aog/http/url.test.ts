@@ -1,9 +1,18 @@
-import { checkImageUrl, isPrivateHost, parseUrl, redactText, redactUrl, signedUrlExpiry } from '../../../../nodes/Aog/http/url';
+import {
+	checkImageUrl,
+	isPrivateHost,
+	parseUrl,
+	redactText,
+	redactUrl,
+	signedUrlExpiry,
+} from '../../../../nodes/Aog/http/url';
 import { inputError } from '../../../support/inputError';
 
 describe('checkImageUrl', () => {
 	it('returns a public http(s) URL as given, trimmed', () => {
-		expect(checkImageUrl('  https://example.com/photos/car.jpg?x=1  ', true)).toBe('https://example.com/photos/car.jpg?x=1');
+		expect(checkImageUrl('  https://example.com/photos/car.jpg?x=1  ', true)).toBe(
+			'https://example.com/photos/car.jpg?x=1',
+		);
 		expect(checkImageUrl('http://8.8.8.8/a.png', true)).toBe('http://8.8.8.8/a.png');
 		expect(checkImageUrl('https://[2606:4700::1111]/a.png', true)).toBe('https://[2606:4700::1111]/a.png');
 	});
@@ -70,7 +79,9 @@ describe('checkImageUrl', () => {
 		['http://[0:0:0:0:0:ffff:7f00:1]/a.jpg', '[::ffff:7f00:1]'],
 	])('refuses the private/local address %s (validation on) and accepts it with validation off', (value, shownHost) => {
 		const error = inputError(() => checkImageUrl(value, true));
-		expect(error.message).toBe(`The image URL points to a local or private address (${shownHost}) that Alibaba Cloud cannot reach`);
+		expect(error.message).toBe(
+			`The image URL points to a local or private address (${shownHost}) that Alibaba Cloud cannot reach`,
+		);
 		expect(error.description).toMatch(/Image Source "Binary".*turn off "Validate Image"/);
 		expect(checkImageUrl(value, false)).toBe(value);
 	});
@@ -95,7 +106,15 @@ describe('checkImageUrl', () => {
 });
 
 describe('isPrivateHost on raw host names (not normalised by URL)', () => {
-	it.each(['::ffff:127.0.0.1', '[::ffff:7f00:1]', '::ffff:7f00:1', '::FFFF:C0A8:0101', 'LocalHost', '::1', '[FE80::abcd]'])('%s is private', (host) => {
+	it.each([
+		'::ffff:127.0.0.1',
+		'[::ffff:7f00:1]',
+		'::ffff:7f00:1',
+		'::FFFF:C0A8:0101',
+		'LocalHost',
+		'::1',
+		'[FE80::abcd]',
+	])('%s is private', (host) => {
 		expect(isPrivateHost(host)).toBe(true);
 	});
 
@@ -119,32 +138,54 @@ describe('redactUrl', () => {
 	});
 
 	it('keeps a signed link exactly as the service returned it: its signature is what makes it work', () => {
-		const signed = 'https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com/1d/video.mp4?Expires=1764043200&OSSAccessKeyId=LTAI5tAbCdEf&Signature=q%2BwErTy%3D';
+		const signed =
+			'https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com/1d/video.mp4?Expires=1764043200&OSSAccessKeyId=LTAI5tAbCdEf&Signature=q%2BwErTy%3D';
 		expect(redactUrl(signed)).toBe(signed);
-		const s3 = 'https://bucket.s3.amazonaws.com/a.png?X-Amz-Credential=AKIA%2F20251124&X-Amz-Security-Token=FQo%2Bx&X-Amz-Signature=deadbeef&X-Amz-Expires=3600';
+		const s3 =
+			'https://bucket.s3.amazonaws.com/a.png?X-Amz-Credential=AKIA%2F20251124&X-Amz-Security-Token=FQo%2Bx&X-Amz-Signature=deadbeef&X-Amz-Expires=3600';
 		expect(redactUrl(s3)).toBe(s3);
-		const sts = 'https://b.oss-cn-beijing.aliyuncs.com/v.mp4?Expires=1&OSSAccessKeyId=STS.x&Signature=a+b%2F&security-token=CAIS%2Bz';
+		const sts =
+			'https://b.oss-cn-beijing.aliyuncs.com/v.mp4?Expires=1&OSSAccessKeyId=STS.x&Signature=a+b%2F&security-token=CAIS%2Bz';
 		expect(redactUrl(sts)).toBe(sts);
 	});
 
 	it.each([
-		['api_key'], ['apikey'], ['API-Key'], ['x-api-key'], ['key'], ['token'], ['access_token'], ['refresh_token'], ['auth'],
-		['password'], ['passwd'], ['secret'], ['client_secret'], ['Token'], ['access%5Ftoken'],
+		['api_key'],
+		['apikey'],
+		['API-Key'],
+		['x-api-key'],
+		['key'],
+		['token'],
+		['access_token'],
+		['refresh_token'],
+		['auth'],
+		['password'],
+		['passwd'],
+		['secret'],
+		['client_secret'],
+		['Token'],
+		['access%5Ftoken'],
 	])('hides the value of a credential-like parameter: %s', (name) => {
 		const redacted = redactUrl(`https://api.example.com/v.mp4?Expires=1&${name}=abc123&Signature=sig1#frag`);
 		expect(redacted).toBe(`https://api.example.com/v.mp4?Expires=1&${name}=***&Signature=sig1#frag`);
 	});
 
 	it('hides credential-like parameters in the fragment too (implicit OAuth answers)', () => {
-		expect(redactUrl('https://app.example.com/cb#access_token=abc123&state=x')).toBe('https://app.example.com/cb#access_token=***&state=x');
+		expect(redactUrl('https://app.example.com/cb#access_token=abc123&state=x')).toBe(
+			'https://app.example.com/cb#access_token=***&state=x',
+		);
 	});
 
 	it('hides user:password but keeps the signed query of the same link', () => {
-		expect(redactUrl('https://ak:sk-77@oss.example.com/v/x.mp4?Signature=zz&Expires=1')).toBe('https://***@oss.example.com/v/x.mp4?Signature=zz&Expires=1');
+		expect(redactUrl('https://ak:sk-77@oss.example.com/v/x.mp4?Signature=zz&Expires=1')).toBe(
+			'https://***@oss.example.com/v/x.mp4?Signature=zz&Expires=1',
+		);
 	});
 
 	it('leaves a URL without secrets as it was', () => {
-		expect(redactUrl('http://127.0.0.1:16688/aog/v0.2/services/image-to-video')).toBe('http://127.0.0.1:16688/aog/v0.2/services/image-to-video');
+		expect(redactUrl('http://127.0.0.1:16688/aog/v0.2/services/image-to-video')).toBe(
+			'http://127.0.0.1:16688/aog/v0.2/services/image-to-video',
+		);
 	});
 
 	it('hides user:password written without a scheme (it would parse as scheme "admin:")', () => {
@@ -171,14 +212,21 @@ describe('redactUrl', () => {
 
 describe('redactText', () => {
 	it('redacts the credentials of every URL inside arbitrary text, keeping signed links usable', () => {
-		const text = 'download of https://oss.example.com/v.mp4?Expires=1&Signature=SIG1 failed; retry via "http://admin:pw@proxy.lan/x?token=TOK2"';
+		const text =
+			'download of https://oss.example.com/v.mp4?Expires=1&Signature=SIG1 failed; retry via "http://admin:pw@proxy.lan/x?token=TOK2"';
 		const redacted = redactText(text);
-		expect(redacted).toBe('download of https://oss.example.com/v.mp4?Expires=1&Signature=SIG1 failed; retry via "http://***@proxy.lan/x?token=***"');
+		expect(redacted).toBe(
+			'download of https://oss.example.com/v.mp4?Expires=1&Signature=SIG1 failed; retry via "http://***@proxy.lan/x?token=***"',
+		);
 	});
 
 	it("keeps a sentence's final dot and a list's separator out of the URL", () => {
-		expect(redactText('The address is https://h.example/v.mp4?token=abc. Try again')).toBe('The address is https://h.example/v.mp4?token=***. Try again');
-		expect(redactText('video https://h.example/a.mp4?key=k1; item 2 https://u:p@h.example/b.mp4.')).toBe('video https://h.example/a.mp4?key=***; item 2 https://***@h.example/b.mp4.');
+		expect(redactText('The address is https://h.example/v.mp4?token=abc. Try again')).toBe(
+			'The address is https://h.example/v.mp4?token=***. Try again',
+		);
+		expect(redactText('video https://h.example/a.mp4?key=k1; item 2 https://u:p@h.example/b.mp4.')).toBe(
+			'video https://h.example/a.mp4?key=***; item 2 https://***@h.example/b.mp4.',
+		);
 	});
 
 	it('replaces a known secret wherever it appears, several times, with regex characters taken literally', () => {
@@ -186,11 +234,15 @@ describe('redactText', () => {
 		const text = `Authorization: Bearer ${secret} was refused; key ${secret} (${secret.length} chars) in {"api_key":"${secret}"}`;
 		const redacted = redactText(text, [secret]);
 		expect(redacted).not.toContain(secret);
-		expect(redacted).toBe(`Authorization: Bearer *** was refused; key *** (${secret.length} chars) in {"api_key":"***"}`);
+		expect(redacted).toBe(
+			`Authorization: Bearer *** was refused; key *** (${secret.length} chars) in {"api_key":"***"}`,
+		);
 	});
 
 	it('replaces a secret inside a URL path, which URL redaction keeps', () => {
-		expect(redactText('GET https://proxy.example.com/keys/sk-live-123456/i2v failed', ['sk-live-123456'])).toBe('GET https://proxy.example.com/keys/***/i2v failed');
+		expect(redactText('GET https://proxy.example.com/keys/sk-live-123456/i2v failed', ['sk-live-123456'])).toBe(
+			'GET https://proxy.example.com/keys/***/i2v failed',
+		);
 	});
 
 	it('ignores empty and very short secrets (they would shred the text)', () => {
@@ -199,14 +251,20 @@ describe('redactText', () => {
 	});
 
 	it('leaves text without URLs or secrets unchanged', () => {
-		expect(redactText('AOG stopped waiting for the video after about one minute')).toBe('AOG stopped waiting for the video after about one minute');
+		expect(redactText('AOG stopped waiting for the video after about one minute')).toBe(
+			'AOG stopped waiting for the video after about one minute',
+		);
 	});
 });
 
 describe('signedUrlExpiry', () => {
 	it('reads the Unix Expires of an OSS link as an ISO date', () => {
-		expect(signedUrlExpiry('https://x.oss-cn-beijing.aliyuncs.com/v.mp4?Expires=1764043200&Signature=abc')).toBe('2025-11-25T04:00:00.000Z');
-		expect(signedUrlExpiry('https://x/v.mp4?Expires=1764043200&Signature=abc')).toBe(new Date(1764043200 * 1000).toISOString());
+		expect(signedUrlExpiry('https://x.oss-cn-beijing.aliyuncs.com/v.mp4?Expires=1764043200&Signature=abc')).toBe(
+			'2025-11-25T04:00:00.000Z',
+		);
+		expect(signedUrlExpiry('https://x/v.mp4?Expires=1764043200&Signature=abc')).toBe(
+			new Date(1764043200 * 1000).toISOString(),
+		);
 	});
 
 	it.each([

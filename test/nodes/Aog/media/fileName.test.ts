@@ -3,7 +3,9 @@ import { InputError } from '../../../../nodes/Aog/run/failures';
 
 describe('outputFileName', () => {
 	it('derives a name from the request id when none is given', () => {
-		expect(outputFileName('', 'aog', 'b7d6a1c2-0000-4e5f-9a8b-123456789abc', 0)).toBe('aog-video-b7d6a1c2-0000-4e5f-9a8b-123456789abc.mp4');
+		expect(outputFileName('', 'aog', 'b7d6a1c2-0000-4e5f-9a8b-123456789abc', 0)).toBe(
+			'aog-video-b7d6a1c2-0000-4e5f-9a8b-123456789abc.mp4',
+		);
 		expect(outputFileName('   ', 'aog', 'abc_DEF-123', 4)).toBe('aog-video-abc_DEF-123.mp4');
 	});
 
@@ -15,7 +17,9 @@ describe('outputFileName', () => {
 	});
 
 	it('names a DashScope video after DashScope and its task id', () => {
-		expect(outputFileName('', 'dashscope', '0385dc79-5ff8-4d82-bcb6-8aeb0b9a5b2f', 0)).toBe('dashscope-video-0385dc79-5ff8-4d82-bcb6-8aeb0b9a5b2f.mp4');
+		expect(outputFileName('', 'dashscope', '0385dc79-5ff8-4d82-bcb6-8aeb0b9a5b2f', 0)).toBe(
+			'dashscope-video-0385dc79-5ff8-4d82-bcb6-8aeb0b9a5b2f.mp4',
+		);
 		expect(outputFileName('', 'dashscope', '', 2)).toBe('dashscope-video-item-2.mp4');
 	});
 
@@ -47,7 +51,12 @@ describe('outputFileName', () => {
 		expect((caught as InputError).description).toMatch(/choose the folder in the node that saves the file/);
 	});
 
-	it.each(['clip.mov', 'clip.M4V', 'clip.webm', 'clip.mkv', 'clip.avi', 'clip.gif'])('refuses another video extension %j', (requested) => {
-		expect(() => outputFileName(requested, 'aog', 'id', 0)).toThrow(`The file name "${requested}" has a different video extension`);
-	});
+	it.each(['clip.mov', 'clip.M4V', 'clip.webm', 'clip.mkv', 'clip.avi', 'clip.gif'])(
+		'refuses another video extension %j',
+		(requested) => {
+			expect(() => outputFileName(requested, 'aog', 'id', 0)).toThrow(
+				`The file name "${requested}" has a different video extension`,
+			);
+		},
+	);
 });

@@ -1,19 +1,55 @@
 import * as fs from 'fs';
 import { imageSize } from 'image-size';
 
-import { ACCEPTED_MIME_TYPES, checkImageLimits, formatBytes, IMAGE_LIMITS, sniffImage, SNIFF_BYTES, type ImageInfo } from '../../../../nodes/Aog/media/image';
+import {
+	ACCEPTED_MIME_TYPES,
+	checkImageLimits,
+	formatBytes,
+	IMAGE_LIMITS,
+	sniffImage,
+	SNIFF_BYTES,
+	type ImageInfo,
+} from '../../../../nodes/Aog/media/image';
 import { cachedFile, probe, runFfmpegSync } from '../../../../tools/media/ffmpeg';
-import { basicImage, exifSegment, jpegSegment, progressiveJpeg, variantImage, withSegmentsAfterSoi, type BasicFormat } from '../../../support/images';
+import {
+	basicImage,
+	exifSegment,
+	jpegSegment,
+	progressiveJpeg,
+	variantImage,
+	withSegmentsAfterSoi,
+	type BasicFormat,
+} from '../../../support/images';
 import { videoBytes } from '../../../support/media';
 
 // file-type 16 is CommonJS; its types declare fromBuffer.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const fileType = require('file-type') as { fromBuffer(bytes: Buffer): Promise<{ ext: string; mime: string } | undefined> };
+const fileType = require('file-type') as {
+	fromBuffer(bytes: Buffer): Promise<{ ext: string; mime: string } | undefined>;
+};
 
 /** image-size's type names for the formats our sniffer labels. */
-const IMAGE_SIZE_TYPE: Record<string, string> = { jpeg: 'jpg', png: 'png', bmp: 'bmp', webp: 'webp', gif: 'gif', tiff: 'tiff' };
+const IMAGE_SIZE_TYPE: Record<string, string> = {
+	jpeg: 'jpg',
+	png: 'png',
+	bmp: 'bmp',
+	webp: 'webp',
+	gif: 'gif',
+	tiff: 'tiff',
+};
 /** file-type's extensions for the same. */
-const FILE_TYPE_EXT: Record<string, string> = { jpeg: 'jpg', png: 'png', bmp: 'bmp', webp: 'webp', gif: 'gif', tiff: 'tif', pdf: 'pdf', mp4: 'mp4', avif: 'avif', heic: 'heic' };
+const FILE_TYPE_EXT: Record<string, string> = {
+	jpeg: 'jpg',
+	png: 'png',
+	bmp: 'bmp',
+	webp: 'webp',
+	gif: 'gif',
+	tiff: 'tif',
+	pdf: 'pdf',
+	mp4: 'mp4',
+	avif: 'avif',
+	heic: 'heic',
+};
 /** ffprobe pixel formats that carry an alpha channel. */
 const ALPHA_PIX_FMT = /^(rgba|bgra|argb|abgr|ya8|ya16|yuva|rgba64|bgra64|gbrap)/;
 
@@ -31,9 +67,24 @@ interface Sample {
 
 function samples(): Sample[] {
 	const list: Sample[] = [];
-	const sizes: Array<[number, number]> = [[17, 33], [360, 360], [641, 363], [1080, 1920]];
-	const boundary: Array<[number, number]> = [[2000, 2000], [2001, 359]];
-	const formats: Array<[BasicFormat, boolean]> = [['png', true], ['jpeg', false], ['bmp', true], ['webp', true], ['gif', false], ['tiff', true]];
+	const sizes: Array<[number, number]> = [
+		[17, 33],
+		[360, 360],
+		[641, 363],
+		[1080, 1920],
+	];
+	const boundary: Array<[number, number]> = [
+		[2000, 2000],
+		[2001, 359],
+	];
+	const formats: Array<[BasicFormat, boolean]> = [
+		['png', true],
+		['jpeg', false],
+		['bmp', true],
+		['webp', true],
+		['gif', false],
+		['tiff', true],
+	];
 	for (const [format, canAlpha] of formats) {
 		const compressed = format !== 'bmp' && format !== 'tiff';
 		for (const [width, height] of compressed ? [...sizes, ...boundary] : sizes) {
@@ -42,15 +93,31 @@ function samples(): Sample[] {
 				list.push({
 					name: `${format} ${width}x${height}${alpha ? ' alpha' : ''}`,
 					bytes: basicImage(width, height, format, alpha),
-					format, width, height,
+					format,
+					width,
+					height,
 					alpha: reportsAlpha ? alpha : undefined,
 					probeAlpha: reportsAlpha,
 				});
 			}
 		}
 	}
-	const variant = (name: string, format: BasicFormat, ext: string, codec: string, pixFmt: string, alpha: boolean, extra: string[] = [], probeAlpha = true): Sample => ({
-		name, format, width: 643, height: 365, alpha, probeAlpha,
+	const variant = (
+		name: string,
+		format: BasicFormat,
+		ext: string,
+		codec: string,
+		pixFmt: string,
+		alpha: boolean,
+		extra: string[] = [],
+		probeAlpha = true,
+	): Sample => ({
+		name,
+		format,
+		width: 643,
+		height: 365,
+		alpha,
+		probeAlpha,
 		bytes: variantImage({ width: 643, height: 365, ext, codec, pixFmt, extra, alpha }),
 	});
 	list.push(
@@ -65,9 +132,27 @@ function samples(): Sample[] {
 		variant('jpeg 4:2:0', 'jpeg', 'jpg', 'mjpeg', 'yuvj420p', false),
 		{ ...variant('bmp 16-bit', 'bmp', 'bmp', 'bmp', 'rgb565le', false), alpha: undefined, probeAlpha: false },
 		{ ...variant('bmp palette', 'bmp', 'bmp', 'bmp', 'pal8', false), alpha: undefined, probeAlpha: false },
-		{ ...variant('tiff deflate', 'tiff', 'tif', 'tiff', 'rgb24', false, ['-compression_algo', 'deflate']), alpha: undefined, probeAlpha: false },
-		{ name: 'progressive jpeg 640x480', format: 'jpeg', width: 640, height: 480, alpha: false, bytes: progressiveJpeg('progressive-640x480.jpg') },
-		{ name: 'progressive jpeg 1999x361 (4:4:4)', format: 'jpeg', width: 1999, height: 361, alpha: false, bytes: progressiveJpeg('progressive-1999x361.jpg') },
+		{
+			...variant('tiff deflate', 'tiff', 'tif', 'tiff', 'rgb24', false, ['-compression_algo', 'deflate']),
+			alpha: undefined,
+			probeAlpha: false,
+		},
+		{
+			name: 'progressive jpeg 640x480',
+			format: 'jpeg',
+			width: 640,
+			height: 480,
+			alpha: false,
+			bytes: progressiveJpeg('progressive-640x480.jpg'),
+		},
+		{
+			name: 'progressive jpeg 1999x361 (4:4:4)',
+			format: 'jpeg',
+			width: 1999,
+			height: 361,
+			alpha: false,
+			bytes: progressiveJpeg('progressive-1999x361.jpg'),
+		},
 	);
 	return list;
 }
@@ -81,11 +166,17 @@ describe('sniffImage on real pictures, cross-checked with image-size, file-type 
 	beforeAll(async () => {
 		// ffprobe reads the pixel format (and so whether there is an alpha channel) from the file itself.
 		await Promise.all(
-			all.filter((sample) => sample.probeAlpha).map(async (sample) => {
-				const file = cachedFile('test-images', `unit-probe-${sample.name.replace(/[^A-Za-z0-9]+/g, '_')}-${sample.bytes.length}.${sample.format}`, (temp) => fs.writeFileSync(temp, sample.bytes));
-				const { streams } = await probe(file);
-				probed.set(sample.name, streams[0]?.pix_fmt as string | undefined);
-			}),
+			all
+				.filter((sample) => sample.probeAlpha)
+				.map(async (sample) => {
+					const file = cachedFile(
+						'test-images',
+						`unit-probe-${sample.name.replace(/[^A-Za-z0-9]+/g, '_')}-${sample.bytes.length}.${sample.format}`,
+						(temp) => fs.writeFileSync(temp, sample.bytes),
+					);
+					const { streams } = await probe(file);
+					probed.set(sample.name, streams[0]?.pix_fmt as string | undefined);
+				}),
 		);
 		// Dozens of ffprobe processes: on a loaded 2-core machine this takes longer than jest's 5 s default.
 	}, 120_000);
@@ -131,7 +222,13 @@ describe('sniffImage on real pictures, cross-checked with image-size, file-type 
 		const png = basicImage(641, 363, 'png');
 		const padded = Buffer.concat([Buffer.from('garbage-before'), png]);
 		const view = new Uint8Array(padded.buffer, padded.byteOffset + 14, png.length);
-		expect(sniffImage(view)).toEqual({ format: 'png', mimeType: 'image/png', width: 641, height: 363, hasAlpha: false });
+		expect(sniffImage(view)).toEqual({
+			format: 'png',
+			mimeType: 'image/png',
+			width: 641,
+			height: 363,
+			hasAlpha: false,
+		});
 	});
 });
 
@@ -142,11 +239,22 @@ describe('JPEG headers', () => {
 		const bytes = progressiveJpeg('progressive-640x480.jpg');
 		expect(bytes.includes(Buffer.from([0xff, 0xc2]))).toBe(true);
 		expect(bytes.includes(Buffer.from([0xff, 0xc0]))).toBe(false);
-		expect(sniffImage(bytes)).toEqual({ format: 'jpeg', mimeType: 'image/jpeg', width: 640, height: 480, hasAlpha: false });
+		expect(sniffImage(bytes)).toEqual({
+			format: 'jpeg',
+			mimeType: 'image/jpeg',
+			width: 640,
+			height: 480,
+			hasAlpha: false,
+		});
 	});
 
 	it('skips a large EXIF block and comments before the frame header, like image-size, and the file still decodes', async () => {
-		const bytes = withSegmentsAfterSoi(baseline, [exifSegment(), exifSegment(), jpegSegment(0xfe, Buffer.alloc(60000, 'c')), exifSegment(40000)]);
+		const bytes = withSegmentsAfterSoi(baseline, [
+			exifSegment(),
+			exifSegment(),
+			jpegSegment(0xfe, Buffer.alloc(60000, 'c')),
+			exifSegment(40000),
+		]);
 		expect(bytes.indexOf(Buffer.from([0xff, 0xc0]))).toBeGreaterThan(200 * 1024);
 		expect(bytes.indexOf(Buffer.from([0xff, 0xc0]))).toBeLessThan(SNIFF_BYTES);
 		const ours = sniffImage(bytes);
@@ -162,9 +270,21 @@ describe('JPEG headers', () => {
 	it('skips fill bytes (0xFF padding) before a marker, which ffmpeg decodes (image-size does not)', async () => {
 		// JPEG (T.81 B.1.1.2): any marker may be preceded by 0xFF fill bytes. image-size 2.1 throws on them.
 		const app0End = 4 + baseline.readUInt16BE(4);
-		const bytes = Buffer.concat([baseline.subarray(0, app0End), Buffer.from([0xff, 0xff, 0xff]), baseline.subarray(app0End)]);
-		expect(sniffImage(bytes)).toEqual({ format: 'jpeg', mimeType: 'image/jpeg', width: 641, height: 363, hasAlpha: false });
-		const file = cachedFile('test-images', `unit-fill-bytes-${bytes.length}.jpg`, (temp) => fs.writeFileSync(temp, bytes));
+		const bytes = Buffer.concat([
+			baseline.subarray(0, app0End),
+			Buffer.from([0xff, 0xff, 0xff]),
+			baseline.subarray(app0End),
+		]);
+		expect(sniffImage(bytes)).toEqual({
+			format: 'jpeg',
+			mimeType: 'image/jpeg',
+			width: 641,
+			height: 363,
+			hasAlpha: false,
+		});
+		const file = cachedFile('test-images', `unit-fill-bytes-${bytes.length}.jpg`, (temp) =>
+			fs.writeFileSync(temp, bytes),
+		);
 		expect((await probe(file)).streams[0]).toMatchObject({ width: 641, height: 363 });
 		runFfmpegSync(['-i', file, '-f', 'null', '-']);
 	});
@@ -185,7 +305,10 @@ describe('JPEG headers', () => {
 		const second = 4 + baseline.readUInt16BE(4); // the marker after APP0
 		const brokenMarker = Buffer.from(baseline);
 		brokenMarker[second] = 0x00;
-		expect(sniffImage(brokenMarker)).toMatchObject({ format: 'jpeg', corrupt: `the JPEG marker at byte ${second} is corrupt` });
+		expect(sniffImage(brokenMarker)).toMatchObject({
+			format: 'jpeg',
+			corrupt: `the JPEG marker at byte ${second} is corrupt`,
+		});
 		const shortSegment = Buffer.from(baseline);
 		shortSegment.writeUInt16BE(1, 4); // APP0's length
 		expect(sniffImage(shortSegment).corrupt).toBe('the JPEG segment at byte 2 has an impossible length');
@@ -193,7 +316,31 @@ describe('JPEG headers', () => {
 
 	it('stops at a start of scan or end of image that comes before any frame header', () => {
 		for (const marker of [0xda, 0xd9]) {
-			const bytes = Buffer.from([0xff, 0xd8, 0xff, marker, 0x00, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xc0, 0, 17, 8, 1, 0, 2, 0]);
+			const bytes = Buffer.from([
+				0xff,
+				0xd8,
+				0xff,
+				marker,
+				0x00,
+				0x08,
+				0,
+				0,
+				0,
+				0,
+				0,
+				0,
+				0,
+				0,
+				0xff,
+				0xc0,
+				0,
+				17,
+				8,
+				1,
+				0,
+				2,
+				0,
+			]);
 			expect(sniffImage(bytes)).toMatchObject({ format: 'jpeg', corrupt: expect.stringMatching(/no frame header/) });
 			expect(sniffImage(bytes).truncated).toBeUndefined(); // more bytes would not help
 		}
@@ -204,7 +351,14 @@ describe('PNG, BMP and WEBP headers', () => {
 	const png = basicImage(641, 363, 'png');
 	const bmp = basicImage(641, 363, 'bmp');
 	const webpLossy = basicImage(641, 363, 'webp');
-	const webpLossless = variantImage({ width: 643, height: 365, ext: 'webp', codec: 'libwebp', pixFmt: 'yuv420p', extra: ['-lossless', '1'] });
+	const webpLossless = variantImage({
+		width: 643,
+		height: 365,
+		ext: 'webp',
+		codec: 'libwebp',
+		pixFmt: 'yuv420p',
+		extra: ['-lossless', '1'],
+	});
 
 	it('checks the WEBP chunks the fixtures really use', () => {
 		expect(webpLossy.toString('latin1', 12, 16)).toBe('VP8 ');
@@ -213,7 +367,11 @@ describe('PNG, BMP and WEBP headers', () => {
 	});
 
 	it('says a PNG without IHDR, or cut short, is corrupt', () => {
-		expect(sniffImage(png.subarray(0, 20))).toEqual({ format: 'png', mimeType: 'image/png', corrupt: 'the PNG header (IHDR) is missing or cut short' });
+		expect(sniffImage(png.subarray(0, 20))).toEqual({
+			format: 'png',
+			mimeType: 'image/png',
+			corrupt: 'the PNG header (IHDR) is missing or cut short',
+		});
 		const renamed = Buffer.from(png);
 		renamed.write('IHDX', 12, 'latin1');
 		expect(sniffImage(renamed).corrupt).toMatch(/IHDR/);
@@ -259,9 +417,19 @@ describe('files that are not images DashScope takes', () => {
 
 	it.each([
 		['an SVG', text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'), 'svg'],
-		['an SVG with an XML prolog', text('<?xml version="1.0" encoding="UTF-8"?>\n<!-- made by hand -->\n<svg xmlns="http://www.w3.org/2000/svg"></svg>'), 'svg'],
+		[
+			'an SVG with an XML prolog',
+			text(
+				'<?xml version="1.0" encoding="UTF-8"?>\n<!-- made by hand -->\n<svg xmlns="http://www.w3.org/2000/svg"></svg>',
+			),
+			'svg',
+		],
 		['an SVG after blank lines', text('\n\n   <svg></svg>'), 'svg'],
-		['a PDF', Buffer.concat([text('%PDF-1.7\n%'), Buffer.from([0xe2, 0xe3, 0xcf, 0xd3]), text('\n1 0 obj\n<<>>\nendobj\n')]), 'pdf'],
+		[
+			'a PDF',
+			Buffer.concat([text('%PDF-1.7\n%'), Buffer.from([0xe2, 0xe3, 0xcf, 0xd3]), text('\n1 0 obj\n<<>>\nendobj\n')]),
+			'pdf',
+		],
 		['plain text', text('A product photo, please: the one with the red car.\n'), 'text'],
 		['UTF-8 text', text('一张红色汽车的照片\n'), 'text'],
 		['an HTML page', text('<!DOCTYPE html><html><body>AOG control panel</body></html>'), 'text'],
@@ -278,7 +446,8 @@ describe('files that are not images DashScope takes', () => {
 		expect(info.format).toBe(format);
 		expect(info.mimeType).toBeUndefined();
 		expect(info.width).toBeUndefined();
-		if (['pdf', 'avif', 'heic', 'gif'].includes(format)) expect((await fileType.fromBuffer(bytes))?.ext).toBe(FILE_TYPE_EXT[format]);
+		if (['pdf', 'avif', 'heic', 'gif'].includes(format))
+			expect((await fileType.fromBuffer(bytes))?.ext).toBe(FILE_TYPE_EXT[format]);
 	});
 
 	it('labels a real MP4 as video, as file-type does', async () => {
@@ -289,23 +458,42 @@ describe('files that are not images DashScope takes', () => {
 });
 
 describe('checkImageLimits', () => {
-	const info = (width: number, height: number, extra: Partial<ImageInfo> = {}): ImageInfo => ({ format: 'jpeg', mimeType: 'image/jpeg', width, height, ...extra });
+	const info = (width: number, height: number, extra: Partial<ImageInfo> = {}): ImageInfo => ({
+		format: 'jpeg',
+		mimeType: 'image/jpeg',
+		width,
+		height,
+		...extra,
+	});
 
 	it.each([
-		[360, 360], [2000, 2000], [360, 2000], [1920, 1080], [1080, 1920],
+		[360, 360],
+		[2000, 2000],
+		[360, 2000],
+		[1920, 1080],
+		[1080, 1920],
 	])('accepts %i×%i', (width, height) => {
 		expect(checkImageLimits(info(width, height), 1000)).toEqual([]);
 	});
 
 	it.each([
-		[359, 1000], [1000, 359], [2001, 1000], [1000, 2001], [17, 33], [4000, 3000],
+		[359, 1000],
+		[1000, 359],
+		[2001, 1000],
+		[1000, 2001],
+		[17, 33],
+		[4000, 3000],
 	])('refuses %i×%i and says the range', (width, height) => {
-		expect(checkImageLimits(info(width, height), 1000)).toEqual([`the image is ${width}×${height} px; DashScope needs each side between 360 and 2000 px`]);
+		expect(checkImageLimits(info(width, height), 1000)).toEqual([
+			`the image is ${width}×${height} px; DashScope needs each side between 360 and 2000 px`,
+		]);
 	});
 
 	it('refuses more than 10 MB, and not exactly 10 MB', () => {
 		expect(checkImageLimits(info(1000, 1000), IMAGE_LIMITS.maxBytes)).toEqual([]);
-		expect(checkImageLimits(info(1000, 1000), IMAGE_LIMITS.maxBytes + 1)).toEqual(["the image is 10.0 MB, over DashScope's limit of 10 MB"]);
+		expect(checkImageLimits(info(1000, 1000), IMAGE_LIMITS.maxBytes + 1)).toEqual([
+			"the image is 10.0 MB, over DashScope's limit of 10 MB",
+		]);
 	});
 
 	it('refuses a PNG with an alpha channel (DashScope: PNG without transparency)', () => {
@@ -320,7 +508,12 @@ describe('checkImageLimits', () => {
 	});
 
 	it('lists every problem at once', () => {
-		expect(checkImageLimits({ format: 'png', mimeType: 'image/png', width: 100, height: 100, hasAlpha: true }, 11 * 1024 * 1024)).toHaveLength(3);
+		expect(
+			checkImageLimits(
+				{ format: 'png', mimeType: 'image/png', width: 100, height: 100, hasAlpha: true },
+				11 * 1024 * 1024,
+			),
+		).toHaveLength(3);
 	});
 
 	it('cannot check the size of a picture whose header gave none', () => {
@@ -330,9 +523,15 @@ describe('checkImageLimits', () => {
 
 describe('formatBytes', () => {
 	it.each([
-		[0, '0 B'], [1023, '1023 B'], [1024, '1.0 KB'], [1536, '1.5 KB'], [1024 * 1024 - 1, '1024.0 KB'], [1024 * 1024, '1.0 MB'], [10 * 1024 * 1024 + 1, '10.0 MB'], [15.5 * 1024 * 1024, '15.5 MB'],
+		[0, '0 B'],
+		[1023, '1023 B'],
+		[1024, '1.0 KB'],
+		[1536, '1.5 KB'],
+		[1024 * 1024 - 1, '1024.0 KB'],
+		[1024 * 1024, '1.0 MB'],
+		[10 * 1024 * 1024 + 1, '10.0 MB'],
+		[15.5 * 1024 * 1024, '15.5 MB'],
 	])('%i bytes → %s', (bytes, text) => {
 		expect(formatBytes(bytes)).toBe(text);
 	});
 });
-

@@ -1,6 +1,11 @@
 import { IMAGE_LIMITS, SNIFF_BYTES } from '../../../../nodes/Aog/media/image';
 import { InputError } from '../../../../nodes/Aog/run/failures';
-import { ABSOLUTE_MAX_BASE64_CHARS, base64ToDataUri, inspectImageBytes, MAX_BASE64_CHARS } from '../../../../nodes/Aog/media/imageInput';
+import {
+	ABSOLUTE_MAX_BASE64_CHARS,
+	base64ToDataUri,
+	inspectImageBytes,
+	MAX_BASE64_CHARS,
+} from '../../../../nodes/Aog/media/imageInput';
 import { basicImage, exifSegment, withSegmentsAfterSoi } from '../../../support/images';
 import { inputError } from '../../../support/inputError';
 
@@ -40,12 +45,19 @@ describe('base64ToDataUri: what users paste', () => {
 
 	it('accepts image/jpg and image/pjpeg for a JPEG and writes image/jpeg', () => {
 		for (const declared of ['image/jpg', 'image/pjpeg', 'image/jpeg']) {
-			expect(base64ToDataUri(`data:${declared};base64,${b64(jpeg)}`, true).dataUri.startsWith('data:image/jpeg;base64,/9j/')).toBe(true);
+			expect(
+				base64ToDataUri(`data:${declared};base64,${b64(jpeg)}`, true).dataUri.startsWith('data:image/jpeg;base64,/9j/'),
+			).toBe(true);
 		}
 	});
 
 	it('removes line breaks and surrounding whitespace (MIME, PEM and GNU base64 wrapping)', () => {
-		for (const text of [wrap(b64(png), 76, '\r\n'), wrap(b64(png), 64, '\n'), `\n  ${b64(png)}  \n`, `data:image/png;base64,\n${wrap(b64(png), 76, '\n')}\n`]) {
+		for (const text of [
+			wrap(b64(png), 76, '\r\n'),
+			wrap(b64(png), 64, '\n'),
+			`\n  ${b64(png)}  \n`,
+			`data:image/png;base64,\n${wrap(b64(png), 76, '\n')}\n`,
+		]) {
 			expect(base64ToDataUri(text, true).dataUri).toBe(`data:image/png;base64,${b64(png)}`);
 		}
 	});
@@ -59,7 +71,9 @@ describe('base64ToDataUri: what users paste', () => {
 	});
 
 	it('refuses a data URI with nothing after the comma as an empty image', () => {
-		expect(inputError(() => base64ToDataUri('data:image/png;base64,', true)).message).toBe('The image is empty (0 bytes)');
+		expect(inputError(() => base64ToDataUri('data:image/png;base64,', true)).message).toBe(
+			'The image is empty (0 bytes)',
+		);
 	});
 
 	it('refuses wrong padding or a cut-off text, with the length', () => {
@@ -68,7 +82,9 @@ describe('base64ToDataUri: what users paste', () => {
 		const error = inputError(() => base64ToDataUri(cut, true));
 		expect(error.message).toBe('The base64 image has the wrong length or padding');
 		expect(error.description).toContain(`Its length (${cut.length} characters) must be a multiple of 4`);
-		expect(inputError(() => base64ToDataUri('Q===', true)).message).toBe('The base64 image has the wrong length or padding');
+		expect(inputError(() => base64ToDataUri('Q===', true)).message).toBe(
+			'The base64 image has the wrong length or padding',
+		);
 	});
 
 	it('refuses a character that is not base64, and says where', () => {
@@ -86,7 +102,9 @@ describe('base64ToDataUri: what users paste', () => {
 		const urlSafe = standard.replace(/\+/g, '-').replace(/\//g, '_');
 		const error = inputError(() => base64ToDataUri(urlSafe, true));
 		const first = Math.min(urlSafe.indexOf('-'), urlSafe.indexOf('_'));
-		expect(error.message).toBe(`The base64 image contains an invalid character "${urlSafe[first]}" at position ${first + 1} (this looks like URL-safe base64: replace - with + and _ with /)`);
+		expect(error.message).toBe(
+			`The base64 image contains an invalid character "${urlSafe[first]}" at position ${first + 1} (this looks like URL-safe base64: replace - with + and _ with /)`,
+		);
 	});
 
 	it('refuses "=" in the middle (two base64 texts joined)', () => {
@@ -104,7 +122,8 @@ describe('base64ToDataUri: what users paste', () => {
 		['data:image/png;charset=utf-8,iVBORw0KGgo', 'The data URI is not base64-encoded'],
 		['data:image/png;base64', 'The data URI is malformed'],
 	])('refuses the data URI %s', (text, message) => {
-		for (const validate of [true, false]) expect(inputError(() => base64ToDataUri(text, validate)).message).toBe(message);
+		for (const validate of [true, false])
+			expect(inputError(() => base64ToDataUri(text, validate)).message).toBe(message);
 	});
 
 	it('refuses a data URI whose declared type is not what the bytes are', () => {
@@ -134,20 +153,30 @@ describe('base64ToDataUri: what users paste', () => {
 	});
 
 	it('refuses a corrupt header', () => {
-		expect(inputError(() => base64ToDataUri(b64(png.subarray(0, 20)), true)).message).toBe('The PNG image is corrupt: the PNG header (IHDR) is missing or cut short');
+		expect(inputError(() => base64ToDataUri(b64(png.subarray(0, 20)), true)).message).toBe(
+			'The PNG image is corrupt: the PNG header (IHDR) is missing or cut short',
+		);
 	});
 
 	describe('with validation off', () => {
 		it('passes pictures the limits would refuse, with the detected type', () => {
 			for (const bytes of [basicImage(17, 33, 'png'), basicImage(641, 480, 'png', true)]) {
-				expect(base64ToDataUri(b64(bytes), false)).toMatchObject({ dataUri: `data:image/png;base64,${b64(bytes)}`, mimeType: 'image/png' });
+				expect(base64ToDataUri(b64(bytes), false)).toMatchObject({
+					dataUri: `data:image/png;base64,${b64(bytes)}`,
+					mimeType: 'image/png',
+				});
 			}
 		});
 
 		it('keeps the declared type of a data URI, even one that does not match or is not recognised', () => {
 			const gif = basicImage(641, 480, 'gif');
-			expect(base64ToDataUri(`data:image/gif;base64,${b64(gif)}`, false)).toMatchObject({ dataUri: `data:image/gif;base64,${b64(gif)}`, mimeType: 'image/gif' });
-			expect(base64ToDataUri(`data:image/png;base64,${b64(jpeg)}`, false).dataUri.startsWith('data:image/png;base64,')).toBe(true);
+			expect(base64ToDataUri(`data:image/gif;base64,${b64(gif)}`, false)).toMatchObject({
+				dataUri: `data:image/gif;base64,${b64(gif)}`,
+				mimeType: 'image/gif',
+			});
+			expect(
+				base64ToDataUri(`data:image/png;base64,${b64(jpeg)}`, false).dataUri.startsWith('data:image/png;base64,'),
+			).toBe(true);
 		});
 
 		it('still needs some type: bare base64 of an unknown format is refused', () => {
@@ -191,7 +220,12 @@ describe('base64ToDataUri: size limits checked before decoding', () => {
 
 	it('accepts an image just under 10 MB, even wrapped in lines (GNU base64, MIME)', () => {
 		const bytes = paddedPng(IMAGE_LIMITS.maxBytes - 1024);
-		for (const text of [b64(bytes), wrap(b64(bytes), 76, '\n'), wrap(b64(bytes), 76, '\r\n'), wrap(b64(bytes), 64, '\r\n')]) {
+		for (const text of [
+			b64(bytes),
+			wrap(b64(bytes), 76, '\n'),
+			wrap(b64(bytes), 76, '\r\n'),
+			wrap(b64(bytes), 64, '\r\n'),
+		]) {
 			expect(text.length).toBeLessThan(ABSOLUTE_MAX_BASE64_CHARS);
 			const result = base64ToDataUri(text, true);
 			expect(result.mimeType).toBe('image/png');
@@ -202,23 +236,32 @@ describe('base64ToDataUri: size limits checked before decoding', () => {
 	it('refuses an image just over 10 MB by its decoded size, not by its text', () => {
 		const bytes = paddedPng(IMAGE_LIMITS.maxBytes + 1);
 		expect(b64(bytes).length).toBeLessThan(MAX_BASE64_CHARS);
-		expect(inputError(() => base64ToDataUri(b64(bytes), true)).message).toBe("The image does not meet DashScope's limits: the image is 10.0 MB, over DashScope's limit of 10 MB");
+		expect(inputError(() => base64ToDataUri(b64(bytes), true)).message).toBe(
+			"The image does not meet DashScope's limits: the image is 10.0 MB, over DashScope's limit of 10 MB",
+		);
 	});
 });
 
 describe('inspectImageBytes', () => {
 	it('returns the MIME type from the bytes, not the one given', () => {
-		expect(inspectImageBytes(png, png.length, true, 'application/octet-stream')).toMatchObject({ mimeType: 'image/png', info: { width: 641, height: 480 } });
+		expect(inspectImageBytes(png, png.length, true, 'application/octet-stream')).toMatchObject({
+			mimeType: 'image/png',
+			info: { width: 641, height: 480 },
+		});
 		expect(inspectImageBytes(jpeg, jpeg.length, false, 'image/png').mimeType).toBe('image/jpeg');
 	});
 
 	it('checks the whole size, not the head it was given', () => {
 		const head = png.subarray(0, SNIFF_BYTES);
-		expect(inputError(() => inspectImageBytes(head, 11 * 1024 * 1024, true)).message).toMatch(/the image is 11\.0 MB, over DashScope's limit of 10 MB/);
+		expect(inputError(() => inspectImageBytes(head, 11 * 1024 * 1024, true)).message).toMatch(
+			/the image is 11\.0 MB, over DashScope's limit of 10 MB/,
+		);
 	});
 
 	it('refuses 0 bytes with validation on', () => {
-		expect(inputError(() => inspectImageBytes(new Uint8Array(0), 0, true, 'image/png')).message).toBe('The image is empty (0 bytes)');
+		expect(inputError(() => inspectImageBytes(new Uint8Array(0), 0, true, 'image/png')).message).toBe(
+			'The image is empty (0 bytes)',
+		);
 	});
 
 	it('falls back to the given MIME type with validation off, or says the type is unknown', () => {
@@ -230,7 +273,13 @@ describe('inspectImageBytes', () => {
 
 	describe('a JPEG whose metadata pushes the frame header past the first 256 KB', () => {
 		// Photo editors can write hundreds of KB of XMP/EXIF before SOF; the node sniffs only SNIFF_BYTES of a stored file.
-		const big = withSegmentsAfterSoi(basicImage(641, 480, 'jpeg'), [exifSegment(), exifSegment(), exifSegment(), exifSegment(), exifSegment()]);
+		const big = withSegmentsAfterSoi(basicImage(641, 480, 'jpeg'), [
+			exifSegment(),
+			exifSegment(),
+			exifSegment(),
+			exifSegment(),
+			exifSegment(),
+		]);
 
 		it('really has its frame header after SNIFF_BYTES', () => {
 			expect(big.indexOf(Buffer.from([0xff, 0xc0]))).toBeGreaterThan(SNIFF_BYTES);
@@ -238,17 +287,31 @@ describe('inspectImageBytes', () => {
 
 		it('is not called corrupt from its head alone, and is checked in full from the whole file', () => {
 			expect(() => inspectImageBytes(big.subarray(0, SNIFF_BYTES), big.length, true)).not.toThrow();
-			expect(inspectImageBytes(big, big.length, true)).toMatchObject({ mimeType: 'image/jpeg', info: { width: 641, height: 480 } });
+			expect(inspectImageBytes(big, big.length, true)).toMatchObject({
+				mimeType: 'image/jpeg',
+				info: { width: 641, height: 480 },
+			});
 		});
 
 		it('is still corrupt when the whole file has no frame header', () => {
 			const cut = big.subarray(0, SNIFF_BYTES);
-			expect(inputError(() => inspectImageBytes(cut, cut.length, true)).message).toMatch(/^The JPEG image is corrupt: the JPEG has no frame header/);
+			expect(inputError(() => inspectImageBytes(cut, cut.length, true)).message).toMatch(
+				/^The JPEG image is corrupt: the JPEG has no frame header/,
+			);
 		});
 
 		it('is read in full from base64, so its size limits still apply', () => {
-			expect(base64ToDataUri(b64(big), true)).toMatchObject({ mimeType: 'image/jpeg', info: { width: 641, height: 480 } });
-			const small = withSegmentsAfterSoi(basicImage(300, 200, 'jpeg'), [exifSegment(), exifSegment(), exifSegment(), exifSegment(), exifSegment()]);
+			expect(base64ToDataUri(b64(big), true)).toMatchObject({
+				mimeType: 'image/jpeg',
+				info: { width: 641, height: 480 },
+			});
+			const small = withSegmentsAfterSoi(basicImage(300, 200, 'jpeg'), [
+				exifSegment(),
+				exifSegment(),
+				exifSegment(),
+				exifSegment(),
+				exifSegment(),
+			]);
 			expect(inputError(() => base64ToDataUri(b64(small), true)).message).toMatch(/300×200 px/);
 		});
 	});

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { IMAGE_SLOT, isInlineImage, jsonBody } from '../../../../nodes/Aog/media/jsonBody';
 
 const SLICE = 3 * 256 * 1024;
-const dataUri = (bytes: Uint8Array, mimeType: string) => `data:${mimeType};base64,${Buffer.from(bytes).toString('base64')}`;
+const dataUri = (bytes: Uint8Array, mimeType: string) =>
+	`data:${mimeType};base64,${Buffer.from(bytes).toString('base64')}`;
 
 describe('jsonBody', () => {
 	it.each([0, 1, 2, 3, 4, 1000, SLICE - 1, SLICE, SLICE + 1, 2 * SLICE + 2, 5 * 1024 * 1024])(
@@ -22,7 +23,10 @@ describe('jsonBody', () => {
 		const view = new Uint8Array(backing.buffer, backing.byteOffset + 7, SLICE + 5);
 		const fields = { model: 'm', input: { img_url: IMAGE_SLOT, prompt: 'p' }, parameters: { resolution: '480P' } };
 		const body = jsonBody(fields, { bytes: view, mimeType: 'image/png' });
-		expect(JSON.parse(body.toString('utf8'))).toEqual({ ...fields, input: { img_url: dataUri(view, 'image/png'), prompt: 'p' } });
+		expect(JSON.parse(body.toString('utf8'))).toEqual({
+			...fields,
+			input: { img_url: dataUri(view, 'image/png'), prompt: 'p' },
+		});
 	});
 
 	it('keeps non-ASCII text (UTF-8) and escapes whatever the fields and a declared MIME type hold', () => {

@@ -8,7 +8,8 @@ import { findBox, topLevelBoxes, videoBytes, videoFile, videoName, type VideoSpe
 /** Feeds `bytes` in chunks of `chunkSize` and returns the metadata (or throws what the inspector throws). */
 function inspect(bytes: Uint8Array, chunkSize = bytes.length): VideoMetadata {
 	const inspector = new Mp4Inspector();
-	for (let offset = 0; offset < bytes.length; offset += chunkSize) inspector.push(bytes.subarray(offset, offset + chunkSize));
+	for (let offset = 0; offset < bytes.length; offset += chunkSize)
+		inspector.push(bytes.subarray(offset, offset + chunkSize));
 	expect(inspector.bytesReceived).toBe(bytes.length);
 	return inspector.finish();
 }
@@ -70,7 +71,9 @@ function expectSameAsFfprobe(metadata: VideoMetadata, reference: ProbeResult) {
 	expect(metadata.hasAudio).toBe(audio !== undefined);
 	expect(metadata.audioCodec).toBe(audio?.codec_name);
 	// Within one frame of ffprobe's container duration.
-	expect(Math.abs(metadata.durationSeconds! - Number(reference.format.duration))).toBeLessThan(1 / frameRate(video.r_frame_rate));
+	expect(Math.abs(metadata.durationSeconds! - Number(reference.format.duration))).toBeLessThan(
+		1 / frameRate(video.r_frame_rate),
+	);
 }
 
 describe('Mp4Inspector on ffmpeg-made MP4s, cross-checked with ffprobe', () => {
@@ -114,12 +117,41 @@ describe('truncated downloads', () => {
 	const faststart = () => references.get(videoName(smallFaststart))!.bytes;
 
 	it.each([
-		['cut in mdat', () => { const b = moovLast(); const mdat = findBox(b, 'mdat'); return b.subarray(0, mdat.start + Math.floor(mdat.size / 2)); }, 'mdat'],
-		['cut in moov', () => { const b = moovLast(); return b.subarray(0, findBox(b, 'moov').start + 20); }, 'moov'],
+		[
+			'cut in mdat',
+			() => {
+				const b = moovLast();
+				const mdat = findBox(b, 'mdat');
+				return b.subarray(0, mdat.start + Math.floor(mdat.size / 2));
+			},
+			'mdat',
+		],
+		[
+			'cut in moov',
+			() => {
+				const b = moovLast();
+				return b.subarray(0, findBox(b, 'moov').start + 20);
+			},
+			'moov',
+		],
 		['cut one byte before the end', () => moovLast().subarray(0, moovLast().length - 1), 'moov'],
 		['cut in mdat of a faststart file', () => faststart().subarray(0, faststart().length - 1000), 'mdat'],
-		['cut in moov of a faststart file', () => { const b = faststart(); return b.subarray(0, findBox(b, 'moov').start + 100); }, 'moov'],
-		['cut inside a box header', () => { const b = moovLast(); return b.subarray(0, findBox(b, 'mdat').start + 4); }, undefined],
+		[
+			'cut in moov of a faststart file',
+			() => {
+				const b = faststart();
+				return b.subarray(0, findBox(b, 'moov').start + 100);
+			},
+			'moov',
+		],
+		[
+			'cut inside a box header',
+			() => {
+				const b = moovLast();
+				return b.subarray(0, findBox(b, 'mdat').start + 4);
+			},
+			undefined,
+		],
 		['cut inside the ftyp box', () => moovLast().subarray(0, 12), 'ftyp'],
 		['cut after 3 bytes', () => moovLast().subarray(0, 3), undefined],
 	])('%s: finish() throws "incomplete"', (_name, make, box) => {
@@ -141,10 +173,16 @@ describe('truncated downloads', () => {
 
 	it('says what is missing when the cut falls exactly on a box boundary', () => {
 		const bytes = moovLast();
-		expect(inspectError(bytes.subarray(0, findBox(bytes, 'moov').start)).message).toBe('the file has no index (moov box)');
-		expect(inspectError(bytes.subarray(0, findBox(bytes, 'ftyp').size)).message).toBe('the file has no media data (mdat box)');
+		expect(inspectError(bytes.subarray(0, findBox(bytes, 'moov').start)).message).toBe(
+			'the file has no index (moov box)',
+		);
+		expect(inspectError(bytes.subarray(0, findBox(bytes, 'ftyp').size)).message).toBe(
+			'the file has no media data (mdat box)',
+		);
 		const fast = faststart();
-		expect(inspectError(fast.subarray(0, findBox(fast, 'mdat').start)).message).toBe('the file has no media data (mdat box)');
+		expect(inspectError(fast.subarray(0, findBox(fast, 'mdat').start)).message).toBe(
+			'the file has no media data (mdat box)',
+		);
 	});
 
 	it('says an empty download is empty', () => {
@@ -154,12 +192,28 @@ describe('truncated downloads', () => {
 
 describe('bytes that are not an MP4 are refused on the first chunk', () => {
 	it.each([
-		['an HTML error page', Buffer.from('<!DOCTYPE html><html><body><h1>403 Forbidden</h1></body></html>'), /does not start with an MP4 "ftyp" box \(it starts with "<!DOCTYP"\)/],
-		['an OSS XML error', Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code></Error>'), /does not start with an MP4 "ftyp" box/],
-		['a JSON body', Buffer.from('{"code":"InvalidParameter","message":"url expired"}'), /does not start with an MP4 "ftyp" box/],
+		[
+			'an HTML error page',
+			Buffer.from('<!DOCTYPE html><html><body><h1>403 Forbidden</h1></body></html>'),
+			/does not start with an MP4 "ftyp" box \(it starts with "<!DOCTYP"\)/,
+		],
+		[
+			'an OSS XML error',
+			Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code></Error>'),
+			/does not start with an MP4 "ftyp" box/,
+		],
+		[
+			'a JSON body',
+			Buffer.from('{"code":"InvalidParameter","message":"url expired"}'),
+			/does not start with an MP4 "ftyp" box/,
+		],
 		['a PNG', basicImage(641, 363, 'png'), /bytes at offset 0 are not an MP4 box/],
 		['a JPEG', basicImage(641, 363, 'jpeg'), /not an MP4 box/],
-		['a box other than ftyp first', Buffer.from([0, 0, 0, 8, 0x66, 0x72, 0x65, 0x65, 0, 0, 0, 0x10, 0x66, 0x74, 0x79, 0x70]), /does not start with an MP4 "ftyp" box \(it starts with "\.\.\.\.free"\)/],
+		[
+			'a box other than ftyp first',
+			Buffer.from([0, 0, 0, 8, 0x66, 0x72, 0x65, 0x65, 0, 0, 0, 0x10, 0x66, 0x74, 0x79, 0x70]),
+			/does not start with an MP4 "ftyp" box \(it starts with "\.\.\.\.free"\)/,
+		],
 	])('%s', (_name, bytes, message) => {
 		const inspector = new Mp4Inspector();
 		expect(() => inspector.push(bytes)).toThrow(Mp4Error);
@@ -174,7 +228,10 @@ describe('bytes that are not an MP4 are refused on the first chunk', () => {
 	});
 
 	it('refuses a box whose size is smaller than its header', () => {
-		const bytes = Buffer.concat([videoBytes(small).subarray(0, findBox(videoBytes(small), 'ftyp').size), Buffer.from([0, 0, 0, 4, 0x6d, 0x64, 0x61, 0x74])]);
+		const bytes = Buffer.concat([
+			videoBytes(small).subarray(0, findBox(videoBytes(small), 'ftyp').size),
+			Buffer.from([0, 0, 0, 4, 0x6d, 0x64, 0x61, 0x74]),
+		]);
 		expect(() => new Mp4Inspector().push(bytes)).toThrow(/the "mdat" box at offset \d+ has an impossible size 4/);
 	});
 
@@ -265,6 +322,8 @@ describe('box size forms: 64-bit largesize and size 0 (to the end of the file)',
 		inspector.push(Buffer.from([0, 0, 0, 0, 0x6d, 0x6f, 0x6f, 0x76]));
 		const megabyte = Buffer.alloc(1024 * 1024);
 		for (let i = 0; i < 64; i++) inspector.push(megabyte);
-		expect(() => inspector.push(Buffer.alloc(1))).toThrow(new Mp4Error('the moov box is over 67108864 bytes, larger than any real video index'));
+		expect(() => inspector.push(Buffer.alloc(1))).toThrow(
+			new Mp4Error('the moov box is over 67108864 bytes, larger than any real video index'),
+		);
 	});
 });

@@ -14,7 +14,11 @@ describe('watchStall', () => {
 	it('calls onStall once when nothing happened for idleMs, never sooner', async () => {
 		const stallsAt: number[] = [];
 		const started = Date.now();
-		const watch = watchStall(200, () => started, () => stallsAt.push(Date.now()));
+		const watch = watchStall(
+			200,
+			() => started,
+			() => stallsAt.push(Date.now()),
+		);
 		await until(() => stallsAt.length > 0);
 		expect(stallsAt[0] - started).toBeGreaterThanOrEqual(200);
 		await wait(500); // several more of its 50 ms looks
@@ -26,7 +30,11 @@ describe('watchStall', () => {
 		let stalls = 0;
 		// Activity is always fresh when the watchdog looks, however late its timer fires.
 		let lastActivity = () => Date.now();
-		const watch = watchStall(300, () => lastActivity(), () => stalls++);
+		const watch = watchStall(
+			300,
+			() => lastActivity(),
+			() => stalls++,
+		);
 		await wait(1000); // about 13 looks (every 75 ms)
 		expect(stalls).toBe(0);
 		watch.stop();

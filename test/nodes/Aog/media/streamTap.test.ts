@@ -7,12 +7,18 @@ import { tapStream } from '../../../../nodes/Aog/media/streamTap';
 class Refused extends Error {}
 
 function source(chunks: string[]): Readable {
-	return Readable.from(chunks.map((chunk) => Buffer.from(chunk)), { objectMode: false });
+	return Readable.from(
+		chunks.map((chunk) => Buffer.from(chunk)),
+		{ objectMode: false },
+	);
 }
 
 async function drain(stream: Readable): Promise<string> {
 	let text = '';
-	await pipeline(stream, new Writable({ write: (chunk: Buffer, _encoding, done) => ((text += chunk.toString()), done()) }));
+	await pipeline(
+		stream,
+		new Writable({ write: (chunk: Buffer, _encoding, done) => ((text += chunk.toString()), done()) }),
+	);
 	return text;
 }
 
@@ -20,7 +26,11 @@ describe('tapStream', () => {
 	it('sees every chunk a later reader gets, and waits for that reader (the stream stays paused until then)', async () => {
 		const stream = source(['ab', 'cd', 'ef']);
 		const seen: string[] = [];
-		const tap = tapStream(stream as unknown as ByteStream, (chunk) => seen.push(Buffer.from(chunk).toString()), () => new Refused());
+		const tap = tapStream(
+			stream as unknown as ByteStream,
+			(chunk) => seen.push(Buffer.from(chunk).toString()),
+			() => new Refused(),
+		);
 		await new Promise((resolve) => setImmediate(resolve));
 		expect(seen).toEqual([]); // paused: nothing flows before a reader attaches
 		expect(await drain(stream)).toBe('abcdef');
@@ -47,7 +57,11 @@ describe('tapStream', () => {
 
 	it('the first failure wins when stop is called again', async () => {
 		const stream = source(['a', 'b']);
-		const tap = tapStream(stream as unknown as ByteStream, () => {}, () => new Refused());
+		const tap = tapStream(
+			stream as unknown as ByteStream,
+			() => {},
+			() => new Refused(),
+		);
 		tap.stop(new Refused('first'));
 		tap.stop(new Refused('second'));
 		expect(tap.failure()?.message).toBe('first');

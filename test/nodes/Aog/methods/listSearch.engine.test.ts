@@ -17,7 +17,11 @@ async function fakeGateway(answer: (path: string) => { status: number; type: str
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as { port: number };
-	return { url: `http://127.0.0.1:${port}`, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+	return {
+		url: `http://127.0.0.1:${port}`,
+		seen,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
 }
 
 let aog: AogServer;
@@ -40,7 +44,15 @@ it('shows registered models the control panel leaves out (it lists only the cata
 	const gateway = await fakeGateway((path) => {
 		if (path.startsWith('/aog/v0.2/control_panel/modellist')) {
 			const rows = [{ name: 'wan2.2-i2v-plus', service_name: 'image-to-video', can_select: true }];
-			return { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify({ business_code: 30000, message: 'ok', data: { data: rows, page: 1, page_size: 50, total: 1, total_page: 1 } }) };
+			return {
+				status: 200,
+				type: 'application/json; charset=utf-8',
+				body: JSON.stringify({
+					business_code: 30000,
+					message: 'ok',
+					data: { data: rows, page: 1, page_size: 50, total: 1, total_page: 1 },
+				}),
+			};
 		}
 		const rows = [
 			{ model_name: 'wan2.2-i2v-plus', service_name: 'image-to-video', status: 'downloaded' },
@@ -48,7 +60,11 @@ it('shows registered models the control panel leaves out (it lists only the cata
 			{ model_name: 'wan2.5-i2v-preview', service_name: 'image-to-video', status: 'downloading' },
 			{ model_name: 'qwen-max', service_name: 'chat', status: 'downloaded' },
 		];
-		return { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify({ business_code: 30000, message: 'ok', data: rows }) };
+		return {
+			status: 200,
+			type: 'application/json; charset=utf-8',
+			body: JSON.stringify({ business_code: 30000, message: 'ok', data: rows }),
+		};
 	});
 	try {
 		const { results } = await searchModels(gateway.url);
@@ -91,14 +107,21 @@ it('falls back to /aog/v0.2/model, keeping only image-to-video models and markin
 			{ name: 'wan2.2-i2v-plus', value: 'wan2.2-i2v-plus' },
 			{ name: 'wan2.5-i2v-preview (not installed)', value: 'wan2.5-i2v-preview' },
 		]);
-		expect(gateway.seen.map((path) => path.split('?')[0])).toEqual(['/aog/v0.2/control_panel/modellist', '/aog/v0.2/model']);
+		expect(gateway.seen.map((path) => path.split('?')[0])).toEqual([
+			'/aog/v0.2/control_panel/modellist',
+			'/aog/v0.2/model',
+		]);
 	} finally {
 		await gateway.close();
 	}
 });
 
 it('says why the list is empty when discovery fails (HTML answers), still offering the default model', async () => {
-	const gateway = await fakeGateway(() => ({ status: 200, type: 'text/html; charset=utf-8', body: '<!doctype html><title>AOG</title>' }));
+	const gateway = await fakeGateway(() => ({
+		status: 200,
+		type: 'text/html; charset=utf-8',
+		body: '<!doctype html><title>AOG</title>',
+	}));
 	try {
 		const { results } = await searchModels(gateway.url);
 		expect(results).toHaveLength(1);

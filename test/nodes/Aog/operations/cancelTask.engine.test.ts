@@ -41,7 +41,9 @@ describe('Cancel Task', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.output[0].json).toMatchObject({ taskId, canceled: false, taskStatus: 'RUNNING' });
 		expect(result.output[0].json.message).toMatch(new RegExp(`^Task ${taskId} was not canceled`));
-		expect(result.output[0].json.message).toContain('a RUNNING task cannot be canceled and will finish (and be billed)');
+		expect(result.output[0].json.message).toContain(
+			'a RUNNING task cannot be canceled and will finish (and be billed)',
+		);
 		expect(server.task(taskId)!.status).toBe('RUNNING');
 	});
 
@@ -59,16 +61,24 @@ describe('Cancel Task', () => {
 		const result = await cancel(taskId);
 		expect(result.output[0].json).toMatchObject({ taskId, canceled: false, taskStatus: 'UNKNOWN' });
 		expect(result.output[0].json.message).toMatch(new RegExp(`^Task ${taskId} was not canceled: it is UNKNOWN\\.`));
-		expect(result.output[0].json.message).toContain('the id is wrong, the task is older than 24 h, or it belongs to another region');
+		expect(result.output[0].json.message).toContain(
+			'the id is wrong, the task is older than 24 h, or it belongs to another region',
+		);
 		expect(result.output[0].json.message).not.toContain('RUNNING');
 	});
 
 	test('several items: each id canceled or not on its own', async () => {
-		server.script([{ on: 'task', pendingMs: 1_000_000 }, { on: 'task', pendingMs: 0, runningMs: 1_000_000 }]);
+		server.script([
+			{ on: 'task', pendingMs: 1_000_000 },
+			{ on: 'task', pendingMs: 0, runningMs: 1_000_000 },
+		]);
 		const pending = await createTask(server);
 		const running = await createTask(server);
 		await until(() => server.task(running)!.status === 'RUNNING');
-		const result = await runDashScope({ operation: 'cancelTask', taskId: '={{ $json.id }}' }, { server, items: [{ json: { id: pending } }, { json: { id: running } }] });
+		const result = await runDashScope(
+			{ operation: 'cancelTask', taskId: '={{ $json.id }}' },
+			{ server, items: [{ json: { id: pending } }, { json: { id: running } }] },
+		);
 		expect(result.output.map((item) => [item.json.taskId, item.json.canceled, item.json.taskStatus])).toEqual([
 			[pending, true, 'CANCELED'],
 			[running, false, 'RUNNING'],
@@ -90,7 +100,10 @@ describe('Cancel Task', () => {
 		['with a path in it', 'x/../../services', 'Task ID "x/../../services" is not a DashScope task id'],
 	])('a bad task id (%s) is refused before any request', async (_name, taskId, message) => {
 		// From an expression: n8n itself refuses a required parameter typed in empty.
-		const result = await runDashScope({ operation: 'cancelTask', taskId: '={{ $json.id }}' }, { server, items: [{ json: { id: taskId } }] });
+		const result = await runDashScope(
+			{ operation: 'cancelTask', taskId: '={{ $json.id }}' },
+			{ server, items: [{ json: { id: taskId } }] },
+		);
 		expect(result.error?.message).toBe(message);
 		expect(server.counters.total).toBe(0);
 	});

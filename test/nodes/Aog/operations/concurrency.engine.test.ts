@@ -36,14 +36,19 @@ function expectInInputOrder(output: INodeExecutionData[], count: number) {
 
 /** True when some request was answered before one that arrived earlier. */
 function answeredOutOfArrivalOrder(requests: GenerationRequest[]): boolean {
-	return requests.some((request, index) => requests.slice(0, index).some((earlier) => earlier.answeredAt! > request.answeredAt!));
+	return requests.some((request, index) =>
+		requests.slice(0, index).some((earlier) => earlier.answeredAt! > request.answeredAt!),
+	);
 }
 
 describe.each([1, 3, 10])('concurrency %i over 12 items', (concurrency) => {
 	it('keeps at most that many generations in flight and returns the items in input order, paired', async () => {
 		// Each later arrival generates faster (530 ms down to 80 ms), so parallel items finish out of order.
 		server.setOptions({ generationDelaysMs: Array.from({ length: ITEMS }, (_, k) => 80 + (ITEMS - 1 - k) * 41) });
-		const result = await runAog({ ...numberedPrompt, options: { concurrency } }, { server, binaryMode: 'filesystem', items: numberedItems(ITEMS) });
+		const result = await runAog(
+			{ ...numberedPrompt, options: { concurrency } },
+			{ server, binaryMode: 'filesystem', items: numberedItems(ITEMS) },
+		);
 
 		expect(result.error).toBeUndefined();
 		expectInInputOrder(result.output, ITEMS);
@@ -80,7 +85,9 @@ describe('failures under concurrency', () => {
 
 		expect(result.error).toBeUndefined();
 		expect(result.output).toHaveLength(ITEMS);
-		expect(result.output.map((item) => item.pairedItem)).toEqual(Array.from({ length: ITEMS }, (_, item) => ({ item })));
+		expect(result.output.map((item) => item.pairedItem)).toEqual(
+			Array.from({ length: ITEMS }, (_, item) => ({ item })),
+		);
 		const failed = result.output.filter((item) => item.json.error !== undefined);
 		expect(failed).toHaveLength(1);
 		const failedIndex = (failed[0].pairedItem as { item: number }).item;
@@ -99,7 +106,10 @@ describe('failures under concurrency', () => {
 	it('without continueOnFail, a failure starts no new item but lets those in flight finish', async () => {
 		server.setOptions({ generationDelayMs: 400 });
 		server.scriptFailures([{ kind: 'modelNotFound' }]); // answered at once, while two others are generating
-		const result = await runAog({ ...numberedPrompt, options: { concurrency: 3 } }, { server, binaryMode: 'filesystem', items: numberedItems(9) });
+		const result = await runAog(
+			{ ...numberedPrompt, options: { concurrency: 3 } },
+			{ server, binaryMode: 'filesystem', items: numberedItems(9) },
+		);
 
 		expect(result.status).toBe('error');
 		expect([0, 1, 2]).toContain(result.error?.itemIndex);
@@ -112,7 +122,10 @@ describe('failures under concurrency', () => {
 		const failedItem = result.error!.itemIndex!;
 		const others = [0, 1, 2].filter((n) => n !== failedItem);
 		expect(result.error?.description).toMatch(/Other items' jobs \(their videos are billed/);
-		for (const n of others) expect(result.error?.description).toMatch(new RegExp(`item ${n}, result [0-9a-f-]+, finished, video http://127\\.0\\.0\\.1:\\d+/videos/`));
+		for (const n of others)
+			expect(result.error?.description).toMatch(
+				new RegExp(`item ${n}, result [0-9a-f-]+, finished, video http://127\\.0\\.0\\.1:\\d+/videos/`),
+			);
 	});
 
 	it("a proxy's 429 (Retry-After 2 s) pauses every item: no generation request reaches the server during the pause", async () => {
@@ -123,7 +136,10 @@ describe('failures under concurrency', () => {
 		// A plain 429 from a proxy in front of AOG proves no task exists (an embedded DashScope 429 does not: see faults).
 		server.scriptFailures([{ kind: 'proxy429', retryAfter: 2, holdUntilArrivals: 3 }]);
 		const count = 6;
-		const result = await runAog({ ...numberedPrompt, options: { concurrency: 3 } }, { server, binaryMode: 'filesystem', items: numberedItems(count) });
+		const result = await runAog(
+			{ ...numberedPrompt, options: { concurrency: 3 } },
+			{ server, binaryMode: 'filesystem', items: numberedItems(count) },
+		);
 
 		expect(result.error).toBeUndefined();
 		expectInInputOrder(result.output, count);
@@ -144,6 +160,7 @@ describe('failures under concurrency', () => {
 		for (const request of later) expect(request.receivedAt).toBeGreaterThanOrEqual(pauseEnd - 50);
 		// The other two lanes were free long before the pause ended (250 ms generations), so they were held back by
 		// the shared pause, not busy: free for at least the last quarter of it (a wide bound for a loaded machine).
-		for (const request of firstBatch.filter((r) => r !== throttled[0])) expect(request.answeredAt!).toBeLessThan(pauseEnd - PAUSE_MS / 4);
+		for (const request of firstBatch.filter((r) => r !== throttled[0]))
+			expect(request.answeredAt!).toBeLessThan(pauseEnd - PAUSE_MS / 4);
 	});
 });

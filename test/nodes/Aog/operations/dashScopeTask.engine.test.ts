@@ -25,7 +25,11 @@ beforeEach(() => {
 const model = (name: string) => ({ __rl: true, mode: 'id', value: name });
 
 /** Image to Video on one 1280×720 JPEG, polling every second. */
-async function run(options: INodeParameters = {}, extra: Partial<RunDashScopeOptions> = {}, parameters: INodeParameters = {}): Promise<RunNodeResult> {
+async function run(
+	options: INodeParameters = {},
+	extra: Partial<RunDashScopeOptions> = {},
+	parameters: INodeParameters = {},
+): Promise<RunNodeResult> {
 	return await runDashScope(
 		{ imageSource: 'binary', prompt: 'A slow push-in', ...parameters, options: { pollInterval: 1, ...options } },
 		{ server, items: [jpegItem()], ...extra },
@@ -33,7 +37,8 @@ async function run(options: INodeParameters = {}, extra: Partial<RunDashScopeOpt
 }
 
 const text = (result: RunNodeResult) => `${result.error?.message ?? ''}\n${result.error?.description ?? ''}`;
-const lastSubmit = () => server.lastRequests.filter((request) => request.host === 'api' && request.method === 'POST').at(-1)!;
+const lastSubmit = () =>
+	server.lastRequests.filter((request) => request.host === 'api' && request.method === 'POST').at(-1)!;
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -82,7 +87,11 @@ describe('success', () => {
 		expect(submit.path).toBe('/api/v1/services/aigc/video-generation/video-synthesis');
 		expect(submit.headers['x-dashscope-async']).toBe('enable');
 		expect(submit.headers.authorization).toBe(`Bearer ${server.apiKey}`);
-		expect(submit.body).toMatchObject({ model: 'wan2.2-i2v-plus', input: { prompt: 'A slow push-in' }, parameters: { resolution: '1080P' } });
+		expect(submit.body).toMatchObject({
+			model: 'wan2.2-i2v-plus',
+			input: { prompt: 'A slow push-in' },
+			parameters: { resolution: '1080P' },
+		});
 		expect((submit.body as { parameters: object }).parameters).not.toHaveProperty('duration'); // fixed-length model
 		expect(server.counters).toMatchObject({ submitRequests: 1, submits: 1, downloads: 1, cancels: 0 });
 	});
@@ -117,9 +126,21 @@ describe('success', () => {
 
 describe('tasks that end without a video', () => {
 	test.each([
-		['InvalidParameter', 'DashScope rejected the request (InvalidParameter)', /Some input problems only show once the task runs/],
-		['DataInspectionFailed', 'Content moderation blocked the request (DataInspectionFailed)', /moderation flagged the input image, the prompt or the generated video/],
-		['InvalidParameter.DataInspection', 'DashScope could not read the image (InvalidParameter.DataInspection)', /could not download or decode the image/],
+		[
+			'InvalidParameter',
+			'DashScope rejected the request (InvalidParameter)',
+			/Some input problems only show once the task runs/,
+		],
+		[
+			'DataInspectionFailed',
+			'Content moderation blocked the request (DataInspectionFailed)',
+			/moderation flagged the input image, the prompt or the generated video/,
+		],
+		[
+			'InvalidParameter.DataInspection',
+			'DashScope could not read the image (InvalidParameter.DataInspection)',
+			/could not download or decode the image/,
+		],
 		['Arrearage', 'The Alibaba Cloud account is in arrears (Arrearage)', /overdue payment/],
 		['InternalError.Timeout', 'DashScope gave up on the task (InternalError.Timeout)', /within 3 hours/],
 		['InternalError', 'DashScope failed (InternalError)', /failed while generating the video/],
@@ -143,7 +164,9 @@ describe('tasks that end without a video', () => {
 		const result = await run();
 		const [task] = server.tasks;
 		expect(result.error?.message).toBe(`DashScope does not know task ${task.id} (UNKNOWN)`);
-		expect(result.error?.description).toMatch(/the id is wrong, the task is older than 24 h .* another region or Alibaba Cloud account/);
+		expect(result.error?.description).toMatch(
+			/the id is wrong, the task is older than 24 h .* another region or Alibaba Cloud account/,
+		);
 		expect(server.counters.submits).toBe(1);
 	});
 });
@@ -162,9 +185,18 @@ describe("the node's timeout, then Get Task", () => {
 		expect(result.error?.httpCode).toBe('ETIMEDOUT');
 		expect(task.status).toBe('RUNNING');
 
-		const fetched = await runDashScope({ operation: 'getTask', taskId: task.id, options: { pollInterval: 1 } }, { server });
+		const fetched = await runDashScope(
+			{ operation: 'getTask', taskId: task.id, options: { pollInterval: 1 } },
+			{ server },
+		);
 		expect(fetched.error).toBeUndefined();
-		expect(fetched.output[0].json).toMatchObject({ id: task.id, taskId: task.id, taskStatus: 'SUCCEEDED', route: 'direct', origPrompt: 'A slow push-in' });
+		expect(fetched.output[0].json).toMatchObject({
+			id: task.id,
+			taskId: task.id,
+			taskStatus: 'SUCCEEDED',
+			route: 'direct',
+			origPrompt: 'A slow push-in',
+		});
 		const { probe } = await probeOutputVideo(fetched, fetched.output[0]);
 		expect(probe).toMatchObject({ codec: 'h264', height: 1080 });
 		expect(server.counters).toMatchObject({ submitRequests: 1, submits: 1, downloads: 1 });
@@ -188,8 +220,12 @@ describe('submit failures', () => {
 		const result = await run();
 		expect(server.counters.submitRequests).toBe(1);
 		expect(server.tasks).toHaveLength(1);
-		expect(result.error?.message).toBe('DashScope failed (500 InternalError) after receiving the request: a video task may exist and was not resubmitted');
-		expect(result.error?.description).toMatch(/does not submit it again: look for the task in the DashScope console's task list/);
+		expect(result.error?.message).toBe(
+			'DashScope failed (500 InternalError) after receiving the request: a video task may exist and was not resubmitted',
+		);
+		expect(result.error?.description).toMatch(
+			/does not submit it again: look for the task in the DashScope console's task list/,
+		);
 		expect(result.error?.httpCode).toBe('500');
 	});
 
@@ -208,7 +244,12 @@ describe('poll failures are transient', () => {
 	test('503, an HTML 504 page and a dropped connection: the node keeps polling and succeeds', async () => {
 		server.script([
 			{ on: 'poll', status: 503 },
-			{ on: 'poll', status: 504, body: '<html><body><h1>504 Gateway Time-out</h1></body></html>', contentType: 'text/html' },
+			{
+				on: 'poll',
+				status: 504,
+				body: '<html><body><h1>504 Gateway Time-out</h1></body></html>',
+				contentType: 'text/html',
+			},
 			{ on: 'poll', drop: true },
 		]);
 		const result = await run();
@@ -225,7 +266,10 @@ describe('poll failures are transient', () => {
 describe('the stop button', () => {
 	test('mid-wait: the queued task is canceled, the node ends within 2 s, the error names the task still running', async () => {
 		// Two items at once: the first created task stays PENDING, the second starts RUNNING at once.
-		server.script([{ on: 'task', pendingMs: 600_000 }, { on: 'task', pendingMs: 0, runningMs: 600_000 }]);
+		server.script([
+			{ on: 'task', pendingMs: 600_000 },
+			{ on: 'task', pendingMs: 0, runningMs: 600_000 },
+		]);
 		const result = await run({ concurrency: 2 }, { items: [jpegItem(0), jpegItem(1)], cancelAfterMs: 2500 });
 		const [queued, running] = server.tasks;
 
@@ -239,14 +283,21 @@ describe('the stop button', () => {
 		expect(result.output).toEqual([]);
 		expect(result.error?.message).toBe('The execution was canceled while waiting for DashScope');
 		expect(result.error?.description).toContain(`Canceled queued task ${queued.id}.`);
-		expect(result.error?.description).toMatch(new RegExp(`Still running upstream \\(they will finish and be billed; Get Task fetches their videos within 24 h\\): item \\d, task ${running.id}, still running`));
+		expect(result.error?.description).toMatch(
+			new RegExp(
+				`Still running upstream \\(they will finish and be billed; Get Task fetches their videos within 24 h\\): item \\d, task ${running.id}, still running`,
+			),
+		);
 		expect(result.error?.description).not.toMatch(new RegExp(`task ${queued.id}, still running`));
 	});
 
 	// The stop report already lists the tasks: the other items' jobs are not appended again (a canceled task and one
 	// that runs on and is billed are not "failed").
 	test('mid-wait: the stop report calls no task "failed"', async () => {
-		server.script([{ on: 'task', pendingMs: 600_000 }, { on: 'task', pendingMs: 0, runningMs: 600_000 }]);
+		server.script([
+			{ on: 'task', pendingMs: 600_000 },
+			{ on: 'task', pendingMs: 0, runningMs: 600_000 },
+		]);
 		const result = await run({ concurrency: 2 }, { items: [jpegItem(0), jpegItem(1)], cancelAfterMs: 2500 });
 		expect(result.error?.message).toBe('The execution was canceled while waiting for DashScope');
 		expect(result.error?.description).not.toMatch(/, failed/);
@@ -263,7 +314,9 @@ describe('several items', () => {
 
 		expect(result.error).toBeUndefined();
 		expect(result.errorOutput).toHaveLength(1);
-		expect(result.errorOutput[0].json.error).toBe(`Video task ${failed.id} failed: Content moderation blocked the request (DataInspectionFailed)`);
+		expect(result.errorOutput[0].json.error).toBe(
+			`Video task ${failed.id} failed: Content moderation blocked the request (DataInspectionFailed)`,
+		);
 		expect(result.errorOutput[0].pairedItem).toEqual({ item: 0 });
 		expect(result.output).toHaveLength(1);
 		expect(result.output[0].json).toMatchObject({ taskId: delivered.id, taskStatus: 'SUCCEEDED' });
@@ -276,7 +329,9 @@ describe('several items', () => {
 		const result = await run({}, { items: [jpegItem(0), jpegItem(1)], onError: 'continueRegularOutput' });
 		const [failed, delivered] = server.tasks;
 		expect(result.output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(result.output[0].json.error).toBe(`Video task ${failed.id} failed: The Alibaba Cloud account is in arrears (Arrearage)`);
+		expect(result.output[0].json.error).toBe(
+			`Video task ${failed.id} failed: The Alibaba Cloud account is in arrears (Arrearage)`,
+		);
 		expect(result.output[1].json).toMatchObject({ taskId: delivered.id, taskStatus: 'SUCCEEDED' });
 	});
 
@@ -291,12 +346,22 @@ describe('several items', () => {
 		server.script({ on: 'task', code: 'Arrearage' });
 		const result = await run({}, { items: [jpegItem(0), jpegItem(1)], onError: 'continueRegularOutput' });
 		const failed = server.tasks[0];
-		expect(result.output[0].json).toEqual({ error: expect.stringContaining('(Arrearage)'), message: expect.stringContaining(`(task id ${failed.id})`), taskId: failed.id });
+		expect(result.output[0].json).toEqual({
+			error: expect.stringContaining('(Arrearage)'),
+			message: expect.stringContaining(`(task id ${failed.id})`),
+			taskId: failed.id,
+		});
 	});
 
 	test('concurrency 3: three tasks at a time, outputs in input order, each paired with its own item', async () => {
 		// Earlier tasks take longer, so they end out of order.
-		server.script([300_000, 240_000, 180_000, 120_000, 60_000].map((runningMs) => ({ on: 'task' as const, pendingMs: 0, runningMs })));
+		server.script(
+			[300_000, 240_000, 180_000, 120_000, 60_000].map((runningMs) => ({
+				on: 'task' as const,
+				pendingMs: 0,
+				runningMs,
+			})),
+		);
 		const items = [0, 1, 2, 3, 4].map((i) => jpegItem(i, { name: `item-${i}` }));
 		const result = await runDashScope(
 			{ imageSource: 'binary', prompt: '={{ $json.name }}', options: { pollInterval: 1, concurrency: 3 } },
@@ -332,11 +397,14 @@ describe('several items', () => {
 		const others = server.tasks.filter((task) => task !== failed);
 
 		expect(result.output).toEqual([]);
-		expect(result.error?.message).toBe(`Video task ${failed.id} failed: DashScope rejected the request (InvalidParameter)`);
+		expect(result.error?.message).toBe(
+			`Video task ${failed.id} failed: DashScope rejected the request (InvalidParameter)`,
+		);
 		expect(others.map((task) => task.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
 		// Both were followed to the end and downloaded, though their items' outputs are lost with the error.
 		expect(server.counters.downloads).toBe(2);
-		for (const task of others) expect(result.error?.description).toMatch(new RegExp(`item \\d, task ${task.id}, finished, video http://`));
+		for (const task of others)
+			expect(result.error?.description).toMatch(new RegExp(`item \\d, task ${task.id}, finished, video http://`));
 		expect(result.error?.description).toContain("Other items' jobs");
 	});
 });
@@ -345,15 +413,60 @@ describe('several items', () => {
 
 describe('checks before any request', () => {
 	test.each([
-		['wan2.2-i2v-plus', 'Options → Resolution is 720P, which wan2.2-i2v-plus does not make', { resolution: '720P' }, /makes 480P or 1080P/],
-		['wan2.6-i2v', 'Options → Resolution is 480P, which wan2.6-i2v does not make', { resolution: '480P' }, /makes 720P or 1080P/],
-		['wan2.2-i2v-plus', 'Options → Duration (Seconds) is 10, which wan2.2-i2v-plus does not make', { duration: 10 }, /makes 5 s videos only/],
-		['wan2.5-i2v-preview', 'Options → Duration (Seconds) is 7, which wan2.5-i2v-preview does not make', { duration: 7 }, /makes 5 or 10 s videos/],
-		['wan2.6-i2v', 'Options → Duration (Seconds) is 16, which wan2.6-i2v does not make', { duration: 16 }, /makes 2–15 s videos/],
-		['wan2.2-i2v-plus', 'Options → Audio is not available for wan2.2-i2v-plus', { audio: true }, /makes silent videos; it has no audio switch/],
-		['wan2.2-i2v-plus', 'Options → Audio URL is not available for wan2.2-i2v-plus', { audioUrl: 'https://example.com/voice.mp3' }, /takes no audio track/],
-		['wan2.6-i2v', 'Options → Seed is -1, not a whole number in 0–2147483647', { seed: -1 }, /between 0 and 2147483647/],
-		['wan2.6-i2v', 'Options → Negative Prompt has 501 characters; DashScope takes at most 500', { negativePrompt: 'n'.repeat(501) }, /Shorten it to 500/],
+		[
+			'wan2.2-i2v-plus',
+			'Options → Resolution is 720P, which wan2.2-i2v-plus does not make',
+			{ resolution: '720P' },
+			/makes 480P or 1080P/,
+		],
+		[
+			'wan2.6-i2v',
+			'Options → Resolution is 480P, which wan2.6-i2v does not make',
+			{ resolution: '480P' },
+			/makes 720P or 1080P/,
+		],
+		[
+			'wan2.2-i2v-plus',
+			'Options → Duration (Seconds) is 10, which wan2.2-i2v-plus does not make',
+			{ duration: 10 },
+			/makes 5 s videos only/,
+		],
+		[
+			'wan2.5-i2v-preview',
+			'Options → Duration (Seconds) is 7, which wan2.5-i2v-preview does not make',
+			{ duration: 7 },
+			/makes 5 or 10 s videos/,
+		],
+		[
+			'wan2.6-i2v',
+			'Options → Duration (Seconds) is 16, which wan2.6-i2v does not make',
+			{ duration: 16 },
+			/makes 2–15 s videos/,
+		],
+		[
+			'wan2.2-i2v-plus',
+			'Options → Audio is not available for wan2.2-i2v-plus',
+			{ audio: true },
+			/makes silent videos; it has no audio switch/,
+		],
+		[
+			'wan2.2-i2v-plus',
+			'Options → Audio URL is not available for wan2.2-i2v-plus',
+			{ audioUrl: 'https://example.com/voice.mp3' },
+			/takes no audio track/,
+		],
+		[
+			'wan2.6-i2v',
+			'Options → Seed is -1, not a whole number in 0–2147483647',
+			{ seed: -1 },
+			/between 0 and 2147483647/,
+		],
+		[
+			'wan2.6-i2v',
+			'Options → Negative Prompt has 501 characters; DashScope takes at most 500',
+			{ negativePrompt: 'n'.repeat(501) },
+			/Shorten it to 500/,
+		],
 	])('%s: %s', async (name, message, options, description) => {
 		const result = await run(options, {}, { model: model(name) });
 		expect(result.error?.message).toBe(message);
@@ -383,22 +496,40 @@ describe('body shapes reaching the server', () => {
 	test('wan2.7-i2v gets input.media with the first frame, and its task succeeds', async () => {
 		const result = await run({ duration: 3 }, {}, { model: model('wan2.7-i2v') });
 		expect(result.error).toBeUndefined();
-		const { body } = lastSubmit() as { body: { model: string; input: Record<string, unknown>; parameters: Record<string, unknown> } };
+		const { body } = lastSubmit() as {
+			body: { model: string; input: Record<string, unknown>; parameters: Record<string, unknown> };
+		};
 		expect(body.model).toBe('wan2.7-i2v');
 		expect(body.input).not.toHaveProperty('img_url');
-		expect(body.input.media).toEqual([{ type: 'first_frame', url: expect.stringMatching(/^data:image\/jpeg;base64,/) }]);
+		expect(body.input.media).toEqual([
+			{ type: 'first_frame', url: expect.stringMatching(/^data:image\/jpeg;base64,/) },
+		]);
 		expect(body.parameters).toMatchObject({ resolution: '1080P', duration: 3 });
 		const { probe } = await probeOutputVideo(result, result.output[0]);
 		expect(probe.duration).toBeCloseTo(3, 0);
 	});
 
 	test('wan2.6-i2v gets input.img_url and its options', async () => {
-		const result = await run({ duration: 4, resolution: '720P', seed: 42, promptExtend: false, watermark: true, negativePrompt: 'blur' }, {}, { model: model('wan2.6-i2v') });
+		const result = await run(
+			{ duration: 4, resolution: '720P', seed: 42, promptExtend: false, watermark: true, negativePrompt: 'blur' },
+			{},
+			{ model: model('wan2.6-i2v') },
+		);
 		expect(result.error).toBeUndefined();
 		const { body } = lastSubmit() as { body: { input: Record<string, unknown>; parameters: Record<string, unknown> } };
 		expect(body.input).not.toHaveProperty('media');
-		expect(body.input).toMatchObject({ img_url: expect.stringMatching(/^data:image\/jpeg;base64,/), prompt: 'A slow push-in', negative_prompt: 'blur' });
-		expect(body.parameters).toEqual({ resolution: '720P', duration: 4, seed: 42, prompt_extend: false, watermark: true });
+		expect(body.input).toMatchObject({
+			img_url: expect.stringMatching(/^data:image\/jpeg;base64,/),
+			prompt: 'A slow push-in',
+			negative_prompt: 'blur',
+		});
+		expect(body.parameters).toEqual({
+			resolution: '720P',
+			duration: 4,
+			seed: 42,
+			prompt_extend: false,
+			watermark: true,
+		});
 		expect(result.output[0].json).toMatchObject({ actualPrompt: null, usage: { video_duration: 4, SR: 720 } });
 		const { probe } = await probeOutputVideo(result, result.output[0]);
 		expect(probe).toMatchObject({ height: 720 });
@@ -412,8 +543,12 @@ describe('keys and regions', () => {
 	test("a key of another region: 401 InvalidApiKey, and the message asks about the key's region", async () => {
 		const result = await run({}, { credentials: { apiKey: 'sk-test-singapore' } });
 		expect(server.counters).toMatchObject({ submitRequests: 1, submits: 0, unauthorized: 1 });
-		expect(result.error?.message).toBe("DashScope refused the API key (InvalidApiKey): is it a key of the custom host's region?");
-		expect(result.error?.description).toMatch(/A key works only in the region it was created in: a key of another region than the credential's \(a custom host\) is the usual cause/);
+		expect(result.error?.message).toBe(
+			"DashScope refused the API key (InvalidApiKey): is it a key of the custom host's region?",
+		);
+		expect(result.error?.description).toMatch(
+			/A key works only in the region it was created in: a key of another region than the credential's \(a custom host\) is the usual cause/,
+		);
 		expect(result.error?.httpCode).toBe('401');
 		expect(text(result)).not.toContain('sk-test-singapore');
 	});

@@ -7,7 +7,11 @@ export async function createTask(server: DashScopeServer, prompt = 'A slow push-
 	const image = `data:image/jpeg;base64,${makeImage({ width: 1280, height: 720, format: 'jpeg' }).toString('base64')}`;
 	const response = await fetch(`${server.url}/api/v1/services/aigc/video-generation/video-synthesis`, {
 		method: 'POST',
-		headers: { Authorization: `Bearer ${server.apiKey}`, 'Content-Type': 'application/json', 'X-DashScope-Async': 'enable' },
+		headers: {
+			Authorization: `Bearer ${server.apiKey}`,
+			'Content-Type': 'application/json',
+			'X-DashScope-Async': 'enable',
+		},
 		body: JSON.stringify({ model: 'wan2.2-i2v-plus', input: { img_url: image, prompt } }),
 	});
 	const body = (await response.json()) as { output: { task_id: string } };

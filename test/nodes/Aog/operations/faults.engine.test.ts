@@ -24,7 +24,10 @@ type Options = INodeParameters;
 
 /** One item (a 1280×720 JPEG) through Image to Video with these options. */
 async function run(options: Options = {}, extra: Partial<RunAogOptions> = {}): Promise<RunNodeResult> {
-	return await runAog({ imageSource: 'binary', prompt: 'A slow push-in', options }, { server, items: [jpegItem()], ...extra });
+	return await runAog(
+		{ imageSource: 'binary', prompt: 'A slow push-in', options },
+		{ server, items: [jpegItem()], ...extra },
+	);
 }
 
 interface Expected {
@@ -67,7 +70,10 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			{ kind: 'html200' },
 			{
 				message: 'AOG answered with a web page (HTML) instead of JSON',
-				description: [/every unknown \/aog\/v0\.2\/… path with its control panel's page/, /Set the credential's Base URL to the gateway root/],
+				description: [
+					/every unknown \/aog\/v0\.2\/… path with its control panel's page/,
+					/Set the credential's Base URL to the gateway root/,
+				],
 				httpCode: '200',
 			},
 		],
@@ -76,15 +82,24 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			{ kind: 'empty200' },
 			{
 				message: 'AOG answered 200 with an empty body',
-				description: [/not an answer AOG normally gives/, /check that the credential's Base URL points at AOG/, CHECK_CONSOLE],
+				description: [
+					/not an answer AOG normally gives/,
+					/check that the credential's Base URL points at AOG/,
+					CHECK_CONSOLE,
+				],
 			},
 		],
 		[
 			'200 with malformed JSON',
 			{ kind: 'malformedJson200' },
 			{
-				message: /^AOG answered 200 with text that is not valid JSON: \{"id":"[0-9a-f-]+","data":"http:\/\/127\.0\.0\.1:\d+\/videos\/$/,
-				description: [/not an answer AOG normally gives/, /check that the credential's Base URL points at AOG/, CHECK_CONSOLE],
+				message:
+					/^AOG answered 200 with text that is not valid JSON: \{"id":"[0-9a-f-]+","data":"http:\/\/127\.0\.0\.1:\d+\/videos\/$/,
+				description: [
+					/not an answer AOG normally gives/,
+					/check that the credential's Base URL points at AOG/,
+					CHECK_CONSOLE,
+				],
 			},
 		],
 		[
@@ -92,15 +107,23 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			{ kind: 'noData200' },
 			{
 				message: 'The generation task failed upstream; AOG does not say why',
-				description: [/DashScope ended the task as FAILED or UNKNOWN \(request id [0-9a-f-]+\)/, /Try another image or prompt, or set Options → Route to "Native"/],
+				description: [
+					/DashScope ended the task as FAILED or UNKNOWN \(request id [0-9a-f-]+\)/,
+					/Try another image or prompt, or set Options → Route to "Native"/,
+				],
 			},
 		],
 		[
 			'data that is not an http(s) URL',
 			{ kind: 'nonHttpData' },
 			{
-				message: /^AOG returned a video address that is not an http\(s\) URL \(ftp:\/\/aog-dev-bucket\.oss-cn-beijing\.aliyuncs\.com\/[0-9a-f]+…\)$/,
-				description: [/not an answer AOG normally gives/, /check that the credential's Base URL points at AOG/, CHECK_CONSOLE],
+				message:
+					/^AOG returned a video address that is not an http\(s\) URL \(ftp:\/\/aog-dev-bucket\.oss-cn-beijing\.aliyuncs\.com\/[0-9a-f]+…\)$/,
+				description: [
+					/not an answer AOG normally gives/,
+					/check that the credential's Base URL points at AOG/,
+					CHECK_CONSOLE,
+				],
 			},
 		],
 		[
@@ -126,7 +149,11 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			{ kind: 'upstream', code: 'InvalidParameter' },
 			{
 				message: 'DashScope rejected the request (InvalidParameter)',
-				description: [/DashScope said: "The request parameter is invalid\."/, /Check the image \(JPEG, PNG, BMP or WEBP; sides 360–2000 px; at most 10 MB; a public URL\) and the prompt/, /DashScope request id [0-9a-f-]+/],
+				description: [
+					/DashScope said: "The request parameter is invalid\."/,
+					/Check the image \(JPEG, PNG, BMP or WEBP; sides 360–2000 px; at most 10 MB; a public URL\) and the prompt/,
+					/DashScope request id [0-9a-f-]+/,
+				],
 				httpCode: '400',
 			},
 		],
@@ -135,7 +162,10 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			{ kind: 'upstream', code: 'DataInspectionFailed' },
 			{
 				message: 'Content moderation blocked the request (DataInspectionFailed)',
-				description: [/moderation flagged the input image, the prompt or the generated video/, /Use another image or reword the prompt/],
+				description: [
+					/moderation flagged the input image, the prompt or the generated video/,
+					/Use another image or reword the prompt/,
+				],
 				httpCode: '400',
 			},
 		],
@@ -162,7 +192,11 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			{ kind: 'upstream', code: 'InvalidApiKey' },
 			{
 				message: 'The DashScope API key configured in AOG is invalid (InvalidApiKey)',
-				description: [/AOG holds the DashScope key, not n8n/, /Store a valid Beijing-region key in AOG's image-to-video provider/, SETUP],
+				description: [
+					/AOG holds the DashScope key, not n8n/,
+					/Store a valid Beijing-region key in AOG's image-to-video provider/,
+					SETUP,
+				],
 				httpCode: '401',
 			},
 		],
@@ -171,7 +205,10 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 			{ kind: 'upstream', code: 'AccessDenied' },
 			{
 				message: 'DashScope denied access (AccessDenied)',
-				description: [/may not use this model/, /Activate Tongyi Wanxiang image-to-video in Alibaba Cloud Model Studio/],
+				description: [
+					/may not use this model/,
+					/Activate Tongyi Wanxiang image-to-video in Alibaba Cloud Model Studio/,
+				],
 				httpCode: '403',
 			},
 		],
@@ -248,24 +285,27 @@ describe('generation faults: a clear error, the POST sent exactly once', () => {
 	});
 });
 
-describe.each(['standard', 'native'] as const)('never a second POST after a 500, a reset or a timeout (%s route)', (route) => {
-	const posts = () => (route === 'native' ? server.counters.nativePosts : server.counters.i2vPosts);
+describe.each(['standard', 'native'] as const)(
+	'never a second POST after a 500, a reset or a timeout (%s route)',
+	(route) => {
+		const posts = () => (route === 'native' ? server.counters.nativePosts : server.counters.i2vPosts);
 
-	test.each([
-		['500 {}', { kind: 'empty500' }, 'AOG failed with status 500 and gave no details'],
-		['poll exhaustion', { kind: 'pollExhausted' }, 'AOG stopped waiting for the video after about one minute'],
-		['reset', { kind: 'reset' }, 'The connection to AOG broke while the video was being generated'],
-		['timeout', { kind: 'hang' }, 'AOG did not answer within 1 s'],
-	] as Array<[string, ScriptedFailure, string]>)('%s', async (_name, failure, message) => {
-		// A retryable failure queued behind it would be used by a second POST: it must still be there afterwards.
-		server.scriptFailures([failure, { kind: 'proxy429', retryAfter: 0 }]);
-		const result = await run({ route, timeout: 1 });
-		expect(result.error?.message).toBe(message);
-		expect(result.error?.description).toMatch(BILLED);
-		expect(posts()).toBe(1);
-		expect(server.pendingFailures()).toHaveLength(1);
-	});
-});
+		test.each([
+			['500 {}', { kind: 'empty500' }, 'AOG failed with status 500 and gave no details'],
+			['poll exhaustion', { kind: 'pollExhausted' }, 'AOG stopped waiting for the video after about one minute'],
+			['reset', { kind: 'reset' }, 'The connection to AOG broke while the video was being generated'],
+			['timeout', { kind: 'hang' }, 'AOG did not answer within 1 s'],
+		] as Array<[string, ScriptedFailure, string]>)('%s', async (_name, failure, message) => {
+			// A retryable failure queued behind it would be used by a second POST: it must still be there afterwards.
+			server.scriptFailures([failure, { kind: 'proxy429', retryAfter: 0 }]);
+			const result = await run({ route, timeout: 1 });
+			expect(result.error?.message).toBe(message);
+			expect(result.error?.description).toMatch(BILLED);
+			expect(posts()).toBe(1);
+			expect(server.pendingFailures()).toHaveLength(1);
+		});
+	},
+);
 
 describe("what AOG itself does upstream, seen in the dev server's count of DashScope tasks", () => {
 	test('a normal run creates exactly one upstream task (the node asks for Accept-Encoding identity, which AOG can relay)', async () => {
@@ -291,22 +331,36 @@ describe('safe retries of the POST', () => {
 		['Throttling', false, 'DashScope is rate-limiting the account (Throttling)'],
 		['Throttling', true, 'DashScope is rate-limiting the account (Throttling)'],
 		['Throttling.RateQuota', true, 'DashScope is rate-limiting the account (Throttling.RateQuota)'],
-	])('embedded 429 %s (prefix %s) is ambiguous (AOG wraps a throttled poll of a billed task the same way): exactly 1 POST, billing warning', async (code, prefix, message) => {
-		// A second throttling answer queued behind it would be used by a resubmit: it must still be there afterwards.
-		server.scriptFailures([{ kind: 'upstream', code, prefix, retryAfter: 0 }, { kind: 'upstream', code, retryAfter: 0 }]);
-		const result = await run();
-		expectError(result, {
-			message,
-			description: [/throttled status query of a task it already created exactly like a throttled submit/, /Lower Options → Concurrency to 1 or 2/, BILLED, CHECK_CONSOLE],
-			httpCode: '429',
-		});
-		expect(result.error?.description).not.toMatch(/The node tried/);
-		expect(server.counters).toMatchObject({ i2vPosts: 1, downloads: 0 });
-		expect(server.pendingFailures()).toHaveLength(1);
-	});
+	])(
+		'embedded 429 %s (prefix %s) is ambiguous (AOG wraps a throttled poll of a billed task the same way): exactly 1 POST, billing warning',
+		async (code, prefix, message) => {
+			// A second throttling answer queued behind it would be used by a resubmit: it must still be there afterwards.
+			server.scriptFailures([
+				{ kind: 'upstream', code, prefix, retryAfter: 0 },
+				{ kind: 'upstream', code, retryAfter: 0 },
+			]);
+			const result = await run();
+			expectError(result, {
+				message,
+				description: [
+					/throttled status query of a task it already created exactly like a throttled submit/,
+					/Lower Options → Concurrency to 1 or 2/,
+					BILLED,
+					CHECK_CONSOLE,
+				],
+				httpCode: '429',
+			});
+			expect(result.error?.description).not.toMatch(/The node tried/);
+			expect(server.counters).toMatchObject({ i2vPosts: 1, downloads: 0 });
+			expect(server.pendingFailures()).toHaveLength(1);
+		},
+	);
 
 	test('embedded 429 Throttling.AllocationQuota: the quota is used up, never retried; exactly 1 POST', async () => {
-		server.scriptFailures([{ kind: 'upstream', code: 'Throttling.AllocationQuota', prefix: true }, { kind: 'upstream', code: 'Throttling', retryAfter: 0 }]);
+		server.scriptFailures([
+			{ kind: 'upstream', code: 'Throttling.AllocationQuota', prefix: true },
+			{ kind: 'upstream', code: 'Throttling', retryAfter: 0 },
+		]);
 		const result = await run();
 		expectError(result, {
 			message: "The account's quota for this model is used up (Throttling.AllocationQuota)",
@@ -333,7 +387,11 @@ describe('safe retries of the POST', () => {
 		const result = await run({ timeout: 4 });
 		expectError(result, {
 			message: 'The gateway is rate-limiting requests (429)',
-			description: [/A proxy in front of AOG asked the node to slow down/, /Lower Options → Concurrency/, /The node tried \d+ times/],
+			description: [
+				/A proxy in front of AOG asked the node to slow down/,
+				/Lower Options → Concurrency/,
+				/The node tried \d+ times/,
+			],
 			httpCode: '429',
 		});
 		expect(server.counters.i2vPosts).toBeGreaterThanOrEqual(2);
@@ -347,7 +405,12 @@ describe('safe retries of the POST', () => {
 		const result = await run({ timeout: 5 }, { credentials: { baseUrl: `http://127.0.0.1:${port}` } });
 		expectError(result, {
 			message: `Cannot reach AOG at http://127.0.0.1:${port}: connection refused`,
-			description: [/AOG is not running or listens elsewhere/, /Start it with "aog server start"/, /host networking or a reverse proxy/, /The node tried 2 times over [23] s\.$/],
+			description: [
+				/AOG is not running or listens elsewhere/,
+				/Start it with "aog server start"/,
+				/host networking or a reverse proxy/,
+				/The node tried 2 times over [23] s\.$/,
+			],
 			httpCode: 'ECONNREFUSED',
 		});
 		expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
@@ -377,14 +440,20 @@ describe('safe retries of the POST', () => {
 
 describe('download faults that are reported (no retry can help)', () => {
 	// The link exactly as AOG gave it (K1): a signed link needs its signature to work.
-	const ADDRESS = /The video's address \(valid about 24 hours\) is http:\/\/127\.0\.0\.1:\d+\/videos\/[0-9a-f]+\.mp4\?Expires=\d+&OSSAccessKeyId=LTAI5tAogDevServerKeyId&Signature=[A-Za-z0-9%]+\.$/;
+	const ADDRESS =
+		/The video's address \(valid about 24 hours\) is http:\/\/127\.0\.0\.1:\d+\/videos\/[0-9a-f]+\.mp4\?Expires=\d+&OSSAccessKeyId=LTAI5tAogDevServerKeyId&Signature=[A-Za-z0-9%]+\.$/;
 	const cases: Array<[string, ScriptedFailure, Expected, number]> = [
 		[
 			'video URL answering 403 (expired link)',
 			{ kind: 'video403' },
 			{
-				message: 'The video was generated but could not be downloaded: the storage host refused it (403): the signed link has expired or was altered',
-				description: [/Links from DashScope expire about 24 hours after generation/, /download at once, or generate the video again/, ADDRESS],
+				message:
+					'The video was generated but could not be downloaded: the storage host refused it (403): the signed link has expired or was altered',
+				description: [
+					/Links from DashScope expire about 24 hours after generation/,
+					/download at once, or generate the video again/,
+					ADDRESS,
+				],
 				httpCode: '403',
 			},
 			1,
@@ -403,7 +472,8 @@ describe('download faults that are reported (no retry can help)', () => {
 			'video URL serving HTML',
 			{ kind: 'videoHtml' },
 			{
-				message: 'The video was generated but could not be downloaded: the video address served text/html instead of an MP4',
+				message:
+					'The video was generated but could not be downloaded: the video address served text/html instead of an MP4',
 				description: [/an error page or a proxy answered instead/, /Generate the video again/, ADDRESS],
 			},
 			1,
@@ -412,7 +482,8 @@ describe('download faults that are reported (no retry can help)', () => {
 			'video URL serving JSON',
 			{ kind: 'videoJson' },
 			{
-				message: 'The video was generated but could not be downloaded: the video address served application/json instead of an MP4',
+				message:
+					'The video was generated but could not be downloaded: the video address served application/json instead of an MP4',
 				description: [/an error page or a proxy answered instead/, /Generate the video again/, ADDRESS],
 			},
 			1,
@@ -441,7 +512,10 @@ describe('download faults that are reported (no retry can help)', () => {
 		const result = await run();
 		expectError(result, {
 			message: 'The video was generated but could not be downloaded: the storage host answered 503',
-			description: [/The storage host failed or is overloaded; try again later\. The node tried 3 times\./, /The video's address \(valid about 24 hours\) is/],
+			description: [
+				/The storage host failed or is overloaded; try again later\. The node tried 3 times\./,
+				/The video's address \(valid about 24 hours\) is/,
+			],
 			httpCode: '503',
 		});
 		expect(server.counters).toMatchObject({ i2vPosts: 1, downloads: 3 });
@@ -490,7 +564,8 @@ describe('a video larger than options.maxVideoSizeMB (1 MB here)', () => {
 		const before = storedFiles();
 		const result = await run({ maxVideoSizeMB: 1 }, { binaryMode: 'filesystem' });
 		expectError(result, {
-			message: 'The video was generated but could not be downloaded: the video is 64.0 MB, larger than the 1.0 MB limit; nothing was downloaded',
+			message:
+				'The video was generated but could not be downloaded: the video is 64.0 MB, larger than the 1.0 MB limit; nothing was downloaded',
 			description: [/Raise Options → Max Video Size \(MB\) if such a large file is expected/],
 		});
 		expect(await eventually(() => server.counters.clientAborts === 1)).toBe(true); // the 64 MB were never all sent
@@ -503,7 +578,8 @@ describe('a video larger than options.maxVideoSizeMB (1 MB here)', () => {
 		const before = storedFiles();
 		const result = await run({ maxVideoSizeMB: 1 }, { binaryMode: 'filesystem' });
 		expectError(result, {
-			message: /^The video was generated but could not be downloaded: the video passed the 1\.0 MB limit after 1\.\d MB \(the storage host sent no size\); the download was stopped$/,
+			message:
+				/^The video was generated but could not be downloaded: the video passed the 1\.0 MB limit after 1\.\d MB \(the storage host sent no size\); the download was stopped$/,
 			description: [/Raise Options → Max Video Size \(MB\) if such a large file is expected/],
 		});
 		expect(await eventually(() => server.counters.clientAborts === 1)).toBe(true);

@@ -1,6 +1,14 @@
 // Get Task with DashScope directly (docs/DASHSCOPE-API.md, "Poll"): how a task is recovered after the node's timeout
 // or a crash, waiting or reporting its status at once, inside n8n-core's real engine against the DashScope dev server.
-import { probeOutputVideo, runAog, runDashScope, startAogServer, startDashScopeServer, type AogServer, type DashScopeServer } from '../support';
+import {
+	probeOutputVideo,
+	runAog,
+	runDashScope,
+	startAogServer,
+	startDashScopeServer,
+	type AogServer,
+	type DashScopeServer,
+} from '../support';
 import { createTask, until } from './dashScopeTasks';
 
 let server: DashScopeServer;
@@ -43,10 +51,20 @@ describe('Get Task', () => {
 		const taskId = await createTask(server);
 		await until(() => server.task(taskId)!.status === 'RUNNING');
 		server.resetCounters();
-		const result = await runDashScope({ operation: 'getTask', taskId, options: { waitForCompletion: false } }, { server });
+		const result = await runDashScope(
+			{ operation: 'getTask', taskId, options: { waitForCompletion: false } },
+			{ server },
+		);
 
 		expect(result.error).toBeUndefined();
-		expect(result.output[0].json).toMatchObject({ id: taskId, taskId, taskStatus: 'RUNNING', videoUrl: null, scheduledTime: expect.any(String), endTime: null });
+		expect(result.output[0].json).toMatchObject({
+			id: taskId,
+			taskId,
+			taskStatus: 'RUNNING',
+			videoUrl: null,
+			scheduledTime: expect.any(String),
+			endTime: null,
+		});
 		expect(result.output[0].binary).toBeUndefined();
 		expect(server.counters).toMatchObject({ polls: 1, storageRequests: 0 });
 	});
@@ -55,7 +73,10 @@ describe('Get Task', () => {
 		const taskId = await createTask(server);
 		await until(() => server.task(taskId)!.status === 'SUCCEEDED');
 		server.resetCounters();
-		const result = await runDashScope({ operation: 'getTask', taskId, options: { waitForCompletion: false } }, { server });
+		const result = await runDashScope(
+			{ operation: 'getTask', taskId, options: { waitForCompletion: false } },
+			{ server },
+		);
 
 		expect(result.error).toBeUndefined();
 		expect(result.output[0].json).toMatchObject({ taskId, taskStatus: 'SUCCEEDED' });
@@ -67,8 +88,16 @@ describe('Get Task', () => {
 	test('not waiting, without downloading: the link and the fields only', async () => {
 		const taskId = await createTask(server);
 		await until(() => server.task(taskId)!.status === 'SUCCEEDED');
-		const result = await runDashScope({ operation: 'getTask', taskId, options: { waitForCompletion: false, downloadVideo: false } }, { server });
-		expect(result.output[0].json).toMatchObject({ taskId, taskStatus: 'SUCCEEDED', videoUrl: server.task(taskId)!.videoUrl, fileName: null });
+		const result = await runDashScope(
+			{ operation: 'getTask', taskId, options: { waitForCompletion: false, downloadVideo: false } },
+			{ server },
+		);
+		expect(result.output[0].json).toMatchObject({
+			taskId,
+			taskStatus: 'SUCCEEDED',
+			videoUrl: server.task(taskId)!.videoUrl,
+			fileName: null,
+		});
 		expect(result.output[0].binary).toBeUndefined();
 		expect(server.counters.downloads).toBe(0);
 	});
@@ -77,7 +106,9 @@ describe('Get Task', () => {
 		server.script({ on: 'task', code: 'DataInspectionFailed' });
 		const taskId = await createTask(server);
 		const result = await runDashScope({ operation: 'getTask', taskId, options: { pollInterval: 1 } }, { server });
-		expect(result.error?.message).toBe(`Video task ${taskId} failed: Content moderation blocked the request (DataInspectionFailed)`);
+		expect(result.error?.message).toBe(
+			`Video task ${taskId} failed: Content moderation blocked the request (DataInspectionFailed)`,
+		);
 		expect(result.error?.itemIndex).toBe(0);
 	});
 
@@ -96,7 +127,10 @@ describe('Get Task', () => {
 		['with a query in it', 'abc?status=SUCCEEDED', 'Task ID "abc?status=SUCCEEDED" is not a DashScope task id'],
 	])('a bad task id (%s) is refused before any request', async (_name, taskId, message) => {
 		// From an expression: n8n itself refuses a required parameter typed in empty.
-		const result = await runDashScope({ operation: 'getTask', taskId: '={{ $json.id }}' }, { server, items: [{ json: { id: taskId } }] });
+		const result = await runDashScope(
+			{ operation: 'getTask', taskId: '={{ $json.id }}' },
+			{ server, items: [{ json: { id: taskId } }] },
+		);
 		expect(result.error?.message).toBe(message);
 		expect(result.error?.itemIndex).toBe(0);
 		expect(server.counters.total).toBe(0);

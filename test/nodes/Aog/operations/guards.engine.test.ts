@@ -10,7 +10,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeParameters, INodePrope
 import { DashScopeApi } from '../../../../credentials/DashScopeApi.credentials';
 import { Aog } from '../../../../nodes/Aog/Aog.node';
 import { runNode, type RunNodeOptions, type RunNodeResult } from '../../../../tools/harness/engine';
-import { jpegItem, runAog, startAogServer, startDashScopeServer, type AogServer, type DashScopeServer } from '../support';
+import {
+	jpegItem,
+	runAog,
+	startAogServer,
+	startDashScopeServer,
+	type AogServer,
+	type DashScopeServer,
+} from '../support';
 
 /** 1 compressed ms = 0.01 wall ms: a task of 100 000 compressed ms runs 1 s. */
 const TIME_SCALE = 0.01;
@@ -53,18 +60,30 @@ function watchedAog(watch: Watch): Aog {
 }
 
 /** Image to Video with DashScope directly on one 1280×720 JPEG; `options` as given (no poll interval forced). */
-async function run(options: INodeParameters, watch: Watch = {}, extra: Partial<RunNodeOptions> = {}): Promise<RunNodeResult> {
+async function run(
+	options: INodeParameters,
+	watch: Watch = {},
+	extra: Partial<RunNodeOptions> = {},
+): Promise<RunNodeResult> {
 	return await runNode({
 		nodeType: watchedAog(watch),
 		credentialType: new DashScopeApi(),
 		credentials: { region: 'custom', baseUrl: server.url, apiKey: server.apiKey },
-		parameters: { resource: 'video', operation: 'imageToVideo', authentication: 'dashScopeApi', imageSource: 'binary', prompt: 'A slow push-in', options },
+		parameters: {
+			resource: 'video',
+			operation: 'imageToVideo',
+			authentication: 'dashScopeApi',
+			imageSource: 'binary',
+			prompt: 'A slow push-in',
+			options,
+		},
 		items: [jpegItem()],
 		...extra,
 	});
 }
 
-const pollTimes = () => server.requests.requests.filter((request) => request.route === 'poll').map((request) => request.receivedAt);
+const pollTimes = () =>
+	server.requests.requests.filter((request) => request.route === 'poll').map((request) => request.receivedAt);
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -120,8 +139,12 @@ describe('the stop button ends a poll wait at once (Poll Interval 30 s)', () => 
 describe('Poll Interval: default 15 s, range 1–60; Timeout: at most 10800 s', () => {
 	/** Every Options entry named `name` in the node's description (one Options collection per operation). */
 	function optionEntries(name: string): INodeProperties[] {
-		const collections = new Aog().description.properties.filter((property) => property.name === 'options' && property.type === 'collection');
-		return collections.flatMap((collection) => (collection.options as INodeProperties[]).filter((option) => option.name === name));
+		const collections = new Aog().description.properties.filter(
+			(property) => property.name === 'options' && property.type === 'collection',
+		);
+		return collections.flatMap((collection) =>
+			(collection.options as INodeProperties[]).filter((option) => option.name === name),
+		);
 	}
 
 	test('the node description: Poll Interval default 15, min 1, max 60; Timeout default 600, max 10800', () => {
@@ -209,7 +232,11 @@ describe('the download is streamed (filesystem binary mode)', () => {
 		})();
 
 	test(`a ${VIDEO_BYTES / MiB} MiB video: heap + external memory grow by less than ${BOUND / MiB} MiB`, async () => {
-		const runOnce = async () => await runAog({ imageSource: 'binary', prompt: 'A slow push-in' }, { server: aog, binaryMode: 'filesystem', items: [jpegItem()] });
+		const runOnce = async () =>
+			await runAog(
+				{ imageSource: 'binary', prompt: 'A slow push-in' },
+				{ server: aog, binaryMode: 'filesystem', items: [jpegItem()] },
+			);
 		// Warm-up with a small video: engine, HTTP client and binary storage loaded before the baseline.
 		aog.setOptions({ syntheticVideoBytes: 256 * 1024, generationDelayMs: 0 });
 		expect((await runOnce()).error).toBeUndefined();

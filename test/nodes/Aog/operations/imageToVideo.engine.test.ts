@@ -51,7 +51,13 @@ describe.each(['filesystem', 'default'] as const)('Image to Video from a binary 
 		expect(item.json.frameRate).toBeCloseTo(probe.fps, 1);
 		// What a poster needs, from the same MP4: a silent 16:9 1080P clip, too large for X's 1280×1024.
 		expect(item.json).toMatchObject({ hasAudio: probe.hasAudio, aspectRatio: '16:9' });
-		expect(item.json.fits).toEqual({ youtubeShorts: false, instagramReels: true, tiktok: true, telegram: true, x: false });
+		expect(item.json.fits).toEqual({
+			youtubeShorts: false,
+			instagramReels: true,
+			tiktok: true,
+			telegram: true,
+			x: false,
+		});
 
 		const post = lastPost();
 		expect(post.path).toBe('/aog/v0.2/services/image-to-video');
@@ -132,7 +138,10 @@ describe('options', () => {
 	});
 
 	it('returns the URL only, without downloading, when Download Video is off', async () => {
-		const result = await runAog({ imageSource: 'binary', options: { downloadVideo: false } }, { server, items: [jpegItem()] });
+		const result = await runAog(
+			{ imageSource: 'binary', options: { downloadVideo: false } },
+			{ server, items: [jpegItem()] },
+		);
 		const [item] = result.output;
 		expect(item.binary).toBeUndefined();
 		expect(item.json).toMatchObject({ fileName: null, fileSize: null, mimeType: 'video/mp4' });
@@ -159,7 +168,14 @@ describe('native route', () => {
 			{
 				imageSource: 'binary',
 				prompt: 'Waves',
-				options: { route: 'native', resolution: '480P', negativePrompt: 'blur', seed: 42, promptExtend: true, watermark: false },
+				options: {
+					route: 'native',
+					resolution: '480P',
+					negativePrompt: 'blur',
+					seed: 42,
+					promptExtend: true,
+					watermark: false,
+				},
 			},
 			{ server, items: [jpegItem()] },
 		);
@@ -172,22 +188,41 @@ describe('native route', () => {
 			parameters: { resolution: '480P', seed: 42, prompt_extend: true, watermark: false },
 		});
 		const [item] = result.output;
-		expect(item.json).toMatchObject({ route: 'native', height: 480, taskId: expect.any(String), usage: expect.objectContaining({ video_count: 1 }) });
+		expect(item.json).toMatchObject({
+			route: 'native',
+			height: 480,
+			taskId: expect.any(String),
+			usage: expect.objectContaining({ video_count: 1 }),
+		});
 		expect(String(item.json.actualPrompt)).toContain('Waves');
 		expect(server.counters).toMatchObject({ nativePosts: 1, i2vPosts: 0 });
 	});
 
 	it('refuses native-only options on the standard route instead of dropping them', async () => {
-		const result = await runAog({ imageSource: 'binary', options: { resolution: '480P', seed: 7 } }, { server, items: [jpegItem()] });
+		const result = await runAog(
+			{ imageSource: 'binary', options: { resolution: '480P', seed: 7 } },
+			{ server, items: [jpegItem()] },
+		);
 		expect(result.error?.message).toBe('Options resolution, seed only work on the native route');
 		expect(result.error?.description).toMatch(/Route to Native/);
 		expect(server.counters.total).toBe(0);
 	});
 
 	it('reports the upstream reason of a failed task', async () => {
-		server.scriptFailures([{ kind: 'nativeTaskFailed', code: 'DataInspectionFailed', message: 'Output video may contain inappropriate content.' }]);
-		const result = await runAog({ imageSource: 'binary', options: { route: 'native' } }, { server, items: [jpegItem()] });
-		expect(result.error?.message).toBe('The generation task ended FAILED upstream: Content moderation blocked the request (DataInspectionFailed)');
+		server.scriptFailures([
+			{
+				kind: 'nativeTaskFailed',
+				code: 'DataInspectionFailed',
+				message: 'Output video may contain inappropriate content.',
+			},
+		]);
+		const result = await runAog(
+			{ imageSource: 'binary', options: { route: 'native' } },
+			{ server, items: [jpegItem()] },
+		);
+		expect(result.error?.message).toBe(
+			'The generation task ended FAILED upstream: Content moderation blocked the request (DataInspectionFailed)',
+		);
 		expect(result.error?.description).toContain('Output video may contain inappropriate content.');
 		expect(server.counters.nativePosts).toBe(1);
 	});
@@ -197,8 +232,13 @@ describe('continueOnFail', () => {
 	it('routes a failed item to the error output as {error, message} with its pairing; the others succeed', async () => {
 		// Item 0 meets a gateway failure (the task failed upstream), item 1 a bad input; item 2 succeeds.
 		server.scriptFailures([{ kind: 'noData200' }]);
-		const tooSmall = { binary: { data: { data: makeImage({ width: 200, height: 200, format: 'png' }), mimeType: 'image/png' } } };
-		const result = await runAog({ imageSource: 'binary' }, { server, items: [jpegItem(0), tooSmall, jpegItem(2)], onError: 'continueErrorOutput' });
+		const tooSmall = {
+			binary: { data: { data: makeImage({ width: 200, height: 200, format: 'png' }), mimeType: 'image/png' } },
+		};
+		const result = await runAog(
+			{ imageSource: 'binary' },
+			{ server, items: [jpegItem(0), tooSmall, jpegItem(2)], onError: 'continueErrorOutput' },
+		);
 
 		expect(result.error).toBeUndefined();
 		expect(result.output.map((item) => item.pairedItem)).toEqual([{ item: 2 }]);
@@ -206,13 +246,18 @@ describe('continueOnFail', () => {
 		expect(result.errorOutput.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		for (const item of result.errorOutput) expect(Object.keys(item.json).sort()).toEqual(['error', 'message']);
 		expect(result.errorOutput[0].json.error).toBe('The generation task failed upstream; AOG does not say why');
-		expect(result.errorOutput[1].json.error).toMatch(/^The image does not meet DashScope's limits: the image is 200×200 px.*$/);
+		expect(result.errorOutput[1].json.error).toMatch(
+			/^The image does not meet DashScope's limits: the image is 200×200 px.*$/,
+		);
 		expect(server.counters.i2vPosts).toBe(2);
 	});
 
 	it('puts error items in the main output with "continue (regular output)"', async () => {
 		server.scriptFailures([{ kind: 'serviceNotFound' }]);
-		const result = await runAog({ imageSource: 'binary' }, { server, items: [jpegItem()], onError: 'continueRegularOutput' });
+		const result = await runAog(
+			{ imageSource: 'binary' },
+			{ server, items: [jpegItem()], onError: 'continueRegularOutput' },
+		);
 		expect(result.output).toHaveLength(1);
 		expect(result.output[0].json.error).toBe("AOG's image-to-video service is not installed");
 		expect(result.output[0].pairedItem).toEqual({ item: 0 });
@@ -229,5 +274,8 @@ async function serveFile(file: string) {
 	});
 	await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
 	const { port } = httpServer.address() as { port: number };
-	return { url: `http://127.0.0.1:${port}/images/photo.jpg`, close: () => new Promise<void>((resolve) => httpServer.close(() => resolve())) };
+	return {
+		url: `http://127.0.0.1:${port}/images/photo.jpg`,
+		close: () => new Promise<void>((resolve) => httpServer.close(() => resolve())),
+	};
 }

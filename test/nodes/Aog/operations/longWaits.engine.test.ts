@@ -24,8 +24,14 @@ beforeEach(() => {
 	server.setOptions({ timeScale: TIME_SCALE, pendingMs: 1000, runningMs: 30_000 });
 });
 
-async function imageToVideo(options: INodeParameters, extra: Partial<RunDashScopeOptions> = {}): Promise<RunNodeResult> {
-	return await runDashScope({ imageSource: 'binary', prompt: 'A slow push-in', options: { pollInterval: 1, ...options } }, { server, items: [jpegItem()], ...extra });
+async function imageToVideo(
+	options: INodeParameters,
+	extra: Partial<RunDashScopeOptions> = {},
+): Promise<RunNodeResult> {
+	return await runDashScope(
+		{ imageSource: 'binary', prompt: 'A slow push-in', options: { pollInterval: 1, ...options } },
+		{ server, items: [jpegItem()], ...extra },
+	);
 }
 
 describe('Wait for Completion off: submit now, fetch later', () => {
@@ -33,8 +39,17 @@ describe('Wait for Completion off: submit now, fetch later', () => {
 		const result = await imageToVideo({ waitForCompletion: false });
 		expect(result.error).toBeUndefined();
 		const [task] = server.tasks;
-		expect(result.output[0].json).toMatchObject({ id: task.id, taskId: task.id, taskStatus: 'PENDING', done: false, videoUrl: null, model: 'wan2.2-i2v-plus' });
-		expect(result.output[0].json.nextStep).toBe(`The video is still being generated: call Get Task with the task ID ${task.id} later (within 24 h) to get it.`);
+		expect(result.output[0].json).toMatchObject({
+			id: task.id,
+			taskId: task.id,
+			taskStatus: 'PENDING',
+			done: false,
+			videoUrl: null,
+			model: 'wan2.2-i2v-plus',
+		});
+		expect(result.output[0].json.nextStep).toBe(
+			`The video is still being generated: call Get Task with the task ID ${task.id} later (within 24 h) to get it.`,
+		);
 		expect(result.output[0].binary).toBeUndefined();
 		expect(server.counters).toMatchObject({ submits: 1, polls: 0, downloads: 0, cancels: 0 });
 	});
@@ -42,11 +57,17 @@ describe('Wait for Completion off: submit now, fetch later', () => {
 	test('Get Task without waiting: done false while it runs, then done true with the MP4', async () => {
 		server.script({ on: 'task', pendingMs: 0, runningMs: 200_000 });
 		const taskId = await createTask(server);
-		const running = await runDashScope({ operation: 'getTask', taskId, options: { waitForCompletion: false } }, { server });
+		const running = await runDashScope(
+			{ operation: 'getTask', taskId, options: { waitForCompletion: false } },
+			{ server },
+		);
 		expect(running.output[0].json).toMatchObject({ taskId, done: false, videoUrl: null });
 		expect(['PENDING', 'RUNNING']).toContain(running.output[0].json.taskStatus);
 		await until(() => server.task(taskId)?.status === 'SUCCEEDED', 10_000);
-		const finished = await runDashScope({ operation: 'getTask', taskId, options: { waitForCompletion: false } }, { server });
+		const finished = await runDashScope(
+			{ operation: 'getTask', taskId, options: { waitForCompletion: false } },
+			{ server },
+		);
 		expect(finished.output[0].json).toMatchObject({ taskId, done: true, taskStatus: 'SUCCEEDED' });
 		expect(finished.output[0].binary?.data.mimeType).toBe('video/mp4');
 		expect(server.counters.submits).toBe(1);
@@ -61,7 +82,13 @@ describe("as an AI agent's tool", () => {
 		expect(result.error).toBeUndefined();
 		const [task] = server.tasks;
 		expect(result.output[0].binary).toBeUndefined();
-		expect(result.output[0].json).toMatchObject({ taskId: task.id, taskStatus: 'SUCCEEDED', done: true, videoUrl: task.videoUrl, fileSize: null });
+		expect(result.output[0].json).toMatchObject({
+			taskId: task.id,
+			taskStatus: 'SUCCEEDED',
+			done: true,
+			videoUrl: task.videoUrl,
+			fileSize: null,
+		});
 		expect(String(result.output[0].json.nextStep)).toMatch(/^The video is ready at videoUrl/);
 		expect(server.counters.downloads).toBe(0);
 	});

@@ -5,7 +5,16 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { RunNodeResult } from '../../../../tools/harness/engine';
-import { closedPort, jpegItem, runAog, runDashScope, startAogServer, startDashScopeServer, type AogServer, type DashScopeServer } from '../support';
+import {
+	closedPort,
+	jpegItem,
+	runAog,
+	runDashScope,
+	startAogServer,
+	startDashScopeServer,
+	type AogServer,
+	type DashScopeServer,
+} from '../support';
 import type { RunDashScopeOptions } from '../support';
 import { createTask } from './dashScopeTasks';
 
@@ -26,17 +35,26 @@ afterAll(async () => {
 });
 beforeEach(() => {
 	dashScope.reset();
-	dashScope.setOptions({ timeScale: TIME_SCALE, pendingMs: 1000, runningMs: 30_000, maxRunning: 0, submitsPerSecond: 0 });
+	dashScope.setOptions({
+		timeScale: TIME_SCALE,
+		pendingMs: 1000,
+		runningMs: 30_000,
+		maxRunning: 0,
+		submitsPerSecond: 0,
+	});
 	aog.reset();
 });
 
-async function direct(options: INodeParameters = {}, extra: Partial<RunDashScopeOptions> = {}, parameters: INodeParameters = {}): Promise<RunNodeResult> {
+async function direct(
+	options: INodeParameters = {},
+	extra: Partial<RunDashScopeOptions> = {},
+	parameters: INodeParameters = {},
+): Promise<RunNodeResult> {
 	return await runDashScope(
 		{ imageSource: 'binary', prompt: 'A slow push-in', ...parameters, options: { pollInterval: 1, ...options } },
 		{ server: dashScope, items: [jpegItem()], ...extra },
 	);
 }
-
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -71,7 +89,10 @@ describe('the stop report is never dropped', () => {
 			{ on: 'task', pendingMs: 0, runningMs: 600_000 },
 			{ on: 'task', pendingMs: 0, runningMs: 600_000 },
 		]);
-		const result = await direct({ concurrency: 2 }, { items: [jpegItem(0), jpegItem(1), jpegItem(2)], cancelAfterMs: 2500, onError: 'continueRegularOutput' });
+		const result = await direct(
+			{ concurrency: 2 },
+			{ items: [jpegItem(0), jpegItem(1), jpegItem(2)], cancelAfterMs: 2500, onError: 'continueRegularOutput' },
+		);
 		expect(result.status).toBe('canceled');
 		const byItem = new Map(result.output.map((item) => [(item.pairedItem as { item: number }).item, item.json]));
 		const ids = dashScope.tasks.map((task) => task.id);
@@ -80,7 +101,10 @@ describe('the stop report is never dropped', () => {
 		expect(new Set(taskIds)).toEqual(new Set(ids));
 		expect(String(byItem.get(0)?.message)).toContain(String(byItem.get(0)?.taskId));
 		expect(String(byItem.get(1)?.message)).toContain(String(byItem.get(1)?.taskId));
-		expect(byItem.get(2)).toMatchObject({ error: 'The execution was canceled before this item started', message: 'Nothing was sent for it, so nothing is billed.' });
+		expect(byItem.get(2)).toMatchObject({
+			error: 'The execution was canceled before this item started',
+			message: 'Nothing was sent for it, so nothing is billed.',
+		});
 	});
 });
 
@@ -94,23 +118,35 @@ describe('the stop during a download keeps the job', () => {
 		expect(task.status).toBe('SUCCEEDED');
 		expect(result.status).toBe('canceled');
 		expect(dashScope.counters.cancels).toBe(0);
-		expect(result.error?.description).toContain(`Finished and billed but not stored (the links are valid about 24 hours): item 0, task ${task.id}, finished, video http`);
+		expect(result.error?.description).toContain(
+			`Finished and billed but not stored (the links are valid about 24 hours): item 0, task ${task.id}, finished, video http`,
+		);
 		expect(result.error?.description).not.toMatch(/still running/);
 	});
 
 	test("AOG: the stop while the video downloads names the item's result and link", async () => {
 		aog.scriptFailures([{ kind: 'videoSlow' }]);
-		const result = await runAog({ imageSource: 'binary', prompt: 'A slow push-in' }, { server: aog, items: [jpegItem()], cancelAfterMs: 1500 });
+		const result = await runAog(
+			{ imageSource: 'binary', prompt: 'A slow push-in' },
+			{ server: aog, items: [jpegItem()], cancelAfterMs: 1500 },
+		);
 		expect(result.status).toBe('canceled');
 		expect(result.error?.message).toBe('The execution was canceled while waiting for AOG');
-		expect(result.error?.description).toMatch(/Finished and billed but not stored .*item 0, result [0-9a-f-]{36}, finished, video http:\/\/127\.0\.0\.1:\d+\/videos\//);
+		expect(result.error?.description).toMatch(
+			/Finished and billed but not stored .*item 0, result [0-9a-f-]{36}, finished, video http:\/\/127\.0\.0\.1:\d+\/videos\//,
+		);
 	});
 
 	test('AOG: the stop while AOG generates says the request was sent, not that nothing was created', async () => {
 		aog.scriptFailures([{ kind: 'hang' }]);
-		const result = await runAog({ imageSource: 'binary', prompt: 'A slow push-in' }, { server: aog, items: [jpegItem()], cancelAfterMs: 800 });
+		const result = await runAog(
+			{ imageSource: 'binary', prompt: 'A slow push-in' },
+			{ server: aog, items: [jpegItem()], cancelAfterMs: 800 },
+		);
 		expect(result.status).toBe('canceled');
-		expect(result.error?.description).toMatch(/Sent without an answer: item 0\. If the request reached AOG, AOG finishes the video upstream \(and it is billed\)/);
+		expect(result.error?.description).toMatch(
+			/Sent without an answer: item 0\. If the request reached AOG, AOG finishes the video upstream \(and it is billed\)/,
+		);
 		expect(result.error?.description).not.toMatch(/Nothing was stored/);
 	});
 });
@@ -121,7 +157,10 @@ describe('Get Task never cancels what it was asked to recover', () => {
 	test('the stop button leaves the queued task Get Task follows', async () => {
 		dashScope.script({ on: 'task', pendingMs: 1_000_000 });
 		const taskId = await createTask(dashScope);
-		const result = await runDashScope({ operation: 'getTask', taskId, options: { pollInterval: 1 } }, { server: dashScope, cancelAfterMs: 2000 });
+		const result = await runDashScope(
+			{ operation: 'getTask', taskId, options: { pollInterval: 1 } },
+			{ server: dashScope, cancelAfterMs: 2000 },
+		);
 		expect(result.status).toBe('canceled');
 		expect(dashScope.counters.cancels).toBe(0);
 		expect(dashScope.task(taskId)?.status).toBe('PENDING');
@@ -169,7 +208,10 @@ describe("n8n's Retry On Fail never creates a second task", () => {
 		// Item 0's task fails every time; n8n re-runs the node (all items) while item 0 is an error item.
 		const fails = { on: 'task', code: 'DataInspectionFailed', pendingMs: 0, runningMs: 0 } as const;
 		dashScope.script([fails, { on: 'task' }, fails, fails]); // tasks in creation order: try 1 (items 0, 1), tries 2 and 3 (item 0)
-		const result = await direct({}, { items: [jpegItem(0), jpegItem(1)], nodeSettings: RETRY, onError: 'continueRegularOutput' });
+		const result = await direct(
+			{},
+			{ items: [jpegItem(0), jpegItem(1)], nodeSettings: RETRY, onError: 'continueRegularOutput' },
+		);
 		// Item 1 made one task in the first try and was delivered again from it in the later ones.
 		const item1Tasks = dashScope.tasks.filter((task) => task.status === 'SUCCEEDED');
 		expect(item1Tasks).toHaveLength(1);
@@ -179,14 +221,20 @@ describe("n8n's Retry On Fail never creates a second task", () => {
 
 	test('AOG: after the gateway gave up polling (a billed video, no id), no try submits again', async () => {
 		aog.scriptFailures([{ kind: 'pollExhausted' }]);
-		const result = await runAog({ imageSource: 'binary', prompt: 'A slow push-in' }, { server: aog, items: [jpegItem()], nodeSettings: RETRY });
+		const result = await runAog(
+			{ imageSource: 'binary', prompt: 'A slow push-in' },
+			{ server: aog, items: [jpegItem()], nodeSettings: RETRY },
+		);
 		expect(aog.counters.i2vPosts).toBe(1);
 		expect(result.error?.description).toMatch(/Not submitted again on this retry/);
 	});
 
 	test('AOG: after a failed download, the retry downloads the same video, no second generation', async () => {
 		aog.scriptFailures([{ kind: 'video404' }]);
-		const result = await runAog({ imageSource: 'binary', prompt: 'A slow push-in' }, { server: aog, items: [jpegItem()], nodeSettings: RETRY });
+		const result = await runAog(
+			{ imageSource: 'binary', prompt: 'A slow push-in' },
+			{ server: aog, items: [jpegItem()], nodeSettings: RETRY },
+		);
 		expect(result.error).toBeUndefined();
 		expect(aog.counters.i2vPosts).toBe(1);
 		expect(result.output[0].binary?.data.mimeType).toBe('video/mp4');
@@ -196,14 +244,22 @@ describe("n8n's Retry On Fail never creates a second task", () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('nothing the user typed is checked after a job exists', () => {
-	test.each(['clips/product.mp4', 'product.mov'])('File Name "%s" is refused before any request (both connections)', async (fileName) => {
-		const viaDashScope = await direct({ fileName });
-		expect(viaDashScope.error?.message).toMatch(/^The file name ".*" (contains a path separator|has a different video extension)$/);
-		expect(dashScope.counters.submitRequests).toBe(0);
-		const viaAog = await runAog({ imageSource: 'binary', prompt: 'A slow push-in', options: { fileName } }, { server: aog, items: [jpegItem()] });
-		expect(viaAog.error?.message).toBe(viaDashScope.error?.message);
-		expect(aog.counters.i2vPosts).toBe(0);
-	});
+	test.each(['clips/product.mp4', 'product.mov'])(
+		'File Name "%s" is refused before any request (both connections)',
+		async (fileName) => {
+			const viaDashScope = await direct({ fileName });
+			expect(viaDashScope.error?.message).toMatch(
+				/^The file name ".*" (contains a path separator|has a different video extension)$/,
+			);
+			expect(dashScope.counters.submitRequests).toBe(0);
+			const viaAog = await runAog(
+				{ imageSource: 'binary', prompt: 'A slow push-in', options: { fileName } },
+				{ server: aog, items: [jpegItem()] },
+			);
+			expect(viaAog.error?.message).toBe(viaDashScope.error?.message);
+			expect(aog.counters.i2vPosts).toBe(0);
+		},
+	);
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -240,9 +296,15 @@ describe('binary input has a hard size cap', () => {
 		const big = Buffer.alloc(65 * 1024 * 1024, 1);
 		const result = await runAog(
 			{ imageSource: 'binary', prompt: 'x', options: { validateImage: false } },
-			{ server: aog, items: [{ json: {}, binary: { data: { data: big, mimeType: 'video/mp4', fileName: 'clip.mp4' } } }], binaryMode: 'filesystem' },
+			{
+				server: aog,
+				items: [{ json: {}, binary: { data: { data: big, mimeType: 'video/mp4', fileName: 'clip.mp4' } } }],
+				binaryMode: 'filesystem',
+			},
 		);
-		expect(result.error?.message).toBe('The binary field "data" holds 65.0 MB, more than the 64.0 MB a picture may have');
+		expect(result.error?.message).toBe(
+			'The binary field "data" holds 65.0 MB, more than the 64.0 MB a picture may have',
+		);
 		expect(aog.counters.i2vPosts).toBe(0);
 	});
 });
@@ -252,9 +314,14 @@ describe('binary input has a hard size cap', () => {
 describe("Cancel Task's network failures", () => {
 	test('no answer: an API error that says the task was not canceled and may still run, with its id', async () => {
 		const port = await closedPort();
-		const result = await runDashScope({ operation: 'cancelTask', taskId: 'task-123' }, { server: dashScope, credentials: { baseUrl: `http://127.0.0.1:${port}` } });
+		const result = await runDashScope(
+			{ operation: 'cancelTask', taskId: 'task-123' },
+			{ server: dashScope, credentials: { baseUrl: `http://127.0.0.1:${port}` } },
+		);
 		expect(result.error?.name).toBe('NodeApiError');
 		expect(result.error?.message).toBe('Canceling task task-123 failed: DashScope did not answer (ECONNREFUSED)');
-		expect(result.error?.description).toMatch(/^The task was not canceled and may still run \(and be billed\)\. .*task-123/);
+		expect(result.error?.description).toMatch(
+			/^The task was not canceled and may still run \(and be billed\)\. .*task-123/,
+		);
 	});
 });

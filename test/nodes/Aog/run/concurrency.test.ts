@@ -29,16 +29,19 @@ function trackingWorker(seed: number, maxDelayMs = 8) {
 describe('mapWithConcurrency', () => {
 	const items = Array.from({ length: 23 }, (_, i) => `item${i}`);
 
-	it.each([1, 2, 3, 5, 10])('keeps input order with random delays and never runs more than %i at once', async (limit) => {
-		for (const seed of [1, 42, 1234]) {
-			const { worker, state } = trackingWorker(seed * limit);
-			const results = await mapWithConcurrency(items, limit, worker);
-			expect(results).toEqual(items.map((item, index) => `${item}:${index}`));
-			expect(state.maxRunning).toBe(limit); // the limit is reached, and never passed
-			expect(state.running).toBe(0);
-			expect([...state.calls].sort((a, b) => a - b)).toEqual(items.map((_, index) => index)); // each item exactly once
-		}
-	});
+	it.each([1, 2, 3, 5, 10])(
+		'keeps input order with random delays and never runs more than %i at once',
+		async (limit) => {
+			for (const seed of [1, 42, 1234]) {
+				const { worker, state } = trackingWorker(seed * limit);
+				const results = await mapWithConcurrency(items, limit, worker);
+				expect(results).toEqual(items.map((item, index) => `${item}:${index}`));
+				expect(state.maxRunning).toBe(limit); // the limit is reached, and never passed
+				expect(state.running).toBe(0);
+				expect([...state.calls].sort((a, b) => a - b)).toEqual(items.map((_, index) => index)); // each item exactly once
+			}
+		},
+	);
 
 	it('starts items in input order', async () => {
 		const { worker, state } = trackingWorker(7);
@@ -156,7 +159,9 @@ describe('SharedBackoff', () => {
 
 describe('backoffDelayMs', () => {
 	it('doubles from 2 s and stops at 30 s', () => {
-		expect([1, 2, 3, 4, 5, 6, 20].map((attempt) => backoffDelayMs(attempt, undefined))).toEqual([2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+		expect([1, 2, 3, 4, 5, 6, 20].map((attempt) => backoffDelayMs(attempt, undefined))).toEqual([
+			2000, 4000, 8000, 16000, 30000, 30000, 30000,
+		]);
 	});
 
 	it('takes another base and cap', () => {

@@ -33,7 +33,9 @@ describe('JobLedger', () => {
 	});
 
 	it('describes a video being downloaded as finished, and a lost submit as unanswered', () => {
-		expect(describeJob({ itemIndex: 1, taskId: 't', videoUrl: 'https://oss.example.com/v.mp4', state: 'downloading' })).toBe('item 1, task t, finished, video https://oss.example.com/v.mp4');
+		expect(
+			describeJob({ itemIndex: 1, taskId: 't', videoUrl: 'https://oss.example.com/v.mp4', state: 'downloading' }),
+		).toBe('item 1, task t, finished, video https://oss.example.com/v.mp4');
 		expect(describeJob({ itemIndex: 1, state: 'submitting' })).toBe('item 1, request sent, answer not received');
 	});
 
@@ -52,7 +54,9 @@ describe('JobLedger', () => {
 	});
 
 	it('names a result id only when it differs from the task id', () => {
-		expect(describeJob({ itemIndex: 5, taskId: 'same', resultId: 'same', state: 'failed' })).toBe('item 5, task same, failed');
+		expect(describeJob({ itemIndex: 5, taskId: 'same', resultId: 'same', state: 'failed' })).toBe(
+			'item 5, task same, failed',
+		);
 		expect(describeJob({ itemIndex: 5, resultId: 'r', state: 'waiting' })).toBe('item 5, result r, still running');
 	});
 });

@@ -28,8 +28,18 @@ describe('PollSchedule.nextDelayMs', () => {
 
 	it('keeps a short interval for the first poll too, and honours a custom first poll', () => {
 		const time = clock();
-		expect(new PollSchedule({ intervalMs: 3_000, timeoutMs: 60_000, now: time.now, random: middle }).nextDelayMs()).toBe(3_000);
-		expect(new PollSchedule({ intervalMs: 20_000, timeoutMs: 60_000, firstPollMs: 2_000, now: time.now, random: middle }).nextDelayMs()).toBe(2_000);
+		expect(
+			new PollSchedule({ intervalMs: 3_000, timeoutMs: 60_000, now: time.now, random: middle }).nextDelayMs(),
+		).toBe(3_000);
+		expect(
+			new PollSchedule({
+				intervalMs: 20_000,
+				timeoutMs: 60_000,
+				firstPollMs: 2_000,
+				now: time.now,
+				random: middle,
+			}).nextDelayMs(),
+		).toBe(2_000);
 	});
 
 	it('jitters by at most ±10 % of the interval, reaching both ends', () => {
@@ -44,7 +54,12 @@ describe('PollSchedule.nextDelayMs', () => {
 
 	it.each([1, 7, 42, 1234])('stays within the jitter band for every poll (seed %i)', (seed) => {
 		const time = clock();
-		const schedule = new PollSchedule({ intervalMs: 12_000, timeoutMs: 10 * 3_600_000, now: time.now, random: seeded(seed) });
+		const schedule = new PollSchedule({
+			intervalMs: 12_000,
+			timeoutMs: 10 * 3_600_000,
+			now: time.now,
+			random: seeded(seed),
+		});
 		const first = schedule.nextDelayMs();
 		expect(first).toBeGreaterThanOrEqual(4_500);
 		expect(first).toBeLessThanOrEqual(5_500);
@@ -138,6 +153,8 @@ describe('PollSchedule transient-error budget', () => {
 	});
 
 	it('a budget of 0 gives up at the first transient failure', () => {
-		expect(new PollSchedule({ intervalMs: 5_000, timeoutMs: 600_000, maxTransientErrors: 0 }).noteTransientError()).toBe(false);
+		expect(
+			new PollSchedule({ intervalMs: 5_000, timeoutMs: 600_000, maxTransientErrors: 0 }).noteTransientError(),
+		).toBe(false);
 	});
 });

@@ -7,11 +7,17 @@ const URL = 'https://oss.example.com/v.mp4?Expires=1&OSSAccessKeyId=LTAI&Signatu
 
 describe('stopFailure (one item)', () => {
 	test('never started: nothing sent, nothing billed', () => {
-		expect(stopFailure(undefined, 'DashScope', true)).toMatchObject({ message: 'The execution was canceled before this item started', mayHaveBilled: false });
+		expect(stopFailure(undefined, 'DashScope', true)).toMatchObject({
+			message: 'The execution was canceled before this item started',
+			mayHaveBilled: false,
+		});
 	});
 
 	test('started, no request yet: nothing created', () => {
-		expect(stopFailure(undefined, 'AOG', false)).toMatchObject({ message: 'The execution was canceled while waiting for AOG', mayHaveBilled: false });
+		expect(stopFailure(undefined, 'AOG', false)).toMatchObject({
+			message: 'The execution was canceled while waiting for AOG',
+			mayHaveBilled: false,
+		});
 	});
 
 	test('a request without an answer: may be billed', () => {
@@ -23,17 +29,26 @@ describe('stopFailure (one item)', () => {
 	test('a running task: its id and how to fetch it', () => {
 		const failure = stopFailure({ itemIndex: 1, taskId: 't-1', state: 'waiting' }, 'DashScope', false);
 		expect(failure).toMatchObject({ taskId: 't-1', mayHaveBilled: true });
-		expect(failure.description).toBe('Task t-1 keeps running upstream (it will finish and be billed). Get Task with the id t-1 fetches its video within 24 h.');
+		expect(failure.description).toBe(
+			'Task t-1 keeps running upstream (it will finish and be billed). Get Task with the id t-1 fetches its video within 24 h.',
+		);
 	});
 
 	test('a video being downloaded: finished, its full link', () => {
-		const failure = stopFailure({ itemIndex: 2, taskId: 't-2', videoUrl: URL, state: 'downloading' }, 'DashScope', false);
+		const failure = stopFailure(
+			{ itemIndex: 2, taskId: 't-2', videoUrl: URL, state: 'downloading' },
+			'DashScope',
+			false,
+		);
 		expect(failure.description).toContain(`task t-2, finished, video ${URL}`);
 		expect(failure.description).toContain('Get Task with the id t-2');
 	});
 
 	test('a canceled task: nothing billed', () => {
-		expect(stopFailure({ itemIndex: 3, taskId: 't-3', state: 'canceled' }, 'DashScope', false)).toMatchObject({ mayHaveBilled: false, taskId: 't-3' });
+		expect(stopFailure({ itemIndex: 3, taskId: 't-3', state: 'canceled' }, 'DashScope', false)).toMatchObject({
+			mayHaveBilled: false,
+			taskId: 't-3',
+		});
 	});
 });
 
