@@ -18,7 +18,17 @@
 import path from 'node:path';
 
 import { startAogServer, type AogServer } from '../../tools/aog-server';
-import { ensureN8n, ensureNode, packPackage, REPO, run, type NodeOption } from '../../tools/n8n-cli';
+import {
+	CORE_NATIVE,
+	DEFAULT_VERSION,
+	E2E_TARGETS,
+	ensureN8n,
+	ensureNode,
+	packPackage,
+	REPO,
+	run,
+	type NodeOption,
+} from '../../tools/n8n-cli';
 import { expectDemoServiceNotFound, expectDemoSucceeded, requireBuild, runDemo, TempDirs } from './support';
 
 jest.setTimeout(15 * 60_000);
@@ -30,14 +40,8 @@ interface Target {
 	rebuildOnly?: string[];
 }
 
-// Native modules n8n needs to start and run these workflows: its SQLite database and the expression
-// sandbox of newer versions. Kafka's, Oracle's, SSH's… are only loaded by the nodes that use them.
-const CORE_NATIVE = ['sqlite3', 'isolated-vm'];
-const DEFAULT_TARGETS: Target[] = [
-	{ n8n: '2.41.1', nodeMajor: 24, rebuildOnly: CORE_NATIVE },
-	{ n8n: '1.123.50', nodeMajor: 20 },
-	{ n8n: '1.123.81', nodeMajor: 24, rebuildOnly: CORE_NATIVE },
-];
+// The other versions of the one list (tools/n8n-cli/targets.js), which CI installs ahead of the suites.
+const DEFAULT_TARGETS: Target[] = E2E_TARGETS.filter((target) => target.n8n !== DEFAULT_VERSION);
 const TARGETS: Target[] = process.env.N8N_COMPAT_VERSIONS
 	? process.env.N8N_COMPAT_VERSIONS.split(',').map((pair) => {
 			const [n8n, node] = pair.trim().split('@');

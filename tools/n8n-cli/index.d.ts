@@ -3,6 +3,17 @@
 export const REPO: string;
 export const DEFAULT_VERSION: string;
 
+/** The n8n versions the e2e suites run, each with the Node.js major it needs (targets.js). */
+export interface N8nTarget {
+	n8n: string;
+	nodeMajor: number;
+	/** Native modules whose install scripts run (the others' download from GitHub at install time). */
+	rebuildOnly?: string[];
+}
+export const CORE_NATIVE: string[];
+export const E2E_TARGETS: N8nTarget[];
+export function installTarget(target: N8nTarget): Promise<{ n8nBin: string; node?: NodeOption }>;
+
 export interface RunResult {
 	code: number | null;
 	signal: NodeJS.Signals | null;

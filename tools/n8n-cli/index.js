@@ -9,6 +9,7 @@
 //   package.js   this package packed and installed into a user folder (packPackage, installPackage)
 //   workflow.js  user folders, n8n import:*, `n8n execute` and its output (prepareUserFolder, runWorkflow)
 //   server.js    `n8n start` and active workflows (startN8n, activateWorkflow)
+//   targets.js   the n8n versions the e2e suites run, with their Node.js (E2E_TARGETS, installTarget)
 // This file only gathers what the others export for the rest of the repository.
 const { REPO } = require('./common');
 const { run, cleanEnv, pidAlive, freePort } = require('./process');
@@ -32,8 +33,12 @@ const {
 	runError,
 } = require('./workflow');
 const { activateWorkflow, startN8n } = require('./server');
+const { CORE_NATIVE, E2E_TARGETS, installTarget } = require('./targets');
 
 module.exports = {
+	CORE_NATIVE,
+	E2E_TARGETS,
+	installTarget,
 	pidAlive,
 	REPO,
 	DEFAULT_VERSION,
