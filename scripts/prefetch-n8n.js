@@ -9,7 +9,10 @@ const { answerHelp } = require('./usage');
 answerHelp(`Usage: node scripts/prefetch-n8n.js
 
 Installs the n8n CLI versions the e2e suites use (with Node.js 24 from npm where they need it) into .cache/.
-Installed versions are skipped. .ci/run starts it in the background before the tests.`);
+Installed versions are skipped. .ci/run starts it in the background before the tests.
+
+Options:
+  --help   this text`);
 
 const { E2E_TARGETS, installTarget } = require('../tools/n8n-cli/targets');
 
