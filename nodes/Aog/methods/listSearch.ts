@@ -17,11 +17,11 @@ const DISCOVERY_TIMEOUT_MS = 10000;
  */
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	// Text to Video exists with DashScope directly only: its models, the 2.1 ones by the names of the region.
-	if (this.getCurrentNodeParameter('operation') === 'textToVideo') {
+	const operation = this.getCurrentNodeParameter('operation') ?? this.getNodeParameter('operation', '');
+	if (operation === 'textToVideo') {
 		const region = await credentialRegion(this);
-		const names = Object.keys(DASHSCOPE_TEXT_MODELS).filter((name) =>
-			region === undefined ? true : name.startsWith('wanx') === (region === 'beijing'),
-		);
+		const hidden = region === undefined ? undefined : region === 'beijing' ? /^wan2\.1-/ : /^wanx2\.1-/;
+		const names = Object.keys(DASHSCOPE_TEXT_MODELS).filter((name) => !hidden?.test(name));
 		return {
 			results: toResults(
 				names.map((name) => ({ name, installed: true })),
