@@ -1,7 +1,7 @@
 'use strict';
 // Turns a picture into a 5 s, 30 fps H.264 MP4 with a slow diagonal pan, cached by image hash + height (both dev
-// servers' videos), and stretches it to other durations. Text to video: a moving test pattern of an exact frame
-// size and length, with a tone as its AAC track when the model makes sound.
+// servers' videos), and stretches it to other durations. Text to video: a solid colour of an exact frame size and
+// length (cheap to encode and to download), with a tone as its AAC track when the model makes sound.
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
@@ -14,7 +14,7 @@ const FPS = 30;
 const SECONDS = 5;
 const FRAMES = FPS * SECONDS;
 const DERIVED_VERSION = 'ds-v1'; // change when the recipe of other durations (derivedArgs) changes
-const TEXT_VERSION = 't2v-v1'; // change when textArgs changes
+const TEXT_VERSION = 't2v-v2'; // change when textArgs changes
 const PAN_MARGIN = 1.1; // the picture is scaled 10% larger than the frame; the frame slides across it
 
 /**
@@ -122,14 +122,14 @@ function derivedArgs(input, output, duration) {
 }
 
 /**
- * A test pattern of exactly this size and length (low frame rate source, cheap to encode), with a 440 Hz AAC tone.
+ * A solid-colour video of exactly this size and length, with a 440 Hz AAC tone when `audio`.
  * @param {FrameSize} size
  * @param {number} duration whole seconds
  * @param {boolean} audio
  * @param {string} output
  */
 function textArgs(size, duration, audio, output) {
-	const video = ['-f', 'lavfi', '-i', `testsrc2=s=${size.width}x${size.height}:r=${FPS}:d=${duration}`];
+	const video = ['-f', 'lavfi', '-i', `color=c=0x2b5797:s=${size.width}x${size.height}:r=${FPS}:d=${duration}`];
 	const sound = audio ? ['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=44100:duration=${duration}`] : [];
 	const codecs = audio ? ['-c:a', 'aac', '-b:a', '64k', '-shortest'] : ['-an'];
 	return [
