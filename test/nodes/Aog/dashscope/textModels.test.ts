@@ -1,9 +1,11 @@
 // Text to Video's checks and body per model, against the documented values (docs/DASHSCOPE-API.md, "The rest of the
 // Wan video family").
+import type { INodeProperties } from 'n8n-workflow';
+
 import { dashScopeTextToVideoBody, type DashScopeVideoOptions } from '../../../../nodes/Aog/dashscope/models';
 import { DASHSCOPE_TEXT_MODELS } from '../../../../nodes/Aog/dashscope/modelTable';
 import { checkTextToVideo } from '../../../../nodes/Aog/operations/textToVideo';
-import { DEFAULT_TEXT_MODEL } from '../../../../nodes/Aog/operations/textToVideo.properties';
+import { DEFAULT_TEXT_MODEL, properties } from '../../../../nodes/Aog/operations/textToVideo.properties';
 import { InputError } from '../../../../nodes/Aog/run/failures';
 
 const PROMPT = 'a lighthouse at dusk';
@@ -161,5 +163,36 @@ describe('dashScopeTextToVideoBody', () => {
 				prompt: PROMPT,
 				media: [{ type: 'driving_audio', url: 'https://example.com/a.mp3' }],
 			});
+	});
+});
+
+describe("Text to Video's fields", () => {
+	const field = (name: string) => properties.find((property) => property.name === name)!;
+	const option = (name: string) =>
+		(field('options').options as INodeProperties[]).find((entry) => entry.name === name)!;
+
+	it("Size offers DashScope's own strings, labelled for people, every size a known model makes", () => {
+		const sizes = option('size').options as Array<{ name: string; value: string }>;
+		expect(sizes).toContainEqual({ name: '1080×1920 (9:16, Shorts/Reels/TikTok)', value: '1080*1920' });
+		expect(sizes).toContainEqual({ name: '1920×1080 (16:9, YouTube)', value: '1920*1080' });
+		expect(sizes).toContainEqual({ name: '1440×1440 (1:1)', value: '1440*1440' });
+		const offered = sizes.map((size) => size.value);
+		for (const model of Object.values(DASHSCOPE_TEXT_MODELS))
+			for (const size of model.sizes ?? []) expect(offered).toContain(size);
+	});
+
+	it('Audio Source: none or a URL (binary waits for the temporary storage), the other options as listed', () => {
+		expect((field('audioSource').options as Array<{ value: string }>).map((entry) => entry.value)).toEqual([
+			'none',
+			'url',
+		]);
+		expect(field('audioSource').default).toBe('none');
+		expect(field('audioSource').description).toMatch(/temporary storage/);
+		for (const name of ['duration', 'audio', 'shotType', 'negativePrompt', 'promptExtend', 'seed', 'watermark'])
+			expect(option(name)).toBeDefined();
+		for (const name of ['timeout', 'pollInterval', 'waitForCompletion', 'downloadVideo', 'fileName'])
+			expect(option(name)).toBeDefined();
+		expect(field('prompt').required).toBe(true);
+		expect(field('model').default).toEqual({ mode: 'list', value: 'wan2.2-t2v-plus' });
 	});
 });
