@@ -1,6 +1,7 @@
 // End to end: every workflow in examples/, as it is in the repository, inside the real n8n 2.8.4 CLI
 // with the packed package installed like a user's community node, against the AOG dev server.
 // - all of them import (and export back unchanged), with node types and versions n8n 2.8.4 has;
+// - schedule-text-to-video imports only (its Text to Video runs in the node's engine tests);
 // - schedule-to-upload runs with `n8n execute` (image-to-video, the demo, runs in image-to-video.e2e.test.ts;
 //   ai-agent-video-tool, the node as an AI agent's tool, in ai-agent.e2e.test.ts;
 //   form-to-telegram in hand-off.e2e.test.ts, in both binary data modes);
@@ -108,6 +109,7 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 			'form-to-video.json',
 			'image-to-video-dashscope.json',
 			'image-to-video.json',
+			'schedule-text-to-video.json',
 			'schedule-to-upload.json',
 			'webhook-to-video.json',
 		]);

@@ -1,13 +1,15 @@
 'use strict';
-// First-frame image-to-video models and DashScope's submit-time checks of the body (docs/DASHSCOPE-API.md, "Models").
+// First-frame image-to-video and text-to-video models, and DashScope's submit-time checks of the body
+// (docs/DASHSCOPE-API.md, "Models").
 const { apiError, invalidParameter } = require('./errors');
 
 /**
  * @typedef {'beijing' | 'singapore' | 'virginia' | 'frankfurt' | 'hongkong'} Region
  * @typedef {'480P' | '720P' | '1080P'} Resolution
  * @typedef {object} ModelSpec
- * @property {'img_url' | 'media'} body
+ * @property {'img_url' | 'media' | 'text'} body text: text to video, `input.prompt` and `parameters.size`.
  * @property {Resolution[]} resolutions
+ * @property {string[]} [sizes] Text to video: the "W*H" sizes it makes (the first is the default).
  * @property {number[]} durations
  * @property {Resolution} resolution Default resolution.
  * @property {number} promptMax
@@ -18,8 +20,9 @@ const { apiError, invalidParameter } = require('./errors');
  * @property {string} model
  * @property {string} prompt As stored (2.1/2.2 prompts over 800 characters cut).
  * @property {string} negativePrompt
- * @property {FrameSource} source
- * @property {Resolution} resolution
+ * @property {FrameSource | undefined} source Undefined for text to video.
+ * @property {string} resolution 480P, 720P, 1080P; text to video: the shorter side's pixels, such as 1080P.
+ * @property {{ width: number; height: number } | undefined} size Text to video: the frame asked for.
  * @property {number} height
  * @property {number} duration
  * @property {boolean} promptExtend
@@ -36,6 +39,19 @@ const RESOLUTION_HEIGHTS = { '480P': 480, '720P': 720, '1080P': 1080 };
 const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 /** @type {Region[]} */
 const INTERNATIONAL = ['singapore', 'virginia'];
+const SIZES_480P = ['832*480', '480*832', '624*624'];
+const SIZES_720P = ['1280*720', '720*1280', '960*960', '1088*832', '832*1088'];
+const SIZES_1080P = ['1920*1080', '1080*1920', '1440*1440', '1632*1248', '1248*1632'];
+/** @param {Partial<ModelSpec>} spec */
+const textModel = (spec) =>
+	/** @type {ModelSpec} */ ({
+		body: 'text',
+		resolutions: [],
+		resolution: '1080P',
+		durations: [5],
+		promptMax: 800,
+		...spec,
+	});
 
 // body: 'img_url' (wan2.1 – wan2.6) or 'media' (wan2.7). regions: where the name exists (all when absent).
 /** @type {Record<string, ModelSpec>} */
@@ -118,6 +134,29 @@ const MODELS = {
 		promptMax: 800,
 		regions: INTERNATIONAL,
 	},
+	'wan2.2-t2v-plus': textModel({ sizes: [...SIZES_1080P.slice(0, 3), ...SIZES_480P, ...SIZES_1080P.slice(3)] }),
+	'wan2.5-t2v-preview': textModel({
+		sizes: [...SIZES_1080P, ...SIZES_720P, ...SIZES_480P],
+		durations: [5, 10],
+		promptMax: 2000,
+		audio: true,
+	}),
+	'wan2.6-t2v': textModel({
+		sizes: [...SIZES_1080P, ...SIZES_720P],
+		durations: range(2, 15),
+		promptMax: 2000,
+		audio: true,
+	}),
+	'wan2.7-t2v': textModel({
+		sizes: [...SIZES_1080P, ...SIZES_720P],
+		durations: range(2, 15),
+		promptMax: 2000,
+		audio: true,
+	}),
+	'wanx2.1-t2v-turbo': textModel({ sizes: [...SIZES_720P, ...SIZES_480P], regions: ['beijing'] }),
+	'wanx2.1-t2v-plus': textModel({ sizes: SIZES_720P, regions: ['beijing'] }),
+	'wan2.1-t2v-turbo': textModel({ sizes: [...SIZES_720P, ...SIZES_480P], regions: INTERNATIONAL }),
+	'wan2.1-t2v-plus': textModel({ sizes: SIZES_720P, regions: INTERNATIONAL }),
 };
 
 /**
@@ -174,13 +213,7 @@ function checkParameters(name, model, parameters) {
 	if (parameters !== undefined && parameters !== null && !isObject(parameters))
 		throw invalidParameter('Input should be a valid dictionary: parameters');
 	const p = parameters || {};
-	/** @type {Resolution} */
-	const resolution = p.resolution ?? model.resolution;
-	if (!model.resolutions.includes(resolution)) {
-		throw invalidParameter(
-			`The parameter parameters.resolution is invalid: ${JSON.stringify(resolution)} is not supported by ${name} (allowed: ${model.resolutions.join(', ')}).`,
-		);
-	}
+	const frame = model.sizes ? checkSize(name, model.sizes, p.size) : checkResolution(name, model, p.resolution);
 	/** @type {number} */
 	const duration = p.duration ?? 5;
 	if (!model.durations.includes(duration)) {
@@ -209,13 +242,44 @@ function checkParameters(name, model, parameters) {
 			);
 	}
 	return {
-		resolution,
-		height: RESOLUTION_HEIGHTS[resolution],
+		...frame,
 		duration,
 		promptExtend,
 		seed: /** @type {number | undefined} */ (seed ?? undefined),
 		audio: Boolean(model.audio) && audio,
 	};
+}
+
+/**
+ * @param {string} name
+ * @param {ModelSpec} model
+ * @param {unknown} value
+ */
+function checkResolution(name, model, value) {
+	const resolution = /** @type {Resolution} */ (value ?? model.resolution);
+	if (!model.resolutions.includes(resolution)) {
+		throw invalidParameter(
+			`The parameter parameters.resolution is invalid: ${JSON.stringify(resolution)} is not supported by ${name} (allowed: ${model.resolutions.join(', ')}).`,
+		);
+	}
+	return { resolution, height: RESOLUTION_HEIGHTS[resolution], size: undefined };
+}
+
+/**
+ * Text to video's `parameters.size`, "W*H" (default: the model's first size).
+ * @param {string} name
+ * @param {string[]} sizes
+ * @param {unknown} value
+ */
+function checkSize(name, sizes, value) {
+	const size = value ?? sizes[0];
+	if (typeof size !== 'string' || !sizes.includes(size)) {
+		throw invalidParameter(
+			`The parameter parameters.size is invalid: ${JSON.stringify(size)} is not supported by ${name} (allowed: ${sizes.join(', ')}).`,
+		);
+	}
+	const [width, height] = size.split('*').map(Number);
+	return { resolution: `${Math.min(width, height)}P`, height, size: { width, height } };
 }
 
 /**
@@ -262,13 +326,14 @@ function checkSubmitBody(body, region) {
 	const { input } = body;
 	// 2.1/2.2 cut longer prompts silently; newer models answer 400 (docs/DASHSCOPE-API.md).
 	const rawPrompt = optionalString(input.prompt, 'input.prompt', model.promptMax > 800 ? model.promptMax : undefined);
+	if (model.body === 'text' && rawPrompt.trim() === '') throw invalidParameter('Field required: input.prompt');
 	const prompt = rawPrompt.slice(0, model.promptMax);
 	const negativePrompt = optionalString(input.negative_prompt, 'input.negative_prompt', 500);
 	return {
 		model: name,
 		prompt,
 		negativePrompt,
-		source: imageSource(name, model, input),
+		source: model.body === 'text' ? undefined : imageSource(name, model, input),
 		...checkParameters(name, model, body.parameters),
 	};
 }

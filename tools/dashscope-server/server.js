@@ -385,6 +385,7 @@ function parseJson(text) {
  */
 async function prepareTask(state, text) {
 	const settings = checkSubmitBody(parseJson(text), state.options.region);
+	if (!settings.source) return { settings, image: undefined }; // text to video
 	const { url, mismatch } = settings.source;
 	if (mismatch !== undefined) return { settings, image: undefined };
 	// A URL is downloaded by the task (failing it later); a data URI is read now.

@@ -29,7 +29,7 @@ const { describeBody } = require('../aog-server/request-log');
  * @property {string} prompt As stored (2.1/2.2 prompts over 800 characters cut).
  * @property {string} negativePrompt
  * @property {boolean} promptExtend
- * @property {'480P' | '720P' | '1080P'} resolution
+ * @property {string} resolution 480P, 720P, 1080P (text to video: the shorter side, such as 1440P)
  * @property {number} duration
  * @property {number} [seed]
  * @property {string} [imageUrl] http(s) URL as sent, or the data URI shortened; undefined when img_url was sent to a media model.
@@ -125,7 +125,7 @@ class TaskBoard {
 			duration: settings.duration,
 			seed: settings.seed,
 			imageUrl:
-				settings.source.url === undefined ? undefined : /** @type {string} */ (describeBody(settings.source.url)), // data URIs shortened
+				settings.source?.url === undefined ? undefined : /** @type {string} */ (describeBody(settings.source.url)), // data URIs shortened
 			apiKey,
 			outcome: script?.outcome ?? 'SUCCEEDED',
 			pendingMs: script?.pendingMs ?? options.pendingMs,
@@ -165,13 +165,23 @@ class TaskBoard {
 		record.scheduledAt = Date.now();
 		this.count('pending', 'running');
 		try {
-			if (settings.source.mismatch) throw apiError('InvalidParameter', settings.source.mismatch);
-			const image = /** @type {CheckedImage} */ (await task.image); // only a mismatch task has none
+			if (settings.source?.mismatch) throw apiError('InvalidParameter', settings.source.mismatch);
+			const { size } = settings;
+			// Text to video has no picture; a first-frame task without one is a mismatch task (failed above).
+			const image = size ? undefined : /** @type {CheckedImage} */ (await task.image);
 			if (task.dropped) return;
+			const maker = this.state.videoMaker;
 			const wanted =
-				record.outcome === 'SUCCEEDED'
-					? this.state.videoMaker.videoOfDuration(image.bytes, image.info, settings.height, settings.duration)
-					: undefined;
+				record.outcome !== 'SUCCEEDED'
+					? undefined
+					: size
+						? maker.textVideo(size, settings.duration, settings.audio)
+						: maker.videoOfDuration(
+								/** @type {CheckedImage} */ (image).bytes,
+								/** @type {CheckedImage} */ (image).info,
+								settings.height,
+								settings.duration,
+							);
 			if (wanted) wanted.catch(() => {});
 			await this.state.sleep(this.wallMs(record.runningMs));
 			if (task.dropped) return;

@@ -1,6 +1,7 @@
 'use strict';
 // Turns a picture into a 5 s, 30 fps H.264 MP4 with a slow diagonal pan, cached by image hash + height (both dev
-// servers' videos), and stretches it to other durations.
+// servers' videos), and stretches it to other durations. Text to video: a solid colour of an exact frame size and
+// length (cheap to encode and to download), with a tone as its AAC track when the model makes sound.
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
@@ -13,6 +14,7 @@ const FPS = 30;
 const SECONDS = 5;
 const FRAMES = FPS * SECONDS;
 const DERIVED_VERSION = 'ds-v1'; // change when the recipe of other durations (derivedArgs) changes
+const TEXT_VERSION = 't2v-v2'; // change when textArgs changes
 const PAN_MARGIN = 1.1; // the picture is scaled 10% larger than the frame; the frame slides across it
 
 /**
@@ -120,6 +122,35 @@ function derivedArgs(input, output, duration) {
 }
 
 /**
+ * A solid-colour video of exactly this size and length, with a 440 Hz AAC tone when `audio`.
+ * @param {FrameSize} size
+ * @param {number} duration whole seconds
+ * @param {boolean} audio
+ * @param {string} output
+ */
+function textArgs(size, duration, audio, output) {
+	const video = ['-f', 'lavfi', '-i', `color=c=0x2b5797:s=${size.width}x${size.height}:r=${FPS}:d=${duration}`];
+	const sound = audio ? ['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=44100:duration=${duration}`] : [];
+	const codecs = audio ? ['-c:a', 'aac', '-b:a', '64k', '-shortest'] : ['-an'];
+	return [
+		...video,
+		...sound,
+		'-c:v',
+		'libx264',
+		'-preset',
+		'ultrafast',
+		'-pix_fmt',
+		'yuv420p',
+		...codecs,
+		'-movflags',
+		'+faststart',
+		'-f',
+		'mp4',
+		output,
+	];
+}
+
+/**
  * @param {string} file
  * @returns {VideoFile}
  */
@@ -189,6 +220,41 @@ class VideoMaker {
 			const temp = tempName(file, '.mp4');
 			job = this.run(derivedArgs(base.path, temp, duration))
 				.then(() => fs.renameSync(temp, file)) // atomic: parallel jest workers share the cache
+				.finally(() => {
+					fs.rmSync(temp, { force: true });
+					this.derived.delete(file);
+				});
+			this.derived.set(file, job);
+		}
+		await job;
+		return fileInfo(file);
+	}
+
+	/**
+	 * Text to video's MP4: `size` exactly, `duration` seconds, an AAC track when `audio`. Cached like the others.
+	 * @param {FrameSize} size
+	 * @param {number} duration whole seconds
+	 * @param {boolean} audio
+	 * @returns {Promise<VideoFile>}
+	 */
+	async textVideo(size, duration, audio) {
+		const key = `text-${size.width}x${size.height}-${duration}s-${audio ? 'aac' : 'silent'}-${TEXT_VERSION}`;
+		const file = path.join(this.cacheDir, `${key}.mp4`);
+		if (fs.existsSync(file)) {
+			this.stats.cacheHits += 1;
+			return fileInfo(file);
+		}
+		let job = this.derived.get(file);
+		if (!job) {
+			fs.mkdirSync(this.cacheDir, { recursive: true });
+			const temp = tempName(file, '.mp4');
+			const started = Date.now();
+			job = this.run(textArgs(size, duration, audio, temp))
+				.then(() => {
+					fs.renameSync(temp, file); // atomic: parallel jest workers share the cache
+					this.stats.encodes += 1;
+					this.stats.lastEncodeMs = Date.now() - started;
+				})
 				.finally(() => {
 					fs.rmSync(temp, { force: true });
 					this.derived.delete(file);

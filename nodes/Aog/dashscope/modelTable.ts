@@ -108,3 +108,78 @@ export const DASHSCOPE_MODELS: Readonly<Record<string, DashScopeModel>> = {
 	'wan2.1-i2v-turbo': wan21Turbo,
 	'wan2.1-i2v-plus': wan21Plus,
 };
+
+/** A text-to-video model: `input.prompt` and `parameters.size` ("W*H"), at the same endpoint as Image to Video. */
+export interface DashScopeTextModel {
+	displayName: string;
+	/** The "W*H" sizes it makes; undefined where the documentation is unsure (only what the user sets is sent). */
+	sizes?: readonly string[];
+	durations: readonly number[] | 'fixed 5';
+	audio: boolean;
+	audioUrl: boolean;
+	shotType: boolean;
+	maxPromptLength: number;
+	/** 'media': an audio track goes as a `driving_audio` entry of `input.media` (Wan 2.7). */
+	bodyShape: 'prompt' | 'media';
+}
+
+export const DEFAULT_TEXT_SIZE = '1920*1080';
+const SIZES_480P = ['832*480', '480*832', '624*624'];
+const SIZES_720P = ['1280*720', '720*1280', '960*960', '1088*832', '832*1088'];
+const SIZES_1080P = ['1920*1080', '1080*1920', '1440*1440', '1632*1248', '1248*1632'];
+const wan21TextTurbo: DashScopeTextModel = {
+	displayName: 'Wan 2.1 Turbo',
+	sizes: [...SIZES_720P, ...SIZES_480P],
+	durations: 'fixed 5',
+	audio: false,
+	audioUrl: false,
+	shotType: false,
+	maxPromptLength: SHORT_PROMPT,
+	bodyShape: 'prompt',
+};
+const wan21TextPlus: DashScopeTextModel = { ...wan21TextTurbo, displayName: 'Wan 2.1 Plus', sizes: SIZES_720P };
+
+/** The known text-to-video models, by the name DashScope expects. */
+export const DASHSCOPE_TEXT_MODELS: Readonly<Record<string, DashScopeTextModel>> = {
+	'wan2.2-t2v-plus': {
+		...wan21TextTurbo,
+		displayName: 'Wan 2.2 Plus',
+		sizes: [...SIZES_480P, ...SIZES_1080P],
+	},
+	'wan2.5-t2v-preview': {
+		displayName: 'Wan 2.5 Preview',
+		sizes: [...SIZES_480P, ...SIZES_720P, ...SIZES_1080P],
+		durations: [5, 10],
+		// Sound is added automatically or taken from audio_url; there is no switch for it.
+		audio: false,
+		audioUrl: true,
+		shotType: false,
+		maxPromptLength: LONG_PROMPT,
+		bodyShape: 'prompt',
+	},
+	'wan2.6-t2v': {
+		displayName: 'Wan 2.6',
+		// Whether 2.6 takes a size or a resolution tier is unsure: the sizes of 720P and 1080P are allowed.
+		sizes: [...SIZES_720P, ...SIZES_1080P],
+		durations: RANGE_2_TO_15,
+		audio: true,
+		audioUrl: true,
+		shotType: true,
+		maxPromptLength: LONG_PROMPT,
+		bodyShape: 'prompt',
+	},
+	'wan2.7-t2v': {
+		displayName: 'Wan 2.7',
+		// Its size parameter is undocumented: a size the user sets is sent unchecked, none by default.
+		durations: RANGE_2_TO_15,
+		audio: false,
+		audioUrl: true,
+		shotType: false,
+		maxPromptLength: LONG_PROMPT,
+		bodyShape: 'media',
+	},
+	'wanx2.1-t2v-turbo': wan21TextTurbo,
+	'wanx2.1-t2v-plus': wan21TextPlus,
+	'wan2.1-t2v-turbo': wan21TextTurbo,
+	'wan2.1-t2v-plus': wan21TextPlus,
+};

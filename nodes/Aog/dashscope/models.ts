@@ -4,17 +4,21 @@
 import { InputError } from '../run/failures';
 import {
 	DASHSCOPE_MODELS,
+	DASHSCOPE_TEXT_MODELS,
 	DEFAULT_DURATION,
 	LONG_PROMPT,
 	MAX_NEGATIVE_PROMPT_LENGTH,
 	MAX_SEED,
 	SHORT_PROMPT,
 	type DashScopeModel,
+	type DashScopeTextModel,
 } from './modelTable';
 import { IMAGE_SLOT, isInlineImage, jsonBody, type InlineImage } from '../media/jsonBody';
 
 export interface DashScopeVideoOptions {
 	resolution?: string;
+	/** Text to video: "W*H". */
+	size?: string;
 	duration?: number;
 	negativePrompt?: string;
 	seed?: number;
@@ -26,9 +30,10 @@ export interface DashScopeVideoOptions {
 }
 
 /** The options as the node's UI names them, for error texts. */
-const DASHSCOPE_OPTION_LABELS: Record<keyof DashScopeVideoOptions | 'prompt', string> = {
+export const DASHSCOPE_OPTION_LABELS: Record<keyof DashScopeVideoOptions | 'prompt', string> = {
 	prompt: 'Prompt',
 	resolution: 'Options → Resolution',
+	size: 'Options → Size',
 	duration: 'Options → Duration (Seconds)',
 	negativePrompt: 'Options → Negative Prompt',
 	seed: 'Options → Seed',
@@ -43,6 +48,12 @@ const DASHSCOPE_OPTION_LABELS: Record<keyof DashScopeVideoOptions | 'prompt', st
 export function dashScopeModel(name: string): DashScopeModel | undefined {
 	const key = name.trim().toLowerCase();
 	return DASHSCOPE_MODELS[key] ?? DASHSCOPE_MODELS[key.replace(/-us$/, '')];
+}
+
+/** A known text-to-video model (Virginia's `-us` variants read as their base model). */
+export function dashScopeTextModel(name: string): DashScopeTextModel | undefined {
+	const key = name.trim().toLowerCase();
+	return DASHSCOPE_TEXT_MODELS[key] ?? DASHSCOPE_TEXT_MODELS[key.replace(/-us$/, '')];
 }
 
 /** The Wan version in a model name (`wanx2.1-…` → 2.1; compared part by part, so 2.10 is newer than 2.7), or undefined. */
@@ -152,13 +163,13 @@ export function checkDashScopeOptions(model: string, prompt: string, options: Da
 	}
 }
 
-function listOf(values: readonly string[]): string {
+export function listOf(values: readonly string[]): string {
 	return values.length === 1
 		? `${values[0]} only`
 		: `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
 }
 
-function describeDurations(durations: DashScopeModel['durations']): string {
+export function describeDurations(durations: DashScopeModel['durations']): string {
 	if (durations === 'fixed 5') return '5 s videos only';
 	const contiguous = durations.every((value, i) => i === 0 || value === durations[i - 1] + 1);
 	return contiguous && durations.length > 2
@@ -216,4 +227,23 @@ export function dashScopeImageToVideoBody(
 
 	const fields = { model, input, parameters };
 	return isInlineImage(image) ? jsonBody(fields, image) : JSON.stringify(fields);
+}
+
+/** Text to video's body: `input.prompt`, `parameters.size` "W*H"; only what the user set is sent. */
+export function dashScopeTextToVideoBody(model: string, prompt: string, options: DashScopeVideoOptions): string {
+	const media = dashScopeTextModel(model)?.bodyShape === 'media' || bodyShapeOf(model) === 'media';
+	const input: Fields = { prompt };
+	if (options.negativePrompt) input.negative_prompt = options.negativePrompt;
+	const audioUrl = options.audioUrl?.trim();
+	if (audioUrl && media) input.media = [{ type: 'driving_audio', url: audioUrl }];
+	else if (audioUrl) input.audio_url = audioUrl;
+	const parameters: Fields = {};
+	if (options.size) parameters.size = options.size;
+	if (options.duration !== undefined) parameters.duration = options.duration;
+	if (options.promptExtend !== undefined) parameters.prompt_extend = options.promptExtend;
+	if (options.seed !== undefined) parameters.seed = options.seed;
+	if (options.watermark !== undefined) parameters.watermark = options.watermark;
+	if (options.audio !== undefined) parameters.audio = options.audio;
+	if (options.shotType) parameters.shot_type = options.shotType;
+	return JSON.stringify({ model, input, parameters });
 }

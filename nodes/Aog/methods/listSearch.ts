@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { DEFAULT_MODEL } from '../operations/imageToVideo.properties';
-import { DASHSCOPE_MODELS } from '../dashscope/modelTable';
+import { DASHSCOPE_MODELS, DASHSCOPE_TEXT_MODELS } from '../dashscope/modelTable';
 import { mergeModelLists, modelsFromControlPanel, modelsFromModelList, type DiscoveredModel } from '../aog/discovery';
 import { isRedirect, redirectTarget } from '../http/redirect';
 import { redactUrl } from '../http/url';
@@ -16,6 +16,19 @@ const DISCOVERY_TIMEOUT_MS = 10000;
  * directly: the first-frame models the node knows. "By Name" always accepts any model.
  */
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	// Text to Video exists with DashScope directly only: its models, the 2.1 ones by the names of the region.
+	const operation = this.getCurrentNodeParameter('operation') ?? this.getNodeParameter('operation', '');
+	if (operation === 'textToVideo') {
+		const region = await credentialRegion(this);
+		const hidden = region === undefined ? undefined : region === 'beijing' ? /^wan2\.1-/ : /^wanx2\.1-/;
+		const names = Object.keys(DASHSCOPE_TEXT_MODELS).filter((name) => !hidden?.test(name));
+		return {
+			results: toResults(
+				names.map((name) => ({ name, installed: true })),
+				filter,
+			),
+		};
+	}
 	if (connectionOf(this) === 'dashScopeApi') {
 		return {
 			results: toResults(
@@ -68,6 +81,16 @@ function toResults(models: DiscoveredModel[], filter?: string): INodeListSearchI
 	return models
 		.filter((model) => model.name.toLowerCase().includes(needle))
 		.map((model) => ({ name: model.installed ? model.name : `${model.name} (not installed)`, value: model.name }));
+}
+
+/** The DashScope credential's region; undefined (both names listed) when there is none or it is a custom host. */
+async function credentialRegion(context: ILoadOptionsFunctions): Promise<string | undefined> {
+	try {
+		const region = String((await context.getCredentials('dashScopeApi')).region ?? '');
+		return ['', 'custom'].includes(region) ? undefined : region;
+	} catch {
+		return undefined;
+	}
 }
 
 function safeParse(text: string): unknown {

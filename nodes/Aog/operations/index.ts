@@ -5,10 +5,16 @@ import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 import * as cancelTask from './cancelTask';
 import * as getTask from './getTask';
 import * as imageToVideo from './imageToVideo';
+import * as textToVideo from './textToVideo';
 import type { Operation } from './operation';
 
 /** In the order their fields appear; the Operation list shows them by name. */
-const OPERATIONS: readonly Operation[] = [imageToVideo.operation, getTask.operation, cancelTask.operation];
+const OPERATIONS: readonly Operation[] = [
+	imageToVideo.operation,
+	textToVideo.operation,
+	getTask.operation,
+	cancelTask.operation,
+];
 
 export const operationNamed = (value: string): Operation | undefined =>
 	OPERATIONS.find((operation) => operation.value === value);

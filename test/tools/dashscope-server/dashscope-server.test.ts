@@ -336,6 +336,44 @@ describe('submit and poll: the task life cycle', () => {
 	});
 });
 
+describe('text to video', () => {
+	const t2v = (model: string, parameters: object = {}, input: object = { prompt: 'a lighthouse at dusk' }) => ({
+		model,
+		input,
+		parameters,
+	});
+
+	it('makes an MP4 of exactly the asked size and duration, with an AAC track where the model makes sound', async () => {
+		const { body } = await waitForEnd(await submitOk(t2v('wan2.5-t2v-preview', { size: '1080*1920', duration: 10 })));
+		expect(body.usage).toEqual({ video_duration: 10, video_count: 1, SR: 1080 });
+		const video = await probeBytes((await download(body.output.video_url)).bytes);
+		expect(video).toMatchObject({ width: 1080, height: 1920, duration: 10, hasAudio: true });
+	});
+
+	it('defaults to 1920*1080 and 5 s; wan2.2 and audio false make silent videos', async () => {
+		for (const body of [t2v('wan2.2-t2v-plus'), t2v('wan2.6-t2v', { audio: false })]) {
+			const ended = await waitForEnd(await submitOk(body));
+			const video = await probeBytes((await download(ended.body.output.video_url)).bytes);
+			expect(video).toMatchObject({ width: 1920, height: 1080, duration: 5, hasAudio: false });
+		}
+	});
+
+	it.each([
+		['no prompt', t2v('wan2.2-t2v-plus', {}, {}), /input\.prompt/],
+		['720p on wan2.2', t2v('wan2.2-t2v-plus', { size: '1280*720' }), /parameters\.size.*1280\*720.*1920\*1080/],
+		['a resolution tier instead of a size', t2v('wan2.6-t2v', { size: '1080P' }), /parameters\.size/],
+		['480p on wan2.6', t2v('wan2.6-t2v', { size: '832*480' }), /parameters\.size/],
+		['10 s on wan2.2', t2v('wan2.2-t2v-plus', { duration: 10 }), /duration.*10/],
+		['16 s on wan2.6', t2v('wan2.6-t2v', { duration: 16 }), /duration.*2-15/],
+		['the international 2.1 name in Beijing', t2v('wan2.1-t2v-turbo'), /Model not exist/],
+	])('refuses %s at submit', async (_case, body, message) => {
+		const reply = await submit(body);
+		expect(reply.status).toBe(/Model not/.test(String(message)) ? 404 : 400);
+		expect(reply.json.message).toMatch(message);
+		expect(server.counters.submits).toBe(0);
+	});
+});
+
 describe('keys, regions and headers', () => {
 	it("answers 401 InvalidApiKey for another region's key, an unknown key and no key", async () => {
 		for (const [authorization, message] of [
