@@ -123,6 +123,8 @@ export interface DashScopeTextModel {
 	bodyShape: 'prompt' | 'media';
 }
 
+/** Text to Video's default model. */
+export const DEFAULT_TEXT_MODEL = 'wan2.2-t2v-plus';
 export const DEFAULT_TEXT_SIZE = '1920*1080';
 const SIZES_480P = ['832*480', '480*832', '624*624'];
 const SIZES_720P = ['1280*720', '720*1280', '960*960', '1088*832', '832*1088'];

@@ -2,6 +2,7 @@
 // (docs/DASHSCOPE-API.md, "Models" and "Submit"); the models themselves are in dashScopeModelTable.ts.
 
 import { InputError } from '../run/failures';
+import { checkCapabilities, listOf, othersOffering } from './capabilities';
 import {
 	DASHSCOPE_MODELS,
 	DASHSCOPE_TEXT_MODELS,
@@ -116,73 +117,16 @@ export function checkDashScopeOptions(model: string, prompt: string, options: Da
 	const known = dashScopeModel(model);
 	// A name the node does not know passes as is: it may be a newer model, and DashScope will say what it rejects.
 	if (!known) return;
-	const name = `${model} (${known.displayName})`;
 	if (options.resolution !== undefined && !known.resolutions.includes(options.resolution.toUpperCase())) {
 		throw new InputError(
 			`${label.resolution} is ${options.resolution}, which ${model} does not make`,
-			`${name} makes ${listOf(known.resolutions)}.${others(model, (m) => m.resolutions.includes(options.resolution!.toUpperCase()), options.resolution)} Pick one of those.`,
+			`${model} (${known.displayName}) makes ${listOf(known.resolutions)}.${othersOffering(model, DASHSCOPE_MODELS, (m) => m.resolutions.includes(options.resolution!.toUpperCase()), options.resolution)} Pick one of those.`,
 		);
 	}
-	if (duration !== undefined) {
-		const allowed = known.durations === 'fixed 5' ? [DEFAULT_DURATION] : known.durations;
-		if (!allowed.includes(duration)) {
-			throw new InputError(
-				`${label.duration} is ${duration}, which ${model} does not make`,
-				`${name} makes ${describeDurations(known.durations)}.${others(model, (m) => m.durations !== 'fixed 5' && m.durations.includes(duration), `${duration} s`)} Pick one of those.`,
-			);
-		}
-	}
-	if (options.audio !== undefined && !known.audio) {
-		throw new InputError(
-			`${label.audio} is not available for ${model}`,
-			`${name} ${known.audioUrl ? 'adds sound by itself or takes it from Options → Audio URL' : 'makes silent videos'}; it has no audio switch.${others(model, (m) => m.audio, 'the switch')} Remove the option.`,
-		);
-	}
-	if (audioUrl !== undefined && audioUrl !== '' && !known.audioUrl) {
-		throw new InputError(
-			`${label.audioUrl} is not available for ${model}`,
-			`${name} makes silent videos and takes no audio track.${others(model, (m) => m.audioUrl, 'an audio track')} Remove the option.`,
-		);
-	}
-	if (options.shotType !== undefined && options.shotType !== '') {
-		if (!known.shotType) {
-			throw new InputError(
-				`${label.shotType} is not available for ${model}`,
-				`${name} has no shot type.${others(model, (m) => m.shotType, 'a shot type')} Remove the option.`,
-			);
-		}
-		if (!['single', 'multi'].includes(options.shotType)) {
-			throw new InputError(`${label.shotType} is ${options.shotType}`, `${name} takes "single" or "multi".`);
-		}
-		if (options.promptExtend === false) {
-			throw new InputError(
-				`${label.shotType} needs ${label.promptExtend}`,
-				'DashScope honours the shot type only when it extends the prompt: switch Prompt Extend on, or remove Shot Type.',
-			);
-		}
-	}
-}
-
-export function listOf(values: readonly string[]): string {
-	return values.length === 1
-		? `${values[0]} only`
-		: `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
-}
-
-export function describeDurations(durations: DashScopeModel['durations']): string {
-	if (durations === 'fixed 5') return '5 s videos only';
-	const contiguous = durations.every((value, i) => i === 0 || value === durations[i - 1] + 1);
-	return contiguous && durations.length > 2
-		? `${durations[0]}–${durations[durations.length - 1]} s videos (whole seconds)`
-		: `${listOf(durations.map(String))} s videos`;
-}
-
-/** " Models that offer X: a, b." — other known models (one name per capability set) that would take the value. */
-function others(model: string, accepts: (candidate: DashScopeModel) => boolean, what: string): string {
-	const names = Object.entries(DASHSCOPE_MODELS)
-		.filter(([name, candidate]) => name !== model && accepts(candidate) && !name.startsWith('wan2.1-'))
-		.map(([name]) => name);
-	return names.length > 0 ? ` Models that offer ${what}: ${names.join(', ')}.` : '';
+	checkCapabilities(model, known, DASHSCOPE_MODELS, options, {
+		...label,
+		audioTrack: { label: label.audioUrl, fix: 'Remove the option.' },
+	});
 }
 
 type Fields = Record<string, unknown>;

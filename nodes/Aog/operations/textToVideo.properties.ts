@@ -1,9 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_TEXT_SIZE } from '../dashscope/modelTable';
+import { DEFAULT_TEXT_MODEL, DEFAULT_TEXT_SIZE } from '../dashscope/modelTable';
 import { deliveryOptions, generationOptions } from './options';
-
-export const DEFAULT_TEXT_MODEL = 'wan2.2-t2v-plus';
 
 /** DashScope's own "W*H" strings, labelled for people. */
 const SIZES: Array<[string, string]> = [

@@ -1,25 +1,17 @@
 // Text to Video: one item's prompt into an MP4, with DashScope directly (AOG offers image to video only).
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import {
-	checkDashScopeOptions,
-	dashScopeModel,
-	dashScopeTextModel,
-	dashScopeTextToVideoBody,
-	describeDurations,
-	listOf,
-	DASHSCOPE_OPTION_LABELS as label,
-	type DashScopeVideoOptions,
-} from '../dashscope/models';
-import { DASHSCOPE_TEXT_MODELS, DEFAULT_DURATION, type DashScopeTextModel } from '../dashscope/modelTable';
+import { dashScopeTextToVideoBody, type DashScopeVideoOptions } from '../dashscope/models';
 import { IMAGE_TO_VIDEO_PATH } from '../dashscope/request';
 import { runDashScopeTask } from '../dashscope/task';
+import { checkTextToVideo } from '../dashscope/textModels';
+import { DEFAULT_TEXT_MODEL } from '../dashscope/modelTable';
 import { InputError } from '../run/failures';
 import type { ItemRun } from '../run/runItems';
 import { deliver } from './deliver';
 import type { Operation } from './operation';
 import { readDeliverySettings } from './settings';
-import { DEFAULT_TEXT_MODEL, properties } from './textToVideo.properties';
+import { properties } from './textToVideo.properties';
 
 /** The same endpoint as Image to Video: the model tells the modes apart. */
 const TEXT_TO_VIDEO_PATH = IMAGE_TO_VIDEO_PATH;
@@ -69,91 +61,4 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: ItemRun)
 		body: dashScopeTextToVideoBody(model, prompt, parameters),
 	}));
 	return await deliver.call(this, itemIndex, run, delivery, generation, { model, prompt, route: 'direct' });
-}
-
-/** Checks the prompt and options against the model before anything is sent; throws InputError naming the option. */
-export function checkTextToVideo(model: string, prompt: string, options: DashScopeVideoOptions): void {
-	if (prompt.trim() === '')
-		throw new InputError('Prompt is empty', 'Text to Video makes the video from the prompt: describe the video.');
-	if (dashScopeModel(model)) {
-		throw new InputError(
-			`${model} is an image-to-video model`,
-			`Text to Video needs a text-to-video model, such as ${DEFAULT_TEXT_MODEL}; make videos from pictures with Image to Video.`,
-		);
-	}
-	const known = dashScopeTextModel(model);
-	if (known && prompt.length > known.maxPromptLength) {
-		throw new InputError(
-			`The prompt has ${prompt.length} characters; ${model} takes at most ${known.maxPromptLength}`,
-			`DashScope would refuse or cut it. Shorten ${label.prompt} to ${known.maxPromptLength} characters.`,
-		);
-	}
-	const { audioUrl, size, duration } = options;
-	if (audioUrl !== undefined && !/^https?:\/\/[^\s/]+/i.test(audioUrl)) {
-		throw new InputError(
-			`Audio URL ${audioUrl === '' ? 'is empty' : 'is not an http(s) URL'}`,
-			'DashScope downloads the audio itself: give a public http(s) link to a WAV or MP3 file (3–30 s, at most 15 MB), or set Audio Source to None.',
-		);
-	}
-	// Prompt length by Wan version, negative prompt, seed, whole seconds: the checks every model shares.
-	const { negativePrompt, seed } = options;
-	checkDashScopeOptions(model, prompt, { negativePrompt, seed, duration });
-	if (size !== undefined && !/^\d{2,5}\*\d{2,5}$/.test(size)) {
-		throw new InputError(`${label.size} is ${size}, not a size`, 'A size is width*height, such as 1080*1920.');
-	}
-	// A name the node does not know passes as is: it may be a newer model, and DashScope will say what it rejects.
-	if (!known) return;
-	const name = `${model} (${known.displayName})`;
-	if (size !== undefined && known.sizes && !known.sizes.includes(size)) {
-		throw new InputError(
-			`${label.size} is ${size}, which ${model} does not make`,
-			`${name} makes ${listOf(known.sizes)}.${others(model, (m) => !!m.sizes?.includes(size), size)} Pick one of those.`,
-		);
-	}
-	if (duration !== undefined) {
-		const allowed = known.durations === 'fixed 5' ? [DEFAULT_DURATION] : known.durations;
-		if (!allowed.includes(duration)) {
-			throw new InputError(
-				`${label.duration} is ${duration}, which ${model} does not make`,
-				`${name} makes ${describeDurations(known.durations)}.${others(model, (m) => m.durations !== 'fixed 5' && m.durations.includes(duration), `${duration} s`)} Pick one of those.`,
-			);
-		}
-	}
-	if (options.audio !== undefined && !known.audio) {
-		throw new InputError(
-			`${label.audio} is not available for ${model}`,
-			`${name} ${known.audioUrl ? 'adds sound by itself or takes it from Audio Source' : 'makes silent videos'}; it has no audio switch.${others(model, (m) => m.audio, 'the switch')} Remove the option.`,
-		);
-	}
-	if (audioUrl !== undefined && !known.audioUrl) {
-		throw new InputError(
-			`Audio Source is not available for ${model}`,
-			`${name} makes silent videos and takes no audio track.${others(model, (m) => m.audioUrl, 'an audio track')} Set Audio Source to None.`,
-		);
-	}
-	if (options.shotType !== undefined) {
-		if (!known.shotType) {
-			throw new InputError(
-				`${label.shotType} is not available for ${model}`,
-				`${name} has no shot type.${others(model, (m) => m.shotType, 'a shot type')} Remove the option.`,
-			);
-		}
-		if (!['single', 'multi'].includes(options.shotType)) {
-			throw new InputError(`${label.shotType} is ${options.shotType}`, `${name} takes "single" or "multi".`);
-		}
-		if (options.promptExtend === false) {
-			throw new InputError(
-				`${label.shotType} needs ${label.promptExtend}`,
-				'DashScope honours the shot type only when it extends the prompt: switch Prompt Extend on, or remove Shot Type.',
-			);
-		}
-	}
-}
-
-/** " Models that offer X: a, b." — other known text-to-video models (one name per capability set). */
-function others(model: string, accepts: (candidate: DashScopeTextModel) => boolean, what: string): string {
-	const names = Object.entries(DASHSCOPE_TEXT_MODELS)
-		.filter(([name, candidate]) => name !== model && accepts(candidate) && !name.startsWith('wan2.1-'))
-		.map(([name]) => name);
-	return names.length > 0 ? ` Models that offer ${what}: ${names.join(', ')}.` : '';
 }

@@ -4,8 +4,9 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { dashScopeTextToVideoBody, type DashScopeVideoOptions } from '../../../../nodes/Aog/dashscope/models';
 import { DASHSCOPE_TEXT_MODELS } from '../../../../nodes/Aog/dashscope/modelTable';
-import { checkTextToVideo } from '../../../../nodes/Aog/operations/textToVideo';
-import { DEFAULT_TEXT_MODEL, properties } from '../../../../nodes/Aog/operations/textToVideo.properties';
+import { checkTextToVideo } from '../../../../nodes/Aog/dashscope/textModels';
+import { DEFAULT_TEXT_MODEL } from '../../../../nodes/Aog/dashscope/modelTable';
+import { properties } from '../../../../nodes/Aog/operations/textToVideo.properties';
 import { InputError } from '../../../../nodes/Aog/run/failures';
 
 const PROMPT = 'a lighthouse at dusk';
