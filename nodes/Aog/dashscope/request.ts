@@ -29,14 +29,19 @@ export async function dashScopeRequest(
 	connection: ConnectionSettings,
 	method: IHttpRequestMethods,
 	path: string,
-	options: { body?: string | Buffer; timeoutMs: number; qs?: Record<string, string | number> },
+	options: {
+		body?: string | Buffer;
+		timeoutMs: number;
+		qs?: Record<string, string | number>;
+		headers?: Record<string, string>;
+	},
 ): Promise<TextResponse> {
 	return await textRequest.call(this, 'dashScopeApi', {
 		method,
 		url: `${connection.baseUrl}${path}`,
 		...options,
 		// Video synthesis exists only as an asynchronous task: without this header DashScope answers 403.
-		headers: options.body !== undefined ? { 'X-DashScope-Async': 'enable' } : undefined,
+		headers: options.body !== undefined ? { 'X-DashScope-Async': 'enable', ...options.headers } : options.headers,
 	});
 }
 

@@ -43,6 +43,8 @@ export interface FollowSettings {
 export interface TaskRequest {
 	path: string;
 	body: string | Buffer;
+	/** Extra submit headers: the resolve header when an input is in temporary storage (upload.ts). */
+	headers?: Record<string, string>;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function runDashScopeTask(
 	}
 	if (earlier?.ended) run.jobs.forget(itemIndex);
 
-	const { path, body } = await buildRequest();
+	const { path, body, headers } = await buildRequest();
 	const started = Date.now();
 	const submitted = await submitWithRetry<SubmittedTask>(
 		this,
@@ -79,6 +81,7 @@ export async function runDashScopeTask(
 			try {
 				const answer = await dashScopeRequest.call(this, connection, 'POST', path, {
 					body,
+					headers,
 					timeoutMs: Math.min(remainingMs, REQUEST_TIMEOUT_MS),
 				});
 				return interpretSubmitAnswer(toAnswer(answer), connection.region as DashScopeRegion);

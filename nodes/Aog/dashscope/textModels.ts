@@ -29,7 +29,7 @@ export function checkTextToVideo(model: string, prompt: string, options: DashSco
 		);
 	}
 	const { audioUrl, size, duration } = options;
-	if (audioUrl !== undefined && !/^https?:\/\/[^\s/]+/i.test(audioUrl)) {
+	if (audioUrl !== undefined && !/^(https?|oss):\/\/[^\s/]+/i.test(audioUrl)) {
 		throw new InputError(
 			`Audio URL ${audioUrl === '' ? 'is empty' : 'is not an http(s) URL'}`,
 			'DashScope downloads the audio itself: give a public http(s) link to a WAV or MP3 file (3–30 s, at most 15 MB), or set Audio Source to None.',

@@ -1,6 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { DEFAULT_MODEL } from '../operations/imageToVideo.properties';
+import { FRAME_MODEL_NAMES } from '../dashscope/frames';
 import { DASHSCOPE_MODELS, DASHSCOPE_TEXT_MODELS } from '../dashscope/modelTable';
 import { mergeModelLists, modelsFromControlPanel, modelsFromModelList, type DiscoveredModel } from '../aog/discovery';
 import { isRedirect, redirectTarget } from '../http/redirect';
@@ -9,6 +10,11 @@ import { connectionOf, headerValue } from '../http/request';
 import { aogRequest, readAogConnection } from '../aog/request';
 
 const DISCOVERY_TIMEOUT_MS = 10000;
+/** The models of each DashScope-only operation, by the operation's value. */
+const DASHSCOPE_ONLY_MODELS: Record<string, readonly string[]> = {
+	textToVideo: Object.keys(DASHSCOPE_TEXT_MODELS),
+	firstLastFrameToVideo: FRAME_MODEL_NAMES,
+};
 
 /**
  * The model list. Through AOG: the union of the control panel's list (which shows only the catalogue model) and the
@@ -16,12 +22,13 @@ const DISCOVERY_TIMEOUT_MS = 10000;
  * directly: the first-frame models the node knows. "By Name" always accepts any model.
  */
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	// Text to Video exists with DashScope directly only: its models, the 2.1 ones by the names of the region.
-	const operation = this.getCurrentNodeParameter('operation') ?? this.getNodeParameter('operation', '');
-	if (operation === 'textToVideo') {
+	// The DashScope-only modes list their own models, the 2.1 ones by the names of the region.
+	const operation = String(this.getCurrentNodeParameter('operation') ?? this.getNodeParameter('operation', ''));
+	const modeModels = DASHSCOPE_ONLY_MODELS[operation];
+	if (modeModels) {
 		const region = await credentialRegion(this);
 		const hidden = region === undefined ? undefined : region === 'beijing' ? /^wan2\.1-/ : /^wanx2\.1-/;
-		const names = Object.keys(DASHSCOPE_TEXT_MODELS).filter((name) => !hidden?.test(name));
+		const names = modeModels.filter((name) => !hidden?.test(name));
 		return {
 			results: toResults(
 				names.map((name) => ({ name, installed: true })),

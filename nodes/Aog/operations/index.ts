@@ -3,6 +3,7 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import * as cancelTask from './cancelTask';
+import * as firstLastFrameToVideo from './firstLastFrameToVideo';
 import * as getTask from './getTask';
 import * as imageToVideo from './imageToVideo';
 import * as textToVideo from './textToVideo';
@@ -12,6 +13,7 @@ import type { Operation } from './operation';
 const OPERATIONS: readonly Operation[] = [
 	imageToVideo.operation,
 	textToVideo.operation,
+	firstLastFrameToVideo.operation,
 	getTask.operation,
 	cancelTask.operation,
 ];

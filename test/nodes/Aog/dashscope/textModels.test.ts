@@ -182,13 +182,15 @@ describe("Text to Video's fields", () => {
 			for (const size of model.sizes ?? []) expect(offered).toContain(size);
 	});
 
-	it('Audio Source: none or a URL (binary waits for the temporary storage), the other options as listed', () => {
+	it('Audio Source: none, a binary file (uploaded to the temporary storage) or a URL; the other options as listed', () => {
 		expect((field('audioSource').options as Array<{ value: string }>).map((entry) => entry.value)).toEqual([
 			'none',
+			'binary',
 			'url',
 		]);
 		expect(field('audioSource').default).toBe('none');
-		expect(field('audioSource').description).toMatch(/temporary storage/);
+		expect(field('audioBinaryPropertyName').default).toBe('audio');
+		expect(field('audioBinaryPropertyName').description).toMatch(/temporary storage/);
 		for (const name of ['duration', 'audio', 'shotType', 'negativePrompt', 'promptExtend', 'seed', 'watermark'])
 			expect(option(name)).toBeDefined();
 		for (const name of ['timeout', 'pollInterval', 'waitForCompletion', 'downloadVideo', 'fileName'])
