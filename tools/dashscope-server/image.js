@@ -54,4 +54,17 @@ async function loadRemoteImage(url) {
 	}
 }
 
-module.exports = { isHttpUrl, loadInlineImage, loadRemoteImage };
+/**
+ * A picture from temporary storage, checked like any other. Throws ApiError.
+ * @param {Buffer} bytes
+ * @returns {CheckedImage}
+ */
+function loadStoredImage(bytes) {
+	try {
+		return { bytes, info: checkDashScopeImage(bytes) };
+	} catch (error) {
+		throw toApiError(error);
+	}
+}
+
+module.exports = { isHttpUrl, loadInlineImage, loadRemoteImage, loadStoredImage };

@@ -5,6 +5,7 @@ const { startDashScopeServer, DEFAULT_OPTIONS, COUNTER_NAMES, SUBMIT_PATH } = re
 const { MODELS, modelsOf } = require('./models');
 const { ERROR_CODES } = require('./errors');
 const { REGION_IDS } = require('./tasks');
+const { UNRESOLVED_OSS_MESSAGE, NO_STORAGE_MESSAGE } = require('./uploads');
 
 /**
  * @typedef {import('./server').DashScopeServer} DashScopeServer
@@ -23,6 +24,7 @@ const { REGION_IDS } = require('./tasks');
  * @typedef {import('./script').DashScopeScript} DashScopeScript
  * @typedef {import('./script').TaskScript} TaskScript
  * @typedef {import('./script').RequestScript} RequestScript
+ * @typedef {import('./uploads').UploadRecord} UploadRecord
  */
 
 module.exports = {
@@ -34,5 +36,9 @@ module.exports = {
 	modelsOf,
 	/** Codes with a default status and message. */
 	ERROR_CODES,
+	/** The submit's 400 InvalidParameter message for an oss:// URL without X-DashScope-OssResourceResolve: enable. */
+	UNRESOLVED_OSS_MESSAGE,
+	/** getPolicy's 403 AccessDenied message with the option temporaryStorage false. */
+	NO_STORAGE_MESSAGE,
 	REGIONS: /** @type {Region[]} */ (Object.keys(REGION_IDS)),
 };

@@ -7,11 +7,12 @@ const { describeBody, readBody } = require('../aog-server/request-log');
 const { GenerationGauge } = require('../aog-server/gauges');
 const { sleeper } = require('../aog-server/sleep');
 const { ApiError, apiError, invalidParameter, requestId, sendJson, sendApiError } = require('./errors');
-const { checkSubmitBody } = require('./models');
-const { isHttpUrl, loadInlineImage, loadRemoteImage } = require('./image');
+const { checkSubmitBody, modelsOf } = require('./models');
+const { isHttpUrl, loadInlineImage, loadRemoteImage, loadStoredImage } = require('./image');
 const { ScriptQueue } = require('./script');
 const { TaskBoard, REGION_IDS } = require('./tasks');
 const { VideoLinks, handleStorage } = require('./storage');
+const { TemporaryStorage, handleGetPolicy, checkOssUrls } = require('./uploads');
 
 /**
  * @typedef {import('./models').Region} Region
@@ -34,6 +35,10 @@ const { VideoLinks, handleStorage } = require('./storage');
  * @property {number} [pollsPerSecond] Polls allowed per second, account-wide; more → 429 Throttling.RateQuota (default 0 = no limit).
  * @property {number} [videoTtlSeconds] How long result links stay valid; then the storage host answers 403
  *   AccessDenied "Request has expired." (default 86400).
+ * @property {boolean} [temporaryStorage] false: getPolicy answers 403 AccessDenied, as in a region without temporary
+ *   storage (default true).
+ * @property {number} [uploadPolicyTtlSeconds] Lifetime of an upload policy (expire_in_seconds, default 300).
+ * @property {number} [uploadMaxFileSizeMb] max_file_size_mb of a policy; larger uploads answer 400 EntityTooLarge (default 100).
  * @property {boolean} [quiet] false: log every request to stdout. (Env DASHSCOPE_SERVER_DEBUG=1: log to stderr whatever this says.)
  */
 
@@ -57,7 +62,12 @@ const { VideoLinks, handleStorage } = require('./storage');
  * @property {number} total Every API request (control calls and the storage host excluded).
  * @property {number} storageRequests Every request to the storage host.
  * @property {number} downloads GETs of result links answered with the video.
- * @property {number} storageAuthorization Storage requests that carried an Authorization header (all refused with 403).
+ * @property {number} storageAuthorization Storage requests that carried an Authorization header (all refused with
+ *   403), uploads included.
+ * @property {number} policies Every GET /api/v1/uploads (getPolicy), whatever the answer.
+ * @property {number} uploadRequests Every POST to the upload host (the storage host's root) that got past the key check.
+ * @property {number} uploads Files stored (server.uploads).
+ * @property {number} uploadAuthorization POSTs to the upload host that carried an Authorization header (refused with 403).
  */
 
 /**
@@ -88,6 +98,8 @@ const { VideoLinks, handleStorage } = require('./storage');
  * @property {DashScopeTask[]} tasks Live array of every task since the last reset(), in submit order.
  * @property {TaskGauge} gauge Live: tasks PENDING / RUNNING now and at most.
  * @property {RequestGauge} requests Live: submit and poll requests in flight.
+ * @property {import('./uploads').UploadRecord[]} uploads Live array of the files in temporary storage, in upload order.
+ * @property {string} uploadUrl The upload host (upload_host of a policy): the storage host's root.
  * @property {RecordedRequest[]} lastRequests Live array of the last 50 API and storage requests (control calls excluded).
  * @property {import('../media/video-maker').EncoderStats} encoderStats
  * @property {DashScopeOptionsInForce} options
@@ -120,6 +132,7 @@ const { VideoLinks, handleStorage } = require('./storage');
  * @property {(line: string) => void} log
  * @property {TaskBoard} tasks
  * @property {VideoLinks} links
+ * @property {TemporaryStorage} storage
  * @property {(ms: number) => Promise<void>} sleep
  * @property {(ctx: Ctx, entry: ScriptEntry, sendError: (entry: ScriptEntry) => void) => void} answerScripted
  */
@@ -130,6 +143,7 @@ const { VideoLinks, handleStorage } = require('./storage');
  * @property {import('http').IncomingMessage & { method: string; url: string }} req
  * @property {import('http').ServerResponse} res
  * @property {string} text The body.
+ * @property {Buffer} [raw] The body's bytes (storage host POSTs only).
  * @property {URL} url
  * @property {URLSearchParams} query
  * @property {() => void} dropConnection
@@ -141,6 +155,7 @@ const SUBMIT_PATH = '/api/v1/services/aigc/video-generation/video-synthesis';
 const TASK_PATH = /^\/api\/v1\/tasks\/([^/]+)$/;
 const CANCEL_PATH = /^\/api\/v1\/tasks\/([^/]+)\/cancel$/;
 const LIST_PATH = '/api/v1/tasks';
+const UPLOADS_PATH = '/api/v1/uploads';
 /** @type {Array<keyof DashScopeCounters>} */
 const COUNTER_NAMES = [
 	'submitRequests',
@@ -154,6 +169,10 @@ const COUNTER_NAMES = [
 	'storageRequests',
 	'downloads',
 	'storageAuthorization',
+	'policies',
+	'uploadRequests',
+	'uploads',
+	'uploadAuthorization',
 ];
 const DEFAULT_KEYS = { beijing: 'sk-test-beijing', singapore: 'sk-test-singapore', virginia: 'sk-test-virginia' };
 /** @type {DashScopeOptionsInForce} */
@@ -167,6 +186,9 @@ const DEFAULT_OPTIONS = {
 	submitsPerSecond: 0,
 	pollsPerSecond: 0,
 	videoTtlSeconds: 86400,
+	temporaryStorage: true,
+	uploadPolicyTtlSeconds: 300,
+	uploadMaxFileSizeMb: 100,
 	quiet: true,
 };
 const NUMBER_OPTIONS = new Set([
@@ -177,7 +199,10 @@ const NUMBER_OPTIONS = new Set([
 	'submitsPerSecond',
 	'pollsPerSecond',
 	'videoTtlSeconds',
+	'uploadPolicyTtlSeconds',
+	'uploadMaxFileSizeMb',
 ]);
+const BOOLEAN_OPTIONS = new Set(['quiet', 'temporaryStorage']);
 
 /**
  * @param {unknown} keys
@@ -215,7 +240,7 @@ function mergeOptions(current, patch = {}) {
 			throw new Error(`option ${name} must be a number >= 0`);
 		if (name === 'region' && !(value in REGION_IDS))
 			throw new Error(`option region must be one of ${Object.keys(REGION_IDS).join(', ')}`);
-		merged[name] = name === 'keys' ? checkKeys(value) : name === 'quiet' ? Boolean(value) : value;
+		merged[name] = name === 'keys' ? checkKeys(value) : BOOLEAN_OPTIONS.has(name) ? Boolean(value) : value;
 	}
 	return /** @type {DashScopeOptionsInForce} */ (merged);
 }
@@ -239,7 +264,7 @@ const DEBUG_TO_STDERR = Boolean(process.env.DASHSCOPE_SERVER_DEBUG);
 function createState(options) {
 	/** @type {Set<NodeJS.Timeout>} */
 	const timers = new Set();
-	/** @type {Omit<State, 'tasks' | 'links' | 'answerScripted'>} */
+	/** @type {Omit<State, 'tasks' | 'links' | 'storage' | 'answerScripted'>} */
 	const partial = {
 		options,
 		url: '',
@@ -263,6 +288,7 @@ function createState(options) {
 	const state = /** @type {State} */ (partial);
 	state.tasks = new TaskBoard(state);
 	state.links = new VideoLinks(state);
+	state.storage = new TemporaryStorage(state);
 	state.answerScripted = (ctx, entry, sendError) => answerScripted(state, ctx, entry, sendError);
 	return state;
 }
@@ -381,16 +407,24 @@ function parseJson(text) {
  * Settings and first frame of a submit body; throws ApiError for what DashScope rejects at submit.
  * @param {State} state
  * @param {string} text
- * @returns {Promise<{ settings: import('./models').TaskSettings; image: import('./tasks').Task['image'] }>}
+ * @param {Ctx['req']} req
+ * @returns {Promise<{ settings: import('./models').TaskSettings; image: import('./tasks').Task['image']; headers: import('http').IncomingHttpHeaders }>}
  */
-async function prepareTask(state, text) {
-	const settings = checkSubmitBody(parseJson(text), state.options.region);
-	if (!settings.source) return { settings, image: undefined }; // text to video
+async function prepareTask(state, text, req) {
+	const body = /** @type {any} */ (parseJson(text));
+	const settings = checkSubmitBody(body, state.options.region);
+	checkOssUrls(state, req, body.input, settings.model);
+	const headers = { ...req.headers };
+	if (!settings.source) return { settings, image: undefined, headers }; // text to video
 	const { url, mismatch } = settings.source;
-	if (mismatch !== undefined) return { settings, image: undefined };
-	// A URL is downloaded by the task (failing it later); a data URI is read now.
-	const image = isHttpUrl(url) ? loadRemoteImage(url) : await loadInlineImage(url);
-	return { settings, image };
+	if (mismatch !== undefined) return { settings, image: undefined, headers };
+	// A URL is downloaded by the task (failing it later); a data URI or a stored file is read now.
+	const image = isHttpUrl(url)
+		? loadRemoteImage(url)
+		: /^oss:\/\//i.test(url)
+			? loadStoredImage(state.storage.resolve(url, settings.model).bytes)
+			: await loadInlineImage(url);
+	return { settings, image, headers };
 }
 
 /**
@@ -418,7 +452,7 @@ async function handleSubmit(state, ctx) {
 			try {
 				createTask(
 					state,
-					await prepareTask(state, text),
+					await prepareTask(state, text, req),
 					requestId(),
 					(/^Bearer\s+(\S+)/i.exec(req.headers.authorization || '') || [])[1],
 				);
@@ -434,13 +468,13 @@ async function handleSubmit(state, ctx) {
 	}
 	checkRate(state, 'submit', state.options.submitsPerSecond);
 	const id = requestId();
-	const record = createTask(state, await prepareTask(state, text), id, apiKey);
+	const record = createTask(state, await prepareTask(state, text, req), id, apiKey);
 	sendJson(res, 200, { request_id: id, output: { task_id: record.id, task_status: 'PENDING' } });
 }
 
 /**
  * @param {State} state
- * @param {{ settings: import('./models').TaskSettings; image: import('./tasks').Task['image'] }} prepared
+ * @param {{ settings: import('./models').TaskSettings; image: import('./tasks').Task['image']; headers: import('http').IncomingHttpHeaders }} prepared
  * @param {string} id
  * @param {string | undefined} apiKey
  */
@@ -545,6 +579,11 @@ function handleList(state, ctx) {
 function route(method, pathname) {
 	if (pathname === SUBMIT_PATH && method === 'POST') return handleSubmit;
 	if (pathname === LIST_PATH && method === 'GET') return handleList;
+	if (pathname === UPLOADS_PATH && method === 'GET')
+		return (state, ctx) => {
+			checkAuth(state, ctx.req);
+			handleGetPolicy(state, ctx, (name) => modelsOf(state.options.region).includes(name));
+		};
 	const cancel = CANCEL_PATH.exec(pathname);
 	if (cancel && method === 'POST') return (state, ctx) => handleCancel(state, ctx, decodeURIComponent(cancel[1]));
 	const task = TASK_PATH.exec(pathname);
@@ -600,13 +639,18 @@ async function handleApiRequest(state, api, req, res) {
 async function handleStorageRequest(state, req, res) {
 	const url = new URL(req.url, 'http://storage.local');
 	state.counters.storageRequests += 1;
-	const { text } = await readBody(req);
+	// An upload's multipart body is binary: kept as bytes, logged as its size.
+	const raw = req.method === 'POST' ? await readRawBody(req) : undefined;
+	const text = raw
+		? `[${raw.length} bytes of ${req.headers['content-type'] || 'no type'}]`
+		: (await readBody(req)).text;
 	recordRequest(state, 'storage', req, res, text);
 	try {
 		await handleStorage(state, {
 			req,
 			res,
 			text,
+			raw,
 			url,
 			query: url.searchParams,
 			dropConnection: () => req.socket.destroy(),
@@ -616,6 +660,25 @@ async function handleStorageRequest(state, req, res) {
 		state.log(`storage error: ${/** @type {Error} */ (error).stack || error}`);
 		res.destroy();
 	}
+}
+
+/**
+ * The whole body as bytes (uploads); beyond 1 GiB the rest is dropped and the size check refuses the file.
+ * @param {Ctx['req']} req
+ * @returns {Promise<Buffer>}
+ */
+function readRawBody(req) {
+	return new Promise((resolve, reject) => {
+		/** @type {Buffer[]} */
+		const chunks = [];
+		let size = 0;
+		req.on('data', (chunk) => {
+			size += chunk.length;
+			if (size <= 1 << 30) chunks.push(chunk);
+		});
+		req.on('end', () => resolve(Buffer.concat(chunks)));
+		req.on('error', reject);
+	});
 }
 
 /** @type {Record<string, (api: DashScopeServer, body: any) => unknown>} */
@@ -730,6 +793,10 @@ function createApi(state, servers) {
 		gauge: state.tasks.gauge,
 		requests: state.requests.view,
 		lastRequests: state.lastRequests,
+		uploads: state.storage.records,
+		get uploadUrl() {
+			return state.storageUrl;
+		},
 		encoderStats: state.videoMaker.stats,
 		get options() {
 			return { ...state.options, keys: checkKeys(state.options.keys) };
@@ -753,6 +820,7 @@ function createApi(state, servers) {
 			state.script.clear();
 			state.tasks.clear();
 			state.links.clear();
+			state.storage.clear();
 			state.lastRequests.length = 0;
 			state.rate.submit.length = 0;
 			state.rate.poll.length = 0;

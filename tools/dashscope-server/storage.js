@@ -5,6 +5,7 @@
 const crypto = require('crypto');
 const { LinkSigner, sendOssError, videoHeaders } = require('../media/oss');
 const { fileSource, writeBody } = require('../media/video-body');
+const { handleUpload } = require('./uploads');
 
 const ACCESS_KEY_ID = 'LTAI5tDashScopeDevResults';
 const BUCKET = 'dashscope-result-bj';
@@ -67,6 +68,7 @@ async function handleStorage(state, ctx) {
 	const { req, res, url } = ctx;
 	if (req.headers.authorization !== undefined) {
 		state.counters.storageAuthorization += 1;
+		if (req.method === 'POST') state.counters.uploadAuthorization += 1;
 		// OSS takes either the link's signature or an Authorization header, not both (docs/DASHSCOPE-API.md).
 		return sendOssError(
 			res,
@@ -75,6 +77,7 @@ async function handleStorage(state, ctx) {
 			'Only one authentication method is allowed: the signature in the link or an Authorization header, not both.',
 		);
 	}
+	if (req.method === 'POST' && url.pathname === '/') return handleUpload(state, ctx, ctx.raw || Buffer.alloc(0));
 	if (req.method !== 'GET' && req.method !== 'HEAD')
 		return sendOssError(res, 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
 	const token = (VIDEO_PATH.exec(url.pathname) || [])[1];

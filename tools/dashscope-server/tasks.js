@@ -34,6 +34,7 @@ const { describeBody } = require('../aog-server/request-log');
  * @property {number} [seed]
  * @property {string} [imageUrl] http(s) URL as sent, or the data URI shortened; undefined when img_url was sent to a media model.
  * @property {string} [apiKey] The bearer key of the submit.
+ * @property {import('http').IncomingHttpHeaders} headers The submit's headers (x-dashscope-ossresourceresolve…).
  * @property {'SUCCEEDED' | 'FAILED' | 'CANCELED' | 'UNKNOWN'} outcome How the task was scripted to end (SUCCEEDED unless a 'task' script said otherwise).
  * @property {number} pendingMs Unscaled times it was given.
  * @property {number} runningMs
@@ -103,10 +104,10 @@ class TaskBoard {
 	/**
 	 * A new PENDING task. settings: from checkSubmitBody; image: {bytes, info}, a promise of it, or an
 	 * ApiError-rejecting promise; script: a normalized 'task' entry or undefined.
-	 * @param {{ settings: TaskSettings; image: Task['image']; requestId: string; apiKey: string | undefined; script: ScriptEntry | undefined }} task
+	 * @param {{ settings: TaskSettings; image: Task['image']; requestId: string; apiKey: string | undefined; script: ScriptEntry | undefined; headers?: import('http').IncomingHttpHeaders }} task
 	 * @returns {DashScopeTask}
 	 */
-	create({ settings, image, requestId, apiKey, script }) {
+	create({ settings, image, requestId, apiKey, script, headers = {} }) {
 		const { options } = this.state;
 		/** @type {DashScopeTask} */
 		const record = {
@@ -127,6 +128,7 @@ class TaskBoard {
 			imageUrl:
 				settings.source?.url === undefined ? undefined : /** @type {string} */ (describeBody(settings.source.url)), // data URIs shortened
 			apiKey,
+			headers,
 			outcome: script?.outcome ?? 'SUCCEEDED',
 			pendingMs: script?.pendingMs ?? options.pendingMs,
 			runningMs: script?.runningMs ?? options.runningMs,
