@@ -122,3 +122,24 @@ export async function searchModels(baseUrl: string, options: { apiKey?: string; 
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.model');
 	return await new Aog().methods.listSearch.searchModels.call(context, options.filter);
 }
+
+/** A mono 16-bit PCM WAV of `seconds` of a 440 Hz tone: a voice track for the modes that take one. */
+export function wavBytes(seconds: number, sampleRate = 8000): Buffer {
+	const samples = Math.round(seconds * sampleRate);
+	const wav = Buffer.alloc(44 + samples * 2);
+	wav.write('RIFF', 0);
+	wav.writeUInt32LE(36 + samples * 2, 4);
+	wav.write('WAVEfmt ', 8);
+	wav.writeUInt32LE(16, 16);
+	wav.writeUInt16LE(1, 20); // PCM
+	wav.writeUInt16LE(1, 22); // mono
+	wav.writeUInt32LE(sampleRate, 24);
+	wav.writeUInt32LE(sampleRate * 2, 28);
+	wav.writeUInt16LE(2, 32);
+	wav.writeUInt16LE(16, 34);
+	wav.write('data', 36);
+	wav.writeUInt32LE(samples * 2, 40);
+	for (let i = 0; i < samples; i++)
+		wav.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / sampleRate)), 44 + i * 2);
+	return wav;
+}

@@ -7,9 +7,13 @@ import { Workflow, type INode, type INodeParameters, type IWorkflowExecuteAdditi
 import { DashScopeApi } from '../../../../credentials/DashScopeApi.credentials';
 import { Aog } from '../../../../nodes/Aog/Aog.node';
 import { HarnessCredentialsHelper, HarnessNodeTypes, type RunNodeResult } from '../../../../tools/harness/engine';
+import { createHash } from 'node:crypto';
+
 import type { RunDashScopeOptions } from '../support';
 import {
+	jpegItem,
 	probeOutputVideo,
+	wavBytes,
 	runAog,
 	runDashScope,
 	startAogServer,
@@ -115,6 +119,53 @@ describe('Text to Video', () => {
 			parameters: { size: '1440*1440' },
 		});
 		expect(result.output[0].json).toMatchObject({ width: 1440, height: 1440, aspectRatio: '1:1', hasAudio: true });
+	});
+
+	test('a binary voice track goes through the temporary storage: the key only to DashScope, oss:// and the resolve header on the submit', async () => {
+		const voice = wavBytes(4);
+		const result = await run(
+			{ model: model('wan2.5-t2v-preview'), audioSource: 'binary' },
+			{ size: '1440*1440' },
+			{
+				items: [
+					{
+						json: {},
+						binary: { audio: { data: voice.toString('base64'), mimeType: 'audio/wav', fileName: 'voice.wav' } },
+					},
+				],
+			},
+		);
+		expect(result.error).toBeUndefined();
+		expect(server.uploads).toHaveLength(1);
+		const [upload] = server.uploads;
+		expect(upload).toMatchObject({ model: 'wan2.5-t2v-preview', size: voice.length, mime: 'audio/wav' });
+		expect(upload.sha256).toBe(createHash('sha256').update(voice).digest('hex'));
+		expect(submits()[0].body).toMatchObject({ input: { prompt: PROMPT, audio_url: `oss://${upload.key}` } });
+		expect(server.task(server.tasks[0].id)?.headers['x-dashscope-ossresourceresolve']).toBe('enable');
+		expect(server.counters).toMatchObject({ policies: 1, uploads: 1, uploadAuthorization: 0, storageAuthorization: 0 });
+		expect(result.output[0].json).toMatchObject({ hasAudio: true, width: 1440, height: 1440 });
+	});
+
+	test('a binary that is not audio is refused before any request, naming the field and what it holds', async () => {
+		const result = await run(
+			{ model: model('wan2.5-t2v-preview'), audioSource: 'binary', audioBinaryPropertyName: 'data' },
+			{},
+			{ items: [jpegItem()] },
+		);
+		expect(text(result)).toMatch(/The binary field "data" is a picture, but Audio takes an audio track/);
+		expect(server.lastRequests).toHaveLength(0);
+	});
+
+	test('a region without temporary storage: a clear error asking for a URL, nothing submitted', async () => {
+		server.setOptions({ temporaryStorage: false });
+		const result = await run(
+			{ model: model('wan2.5-t2v-preview'), audioSource: 'binary' },
+			{},
+			{ items: [{ json: {}, binary: { audio: { data: wavBytes(3).toString('base64'), mimeType: 'audio/wav' } } }] },
+		);
+		expect(result.error?.message).toMatch(/DashScope's temporary storage gave no upload policy \(HTTP 403/);
+		expect(result.error?.description).toMatch(/public http\(s\) URL instead/);
+		expect(server.counters.submitRequests).toBe(0);
 	});
 
 	test('through AOG: refused before any request', async () => {
