@@ -140,6 +140,7 @@ export function dashScopeImageToVideoBody(
 	image: string | InlineImage,
 	prompt: string,
 	options: DashScopeVideoOptions,
+	extraMedia: Array<{ type: string; url: string }> = [],
 ): string | Buffer {
 	const known = dashScopeModel(model);
 	const imageValue = isInlineImage(image) ? IMAGE_SLOT : image;
@@ -147,7 +148,7 @@ export function dashScopeImageToVideoBody(
 	if (bodyShapeOf(model) === 'media') {
 		const media: Fields[] = [{ type: 'first_frame', url: imageValue }];
 		if (options.audioUrl) media.push({ type: 'driving_audio', url: options.audioUrl.trim() });
-		input.media = media;
+		input.media = [...media, ...extraMedia];
 	} else {
 		input.img_url = imageValue;
 		if (options.audioUrl) input.audio_url = options.audioUrl.trim();

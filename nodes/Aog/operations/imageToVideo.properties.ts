@@ -1,6 +1,36 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { mediaSlotProperties, type MediaSlot } from './mediaSlots';
 import { deliveryOptions, generationOptions } from './options';
+
+/** wan2.7-i2v's extra inputs, DashScope directly only (optional; checked against the model before any request). */
+export const EXTRA_SLOTS: MediaSlot[] = [
+	{
+		name: 'lastFrame',
+		displayName: 'Last Frame',
+		kinds: ['image'],
+		required: false,
+		binaryProperty: 'lastFrame',
+		description: 'A picture the video ends on (wan2.7-i2v)',
+	},
+	{
+		name: 'drivingAudio',
+		displayName: 'Driving Audio',
+		kinds: ['audio'],
+		required: false,
+		binaryProperty: 'drivingAudio',
+		description:
+			'A voice or music track the video follows (wan2.7-i2v; WAV or MP3, 2–30 s, at most 15 MB). Options → Audio URL is its URL form for the other models.',
+	},
+	{
+		name: 'firstClip',
+		displayName: 'First Clip',
+		kinds: ['video'],
+		required: false,
+		binaryProperty: 'firstClip',
+		description: 'A video clip to continue (wan2.7-i2v; MP4 or MOV, 2–10 s, at most 100 MB)',
+	},
+];
 
 export const DEFAULT_MODEL = 'wan2.2-i2v-plus';
 export const MAX_PROMPT_LENGTH = 800;
@@ -101,6 +131,7 @@ export const properties: INodeProperties[] = [
 		description:
 			"The image-to-video model: through AOG one registered in the gateway, with DashScope directly a first-frame model of the credential's region",
 	},
+	...EXTRA_SLOTS.flatMap((slot) => mediaSlotProperties(slot, { authentication: ['dashScopeApi'] })),
 	{
 		displayName: 'Options',
 		name: 'options',

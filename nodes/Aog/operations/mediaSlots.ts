@@ -2,7 +2,7 @@
 // has the same fields, named after it (`<slot>Source`, `<slot>BinaryPropertyName`, `<slot>Url`, `<slot>Base64`), and
 // is read the same way: a URL is passed on for DashScope to fetch, a file is checked here and uploaded later
 // (dashscope/upload.ts), before anything is billed.
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { isPrivateHost, parseUrl, redactUrl } from '../http/url';
 import { formatBytes, SNIFF_BYTES } from '../media/image';
@@ -33,7 +33,8 @@ const KIND_WORDS: Record<MediaKind, string> = { image: 'a picture', video: 'a vi
 const kindsText = (slot: MediaSlot) => slot.kinds.map((kind) => KIND_WORDS[kind]).join(' or ');
 const formatsText = (slot: MediaSlot) => slot.kinds.map((kind) => MEDIA_FORMATS[kind]).join('; ');
 
-export function mediaSlotProperties(slot: MediaSlot): INodeProperties[] {
+/** The slot's fields; `show` adds conditions to all of them (Image to Video shows its extras for DashScope only). */
+export function mediaSlotProperties(slot: MediaSlot, show: IDisplayOptions['show'] = {}): INodeProperties[] {
 	const source = `${slot.name}Source`;
 	const takesBase64 = slot.kinds.includes('image');
 	const defaultSource = slot.required ? 'binary' : 'none';
@@ -51,6 +52,7 @@ export function mediaSlotProperties(slot: MediaSlot): INodeProperties[] {
 				...(takesBase64 ? [{ name: 'Base64', value: 'base64', description: 'Base64 text or a data URI' }] : []),
 			],
 			default: defaultSource,
+			displayOptions: { show },
 			description: slot.description,
 		},
 		{
@@ -59,7 +61,7 @@ export function mediaSlotProperties(slot: MediaSlot): INodeProperties[] {
 			type: 'string',
 			default: defaultField,
 			required: true,
-			displayOptions: { show: { [source]: ['binary'] } },
+			displayOptions: { show: { ...show, [source]: ['binary'] } },
 			description: `Binary field of the incoming item that holds ${kindsText(slot)} (${formatsText(slot)}); uploaded to DashScope's temporary storage`,
 		},
 		{
@@ -68,7 +70,7 @@ export function mediaSlotProperties(slot: MediaSlot): INodeProperties[] {
 			type: 'string',
 			default: '',
 			required: true,
-			displayOptions: { show: { [source]: ['url'] } },
+			displayOptions: { show: { ...show, [source]: ['url'] } },
 			description: `Public http(s) URL of ${kindsText(slot)} (${formatsText(slot)})`,
 		},
 		...(takesBase64
@@ -80,7 +82,7 @@ export function mediaSlotProperties(slot: MediaSlot): INodeProperties[] {
 						typeOptions: { rows: 2 },
 						default: '',
 						required: true,
-						displayOptions: { show: { [source]: ['base64'] } },
+						displayOptions: { show: { ...show, [source]: ['base64'] } },
 						description: 'Bare base64 or a data URI of the picture',
 					},
 				]
