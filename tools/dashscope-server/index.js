@@ -5,6 +5,7 @@ const { startDashScopeServer, DEFAULT_OPTIONS, COUNTER_NAMES, SUBMIT_PATH } = re
 const { MODELS, modelsOf } = require('./models');
 const { ERROR_CODES } = require('./errors');
 const { REGION_IDS } = require('./tasks');
+const { ACCOUNT_ONLY_VIDEO_MODEL, catalogueOf } = require('./catalogue');
 
 /**
  * @typedef {import('./server').DashScopeServer} DashScopeServer
@@ -32,6 +33,9 @@ module.exports = {
 	SUBMIT_PATH,
 	MODELS,
 	modelsOf,
+	/** GET /api/v1/models: the region's video models, ACCOUNT_ONLY_VIDEO_MODEL and a few of other kinds. */
+	catalogueOf,
+	ACCOUNT_ONLY_VIDEO_MODEL,
 	/** Codes with a default status and message. */
 	ERROR_CODES,
 	REGIONS: /** @type {Region[]} */ (Object.keys(REGION_IDS)),

@@ -12,6 +12,7 @@ const { isHttpUrl, loadInlineImage, loadRemoteImage } = require('./image');
 const { ScriptQueue } = require('./script');
 const { TaskBoard, REGION_IDS } = require('./tasks');
 const { VideoLinks, handleStorage } = require('./storage');
+const { MODELS_PATH, handleModels } = require('./catalogue');
 
 /**
  * @typedef {import('./models').Region} Region
@@ -545,6 +546,7 @@ function handleList(state, ctx) {
 function route(method, pathname) {
 	if (pathname === SUBMIT_PATH && method === 'POST') return handleSubmit;
 	if (pathname === LIST_PATH && method === 'GET') return handleList;
+	if (pathname === MODELS_PATH && method === 'GET') return (state, ctx) => handleModels(state, ctx, checkAuth);
 	const cancel = CANCEL_PATH.exec(pathname);
 	if (cancel && method === 'POST') return (state, ctx) => handleCancel(state, ctx, decodeURIComponent(cancel[1]));
 	const task = TASK_PATH.exec(pathname);
