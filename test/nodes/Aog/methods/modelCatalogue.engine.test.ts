@@ -54,14 +54,20 @@ beforeEach(() => {
 interface ListOptions {
 	operation?: string;
 	authentication?: string;
-	/** The DashScope credential's fields; undefined: the node has no credential. */
+	/** The fields of the credential of `authentication`; undefined: the node has none. */
 	credentials?: Record<string, string>;
+	/** A DashScope credential also set on the node (kept from an earlier choice of Connect Via). */
+	dashScopeToo?: Record<string, string>;
 	filter?: string;
 }
 
 /** The list search as the editor runs it; the credentials helper's record of every authenticated request. */
 async function list(options: ListOptions) {
-	const { operation = 'imageToVideo', authentication = 'dashScopeApi', credentials, filter } = options;
+	const { operation = 'imageToVideo', authentication = 'dashScopeApi', credentials, dashScopeToo, filter } = options;
+	const data: Record<string, Record<string, string>> = {
+		...(dashScopeToo ? { dashScopeApi: dashScopeToo } : {}),
+		...(credentials ? { [authentication]: credentials } : {}),
+	};
 	const node: INode = {
 		id: 'aog',
 		name: 'AOG',
@@ -69,7 +75,7 @@ async function list(options: ListOptions) {
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: { resource: 'video', operation, authentication },
-		credentials: credentials ? { [authentication]: { id: 'cred-1', name: 'account' } } : undefined,
+		credentials: Object.fromEntries(Object.keys(data).map((type) => [type, { id: `${type}-1`, name: type }])),
 	};
 	const workflow = new Workflow({
 		nodes: [node],
@@ -77,10 +83,7 @@ async function list(options: ListOptions) {
 		active: false,
 		nodeTypes: new HarnessNodeTypes().add(node.type, new Aog()),
 	});
-	const helper = new HarnessCredentialsHelper(
-		[new DashScopeApi(), new AogApi()],
-		credentials ? { [authentication]: credentials } : {},
-	);
+	const helper = new HarnessCredentialsHelper([new DashScopeApi(), new AogApi()], data);
 	const additionalData = { credentialsHelper: helper } as unknown as IWorkflowExecuteAdditionalData;
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.model');
 	const { results } = await new Aog().methods.listSearch.searchModels.call(context, filter);
@@ -162,8 +165,14 @@ describe('any failure of the catalogue lists the table alone, never an error', (
 		}
 	}, 15000);
 
-	test('through AOG the DashScope catalogue is not asked', async () => {
-		await list({ operation: 'textToVideo', authentication: 'aogApi', credentials: { baseUrl: dashScope.url } });
+	test('through AOG the DashScope catalogue is not asked, even with a DashScope credential on the node', async () => {
+		const { values } = await list({
+			operation: 'textToVideo',
+			authentication: 'aogApi',
+			credentials: { baseUrl: dashScope.url },
+			dashScopeToo: devServer(),
+		});
+		expect(values).toEqual(Object.keys(DASHSCOPE_TEXT_MODELS));
 		expect(catalogueRequests()).toHaveLength(0);
 	});
 });
