@@ -6,6 +6,7 @@ const { MODELS, modelsOf } = require('./models');
 const { ERROR_CODES } = require('./errors');
 const { REGION_IDS } = require('./tasks');
 const { UNRESOLVED_OSS_MESSAGE, NO_STORAGE_MESSAGE } = require('./uploads');
+const { ACCOUNT_ONLY_VIDEO_MODEL, catalogueOf } = require('./catalogue');
 
 /**
  * @typedef {import('./server').DashScopeServer} DashScopeServer
@@ -34,6 +35,9 @@ module.exports = {
 	SUBMIT_PATH,
 	MODELS,
 	modelsOf,
+	/** GET /api/v1/models: the region's video models, ACCOUNT_ONLY_VIDEO_MODEL and a few of other kinds. */
+	catalogueOf,
+	ACCOUNT_ONLY_VIDEO_MODEL,
 	/** Codes with a default status and message. */
 	ERROR_CODES,
 	/** The submit's 400 InvalidParameter message for an oss:// URL without X-DashScope-OssResourceResolve: enable. */

@@ -13,6 +13,7 @@ const { ScriptQueue } = require('./script');
 const { TaskBoard, REGION_IDS } = require('./tasks');
 const { VideoLinks, handleStorage } = require('./storage');
 const { TemporaryStorage, handleGetPolicy, checkOssUrls } = require('./uploads');
+const { MODELS_PATH, handleModels } = require('./catalogue');
 
 /**
  * @typedef {import('./models').Region} Region
@@ -584,6 +585,7 @@ function route(method, pathname) {
 			checkAuth(state, ctx.req);
 			handleGetPolicy(state, ctx, (name) => modelsOf(state.options.region).includes(name));
 		};
+	if (pathname === MODELS_PATH && method === 'GET') return (state, ctx) => handleModels(state, ctx, checkAuth);
 	const cancel = CANCEL_PATH.exec(pathname);
 	if (cancel && method === 'POST') return (state, ctx) => handleCancel(state, ctx, decodeURIComponent(cancel[1]));
 	const task = TASK_PATH.exec(pathname);

@@ -3,6 +3,7 @@
 import { InputError } from '../run/failures';
 import { bodyShapeOf, checkDashScopeOptions, DASHSCOPE_OPTION_LABELS, type DashScopeVideoOptions } from './models';
 import { listOf, othersOffering } from './capabilities';
+import { DASHSCOPE_MODELS } from './modelTable';
 import { IMAGE_TO_VIDEO_PATH } from './request';
 import type { TaskRequest } from './task';
 
@@ -23,7 +24,10 @@ export const KEYFRAME_MODELS: Readonly<Record<string, KeyframeModel>> = {
 };
 
 /** The models the editor lists for this mode. */
-export const FRAME_MODEL_NAMES = [...Object.keys(KEYFRAME_MODELS), 'wan2.7-i2v'];
+export const FRAME_MODELS: Readonly<Record<string, { displayName: string }>> = {
+	...KEYFRAME_MODELS,
+	'wan2.7-i2v': DASHSCOPE_MODELS['wan2.7-i2v'],
+};
 
 /** A kf2v name (known or not) takes the keyframe body; any other the family's `media` body or, before 2.7, kf2v's. */
 const isKeyframe = (model: string) => /kf2v/i.test(model) || bodyShapeOf(model) !== 'media';

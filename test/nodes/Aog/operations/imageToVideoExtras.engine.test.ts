@@ -3,7 +3,7 @@
 // before any request.
 import type { INodeParameters } from 'n8n-workflow';
 
-import type { RunNodeResult } from '../../../../tools/harness/engine';
+import type { InjectBinary, RunNodeResult } from '../../../../tools/harness/engine';
 import {
 	jpegItem,
 	makeImage,
@@ -33,7 +33,7 @@ const binary = (bytes: Buffer, mimeType: string, fileName: string) => ({
 const text = (result: RunNodeResult) => `${result.error?.message ?? ''}\n${result.error?.description ?? ''}`;
 const submits = () => server.lastRequests.filter((request) => request.host === 'api' && request.method === 'POST');
 
-async function run(parameters: INodeParameters, extraBinary: Record<string, unknown> = {}, options = {}) {
+async function run(parameters: INodeParameters, extraBinary: Record<string, InjectBinary> = {}, options = {}) {
 	const item = jpegItem();
 	return await runDashScope(
 		{
