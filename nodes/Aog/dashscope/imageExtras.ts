@@ -24,6 +24,13 @@ export function checkImageExtras(model: string, extras: ImageExtras, audioUrl: s
 			`Only wan2.7-i2v (and newer models with the media body) takes ${names}. Choose wan2.7-i2v, set ${names} Source to None, or, for two frames with the kf2v models, use the operation First and Last Frame to Video.`,
 		);
 	}
+	// A continuation starts from the clip, not a picture, and is documented on its own (the dev server follows that).
+	if (extras.firstClip && (extras.lastFrame || extras.drivingAudio || audioUrl)) {
+		throw new InputError(
+			'First Clip is set together with a last frame or a driving audio track',
+			'A continuation takes the clip alone: set Last Frame and Driving Audio to None and remove Options → Audio URL, or set First Clip to None.',
+		);
+	}
 	if (extras.drivingAudio && audioUrl) {
 		throw new InputError(
 			'Driving Audio and Options → Audio URL are both set',

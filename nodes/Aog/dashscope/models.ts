@@ -146,7 +146,9 @@ export function dashScopeImageToVideoBody(
 	const imageValue = isInlineImage(image) ? IMAGE_SLOT : image;
 	const input: Fields = {};
 	if (bodyShapeOf(model) === 'media') {
-		const media: Fields[] = [{ type: 'first_frame', url: imageValue }];
+		// A continuation (a first_clip entry) starts from the clip: the picture is not sent.
+		const continues = extraMedia.some((entry) => entry.type === 'first_clip');
+		const media: Fields[] = continues ? [] : [{ type: 'first_frame', url: imageValue }];
 		if (options.audioUrl) media.push({ type: 'driving_audio', url: options.audioUrl.trim() });
 		input.media = [...media, ...extraMedia];
 	} else {

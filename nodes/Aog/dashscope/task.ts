@@ -8,7 +8,7 @@ import { errorText, networkErrorKind, rethrowIfStopped } from '../http/networkEr
 import { isFailure, ItemFailure, type Failure } from '../run/failures';
 import { PollSchedule } from '../run/pollSchedule';
 import type { Generation, ItemRun } from '../run/runItems';
-import { submitWithRetry } from '../run/submit';
+import { refuseIfEarlierTryMayHaveBilled, submitWithRetry } from '../run/submit';
 import { abortableSleep } from '../run/wait';
 import {
 	getTaskAdvice,
@@ -70,6 +70,8 @@ export async function runDashScopeTask(
 	}
 	if (earlier?.ended) run.jobs.forget(itemIndex);
 
+	// Checked before the request is built: building it may upload files, which a refused retry must not repeat.
+	refuseIfEarlierTryMayHaveBilled(run, itemIndex);
 	const { path, body, headers } = await buildRequest();
 	const started = Date.now();
 	const submitted = await submitWithRetry<SubmittedTask>(

@@ -28,7 +28,8 @@ export const EXTRA_SLOTS: MediaSlot[] = [
 		kinds: ['video'],
 		required: false,
 		binaryProperty: 'firstClip',
-		description: 'A video clip to continue (wan2.7-i2v; MP4 or MOV, 2–10 s, at most 100 MB)',
+		description:
+			'A video clip to continue instead of starting from the picture, which is then not sent (wan2.7-i2v; MP4 or MOV, 2–10 s, at most 100 MB; without Last Frame or Driving Audio)',
 	},
 ];
 

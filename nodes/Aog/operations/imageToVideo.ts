@@ -85,7 +85,10 @@ async function dashScopeRequestFor(
 	for (const slot of EXTRA_SLOTS)
 		extras[slot.name as keyof ImageExtras] = await readMediaSlot.call(this, itemIndex, slot);
 	checkImageExtras(model, extras, parameters.audioUrl);
-	const { image } = await readImage.call(this, itemIndex, settings.imageSource, settings.validateImage);
+	// A clip to continue replaces the picture, which is then neither read nor sent.
+	const { image } = extras.firstClip
+		? { image: '' }
+		: await readImage.call(this, itemIndex, settings.imageSource, settings.validateImage);
 	if (bodyShapeOf(model) !== 'media') {
 		return { path: IMAGE_TO_VIDEO_PATH, body: dashScopeImageToVideoBody(model, image, prompt, parameters) };
 	}

@@ -71,7 +71,7 @@ export async function submitWithRetry<T extends object>(
 }
 
 /** Retry On Fail re-runs every item: one whose earlier try may have created a job gets that try's failure again. */
-function refuseIfEarlierTryMayHaveBilled(run: ItemRun, itemIndex: number): void {
+export function refuseIfEarlierTryMayHaveBilled(run: ItemRun, itemIndex: number): void {
 	const earlier = run.jobs.get(itemIndex);
 	if (!earlier || (earlier.state !== 'submitting' && !earlier.unsure)) return;
 	const { message, description, httpCode } = earlier.unsure ?? {

@@ -1,7 +1,13 @@
 // Image to Video's extras for wan2.7-i2v (last frame, driving audio, a clip to continue), in n8n-core's real engine
 // against the DashScope dev server: files through temporary storage, the media entries in order, and what is refused
 // before any request.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
 import type { INodeParameters } from 'n8n-workflow';
+
+import { runFfmpegSync } from '../../../../tools/media';
 
 import type { InjectBinary, RunNodeResult } from '../../../../tools/harness/engine';
 import {
@@ -118,5 +124,50 @@ test('a video in the Last Frame field is refused by what its bytes are, not its 
 	const fakeMp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(64)]);
 	const result = await run({ lastFrameSource: 'binary' }, { lastFrame: binary(fakeMp4, 'image/jpeg', 'end.jpg') });
 	expect(text(result)).toMatch(/The binary field "lastFrame" is a video clip, but Last Frame takes a picture/);
+	expect(server.lastRequests).toHaveLength(0);
+});
+
+test('a First Clip continues the clip: uploaded, sent alone as first_clip, the picture neither read nor sent', async () => {
+	const dir = mkdtempSync(path.join(tmpdir(), 'aog-clip-'));
+	const file = path.join(dir, 'clip.mp4');
+	runFfmpegSync([
+		'-f',
+		'lavfi',
+		'-i',
+		'color=c=navy:s=640x360:d=3:r=30',
+		'-c:v',
+		'libx264',
+		'-pix_fmt',
+		'yuv420p',
+		file,
+	]);
+	const clip = readFileSync(file);
+	const result = await runDashScope(
+		{
+			imageSource: 'binary',
+			binaryPropertyName: 'missing', // never read: the clip replaces the picture
+			model: model('wan2.7-i2v'),
+			firstClipSource: 'binary',
+			options: { pollInterval: 1 },
+		},
+		{ server, items: [{ json: {}, binary: { firstClip: binary(clip, 'video/mp4', 'clip.mp4') } }] },
+	);
+	expect(result.error).toBeUndefined();
+	expect(server.uploads.map((upload) => [upload.mime, upload.size])).toEqual([['video/mp4', clip.length]]);
+	expect((submits()[0].body as { input: { media: unknown } }).input.media).toEqual([
+		{ type: 'first_clip', url: `oss://${server.uploads[0].key}` },
+	]);
+	const { probe } = await probeOutputVideo(result, result.output[0]);
+	expect(probe.width / probe.height).toBeCloseTo(16 / 9, 1);
+});
+
+test('First Clip with a last frame is refused before any request', async () => {
+	const result = await run({
+		firstClipSource: 'url',
+		firstClipUrl: 'https://example.com/clip.mp4',
+		lastFrameSource: 'url',
+		lastFrameUrl: 'https://example.com/end.jpg',
+	});
+	expect(text(result)).toMatch(/First Clip is set together with a last frame[\s\S]*takes the clip alone/);
 	expect(server.lastRequests).toHaveLength(0);
 });
