@@ -1,7 +1,8 @@
 'use strict';
-// DashScope-compatible dev server (async image-to-video API + result host) for tests and demos. Its pictures,
+// DashScope-compatible dev server (async Wan video API + result and upload host) for tests and demos. Its pictures,
 // videos and ffmpeg come from the media kit, tools/media.
-const { startDashScopeServer, DEFAULT_OPTIONS, COUNTER_NAMES, SUBMIT_PATH } = require('./server');
+const { startDashScopeServer, DEFAULT_OPTIONS, COUNTER_NAMES, SUBMIT_PATH, IMAGE2VIDEO_PATH } = require('./server');
+const { WRONG_ENDPOINT_MESSAGE } = require('./modes');
 const { MODELS, modelsOf } = require('./models');
 const { ERROR_CODES } = require('./errors');
 const { REGION_IDS } = require('./tasks');
@@ -32,6 +33,10 @@ module.exports = {
 	DEFAULT_OPTIONS,
 	COUNTER_NAMES,
 	SUBMIT_PATH,
+	/** The kf2v models' submit path. */
+	IMAGE2VIDEO_PATH,
+	/** 400 InvalidParameter message for a model sent to another mode's path. */
+	WRONG_ENDPOINT_MESSAGE,
 	MODELS,
 	modelsOf,
 	/** Codes with a default status and message. */

@@ -1,13 +1,15 @@
 'use strict';
-// First-frame image-to-video and text-to-video models, and DashScope's submit-time checks of the body
-// (docs/DASHSCOPE-API.md, "Models").
+// First-frame image-to-video and text-to-video models (the other modes' rows come from modes.js), and DashScope's
+// submit-time checks of the body (docs/DASHSCOPE-API.md, "Models").
 const { apiError, invalidParameter } = require('./errors');
+const { MODE_MODELS, NEW_BODIES, checkEndpoint, checkModeInput } = require('./modes');
 
 /**
  * @typedef {'beijing' | 'singapore' | 'virginia' | 'frankfurt' | 'hongkong'} Region
  * @typedef {'480P' | '720P' | '1080P'} Resolution
  * @typedef {object} ModelSpec
- * @property {'img_url' | 'media' | 'text'} body text: text to video, `input.prompt` and `parameters.size`.
+ * @property {'img_url' | 'media' | 'text' | 'kf2v' | 'r2v' | 'r2v-media' | 'videoedit'} body text: text to video,
+ *   `input.prompt` and `parameters.size`; media: wan2.7-i2v; the others: modes.js.
  * @property {Resolution[]} resolutions
  * @property {string[]} [sizes] Text to video: the "W*H" sizes it makes (the first is the default).
  * @property {number[]} durations
@@ -20,7 +22,11 @@ const { apiError, invalidParameter } = require('./errors');
  * @property {string} model
  * @property {string} prompt As stored (2.1/2.2 prompts over 800 characters cut).
  * @property {string} negativePrompt
- * @property {FrameSource | undefined} source Undefined for text to video.
+ * @property {FrameSource | undefined} source img_url models and a wan2.7-i2v body sent img_url (mismatch); else undefined.
+ * @property {import('./modes').MediaRef[] | undefined} media The media inputs of the other modes (kf2v, wan2.7 media,
+ *   r2v, video edit), in body order.
+ * @property {string} body The model's body kind.
+ * @property {'auto' | 'origin' | undefined} audioSetting Video edit.
  * @property {string} resolution 480P, 720P, 1080P; text to video: the shorter side's pixels, such as 1080P.
  * @property {{ width: number; height: number } | undefined} size Text to video: the frame asked for.
  * @property {number} height
@@ -30,6 +36,7 @@ const { apiError, invalidParameter } = require('./errors');
  * @property {boolean} audio
  */
 
+const PROMPT_REQUIRED = new Set(['text', 'r2v', 'r2v-media', 'videoedit']);
 /** @type {Record<Resolution, number>} */
 const RESOLUTION_HEIGHTS = { '480P': 480, '720P': 720, '1080P': 1080 };
 /**
@@ -157,6 +164,7 @@ const MODELS = {
 	'wanx2.1-t2v-plus': textModel({ sizes: SIZES_720P, regions: ['beijing'] }),
 	'wan2.1-t2v-turbo': textModel({ sizes: [...SIZES_720P, ...SIZES_480P], regions: INTERNATIONAL }),
 	'wan2.1-t2v-plus': textModel({ sizes: SIZES_720P, regions: INTERNATIONAL }),
+	...MODE_MODELS,
 };
 
 /**
@@ -215,8 +223,8 @@ function checkParameters(name, model, parameters) {
 	const p = parameters || {};
 	const frame = model.sizes ? checkSize(name, model.sizes, p.size) : checkResolution(name, model, p.resolution);
 	/** @type {number} */
-	const duration = p.duration ?? 5;
-	if (!model.durations.includes(duration)) {
+	const duration = p.duration ?? 5; // video edit (no durations): replaced by the input video's length
+	if (model.durations.length > 0 && !model.durations.includes(duration)) {
 		const allowed =
 			model.durations.length > 3
 				? `${model.durations[0]}-${model.durations[model.durations.length - 1]}`
@@ -283,26 +291,18 @@ function checkSize(name, sizes, value) {
 }
 
 /**
- * Where the first frame comes from. For a `media` model sent `img_url`, the submit is accepted and the task
- * fails later (mismatch), as the real service does.
+ * Where the first frame of an img_url model comes from. For a `media` model sent `img_url`, the submit is accepted
+ * and the task fails later (mismatch), as the real service does.
  * @param {string} name
  * @param {ModelSpec} model
  * @param {Record<string, any>} input
  * @returns {FrameSource}
  */
 function imageSource(name, model, input) {
-	if (model.body === 'media') {
-		if (input.media === undefined && typeof input.img_url === 'string')
-			return {
-				mismatch: `The model ${name} requires input.media (a first_frame item); input.img_url is not supported.`,
-			};
-		if (!Array.isArray(input.media)) throw invalidParameter('Field required: input.media');
-		const first = input.media.find((/** @type {unknown} */ item) => isObject(item) && item.type === 'first_frame');
-		if (!first) throw invalidParameter('input.media must contain an item of type first_frame.');
-		if (typeof first.url !== 'string' || first.url === '')
-			throw invalidParameter('Field required: input.media[first_frame].url');
-		return { url: first.url };
-	}
+	if (model.body === 'media')
+		return {
+			mismatch: `The model ${name} requires input.media (a first_frame item); input.img_url is not supported.`,
+		};
 	if (input.img_url === undefined || input.img_url === null || input.img_url === '')
 		throw invalidParameter('Field required: input.img_url');
 	if (typeof input.img_url !== 'string') throw invalidParameter('Input should be a valid string: input.img_url');
@@ -313,27 +313,39 @@ function imageSource(name, model, input) {
  * DashScope's submit checks. Returns the task's settings or throws ApiError.
  * @param {unknown} body
  * @param {string} region
+ * @param {string} endpoint The request's path (kf2v models have their own).
  * @returns {TaskSettings}
  */
-function checkSubmitBody(body, region) {
+function checkSubmitBody(body, region, endpoint) {
 	if (!isObject(body)) throw invalidParameter('The request body must be a JSON object.');
 	if (body.model === undefined || body.model === null || body.model === '')
 		throw invalidParameter('Field required: model');
 	const name = body.model;
 	if (typeof name !== 'string' || !modelsOf(region).includes(name)) throw apiError('ModelNotFound', 'Model not exist.');
 	const model = MODELS[name];
+	checkEndpoint(model, endpoint);
 	if (!isObject(body.input)) throw invalidParameter('Field required: input');
 	const { input } = body;
+	if (body.parameters !== undefined && body.parameters !== null && !isObject(body.parameters))
+		throw invalidParameter('Input should be a valid dictionary: parameters');
+	// A wan2.7-i2v body with img_url instead of media is accepted and fails in the task (imageSource).
+	const mismatch = model.body === 'media' && input.media === undefined && typeof input.img_url === 'string';
+	const media =
+		NEW_BODIES.has(model.body) && !mismatch ? checkModeInput(name, model, input, body.parameters || {}) : undefined;
 	// 2.1/2.2 cut longer prompts silently; newer models answer 400 (docs/DASHSCOPE-API.md).
 	const rawPrompt = optionalString(input.prompt, 'input.prompt', model.promptMax > 800 ? model.promptMax : undefined);
-	if (model.body === 'text' && rawPrompt.trim() === '') throw invalidParameter('Field required: input.prompt');
+	if (PROMPT_REQUIRED.has(model.body) && rawPrompt.trim() === '')
+		throw invalidParameter('Field required: input.prompt');
 	const prompt = rawPrompt.slice(0, model.promptMax);
 	const negativePrompt = optionalString(input.negative_prompt, 'input.negative_prompt', 500);
 	return {
 		model: name,
 		prompt,
 		negativePrompt,
-		source: model.body === 'text' ? undefined : imageSource(name, model, input),
+		source: model.body === 'img_url' || mismatch ? imageSource(name, model, input) : undefined,
+		media,
+		body: model.body,
+		audioSetting: model.body === 'videoedit' ? (body.parameters?.audio_setting ?? 'auto') : undefined,
 		...checkParameters(name, model, body.parameters),
 	};
 }

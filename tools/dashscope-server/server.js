@@ -1,6 +1,10 @@
 'use strict';
-// A DashScope-compatible dev server: the async video-synthesis API (submit, poll, cancel, list) on one port
-// and the result host (signed OSS-style links) on another. See docs/DASHSCOPE-API.md.
+// A DashScope-compatible dev server: the async video-synthesis API (submit on video-synthesis and, for the kf2v
+// models, image2video; poll, cancel, list; getPolicy of temporary storage) on one port, and the storage host on
+// another: result links (signed OSS-style) and the upload host of temporary storage. See docs/DASHSCOPE-API.md.
+// Modes and models: models.js (first frame, text), modes.js (kf2v, wan2.7 media, reference, video edit: the
+// choices made where the contract is open), media-task.js (which video each mode makes: size, length, AAC),
+// uploads.js (temporary storage).
 const http = require('http');
 const { VideoMaker } = require('../media/video-maker');
 const { describeBody, readBody } = require('../aog-server/request-log');
@@ -13,6 +17,8 @@ const { ScriptQueue } = require('./script');
 const { TaskBoard, REGION_IDS } = require('./tasks');
 const { VideoLinks, handleStorage } = require('./storage');
 const { TemporaryStorage, handleGetPolicy, checkOssUrls } = require('./uploads');
+const { IMAGE2VIDEO_PATH } = require('./modes');
+const { prepareMedia } = require('./media-task');
 
 /**
  * @typedef {import('./models').Region} Region
@@ -408,13 +414,14 @@ function parseJson(text) {
  * @param {State} state
  * @param {string} text
  * @param {Ctx['req']} req
- * @returns {Promise<{ settings: import('./models').TaskSettings; image: import('./tasks').Task['image']; headers: import('http').IncomingHttpHeaders }>}
+ * @returns {Promise<Prepared>}
  */
 async function prepareTask(state, text, req) {
 	const body = /** @type {any} */ (parseJson(text));
-	const settings = checkSubmitBody(body, state.options.region);
+	const settings = checkSubmitBody(body, state.options.region, new URL(req.url, 'http://dashscope.local').pathname);
 	checkOssUrls(state, req, body.input, settings.model);
 	const headers = { ...req.headers };
+	if (settings.media) return { settings, image: undefined, headers, ...(await prepareMedia(state, settings)) };
 	if (!settings.source) return { settings, image: undefined, headers }; // text to video
 	const { url, mismatch } = settings.source;
 	if (mismatch !== undefined) return { settings, image: undefined, headers };
@@ -426,6 +433,11 @@ async function prepareTask(state, text, req) {
 			: await loadInlineImage(url);
 	return { settings, image, headers };
 }
+
+/**
+ * What a submit leads to: the settings, the first frame (img_url models) or the media plan (other modes).
+ * @typedef {{ settings: import('./models').TaskSettings; image: import('./tasks').Task['image']; headers: import('http').IncomingHttpHeaders; plan?: import('./tasks').Task['plan'] }} Prepared
+ */
 
 /**
  * Holds a scripted submit answer until `count` submits, this one included, have arrived (at most 10 s).
@@ -474,7 +486,7 @@ async function handleSubmit(state, ctx) {
 
 /**
  * @param {State} state
- * @param {{ settings: import('./models').TaskSettings; image: import('./tasks').Task['image']; headers: import('http').IncomingHttpHeaders }} prepared
+ * @param {Prepared} prepared
  * @param {string} id
  * @param {string | undefined} apiKey
  */
@@ -577,7 +589,7 @@ function handleList(state, ctx) {
  * @returns {((state: State, ctx: Ctx) => unknown) | undefined}
  */
 function route(method, pathname) {
-	if (pathname === SUBMIT_PATH && method === 'POST') return handleSubmit;
+	if ((pathname === SUBMIT_PATH || pathname === IMAGE2VIDEO_PATH) && method === 'POST') return handleSubmit;
 	if (pathname === LIST_PATH && method === 'GET') return handleList;
 	if (pathname === UPLOADS_PATH && method === 'GET')
 		return (state, ctx) => {
@@ -856,4 +868,4 @@ async function startDashScopeServer(startOptions = {}) {
 	return api;
 }
 
-module.exports = { startDashScopeServer, DEFAULT_OPTIONS, COUNTER_NAMES, SUBMIT_PATH };
+module.exports = { startDashScopeServer, DEFAULT_OPTIONS, COUNTER_NAMES, SUBMIT_PATH, IMAGE2VIDEO_PATH };

@@ -32,6 +32,10 @@ const { describeBody } = require('../aog-server/request-log');
  * @property {string} resolution 480P, 720P, 1080P (text to video: the shorter side, such as 1440P)
  * @property {number} duration
  * @property {number} [seed]
+ * @property {Array<{ role: string; url: string }>} [media] The other modes' media inputs (role: first_frame,
+ *   last_frame, driving_audio, first_clip, reference, reference_image, reference_video, video), data URIs shortened.
+ * @property {'auto' | 'origin'} [audioSetting] Video edit.
+ * @property {boolean} [audio] Set when the video is planned: whether it gets an AAC track.
  * @property {string} [imageUrl] http(s) URL as sent, or the data URI shortened; undefined when img_url was sent to a media model.
  * @property {string} [apiKey] The bearer key of the submit.
  * @property {import('http').IncomingHttpHeaders} headers The submit's headers (x-dashscope-ossresourceresolve…).
@@ -52,7 +56,7 @@ const { describeBody } = require('../aog-server/request-log');
  */
 
 /**
- * @typedef {{ record: DashScopeTask; settings: TaskSettings; image: CheckedImage | Promise<CheckedImage> | undefined; script: ScriptEntry | undefined; dropped: boolean }} Task
+ * @typedef {{ record: DashScopeTask; settings: TaskSettings; image: CheckedImage | Promise<CheckedImage> | undefined; plan?: Promise<import('./media-task').VideoPlan>; script: ScriptEntry | undefined; dropped: boolean }} Task
  */
 
 /** @type {Record<Region, string>} */
@@ -104,10 +108,10 @@ class TaskBoard {
 	/**
 	 * A new PENDING task. settings: from checkSubmitBody; image: {bytes, info}, a promise of it, or an
 	 * ApiError-rejecting promise; script: a normalized 'task' entry or undefined.
-	 * @param {{ settings: TaskSettings; image: Task['image']; requestId: string; apiKey: string | undefined; script: ScriptEntry | undefined; headers?: import('http').IncomingHttpHeaders }} task
+	 * @param {{ settings: TaskSettings; image: Task['image']; plan?: Task['plan']; requestId: string; apiKey: string | undefined; script: ScriptEntry | undefined; headers?: import('http').IncomingHttpHeaders }} task
 	 * @returns {DashScopeTask}
 	 */
-	create({ settings, image, requestId, apiKey, script, headers = {} }) {
+	create({ settings, image, plan, requestId, apiKey, script, headers = {} }) {
 		const { options } = this.state;
 		/** @type {DashScopeTask} */
 		const record = {
@@ -127,6 +131,9 @@ class TaskBoard {
 			seed: settings.seed,
 			imageUrl:
 				settings.source?.url === undefined ? undefined : /** @type {string} */ (describeBody(settings.source.url)), // data URIs shortened
+			media: settings.media?.map(({ role, url }) => ({ role, url: /** @type {string} */ (describeBody(url)) })),
+			audioSetting: settings.audioSetting,
+			audio: undefined,
 			apiKey,
 			headers,
 			outcome: script?.outcome ?? 'SUCCEEDED',
@@ -137,7 +144,7 @@ class TaskBoard {
 			videoUrl: undefined,
 		};
 		if (image instanceof Promise) image.catch(() => {}); // read when the task runs
-		const task = { record, settings, image, script, dropped: false };
+		const task = { record, settings, image, plan, script, dropped: false };
 		this.records.push(record);
 		this.byId.set(record.id, task);
 		this.count(undefined, 'pending');
@@ -168,7 +175,10 @@ class TaskBoard {
 		this.count('pending', 'running');
 		try {
 			if (settings.source?.mismatch) throw apiError('InvalidParameter', settings.source.mismatch);
-			const { size } = settings;
+			// The other modes: inputs read and checked first (a wrong one FAILS the task now).
+			const plan = task.plan ? await task.plan : undefined;
+			if (plan) Object.assign(record, { duration: plan.duration, audio: plan.audio });
+			const size = plan ? plan.size : settings.size;
 			// Text to video has no picture; a first-frame task without one is a mismatch task (failed above).
 			const image = size ? undefined : /** @type {CheckedImage} */ (await task.image);
 			if (task.dropped) return;
@@ -177,7 +187,7 @@ class TaskBoard {
 				record.outcome !== 'SUCCEEDED'
 					? undefined
 					: size
-						? maker.textVideo(size, settings.duration, settings.audio)
+						? maker.textVideo(size, plan ? plan.duration : settings.duration, plan ? plan.audio : settings.audio)
 						: maker.videoOfDuration(
 								/** @type {CheckedImage} */ (image).bytes,
 								/** @type {CheckedImage} */ (image).info,

@@ -1,6 +1,6 @@
 'use strict';
 // The media kit of the dev servers and the tests: ffmpeg and ffprobe (ffmpeg.js), test pictures (images.js),
-// DashScope's checks of a first frame (image-check.js), the pan MP4s (video-maker.js) and how videos are served
+// DashScope's checks of a first frame (image-check.js), what a media file is (media-kind.js), the pan MP4s (video-maker.js) and how videos are served
 // (video-body.js, oss.js). Callers may also require a module of the kit directly.
 const {
 	REPO_ROOT,
@@ -17,6 +17,7 @@ const {
 } = require('./ffmpeg');
 const { makeImage, imageFile, toDataUri, mimeType, IMAGE_FORMATS, IMAGE_CACHE_DIR } = require('./images');
 const { detectImage, checkDashScopeImage, ImageRejected } = require('./image-check');
+const { sniffMedia, inspectMedia, downloadMedia, makeWav } = require('./media-kind');
 
 /**
  * @typedef {import('./ffmpeg').ProbeResult} ProbeResult
@@ -25,6 +26,7 @@ const { detectImage, checkDashScopeImage, ImageRejected } = require('./image-che
  * @typedef {import('./images').MakeImageOptions} MakeImageOptions
  * @typedef {import('./image-check').ImageInfo} ImageInfo
  * @typedef {import('./video-maker').EncoderStats} EncoderStats
+ * @typedef {import('./media-kind').MediaInfo} MediaInfo
  */
 
 module.exports = {
@@ -48,4 +50,8 @@ module.exports = {
 	detectImage,
 	checkDashScopeImage,
 	ImageRejected,
+	sniffMedia,
+	inspectMedia,
+	downloadMedia,
+	makeWav,
 };
