@@ -2,6 +2,8 @@ import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult
 
 import { DEFAULT_MODEL } from '../operations/imageToVideo.properties';
 import { FRAME_MODEL_NAMES } from '../dashscope/frames';
+import { REFERENCE_MODEL_NAMES } from '../dashscope/references';
+import { EDIT_MODEL_NAMES } from '../dashscope/videoEdit';
 import { DASHSCOPE_MODELS, DASHSCOPE_TEXT_MODELS } from '../dashscope/modelTable';
 import { mergeModelLists, modelsFromControlPanel, modelsFromModelList, type DiscoveredModel } from '../aog/discovery';
 import { isRedirect, redirectTarget } from '../http/redirect';
@@ -14,6 +16,8 @@ const DISCOVERY_TIMEOUT_MS = 10000;
 const DASHSCOPE_ONLY_MODELS: Record<string, readonly string[]> = {
 	textToVideo: Object.keys(DASHSCOPE_TEXT_MODELS),
 	firstLastFrameToVideo: FRAME_MODEL_NAMES,
+	referenceToVideo: REFERENCE_MODEL_NAMES,
+	editVideo: EDIT_MODEL_NAMES,
 };
 
 /**
