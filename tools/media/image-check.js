@@ -2,6 +2,7 @@
 // The first frame as DashScope reads it: a data URI decoded, or an http(s) URL downloaded, then its format, size
 // and dimensions checked. Both dev servers use it; each turns an ImageRejected into its own error answer.
 const http = require('http');
+const { lookupTestHosts } = require('./test-hosts');
 const https = require('https');
 
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -165,7 +166,12 @@ function downloadImage(url, userAgent, redirectsLeft = 5) {
 		const client = url.startsWith('https:') ? https : http;
 		const request = client.get(
 			url,
-			{ agent: false, timeout: DOWNLOAD_TIMEOUT_MS, headers: { 'user-agent': userAgent } },
+			{
+				agent: false,
+				timeout: DOWNLOAD_TIMEOUT_MS,
+				headers: { 'user-agent': userAgent },
+				lookup: /** @type {any} */ (lookupTestHosts),
+			},
 			(response) => {
 				const { statusCode = 0, headers } = response;
 				if (statusCode >= 300 && statusCode < 400 && headers.location && redirectsLeft > 0) {

@@ -3,6 +3,7 @@
 // their first bytes, with a video's or a sound's size, length and audio track from ffprobe. Also the download of
 // any media URL (videos up to 100 MB) and a WAV tone for tests.
 const fs = require('fs');
+const { lookupTestHosts } = require('./test-hosts');
 const http = require('http');
 const https = require('https');
 const os = require('os');
@@ -92,7 +93,12 @@ function downloadMedia(url, userAgent, maxBytes = MAX_MEDIA_BYTES, redirectsLeft
 		const client = url.startsWith('https:') ? https : http;
 		const request = client.get(
 			url,
-			{ agent: false, timeout: DOWNLOAD_TIMEOUT_MS, headers: { 'user-agent': userAgent } },
+			{
+				agent: false,
+				timeout: DOWNLOAD_TIMEOUT_MS,
+				headers: { 'user-agent': userAgent },
+				lookup: /** @type {any} */ (lookupTestHosts),
+			},
 			(response) => {
 				const { statusCode = 0, headers } = response;
 				if (statusCode >= 300 && statusCode < 400 && headers.location && redirectsLeft > 0) {

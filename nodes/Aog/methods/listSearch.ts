@@ -2,6 +2,8 @@ import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult
 
 import { DEFAULT_MODEL } from '../operations/imageToVideo.properties';
 import { FRAME_MODELS } from '../dashscope/frames';
+import { REFERENCE_MODELS } from '../dashscope/references';
+import { EDIT_MODELS } from '../dashscope/videoEdit';
 import { DASHSCOPE_MODELS, DASHSCOPE_TEXT_MODELS } from '../dashscope/modelTable';
 import { dashScopeRequest, readDashScopeConnection } from '../dashscope/request';
 import { mergeModelLists, modelsFromControlPanel, modelsFromModelList, type DiscoveredModel } from '../aog/discovery';
@@ -19,6 +21,8 @@ const DASHSCOPE_ONLY_MODES: Record<
 > = {
 	textToVideo: { family: 't2v', table: DASHSCOPE_TEXT_MODELS },
 	firstLastFrameToVideo: { family: 'kf2v', table: FRAME_MODELS },
+	referenceToVideo: { family: 'r2v', table: REFERENCE_MODELS },
+	editVideo: { family: 'videoedit', table: EDIT_MODELS },
 };
 /** The account's model catalogue (docs/DASHSCOPE-API.md, "Model catalogue"). */
 const MODEL_CATALOGUE_PATH = '/api/v1/models';

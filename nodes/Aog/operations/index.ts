@@ -3,9 +3,11 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import * as cancelTask from './cancelTask';
+import * as editVideo from './editVideo';
 import * as firstLastFrameToVideo from './firstLastFrameToVideo';
 import * as getTask from './getTask';
 import * as imageToVideo from './imageToVideo';
+import * as referenceToVideo from './referenceToVideo';
 import * as textToVideo from './textToVideo';
 import type { Operation } from './operation';
 
@@ -14,6 +16,8 @@ const OPERATIONS: readonly Operation[] = [
 	imageToVideo.operation,
 	textToVideo.operation,
 	firstLastFrameToVideo.operation,
+	referenceToVideo.operation,
+	editVideo.operation,
 	getTask.operation,
 	cancelTask.operation,
 ];
