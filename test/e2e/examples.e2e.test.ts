@@ -1,7 +1,8 @@
 // End to end: every workflow in examples/, as it is in the repository, inside the real n8n 2.8.4 CLI
 // with the packed package installed like a user's community node, against the AOG dev server.
 // - all of them import (and export back unchanged), with node types and versions n8n 2.8.4 has;
-// - schedule-text-to-video imports only (its Text to Video runs in the node's engine tests);
+// - schedule-text-to-video, form-first-last-frame and reference-to-video import only here (they run against the
+//   DashScope dev server in wan-family.e2e.test.ts, in 2.8.4 and 2.41.1);
 // - schedule-to-upload runs with `n8n execute` (image-to-video, the demo, runs in image-to-video.e2e.test.ts;
 //   ai-agent-video-tool, the node as an AI agent's tool, in ai-agent.e2e.test.ts;
 //   form-to-telegram in hand-off.e2e.test.ts, in both binary data modes);
@@ -105,10 +106,12 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 			.sort();
 		expect(files).toEqual([
 			'ai-agent-video-tool.json',
+			'form-first-last-frame.json',
 			'form-to-telegram.json',
 			'form-to-video.json',
 			'image-to-video-dashscope.json',
 			'image-to-video.json',
+			'reference-to-video.json',
 			'schedule-text-to-video.json',
 			'schedule-to-upload.json',
 			'webhook-to-video.json',
