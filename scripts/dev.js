@@ -126,6 +126,16 @@ async function main() {
 	const demo = dev.workflows.find((workflow) => workflow.file.endsWith('image-to-video.json')) ?? dev.workflows[0];
 	const direct = dev.workflows.find((workflow) => workflow.file.endsWith('image-to-video-dashscope.json'));
 	const telegram = dev.workflows.find((workflow) => workflow.file.endsWith('form-to-telegram.json'));
+	// the Wan family's forms, with the path each example's Form Trigger serves once published
+	const wanForms = [
+		['form-first-last-frame.json', 'wan-first-last-frame'],
+		['reference-to-video.json', 'wan-reference-to-video'],
+	].flatMap(([file, formPath]) => {
+		const workflow = dev.workflows.find((candidate) => candidate.file.endsWith(file));
+		return workflow
+			? [`"${workflow.name}": ${workflow.url} (publish it, then open ${dev.n8nUrl}/form/${formPath})`]
+			: [];
+	});
 	console.log(
 		[
 			'',
@@ -137,6 +147,7 @@ async function main() {
 			telegram
 				? `  To Telegram: "${telegram.name}": ${telegram.url} (publish it, then open ${dev.n8nUrl}/form/aog-video-to-telegram)`
 				: '',
+			...wanForms.map((line) => `  Wan family: ${line}`),
 			'',
 			`  Workflows:   ${dev.workflows.map((workflow) => workflow.name).join(' · ')}`,
 			`  Credential:  "AOG account" → ${dev.aogUrl}${dev.server ? ' (the AOG dev server in this process; requests are logged below)' : ''}`,
