@@ -129,6 +129,10 @@ async function benchWaitLoop({ quick = false } = {}) {
 }
 
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const checksText = (rounds) => {
+	const [min, max] = [Math.min(...rounds), Math.max(...rounds)];
+	return `${min === max ? min : `${min}–${max}`} check${max === 1 ? '' : 's'}`;
+};
 
 /** The rows of the section (both modes, the ratio), from the result. */
 function rows(result) {
@@ -138,11 +142,14 @@ function rows(result) {
 		`${s(Math.min(...runs.map((run) => run.busyMs)))}–${s(Math.max(...runs.map((run) => run.busyMs)))}, n=${runs.length}`;
 	const rounds = result.measured.loop.map((run) => run.checks);
 	const wall = (runs) => s(median(runs.map((run) => run.wallOfExecution)));
+	// Nothing runs while the execution waits: its time from upload to end minus its Waits bounds the busy time from
+	// above (it also counts the worker's own cost per job and the Wait's wake-up delay, which executionTime leaves out).
+	const bound = median(result.measured.loop.map((run) => run.wallOfExecution - run.checks * WAIT_SECONDS * 1000));
 	return [
 		{
 			measure: `worker busy time per video, Wait → Get Task loop (Wait ${WAIT_SECONDS} s)`,
 			value: loop,
-			detail: `${range(result.measured.loop)}; ${Math.min(...rounds)}–${Math.max(...rounds)} check(s) per video; execution ${wall(result.measured.loop)} from upload to MP4`,
+			detail: `${range(result.measured.loop)}; at most ${s(bound)} (execution time minus its Waits); ${checksText(rounds)} per video; execution ${wall(result.measured.loop)} from upload to MP4`,
 			goal: `≤ ${GOAL_LOOP_BUSY_S} s`,
 			met: loop <= GOAL_LOOP_BUSY_S * 1000,
 		},
@@ -159,8 +166,9 @@ function rows(result) {
 	];
 }
 
-const valueText = (row) => (row.ratio === undefined ? s(row.value) : `${row.ratio.toFixed(4)}×`);
-const gen = `a ${GENERATION_MS / MINUTE}-minute generation compressed ×${SCALE} (${s(GENERATION_MS * SCALE)})`;
+const valueText = (row) =>
+	row.ratio === undefined ? s(row.value) : `${row.ratio.toFixed(4)}× (1/${Math.round(1 / row.ratio)})`;
+const gen = `a ${GENERATION_MS / MINUTE}-minute generation compressed ×${SCALE} to ${(GENERATION_MS * SCALE) / 1000} s`;
 
 function tableRows(result) {
 	return rows(result).map((row) => [
@@ -184,7 +192,9 @@ function reportLines(result) {
 		`${gen}. examples/wait-loop-get-task.json (Wait ${WAIT_SECONDS} s → Get Task once → IF done) and the same`,
 		'workflow with the node waiting itself (Wait for Completion on, the loop removed) get their uploads at once, in the',
 		"same run. Busy time = the sum of the per-node executionTime in n8n's own execution data (execution_data): the time a",
-		'worker spent running the nodes, none of the time the execution was parked in the database.',
+		'worker spent running the nodes, none of the time the execution was parked in the database. It leaves out the',
+		"worker's own cost per job (taking it, loading and saving the execution); the execution's time from upload to end",
+		'minus its Waits, during which nothing runs, bounds that from above.',
 		'',
 		'| measure | value | detail |',
 		'|---|---|---|',
@@ -198,7 +208,7 @@ function reportLines(result) {
 }
 
 function repetitions() {
-	return `wait loop one run (about ${Math.round((WAIT_SECONDS * 1000 + GENERATION_MS * SCALE) / 1000 / 10) * 10 + 90} s with the stack's start)`;
+	return `wait loop one run of each mode (about ${Math.round(WAIT_SECONDS + (GENERATION_MS * SCALE) / 1000 / 2 + 60)} s with the stack's start)`;
 }
 
 const reps = { full: 1, quick: 1 };
