@@ -1,8 +1,9 @@
 'use strict';
 // The demo workflows prepared for a run: examples/image-to-video.json (through AOG) and
 // examples/image-to-video-dashscope.json (DashScope directly), their file paths pointed at a picture and an output
-// folder, their video node's parameters adjusted, and the credential each references. Used by the demo, the dev
-// environment, the benchmark and the e2e tests.
+// folder, their video node's parameters adjusted, and the credential each references; examples/wait-loop-get-task.json
+// (the Wait → Get Task loop) with its Wait shortened. Used by the demo, the dev environment, the benchmark and the
+// e2e tests.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
