@@ -1,5 +1,5 @@
-// Image to Video's extras for the `media` models (wan2.7-i2v; docs/DASHSCOPE-API.md, "Driving audio and
-// continuation"): a last frame, a driving audio track, a clip to continue. Checked before any request.
+// Image to Video's extras for the `media` models (wan2.7-i2v; docs/DASHSCOPE-API.md, "Body, Wan 2.7 and later"): a
+// last frame, a driving audio track, a clip to continue. Checked before any request.
 import type { MediaInput } from '../media/mediaKind';
 import { InputError } from '../run/failures';
 import { bodyShapeOf } from './models';
