@@ -13,6 +13,8 @@
 //                   about a minute) and DashScope directly: videos per task created, polls per video, wall time vs ideal
 //   6. queue-mode   n8n 2.8.4 in queue mode (Redis, PostgreSQL, main + workers): 20 webhook uploads with 1 vs 2
 //                   workers, and worker/main memory growth per MiB of video in database binary mode
+//   7. wait-loop    queue mode, a 10-minute generation compressed ×0.1: worker busy time per video with
+//                   examples/wait-loop-get-task.json (Wait → Get Task → IF done) vs the node waiting, same run
 // Prints a table and writes docs/BENCHMARKS.md. The dev server runs in a child process of its own, so the
 // measured process is the client only (as with a real AOG). The engine parts load the compiled node from
 // dist/ and the engine harness (tools/harness, compiled by npm run build into dist/tools).
@@ -47,6 +49,7 @@ const SECTIONS = [
 	{ name: 'n8n', file: 'n8n', bench: 'benchN8n' },
 	{ name: 'long-generations', file: 'long-generations', bench: 'benchLongGenerations' },
 	{ name: 'queue-mode', file: 'queue-mode', bench: 'benchQueueMode' },
+	{ name: 'wait-loop', file: 'wait-loop', bench: 'benchWaitLoop' },
 ];
 
 /** Modules whose `child(args)` a `--child <kind>` process runs. */
@@ -141,7 +144,7 @@ async function child(kind, args) {
 const USAGE = `Usage: npm run bench -- [options]   (npm run bench builds first; node scripts/bench.js after a build)
 
 Measures the AOG node against the dev servers (each in a process of its own) and writes docs/BENCHMARKS.md. A full
-run takes about 18 minutes on 2 cores, and installs the n8n CLI into .cache/ on first use.
+run takes about 21 minutes on 2 cores, and installs the n8n CLI into .cache/ on first use.
 
   --only=<a,b,…>  only these sections: ${SECTIONS.map((section) => section.name).join(', ')} (the doc is left unchanged)
   --quick         one repetition per measurement (the doc is left unchanged)

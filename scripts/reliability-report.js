@@ -41,6 +41,11 @@ const FILES = {
 	scripts: 'test/scripts/help.test.ts',
 	report: 'test/scripts/reliability-report.test.ts',
 	keys: 'test/nodes/Aog/keysAndLinks.engine.test.ts',
+	textToVideo: 'test/nodes/Aog/operations/textToVideo.engine.test.ts',
+	frames: 'test/nodes/Aog/operations/firstLastFrameToVideo.engine.test.ts',
+	references: 'test/nodes/Aog/operations/referenceToVideo.engine.test.ts',
+	videoEdit: 'test/nodes/Aog/operations/editVideo.engine.test.ts',
+	extras: 'test/nodes/Aog/operations/imageToVideoExtras.engine.test.ts',
 };
 const FILE_COUNT =
 	['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'][Object.keys(FILES).length] ??

@@ -1,8 +1,10 @@
 'use strict';
 // The demo workflows prepared for a run: examples/image-to-video.json (through AOG) and
 // examples/image-to-video-dashscope.json (DashScope directly), their file paths pointed at a picture and an output
-// folder, their video node's parameters adjusted, and the credential each references. Used by the demo, the dev
-// environment, the benchmark and the e2e tests.
+// folder, their video node's parameters adjusted, and the credential each references; examples/wait-loop-get-task.json
+// (the Wait → Get Task loop) with its Wait shortened. Used by the demo, the dev environment, the benchmark and the
+// e2e tests.
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -10,6 +12,7 @@ const { REPO } = require('./n8n-cli');
 
 const EXAMPLE_WORKFLOW = path.join(REPO, 'examples', 'image-to-video.json');
 const DASHSCOPE_EXAMPLE_WORKFLOW = path.join(REPO, 'examples', 'image-to-video-dashscope.json');
+const WAIT_LOOP_WORKFLOW = path.join(REPO, 'examples', 'wait-loop-get-task.json');
 const SAMPLE_IMAGE = path.join(REPO, 'examples', 'sample.jpg');
 const DEMO_DIR = path.join(REPO, '.cache', 'demo');
 
@@ -23,6 +26,16 @@ const CREDENTIAL = { id: 'aogAccountExample1', name: 'AOG account', type: 'aogAp
 /** The DashScope example's nodes: the same as the AOG one's but for the video node. */
 const DASHSCOPE_NODES = { ...NODES, aog: 'DashScope Image to Video' };
 const DASHSCOPE_CREDENTIAL = { id: 'dashScopeExample1', name: 'DashScope account', type: 'dashScopeApi' };
+/** examples/wait-loop-get-task.json's nodes: submit, answer the webhook, Wait, check once, IF done. */
+const WAIT_LOOP_NODES = {
+	webhook: 'Picture upload webhook',
+	submit: 'Submit the video task',
+	answer: 'Answer with the task ID',
+	wait: 'Wait',
+	check: 'Get Task (check once)',
+	done: 'Done?',
+	ready: 'The MP4 is ready',
+};
 /** The credential examples/form-to-telegram.json posts with: n8n's own Telegram credential. */
 const TELEGRAM_CREDENTIAL = { id: 'telegramExample1', name: 'Telegram account', type: 'telegramApi' };
 
@@ -59,6 +72,27 @@ function prepareFrom(
 	return workflow;
 }
 
+/**
+ * examples/wait-loop-get-task.json with its Wait set to `waitSeconds` (unit seconds) and, when given, its own id,
+ * name suffix and webhook path (so variants can be published side by side).
+ */
+function prepareWaitLoopWorkflow({ waitSeconds, id, webhookPath, nameSuffix } = {}) {
+	const workflow = JSON.parse(fs.readFileSync(WAIT_LOOP_WORKFLOW, 'utf8'));
+	const byName = Object.fromEntries(workflow.nodes.map((node) => [node.name, node]));
+	for (const name of Object.values(WAIT_LOOP_NODES)) {
+		if (!byName[name]) throw new Error(`${path.relative(REPO, WAIT_LOOP_WORKFLOW)} has no node named "${name}"`);
+	}
+	if (waitSeconds !== undefined) byName[WAIT_LOOP_NODES.wait].parameters = { amount: waitSeconds, unit: 'seconds' };
+	if (id) workflow.id = id;
+	if (nameSuffix) workflow.name = `${workflow.name} ${nameSuffix}`;
+	if (webhookPath) {
+		const webhook = byName[WAIT_LOOP_NODES.webhook];
+		webhook.parameters.path = webhookPath;
+		webhook.webhookId = crypto.randomUUID();
+	}
+	return workflow;
+}
+
 /** The credential the example workflow references ("AOG account", type aogApi), ready for import:credentials. */
 function exampleCredentials({ baseUrl, apiKey = '' }) {
 	return [{ ...CREDENTIAL, data: { baseUrl, apiKey } }];
@@ -83,16 +117,19 @@ function telegramCredentials({ accessToken, baseUrl = 'https://api.telegram.org'
 module.exports = {
 	prepareWorkflow,
 	prepareDashScopeWorkflow,
+	prepareWaitLoopWorkflow,
 	exampleCredentials,
 	dashScopeCredentials,
 	telegramCredentials,
 	NODES,
 	DASHSCOPE_NODES,
+	WAIT_LOOP_NODES,
 	CREDENTIAL,
 	DASHSCOPE_CREDENTIAL,
 	TELEGRAM_CREDENTIAL,
 	EXAMPLE_WORKFLOW,
 	DASHSCOPE_EXAMPLE_WORKFLOW,
+	WAIT_LOOP_WORKFLOW,
 	SAMPLE_IMAGE,
 	DEMO_DIR,
 };

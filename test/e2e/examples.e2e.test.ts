@@ -5,7 +5,8 @@
 //   DashScope dev server in wan-family.e2e.test.ts, in 2.8.4 and 2.41.1);
 // - schedule-to-upload runs with `n8n execute` (image-to-video, the demo, runs in image-to-video.e2e.test.ts;
 //   ai-agent-video-tool, the node as an AI agent's tool, in ai-agent.e2e.test.ts;
-//   form-to-telegram in hand-off.e2e.test.ts, in both binary data modes);
+//   form-to-telegram in hand-off.e2e.test.ts, in both binary data modes; wait-loop-get-task, the Wait → Get Task
+//   loop, in queue-mode.e2e.test.ts);
 // - the form one runs in `n8n start`: its production form is fetched and submitted as a browser
 //   does, and the completion page hands back the MP4.
 // `npm test` builds first; on its own: npm run build && npx jest test/e2e/examples --selectProjects e2e
@@ -114,6 +115,7 @@ describe(`examples/ in the n8n ${N8N_VERSION} CLI`, () => {
 			'reference-to-video.json',
 			'schedule-text-to-video.json',
 			'schedule-to-upload.json',
+			'wait-loop-get-task.json',
 			'webhook-to-video.json',
 		]);
 		const workflows = files.map(loadExample);

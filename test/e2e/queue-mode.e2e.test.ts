@@ -5,7 +5,9 @@
 //   every execution ran on a worker, one generation request per upload; the same with the node connected to
 //   DashScope directly (the example with Connect Via DashScope, against tools/dashscope-server);
 // - a 200 MiB video through database binary mode arrives whole (the worker's and main's peak memory recorded);
-// - a worker SIGKILLed while its generations run: what n8n does with those executions and what the caller sees.
+// - a worker SIGKILLed while its generations run: what n8n does with those executions and what the caller sees;
+// - examples/wait-loop-get-task.json (Wait → Get Task → IF done) with a 10-minute generation compressed by the
+//   dev server's timeScale: one task, the MP4 delivered, and a worker SIGKILLed during the Wait loses nothing.
 // Observations go to stdout and to .cache/reports/queue-mode.json; docs/QUEUE-MODE.md reports them.
 // On its own: npm run build && npx jest test/e2e/queue-mode.e2e.test.ts
 import { createHash } from 'node:crypto';
@@ -15,9 +17,15 @@ import path from 'node:path';
 import { startAogServer, type AogServer } from '../../tools/aog-server';
 import { makeImage, probeVideo } from '../../tools/media';
 import { startDashScopeServer, type DashScopeServer } from '../../tools/dashscope-server';
-import { dashScopeCredentials, DASHSCOPE_CREDENTIAL, exampleCredentials } from '../../tools/examples';
+import {
+	dashScopeCredentials,
+	DASHSCOPE_CREDENTIAL,
+	exampleCredentials,
+	prepareWaitLoopWorkflow,
+	WAIT_LOOP_NODES,
+} from '../../tools/examples';
 import { REPO } from '../../tools/n8n-cli';
-import { startQueueStack, type QueueStack, type StackWorker } from '../../tools/queue-stack';
+import { startQueueStack, type QueueStack, type StackWorker, type StoredExecution } from '../../tools/queue-stack';
 import { requireBuild, TempDirs } from './support';
 
 jest.setTimeout(20 * 60_000);
@@ -27,6 +35,10 @@ const WEBHOOK_PATH = 'aog-image-to-video';
 const DASHSCOPE_WEBHOOK_PATH = 'aog-image-to-video-dashscope';
 const REPORT_FILE = path.join(REPO, '.cache', 'reports', 'queue-mode.json');
 const MiB = 1024 * 1024;
+// n8n's Wait parks an execution in the database only from 65 s on (shorter waits hold the worker): 66 whole seconds
+// is the smallest wait safely over that line.
+const LOOP_WAIT_SECONDS = 66;
+const LOOP_WEBHOOK_PATH = 'aog-wait-loop';
 
 let server: AogServer;
 let dashScope: DashScopeServer;
@@ -120,7 +132,7 @@ beforeAll(async () => {
 	const started = Date.now();
 	stack = await startQueueStack({
 		workers: 2,
-		workflows: [workflow, dashScopeVariant(workflow)],
+		workflows: [workflow, dashScopeVariant(workflow), prepareWaitLoopWorkflow({ waitSeconds: LOOP_WAIT_SECONDS })],
 		credentials: [
 			...exampleCredentials({ baseUrl: server.url }),
 			...dashScopeCredentials({ baseUrl: dashScope.url, apiKey: dashScope.apiKey }),
@@ -370,7 +382,115 @@ describe('examples/webhook-to-video.json in n8n 2.8.4 queue mode (main + 2 worke
 		expect(server.counters.downloads).toBe(uploads.length - victimExecutions.length);
 		expect(server.counters.clientAborts).toBe(victimExecutions.length);
 	});
+
+	test('the Wait → Get Task loop (examples/wait-loop-get-task.json): a 10-minute generation, one task, the MP4 delivered; a worker SIGKILLed during the Wait loses nothing', async () => {
+		// Ten minutes of generation in about 100 s: the first check (after one Wait) finds it running, a later one done.
+		const generationMs = 10 * 60_000;
+		const wallMs = 100_000;
+		dashScope.reset();
+		dashScope.setOptions({ pendingMs: 0, runningMs: generationMs, timeScale: wallMs / generationMs });
+		const started = Date.now();
+		try {
+			// Two live workers: the crash test above leaves one; a new one starts while the first part runs.
+			const live = stack.workers.filter((worker) => worker.alive());
+			const another = live.length < 2 ? stack.startWorker() : Promise.resolve(undefined);
+			const before = (await stack.executions()).at(-1)?.id ?? 0;
+			const upload: Upload = {
+				fileName: 'loop.jpg',
+				picture: makeImage({ width: 960, height: 720, format: 'jpeg', variant: 700 }),
+				prompt: 'A slow push-in, made while the workflow waits',
+			};
+			// The webhook answers at once with the task (Respond to Webhook after the submit).
+			const answer = await post(upload, 60_000, LOOP_WEBHOOK_PATH);
+			expect({ status: answer.status, type: answer.headers['content-type'] }).toEqual({
+				status: 200,
+				type: expect.stringMatching(/^application\/json/),
+			});
+			const answered = JSON.parse(answer.body.toString('utf8')) as { taskId: string; taskStatus: string };
+			expect(answered.taskId).toMatch(/\S/);
+			expect(answer.ms).toBeLessThan(30_000);
+
+			// The execution parks in the database: no worker holds it.
+			const execution = await waitForExecution(before, (row) => row.status === 'waiting', 60_000);
+			const firstWorker = stack.executionStarts()[execution.id][0].worker;
+			await another;
+			const victim = stack.workers[firstWorker];
+			const survivors = stack.workers.filter((worker) => worker.alive() && worker !== victim);
+			expect(survivors.length).toBeGreaterThan(0);
+			await stack.killWorker(victim, 'SIGKILL');
+			expect(victim.alive()).toBe(false);
+			const killedAfterMs = Date.now() - started;
+
+			const finished = await waitForExecution(
+				before,
+				(row) => row.finished || ['success', 'error', 'crashed', 'canceled'].includes(row.status),
+				5 * 60_000,
+			);
+			const data = await stack.executionData(finished.id);
+			const runData = data.resultData.runData as Record<string, Array<{ data?: { main: any[][] } }>>;
+			const checks = (runData[WAIT_LOOP_NODES.check] ?? []).map((run) => run.data!.main[0][0].json);
+			const starts = stack.executionStarts()[finished.id];
+			record('waitLoop', {
+				waitSeconds: LOOP_WAIT_SECONDS,
+				generationSeconds: generationMs / 1000,
+				wallSeconds: wallMs / 1000,
+				killedWorker: victim.index,
+				killedAfterSeconds: Math.round(killedAfterMs / 1000),
+				resumedOn: starts.filter((start) => start.worker !== victim.index).map((start) => start.worker),
+				checks: checks.map((json) => ({ taskStatus: json.taskStatus, done: json.done })),
+				polls: dashScope.counters.polls,
+				seconds: Math.round((Date.now() - started) / 1000),
+			});
+			expect({ status: finished.status, error: data.resultData.error?.message }).toEqual({
+				status: 'success',
+				error: undefined,
+			});
+
+			// Exactly one task, the one the webhook answered with; the loop went round at least twice.
+			expect(dashScope.counters.submits).toBe(1);
+			expect(dashScope.tasks.map((task) => task.id)).toEqual([answered.taskId]);
+			expect(checks.length).toBeGreaterThanOrEqual(2);
+			expect(checks.slice(0, -1).map((json) => [json.taskId, json.done])).toEqual(
+				checks.slice(0, -1).map(() => [answered.taskId, false]),
+			);
+			expect(checks.at(-1)).toMatchObject({ taskId: answered.taskId, taskStatus: 'SUCCEEDED', done: true });
+			expect(runData[WAIT_LOOP_NODES.submit]).toHaveLength(1);
+			expect(runData[WAIT_LOOP_NODES.ready]).toHaveLength(1);
+			expect(dashScope.counters.downloads).toBe(1);
+
+			// The first part ran on the killed worker; every resumption (one per check) on another one.
+			expect(starts.filter((start) => start.worker === victim.index)).toHaveLength(1);
+			expect(starts.filter((start) => start.worker !== victim.index)).toHaveLength(checks.length);
+
+			// The MP4 of that task, stored in the database.
+			const [video] = await stack.binaryFiles(finished.id, 'video/mp4');
+			expect(video.fileSize).toBe(checks.at(-1).fileSize);
+			const probe = await probeBytes(video.data, 'loop-video.mp4');
+			expect(probe).toEqual(expect.objectContaining({ codec: 'h264', height: 1080, width: 1440 }));
+			expect(probe.duration).toBeGreaterThan(4.8);
+		} finally {
+			dashScope.setOptions({ pendingMs: 500, runningMs: 2000, timeScale: 1 });
+		}
+	});
 });
+
+/** Polls PostgreSQL until the first execution after `before` matches. */
+async function waitForExecution(
+	before: number,
+	matches: (row: StoredExecution) => boolean,
+	timeoutMs: number,
+): Promise<StoredExecution> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const [row] = (await stack.executions()).filter((candidate) => candidate.id > before);
+		if (row && matches(row)) return row;
+		if (Date.now() > deadline)
+			throw new Error(
+				`execution after ${before} is ${row ? `"${row.status}"` : 'missing'} after ${timeoutMs / 1000} s`,
+			);
+		await sleep(250);
+	}
+}
 
 /** Twelve aspect ratios: the dev servers keep the picture's aspect ratio at 1080 px high, so a video's width tells which picture it was made from. */
 const WIDTHS = [480, 540, 600, 660, 720, 800, 880, 960, 1040, 1120, 1200, 1280];

@@ -1,14 +1,11 @@
 'use strict';
 // The first frame as DashScope reads it: a data URI decoded, or an http(s) URL downloaded, then its format, size
 // and dimensions checked. Both dev servers use it; each turns an ImageRejected into its own error answer.
-const http = require('http');
-const { lookupTestHosts } = require('./test-hosts');
-const https = require('https');
+const { downloadMedia } = require('./download');
 
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 const MIN_SIDE = 360;
 const MAX_SIDE = 2000;
-const DOWNLOAD_TIMEOUT_MS = 15000;
 const SUPPORTED_FORMATS = new Set(['jpeg', 'png', 'bmp', 'webp']);
 const DATA_URI = /^data:([\w.+-]+\/[\w.+-]+);base64,/i;
 const DATA_URI_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/jpg', 'image/bmp', 'image/webp']);
@@ -155,54 +152,13 @@ function decodeDataUri(imgUrl) {
 
 /**
  * GET a picture (following up to 5 redirects), at most MAX_IMAGE_BYTES + 1 bytes of body. Rejects with a short
- * reason (HTTP 404, ECONNREFUSED, timeout…). agent:false so that no socket outlives the download.
+ * reason (HTTP 404, ECONNREFUSED, timeout…).
  * @param {string} url
  * @param {string} userAgent
- * @param {number} [redirectsLeft]
  * @returns {Promise<Buffer>}
  */
-function downloadImage(url, userAgent, redirectsLeft = 5) {
-	return new Promise((resolve, reject) => {
-		const client = url.startsWith('https:') ? https : http;
-		const request = client.get(
-			url,
-			{
-				agent: false,
-				timeout: DOWNLOAD_TIMEOUT_MS,
-				headers: { 'user-agent': userAgent },
-				lookup: /** @type {any} */ (lookupTestHosts),
-			},
-			(response) => {
-				const { statusCode = 0, headers } = response;
-				if (statusCode >= 300 && statusCode < 400 && headers.location && redirectsLeft > 0) {
-					response.resume();
-					return resolve(downloadImage(new URL(headers.location, url).href, userAgent, redirectsLeft - 1));
-				}
-				if (statusCode !== 200) {
-					response.resume();
-					return reject(new Error(`HTTP ${statusCode}`));
-				}
-				/** @type {Buffer[]} */
-				const chunks = [];
-				let received = 0;
-				let complete = false;
-				response.on('data', (chunk) => {
-					chunks.push(chunk);
-					received += chunk.length;
-					if (received > MAX_IMAGE_BYTES) response.destroy(); // enough to know it is too big
-				});
-				response.on('end', () => (complete = true));
-				response.on('close', () =>
-					complete || received > MAX_IMAGE_BYTES
-						? resolve(Buffer.concat(chunks))
-						: reject(new Error('connection closed early')),
-				);
-				response.on('error', () => {});
-			},
-		);
-		request.on('timeout', () => request.destroy(new Error('timeout')));
-		request.on('error', (/** @type {NodeJS.ErrnoException} */ error) => reject(new Error(error.code || error.message)));
-	});
+function downloadImage(url, userAgent) {
+	return downloadMedia(url, userAgent, MAX_IMAGE_BYTES);
 }
 
 /**

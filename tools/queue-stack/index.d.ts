@@ -134,6 +134,13 @@ export interface QueueStack {
 	 * execution id -> one entry per start.
 	 */
 	executionStarts(): Record<string, Array<{ worker: number; job: string }>>;
+	/** The execution's data (execution_data, flatted JSON parsed): resultData.runData per node, … */
+	executionData(executionId: number | string): Promise<any>;
+	/** The files the execution stored in database binary mode (binary_data), with their bytes, oldest first. */
+	binaryFiles(
+		executionId: number | string,
+		mimeType?: string,
+	): Promise<Array<{ fileId: string; mimeType: string; fileSize: number; data: Buffer }>>;
 	/** Lines of main's log that name this execution. */
 	mainLinesAbout(executionId: number | string): string[];
 	/** Stops every process (workers and main with SIGTERM, then SIGKILL), PostgreSQL and Redis; removes the root folder. */

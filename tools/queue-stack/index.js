@@ -10,6 +10,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { REPO, ensureN8n, packPackage, prepareUserFolder, activateWorkflow, freePort } = require('../n8n-cli');
+const { parseExecutionData } = require('../n8n-cli/rest-client');
 const { spawnService, memoryOf } = require('./process');
 const { ensureSystemPackages, startRedis, startPostgres, APT_COMMAND } = require('./services');
 
@@ -267,6 +268,20 @@ async function startQueueStack({
 					}
 				}
 				return starts;
+			},
+			/** An execution's data (execution_data, n8n's flatted JSON) as a plain object: resultData.runData… */
+			async executionData(executionId) {
+				const [row] = await postgres.queryJson(
+					`select data from execution_data where "executionId" = ${Number(executionId)}`,
+				);
+				return row ? parseExecutionData(row.data) : undefined;
+			},
+			/** The files an execution stored in database binary mode (binary_data), each with its bytes. */
+			async binaryFiles(executionId, mimeType) {
+				const rows = await postgres.queryJson(
+					`select "fileId", "mimeType", "fileSize"::bigint as "fileSize", encode(data, 'base64') as data from binary_data where "sourceType" = 'execution' and "sourceId" = '${Number(executionId)}'${mimeType ? ` and "mimeType" = '${String(mimeType).replace(/'/g, "''")}'` : ''} order by "createdAt"`,
+				);
+				return rows.map((row) => ({ ...row, fileSize: Number(row.fileSize), data: Buffer.from(row.data, 'base64') }));
 			},
 			/** Lines of main's log that mention an execution (enqueued, finished, failed …). */
 			mainLinesAbout(executionId) {

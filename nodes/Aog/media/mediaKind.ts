@@ -1,5 +1,5 @@
 // What a media input is (image, video or audio), read from its bytes, or for a URL from its file extension, and the
-// limits DashScope documents per kind (docs/DASHSCOPE-API.md, "The rest of the Wan family").
+// limits DashScope documents per kind (docs/DASHSCOPE-API.md, "Temporary storage", and the modes' sections).
 import { sniffImage } from './image';
 
 export type MediaKind = 'image' | 'video' | 'audio';

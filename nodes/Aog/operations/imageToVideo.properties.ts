@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { modelField } from './family';
 import { mediaSlotProperties, type MediaSlot } from './mediaSlots';
 import { deliveryOptions, generationOptions } from './options';
 
@@ -109,29 +110,10 @@ export const properties: INodeProperties[] = [
 		placeholder: 'e.g. A slow cinematic push-in, soft light, leaves moving in the wind',
 		description: `The motion you want (optional, at most ${MAX_PROMPT_LENGTH} characters)`,
 	},
-	{
-		displayName: 'Model',
-		name: 'model',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: DEFAULT_MODEL },
-		required: true,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchModels', searchable: true },
-			},
-			{
-				displayName: 'By Name',
-				name: 'id',
-				type: 'string',
-				placeholder: DEFAULT_MODEL,
-			},
-		],
-		description:
-			"The image-to-video model: through AOG one registered in the gateway, with DashScope directly a first-frame model of the credential's region",
-	},
+	modelField(
+		DEFAULT_MODEL,
+		"The image-to-video model: through AOG one registered in the gateway, with DashScope directly a first-frame model of the credential's region",
+	),
 	...EXTRA_SLOTS.flatMap((slot) => mediaSlotProperties(slot, { authentication: ['dashScopeApi'] })),
 	{
 		displayName: 'Options',

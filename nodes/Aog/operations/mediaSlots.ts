@@ -8,6 +8,7 @@ import { isPrivateHost, parseUrl, redactUrl } from '../http/url';
 import { formatBytes, SNIFF_BYTES } from '../media/image';
 import { base64ToDataUri, inspectImageBytes } from '../media/imageInput';
 import {
+	kindFromContentType,
 	kindFromUrl,
 	MAX_MEDIA_BYTES,
 	MEDIA_FORMATS,
@@ -29,6 +30,8 @@ export interface MediaSlot {
 	description: string;
 }
 
+/** A link that does not name its type by extension is asked once, briefly. */
+const HEAD_TIMEOUT_MS = 10_000;
 const KIND_WORDS: Record<MediaKind, string> = { image: 'a picture', video: 'a video clip', audio: 'an audio track' };
 const kindsText = (slot: MediaSlot) => slot.kinds.map((kind) => KIND_WORDS[kind]).join(' or ');
 const formatsText = (slot: MediaSlot) => slot.kinds.map((kind) => MEDIA_FORMATS[kind]).join('; ');
@@ -102,7 +105,7 @@ export async function readMediaSlot(
 			if (!slot.required) return undefined;
 			break;
 		case 'url':
-			return mediaUrl(slot, String(this.getNodeParameter(`${slot.name}Url`, itemIndex, '')));
+			return await mediaUrl(this, slot, String(this.getNodeParameter(`${slot.name}Url`, itemIndex, '')));
 		case 'binary':
 			return await readBinary.call(this, itemIndex, slot);
 		case 'base64':
@@ -115,7 +118,7 @@ export async function readMediaSlot(
 	);
 }
 
-function mediaUrl(slot: MediaSlot, raw: string): MediaInput {
+async function mediaUrl(context: IExecuteFunctions, slot: MediaSlot, raw: string): Promise<MediaInput> {
 	const value = raw.trim();
 	const url = parseUrl(value);
 	if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
@@ -137,14 +140,32 @@ function mediaUrl(slot: MediaSlot, raw: string): MediaInput {
 			`Give ${slot.displayName} a link to ${formatsText(slot)}.`,
 		);
 	}
-	const kind = named ?? (slot.kinds.length === 1 ? slot.kinds[0] : undefined);
-	if (!kind) {
+	const kind = named ?? (slot.kinds.length === 1 ? slot.kinds[0] : await contentKind(context, value));
+	if (!kind || !slot.kinds.includes(kind)) {
 		throw new InputError(
-			`The ${slot.displayName} URL does not say whether it is ${kindsText(slot)}`,
-			'Use a link whose path ends in the file type (.jpg, .png, .mp4…), or choose Binary File so the node reads the type from the file.',
+			kind
+				? `The ${slot.displayName} URL serves ${KIND_WORDS[kind]}, but ${slot.displayName} takes ${kindsText(slot)}`
+				: `The ${slot.displayName} URL does not say whether it is ${kindsText(slot)}`,
+			'Use a link whose path ends in the file type (.jpg, .png, .mp4…) or that answers with its Content-Type, or choose Binary File so the node reads the type from the file.',
 		);
 	}
 	return { kind, url: value };
+}
+
+/** The kind a link's answer names in its Content-Type (a HEAD request without any credential), or undefined. */
+async function contentKind(context: IExecuteFunctions, url: string): Promise<MediaKind | undefined> {
+	try {
+		const answer = (await context.helpers.httpRequest({
+			method: 'HEAD',
+			url,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: HEAD_TIMEOUT_MS,
+		})) as { statusCode: number; headers: Record<string, string | undefined> };
+		return answer.statusCode < 400 ? kindFromContentType(String(answer.headers['content-type'] ?? '')) : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 /** Checks the bytes' type and limits against the slot: the file is uploaded only if DashScope can take it. */

@@ -179,6 +179,19 @@ describe('First and Last Frame to Video', () => {
 		await until(() => server.task(queuedId)!.status === 'CANCELED');
 	});
 
+	test('a task that fails after the submit: the error names the task and DashScope’s reason; nothing resubmitted', async () => {
+		server.script({ on: 'task', code: 'DataInspectionFailed', message: 'scripted moderation reason' });
+		const result = await run();
+		const [task] = server.tasks;
+		expect(task.status).toBe('FAILED');
+		expect(result.output).toEqual([]);
+		expect(result.error?.message).toBe(
+			`Video task ${task.id} failed: Content moderation blocked the request (DataInspectionFailed)`,
+		);
+		expect(result.error?.description).toContain('DashScope said: "scripted moderation reason"');
+		expect(server.counters).toMatchObject({ submitRequests: 1, submits: 1, downloads: 0 });
+	});
+
 	test('Retry On Fail after a submit 5xx that created a task: one task, never a second (nor a second upload)', async () => {
 		server.script({ on: 'submit', status: 500, code: 'InternalError' });
 		const result = await run({}, {}, { nodeSettings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 } });

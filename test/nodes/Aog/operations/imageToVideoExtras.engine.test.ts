@@ -161,6 +161,28 @@ test('a First Clip continues the clip: uploaded, sent alone as first_clip, the p
 	expect(probe.width / probe.height).toBeCloseTo(16 / 9, 1);
 });
 
+test('a First Clip of 12 s is refused before any request, by the length its MP4 tells', async () => {
+	const dir = mkdtempSync(path.join(tmpdir(), 'aog-clip-'));
+	const file = path.join(dir, 'long.mp4');
+	runFfmpegSync([
+		'-f',
+		'lavfi',
+		'-i',
+		'color=c=navy:s=320x180:d=12:r=10',
+		'-c:v',
+		'libx264',
+		'-pix_fmt',
+		'yuv420p',
+		file,
+	]);
+	const result = await run(
+		{ firstClipSource: 'binary' },
+		{ firstClip: binary(readFileSync(file), 'video/mp4', 'long.mp4') },
+	);
+	expect(text(result)).toMatch(/First Clip is a 12\.0 s clip; DashScope takes 2–10 s here/);
+	expect(server.lastRequests).toHaveLength(0);
+});
+
 test('First Clip with a last frame is refused before any request', async () => {
 	const result = await run({
 		firstClipSource: 'url',

@@ -18,14 +18,18 @@ export interface MediaHost {
 	/** Serves `bytes` at the returned URL. */
 	add(path: string, bytes: Buffer, contentType: string): string;
 	gets: string[];
+	/** Every request, with its method and whether it carried an Authorization header. */
+	requests: Array<{ method: string; url: string; authorization?: string }>;
 	close(): Promise<void>;
 }
 
 export async function startMediaHost(): Promise<MediaHost> {
 	const files = new Map<string, [string, Buffer]>();
 	const gets: string[] = [];
+	const requests: MediaHost['requests'] = [];
 	const server = createServer((req, res) => {
-		gets.push(req.url ?? '');
+		requests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });
+		if (req.method === 'GET') gets.push(req.url ?? '');
 		const file = files.get(req.url ?? '');
 		if (file) res.writeHead(200, { 'Content-Type': file[0] }).end(file[1]);
 		else res.writeHead(404).end('not here');
@@ -39,6 +43,7 @@ export async function startMediaHost(): Promise<MediaHost> {
 			return base + path;
 		},
 		gets,
+		requests,
 		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
 	};
 }

@@ -25,7 +25,8 @@ export async function listModels(operation: string, region: string): Promise<str
 	});
 	const additionalData = {
 		credentialsHelper: new HarnessCredentialsHelper([new DashScopeApi()], {
-			dashScopeApi: { region, apiKey: 'sk-test' },
+			// No key: the list search then asks no catalogue, so no request leaves for the region's real host.
+			dashScopeApi: { region, apiKey: '' },
 		}),
 	} as unknown as IWorkflowExecuteAdditionalData;
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.model');

@@ -1,10 +1,13 @@
 // Reference to Video with DashScope directly, inside n8n-core's real engine against the DashScope dev server: files
 // uploaded to the temporary storage, URLs passed as given, base64 pictures; the body each model family takes; the MP4
 // of the size asked for; what is refused before any request; Get Task, Cancel Task and Retry On Fail.
+import dns from 'node:dns';
+
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { InjectItem, RunNodeResult } from '../../../../tools/harness/engine';
 import { makeImage } from '../../../../tools/media';
+import { lookupTestHosts } from '../../../../tools/media/test-hosts';
 import {
 	jpegItem,
 	probeOutputVideo,
@@ -112,6 +115,36 @@ describe('Reference to Video', () => {
 		expect(host.gets).toContain('/people/dancer.mp4');
 		const { probe } = await probeOutputVideo(result, result.output[0]);
 		expect(probe).toMatchObject({ width: 720, height: 1280, duration: 2 });
+	});
+
+	test('a link without a file extension: the kind is read from its Content-Type (a HEAD without any key)', async () => {
+		const url = host.add('/people/clip-without-extension', dancer, 'video/mp4');
+		// The node's own HEAD must reach media.test, which the dev servers resolve to this machine; this process
+		// resolves it the same way for the duration of the test.
+		const lookup = dns.lookup;
+		(dns as { lookup: unknown }).lookup = (
+			name: string,
+			options: dns.LookupOptions,
+			callback: Parameters<typeof lookupTestHosts>[2],
+		) =>
+			/\.test$/.test(name)
+				? lookupTestHosts(name, options, callback)
+				: Reflect.apply(lookup, dns, [name, options, callback]);
+		try {
+			const result = await run(
+				{ model: model('wan2.7-r2v'), reference1Source: 'url', reference1Url: url },
+				{ duration: 2 },
+			);
+			expect(result.error).toBeUndefined();
+			expect(submitted().input).toMatchObject({ media: [{ type: 'reference_video', url }] });
+			expect(host.requests.find((request) => request.method === 'HEAD')?.authorization).toBeUndefined();
+		} finally {
+			(dns as { lookup: unknown }).lookup = lookup;
+		}
+		server.reset();
+		const unknown = await run({ reference1Source: 'url', reference1Url: 'http://nowhere.invalid/clip' });
+		expect(text(unknown)).toMatch(/The Reference 1 URL does not say whether it is a picture or a video clip/);
+		expect(server.counters.submitRequests).toBe(0);
 	});
 
 	test('wan2.7-r2v, a base64 picture and a clip: media entries reference_image and reference_video, in order', async () => {

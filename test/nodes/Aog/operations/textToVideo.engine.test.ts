@@ -1,15 +1,14 @@
 // Text to Video with DashScope directly, inside n8n-core's real engine against the DashScope dev server: the MP4 of
 // the size asked for, its sound where the model makes one, what is refused before any request, recovery by Get Task,
 // and n8n's Retry On Fail never creating a second task.
-import { LoadOptionsContext } from 'n8n-core';
-import { Workflow, type INode, type INodeParameters, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
-
-import { DashScopeApi } from '../../../../credentials/DashScopeApi.credentials';
-import { Aog } from '../../../../nodes/Aog/Aog.node';
-import { HarnessCredentialsHelper, HarnessNodeTypes, type RunNodeResult } from '../../../../tools/harness/engine';
 import { createHash } from 'node:crypto';
 
+import type { INodeParameters } from 'n8n-workflow';
+
+import type { RunNodeResult } from '../../../../tools/harness/engine';
+
 import type { RunDashScopeOptions } from '../support';
+import { listModels } from './modelList';
 import {
 	jpegItem,
 	probeOutputVideo,
@@ -226,34 +225,6 @@ describe('Text to Video', () => {
 		expect(result.error?.description).toMatch(/Not submitted again on this retry \(Retry On Fail\)/);
 	});
 });
-
-/** "From List" in n8n-core's real LoadOptionsContext, DashScope directly with a credential of `region`. */
-async function listModels(operation: string, region: string): Promise<string[]> {
-	const node: INode = {
-		id: 'aog',
-		name: 'AOG',
-		type: 'n8n-nodes-aog.aog',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { resource: 'video', operation, authentication: 'dashScopeApi' },
-		credentials: { dashScopeApi: { id: 'cred-1', name: 'DashScope account' } },
-	};
-	const workflow = new Workflow({
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: new HarnessNodeTypes().add(node.type, new Aog()),
-	});
-	const additionalData = {
-		credentialsHelper: new HarnessCredentialsHelper([new DashScopeApi()], {
-			// No key: the list search then asks no catalogue, so no request leaves for the region's real host.
-			dashScopeApi: { region, apiKey: '' },
-		}),
-	} as unknown as IWorkflowExecuteAdditionalData;
-	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.model');
-	const { results } = await new Aog().methods.listSearch.searchModels.call(context);
-	return results.map((result) => String(result.value));
-}
 
 describe('the model list offers the models of the operation being edited', () => {
 	test('Text to Video: its models, the 2.1 ones by the names of the region', async () => {
