@@ -225,6 +225,7 @@ describe.each(TARGETS)('the Wan family examples in n8n $n8n', (target) => {
 	let install: { n8nBin: string; node?: NodeOption };
 	let prepared: PreparedUserFolder;
 	let started = 0;
+	let dailyPrompt = '';
 
 	beforeAll(async () => {
 		started = Date.now();
@@ -235,6 +236,7 @@ describe.each(TARGETS)('the Wan family examples in n8n $n8n', (target) => {
 			value: string;
 		}>;
 		settings.find((assignment) => assignment.name === 'uploadUrl')!.value = `${site.url}/upload/daily`;
+		dailyPrompt = settings.find((assignment) => assignment.name === 'prompt')!.value;
 		prepared = await prepareUserFolder({
 			...install,
 			workflows: [firstLast, reference, daily],
@@ -260,10 +262,17 @@ describe.each(TARGETS)('the Wan family examples in n8n $n8n', (target) => {
 		const result = parseRawOutput(executed.stdout);
 		expect(runError(result)).toBeUndefined();
 
-		expect(server.counters).toMatchObject({ submits: 1, downloads: 1, unauthorized: 0, storageAuthorization: 0 });
+		// a prompt only: nothing to upload
+		expect(server.counters).toMatchObject({
+			submits: 1,
+			downloads: 1,
+			policies: 0,
+			unauthorized: 0,
+			storageAuthorization: 0,
+		});
 		expect(server.tasks).toHaveLength(1);
 		const [task] = server.tasks;
-		expect(task).toMatchObject({ status: 'SUCCEEDED', model: 'wan2.2-t2v-plus' });
+		expect(task).toMatchObject({ status: 'SUCCEEDED', model: 'wan2.2-t2v-plus', prompt: dailyPrompt });
 		const submit = server.lastRequests.find((request) => request.host === 'api' && request.method === 'POST');
 		expect(submit?.body).toMatchObject({ model: 'wan2.2-t2v-plus', parameters: { size: '1080*1920' } });
 
@@ -278,6 +287,7 @@ describe.each(TARGETS)('the Wan family examples in n8n $n8n', (target) => {
 		expect(upload.path).toBe('/upload/daily');
 		expect(Object.keys(upload.files)).toEqual(['file']);
 		expect(upload.files.file).toMatchObject({ fileName, contentType: 'video/mp4' });
+		expect(upload.fields).toEqual({ prompt: dailyPrompt });
 		const bytes = upload.files.file.data;
 		expect(bytes.length).toBe(video.json.fileSize);
 		expect(sha256(bytes)).toBe(sha256(await servedVideo()));
