@@ -1,6 +1,5 @@
 // Image to Video's extras for the `media` models (wan2.7-i2v; docs/DASHSCOPE-API.md, "Body, Wan 2.7 and later"): a
 // last frame, a driving audio track, a clip to continue. Checked before any request.
-import { checkClipLength } from '../media/clipLength';
 import type { MediaInput } from '../media/mediaKind';
 import { InputError } from '../run/failures';
 import { bodyShapeOf } from './models';
@@ -32,8 +31,6 @@ export function checkImageExtras(model: string, extras: ImageExtras, audioUrl: s
 			'A continuation takes the clip alone: set Last Frame and Driving Audio to None and remove Options → Audio URL, or set First Clip to None.',
 		);
 	}
-	// A clip to continue is 2–10 s (docs/DASHSCOPE-API.md); a file's length is read from its moov box.
-	if (extras.firstClip) checkClipLength(extras.firstClip, 'First Clip', [2, 10]);
 	if (extras.drivingAudio && audioUrl) {
 		throw new InputError(
 			'Driving Audio and Options → Audio URL are both set',

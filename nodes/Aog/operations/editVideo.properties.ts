@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_EDIT_MODEL } from '../dashscope/videoEdit';
+import { DEFAULT_EDIT_MODEL, EDIT_CLIP_SECONDS } from '../dashscope/videoEdit';
 import { modelField, optionsNamed, promptField } from './family';
 import { mediaSlotProperties, type MediaSlot } from './mediaSlots';
 import { deliveryOptions } from './options';
@@ -12,6 +12,7 @@ export const VIDEO_SLOT: MediaSlot = {
 	required: true,
 	binaryProperty: 'data',
 	description: 'The clip to edit (2–10 s); the edited video keeps its length and aspect ratio',
+	clipSeconds: EDIT_CLIP_SECONDS,
 };
 export const REFERENCE_IMAGE_SLOT: MediaSlot = {
 	name: 'referenceImage',

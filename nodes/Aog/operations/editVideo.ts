@@ -4,8 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { runDashScopeTask } from '../dashscope/task';
 import { dashScopeMediaUrls } from '../dashscope/upload';
-import { checkVideoEdit, DEFAULT_EDIT_MODEL, EDIT_CLIP_SECONDS, videoEditRequest } from '../dashscope/videoEdit';
-import { checkClipLength } from '../media/clipLength';
+import { checkVideoEdit, DEFAULT_EDIT_MODEL, videoEditRequest } from '../dashscope/videoEdit';
 import type { ItemRun } from '../run/runItems';
 import { deliver } from './deliver';
 import { REFERENCE_IMAGE_SLOT, VIDEO_SLOT, properties } from './editVideo.properties';
@@ -39,7 +38,6 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: ItemRun)
 	const options = { ...parameters, audioSetting: audioSetting ? String(audioSetting) : undefined };
 	checkVideoEdit(model, prompt, options);
 	const video = await readMediaSlot.call(this, itemIndex, VIDEO_SLOT);
-	if (video) checkClipLength(video, VIDEO_SLOT.displayName, EDIT_CLIP_SECONDS);
 	const referenceImage = await readMediaSlot.call(this, itemIndex, REFERENCE_IMAGE_SLOT);
 	const inputs = [video, referenceImage].filter((input) => input !== undefined);
 	const generation = await runDashScopeTask.call(this, itemIndex, run, delivery, async () => {

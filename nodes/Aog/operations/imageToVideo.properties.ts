@@ -31,6 +31,7 @@ export const EXTRA_SLOTS: MediaSlot[] = [
 		binaryProperty: 'firstClip',
 		description:
 			'A video clip to continue instead of starting from the picture, which is then not sent (wan2.7-i2v; MP4 or MOV, 2–10 s, at most 100 MB; without Last Frame or Driving Audio)',
+		clipSeconds: [2, 10],
 	},
 ];
 

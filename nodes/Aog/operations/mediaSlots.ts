@@ -5,6 +5,7 @@
 import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { isPrivateHost, parseUrl, redactUrl } from '../http/url';
+import { checkClipLength } from '../media/clipLength';
 import { formatBytes, SNIFF_BYTES } from '../media/image';
 import { base64ToDataUri, inspectImageBytes } from '../media/imageInput';
 import {
@@ -28,6 +29,8 @@ export interface MediaSlot {
 	binaryProperty: string;
 	/** What the slot is for, shown under its source. */
 	description: string;
+	/** How long a clip may be (s), checked on a file from its moov box; a URL is DashScope's to check. */
+	clipSeconds?: [number, number];
 }
 
 /** A link that does not name its type by extension is asked once, briefly. */
@@ -184,10 +187,12 @@ function checkedFile(slot: MediaSlot, bytes: Uint8Array, where: string): MediaIn
 			'Shorten or re-encode the file first.',
 		);
 	}
-	return {
+	const input: MediaInput = {
 		kind: type.kind,
 		file: { fileName: `${slot.name}.${type.extension}`, mimeType: type.mimeType, bytes },
 	};
+	if (slot.clipSeconds) checkClipLength(input, slot.displayName, slot.clipSeconds);
+	return input;
 }
 
 async function readBinary(this: IExecuteFunctions, itemIndex: number, slot: MediaSlot): Promise<MediaInput> {

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_REFERENCE_MODEL, REFERENCE_SIZES } from '../dashscope/references';
+import { DEFAULT_REFERENCE_MODEL, REFERENCE_CLIP_SECONDS, REFERENCE_SIZES } from '../dashscope/references';
 import { modelField, optionsNamed, promptField } from './family';
 import { mediaSlotProperties, type MediaSlot } from './mediaSlots';
 import { deliveryOptions, generationOptions } from './options';
@@ -12,6 +12,7 @@ const reference = (n: number): MediaSlot => ({
 	required: n === 1,
 	binaryProperty: n === 1 ? 'data' : `reference${n}`,
 	description: `A picture or a clip (2–30 s) of the subject the prompt calls character${n}`,
+	clipSeconds: REFERENCE_CLIP_SECONDS,
 });
 export const REFERENCE_SLOTS: readonly MediaSlot[] = [reference(1), reference(2), reference(3)];
 

@@ -2,15 +2,9 @@
 // with DashScope directly. Files go through DashScope's temporary storage, whose policy is asked for the task's model.
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import {
-	checkReferences,
-	DEFAULT_REFERENCE_MODEL,
-	REFERENCE_CLIP_SECONDS,
-	referencesRequest,
-} from '../dashscope/references';
+import { checkReferences, DEFAULT_REFERENCE_MODEL, referencesRequest } from '../dashscope/references';
 import { runDashScopeTask } from '../dashscope/task';
 import { dashScopeMediaUrls } from '../dashscope/upload';
-import { checkClipLength } from '../media/clipLength';
 import type { MediaInput } from '../media/mediaKind';
 import type { ItemRun } from '../run/runItems';
 import { deliver } from './deliver';
@@ -48,9 +42,7 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: ItemRun)
 	const references: MediaInput[] = [];
 	for (const slot of REFERENCE_SLOTS) {
 		const input = await readMediaSlot.call(this, itemIndex, slot);
-		if (!input) continue;
-		checkClipLength(input, slot.displayName, REFERENCE_CLIP_SECONDS);
-		references.push(input);
+		if (input) references.push(input);
 	}
 	const generation = await runDashScopeTask.call(this, itemIndex, run, delivery, async () => {
 		const { urls, headers } = await dashScopeMediaUrls.call(this, run.connection, model, references);
